@@ -1,0 +1,84 @@
+/**
+ * The one error catalog: every error cmp-ops answers with, its stable code, HTTP status and default message.
+ * docs/errors.md lists the same codes for operators; test/runtime/errors.test.ts keeps the two in step.
+ * Match on `err.code`, never on `instanceof`: every bundle carries its own copy of lib/.
+ */
+export const ERROR_CATALOG = {
+  // request shape
+  BAD_JSON: { status: 400, message: 'request body is not valid JSON' },
+  BAD_REQUEST: { status: 400, message: 'request does not match the expected shape' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'content-type is not accepted here' },
+  UNKNOWN_EVENT: { status: 400, message: 'event name is not one this function handles' },
+  UNKNOWN_FORMAT: { status: 400, message: 'input is in no format this parser knows' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'request body exceeds the size limit' },
+  UNAUTHORIZED: { status: 401, message: 'missing or wrong caller credentials' },
+  NOT_FOUND: { status: 404, message: 'no such resource' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed on this path' },
+  CONFLICT: { status: 409, message: 'the resource changed concurrently; retry' },
+  // dependencies
+  STORAGE_UNAVAILABLE: { status: 503, message: 'object storage is unreachable or failing; retry later' },
+  STORAGE_DENIED: { status: 502, message: 'object storage refused the credentials or the operation' },
+  OBJECT_NOT_FOUND: { status: 404, message: 'object does not exist' },
+  BUCKET_NOT_FOUND: { status: 404, message: 'bucket does not exist' },
+  GATEWAY_UNAVAILABLE: { status: 503, message: 'the OpenFaaS gateway or a downstream function is unavailable; retry later' },
+  UPSTREAM_REJECTED: { status: 502, message: 'a downstream service rejected the request permanently' },
+  DEADLINE_EXCEEDED: { status: 503, message: 'the request ran out of time before finishing; retry later' },
+  // configuration
+  CONFIG_INVALID: { status: 500, message: 'configuration is invalid' },
+  SECRET_MISSING: { status: 500, message: 'a required secret is missing' },
+  INTERNAL: { status: 500, message: 'internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** ErrorCode is one of the stable codes of the catalog. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** ErrorDetail points at what was wrong: a field path, a line number, or both. */
+export interface ErrorDetail {
+  field?: string;
+  line?: number;
+  index?: number;
+  reason: string;
+}
+
+/** OpsError is an error with a catalog code, its HTTP status and whether retrying may succeed. */
+export class OpsError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetail[];
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message?: string, details: ErrorDetail[] = [], options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message ?? ERROR_CATALOG[code].message, { cause: options.cause });
+    this.name = 'OpsError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.details = details;
+    this.retryable = options.retryable ?? this.status === 503;
+  }
+}
+
+/** opsError builds an OpsError for a catalog code. */
+export function opsError(code: ErrorCode, message?: string, details: ErrorDetail[] = [], options: { cause?: unknown; retryable?: boolean } = {}): OpsError {
+  return new OpsError(code, message, details, options);
+}
+
+/** isOpsError tells whether a thrown value carries a catalog code (structural: works across bundles). */
+export function isOpsError(value: unknown): value is OpsError {
+  if (typeof value !== 'object' || value === null) return false;
+  const code = (value as { code?: unknown }).code;
+  return typeof code === 'string' && Object.hasOwn(ERROR_CATALOG, code) && typeof (value as { status?: unknown }).status === 'number';
+}
+
+/** errorBody is the JSON body every error response carries. */
+export function errorBody(err: OpsError): { error: { code: ErrorCode; message: string; details: ErrorDetail[] } } {
+  return { error: { code: err.code, message: err.message, details: err.details } };
+}
+
+/** toOpsError turns anything thrown into an OpsError; unknown errors become INTERNAL (never a 2xx). */
+export function toOpsError(value: unknown): OpsError {
+  if (isOpsError(value)) return value;
+  if (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'AbortError') {
+    return new OpsError('DEADLINE_EXCEEDED', undefined, [], { cause: value });
+  }
+  return new OpsError('INTERNAL', undefined, [], { cause: value });
+}
