@@ -1,0 +1,59 @@
+import { isOpsError, opsError } from './errors.ts';
+
+/** json builds a JSON response. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(`${JSON.stringify(body)}\n`, { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/** bodyStream yields the request body chunk by chunk (the server has already bounded its size). */
+export async function* bodyStream(req: Request): AsyncGenerator<Uint8Array> {
+  if (!req.body) return;
+  const reader = req.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await readChunk(reader);
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }> {
+  try {
+    return (await reader.read()) as { done: true; value?: undefined } | { done: false; value: Uint8Array };
+  } catch (err) {
+    // The size-limit stream errors with an OpsError; undici may wrap it.
+    if (isOpsError(err)) throw err;
+    const cause = (err as { cause?: unknown }).cause;
+    if (isOpsError(cause)) throw cause;
+    throw err;
+  }
+}
+
+/** readText reads the whole (size-bounded) body as UTF-8. */
+export async function readText(req: Request): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of bodyStream(req)) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** readJson parses the body as JSON; bad JSON is a 400 BAD_JSON naming the position. An empty body is `undefined`. */
+export async function readJson(req: Request): Promise<unknown> {
+  const text = await readText(req);
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    const detail = position === undefined ? { reason: message } : { reason: message, field: `body@${position}` };
+    throw opsError('BAD_JSON', `request body is not valid JSON: ${message}`, [detail]);
+  }
+}
+
+/** mediaType is the request's content-type without parameters, lower-cased ('' when absent). */
+export function mediaType(req: Request): string {
+  return (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}

@@ -1,0 +1,23 @@
+import { DateTime } from 'luxon';
+
+/** Clock is the only source of time for cores; tests pin it. */
+export interface Clock {
+  now(): DateTime;
+}
+
+/** systemClock reads the machine's time, in UTC. */
+export const systemClock: Clock = { now: () => DateTime.utc() };
+
+/** fixedClock is a clock that tests can move by hand. */
+export function fixedClock(start: string | DateTime): Clock & { set(time: string | DateTime): void; advance(ms: number): void } {
+  let current = typeof start === 'string' ? DateTime.fromISO(start, { zone: 'utc' }) : start.toUTC();
+  return {
+    now: () => current,
+    set(time) {
+      current = typeof time === 'string' ? DateTime.fromISO(time, { zone: 'utc' }) : time.toUTC();
+    },
+    advance(ms) {
+      current = current.plus({ milliseconds: ms });
+    },
+  };
+}

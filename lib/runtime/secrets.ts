@@ -1,0 +1,75 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { opsError } from './errors.ts';
+
+const REDACTED = '<secret>';
+
+/** Secret holds a credential that prints as `<secret>` everywhere (logs, JSON, inspection); `reveal()` gives the value. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  /** reveal returns the credential itself, for the one place that must send it. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return REDACTED;
+  }
+  toJSON(): string {
+    return REDACTED;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return REDACTED;
+  }
+}
+
+/** SecretReader reads OpenFaaS secrets: `<dir>/<name>` files first, then the named environment fallback. */
+export interface SecretReader {
+  /** get returns the secret or throws SECRET_MISSING naming it. */
+  get(name: string): Secret;
+  /** find returns the secret or undefined. */
+  find(name: string): Secret | undefined;
+}
+
+/** ENV_FALLBACKS names the environment variable the local stack may use instead of a secret file. */
+export const ENV_FALLBACKS: Record<string, string> = {
+  'cmp-ops-invoke-token': 'CMP_OPS_INVOKE_TOKEN',
+  'cmp-ops-s3-access-key': 'S3_ACCESS_KEY',
+  'cmp-ops-s3-secret-key': 'S3_SECRET_KEY',
+};
+
+/**
+ * createSecretReader reads secrets from `dir`, re-reading a file when its mtime changes (kubelet rotates mounted
+ * secrets in place), and falls back to an environment variable (ENV_FALLBACKS or `fallbacks`) for the local stack.
+ */
+export function createSecretReader(dir: string, env: Record<string, string | undefined>, fallbacks: Record<string, string> = {}): SecretReader {
+  const cache = new Map<string, { mtimeMs: number; secret: Secret }>();
+  const names = { ...ENV_FALLBACKS, ...fallbacks };
+  const find = (name: string): Secret | undefined => {
+    const path = join(dir, name);
+    try {
+      const { mtimeMs } = statSync(path);
+      const hit = cache.get(name);
+      if (hit && hit.mtimeMs === mtimeMs) return hit.secret;
+      const secret = new Secret(readFileSync(path, 'utf8').trim());
+      cache.set(name, { mtimeMs, secret });
+      return secret;
+    } catch {
+      const envName = names[name];
+      const value = envName ? env[envName] : undefined;
+      return value ? new Secret(value) : undefined;
+    }
+  };
+  return {
+    find,
+    get(name) {
+      const secret = find(name);
+      if (!secret || secret.reveal() === '') {
+        throw opsError('SECRET_MISSING', `secret ${name} is missing: no file ${join(dir, name)}${names[name] ? ` and no ${names[name]} variable` : ''}`);
+      }
+      return secret;
+    },
+  };
+}

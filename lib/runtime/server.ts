@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { DateTime } from 'luxon';
+import { json } from './body.ts';
+import type { Clock } from './clock.ts';
+import { errorBody, opsError, toOpsError, type OpsError } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+/** RequestContext is what a handler gets besides the request: its call id, logger, deadline signal and clock. */
+export interface RequestContext {
+  callId: string;
+  log: Logger;
+  /** signal aborts at the request deadline or when the caller goes away. */
+  signal: AbortSignal;
+  now(): DateTime;
+  /** topic is `cron-function` when the cron-connector calls. */
+  topic?: string;
+}
+
+/** Handler is a function's edge: a web Request in, a web Response out. Throwing is fine: the server maps it. */
+export type Handler = (req: Request, ctx: RequestContext) => Promise<Response>;
+
+/** ServeOptions configure the of-watchdog upstream server. */
+export interface ServeOptions {
+  name: string;
+  handler: Handler;
+  port: number;
+  host?: string;
+  bodyLimitBytes: number;
+  deadlineMs: number;
+  log: Logger;
+  clock: Clock;
+  /** authorize checks the caller; false answers 401 before the handler runs. */
+  authorize(req: Request): boolean;
+  /** isPublic lets a path skip the bearer check (it must check its own signature, e.g. a signed ack link). */
+  isPublic?(pathname: string, method: string): boolean;
+}
+
+/** RunningServer is a started server: its port, and a drain that stops it after in-flight requests. */
+export interface RunningServer {
+  port: number;
+  url: string;
+  inFlight(): number;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** serve starts the HTTP server that of-watchdog proxies to (its `upstream_url`). */
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  let inFlight = 0;
+  let draining = false;
+  const idle: Array<() => void> = [];
+
+  const server = createServer((nreq, nres) => {
+    const pathname = new URL(nreq.url ?? '/', 'http://local').pathname;
+    if (pathname === '/_/health' || pathname === '/_/ready') {
+      writeSimple(nres, draining ? 503 : 200, { status: draining ? 'draining' : 'ok', function: options.name });
+      return;
+    }
+    inFlight++;
+    handle(options, nreq, nres).finally(() => {
+      inFlight--;
+      if (inFlight === 0) idle.splice(0).forEach((resolve) => resolve());
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    inFlight: () => inFlight,
+    async close(timeoutMs = 10_000) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => idle.push(resolve)), delay(timeoutMs)]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function handle(options: ServeOptions, nreq: IncomingMessage, nres: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const callId = headerValue(nreq, 'x-call-id') ?? randomUUID();
+  const log = options.log.child({ callId });
+  nres.setHeader('x-call-id', callId);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(opsError('DEADLINE_EXCEEDED', `no answer within ${options.deadlineMs} ms`)), options.deadlineMs);
+  nres.on('close', () => {
+    if (!nres.writableFinished) controller.abort(opsError('DEADLINE_EXCEEDED', 'caller went away'));
+  });
+  let status = 500;
+  let errorCode: string | undefined;
+  try {
+    const response = await respond(options, nreq, controller.signal, log, callId);
+    status = response.status;
+    await writeResponse(nres, response);
+  } catch (err) {
+    const failure = toOpsError(err);
+    status = failure.status;
+    errorCode = failure.code;
+    if (failure.status >= 500 && failure.code !== 'DEADLINE_EXCEEDED') log.error({ err: (err as { cause?: unknown }).cause ?? err, code: failure.code }, failure.message);
+    if (!nres.headersSent) await writeResponse(nres, errorResponse(failure));
+    else nres.destroy();
+  } finally {
+    clearTimeout(timer);
+    log.info({ method: nreq.method, path: nreq.url, status, code: errorCode, ms: Math.round(performance.now() - started) }, 'request');
+  }
+}
+
+async function respond(options: ServeOptions, nreq: IncomingMessage, signal: AbortSignal, log: Logger, callId: string): Promise<Response> {
+  const url = new URL(nreq.url ?? '/', `http://${nreq.headers.host ?? 'localhost'}`);
+  const method = nreq.method ?? 'GET';
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(nreq.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const request = new Request(url, {
+    method,
+    headers,
+    body: hasBody ? limitBody(nreq, options.bodyLimitBytes) : null,
+    signal,
+    ...(hasBody ? { duplex: 'half' } : {}),
+  } as RequestInit);
+  if (!options.isPublic?.(url.pathname, method) && !options.authorize(request)) {
+    throw opsError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <cmp-ops-invoke-token>)');
+  }
+  const declared = Number(nreq.headers['content-length'] ?? 0);
+  if (declared > options.bodyLimitBytes) {
+    throw opsError('PAYLOAD_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${options.bodyLimitBytes} bytes`);
+  }
+  const ctx: RequestContext = { callId, log, signal, now: () => options.clock.now() };
+  const topic = headerValue(nreq, 'x-topic');
+  if (topic) ctx.topic = topic;
+  const work = options.handler(request, ctx);
+  // The deadline answers 503 even if the handler ignores its signal; its late result is dropped.
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  work.catch(() => undefined);
+  aborted.catch(() => undefined);
+  return Promise.race([work, aborted]);
+}
+
+function limitBody(nreq: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+  let total = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      total += chunk.byteLength;
+      if (total > limit) controller.error(opsError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`));
+      else controller.enqueue(chunk);
+    },
+  });
+  return (Readable.toWeb(nreq) as unknown as ReadableStream<Uint8Array>).pipeThrough(counter);
+}
+
+/** errorResponse renders an OpsError as the catalog's JSON body; 503 adds Retry-After. */
+export function errorResponse(err: OpsError): Response {
+  const headers: Record<string, string> = err.status === 503 ? { 'retry-after': '5' } : {};
+  if (err.status === 413) headers.connection = 'close';
+  return json(errorBody(err), err.status, headers);
+}
+
+async function writeResponse(nres: ServerResponse, response: Response): Promise<void> {
+  nres.statusCode = response.status;
+  response.headers.forEach((value, name) => nres.setHeader(name, value));
+  if (!response.body) {
+    nres.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), nres);
+}
+
+function writeSimple(nres: ServerResponse, status: number, body: unknown): void {
+  nres.writeHead(status, { 'content-type': 'application/json' });
+  nres.end(`${JSON.stringify(body)}\n`);
+}
+
+function headerValue(nreq: IncomingMessage, name: string): string | undefined {
+  const value = nreq.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,30 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { opsError, type ErrorDetail } from './errors.ts';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+// ajv-formats ships CommonJS; under ESM its default export may sit one level down.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+addFormats(ajv);
+
+/** compileValidator compiles a JSON schema once and returns a check that yields the typed value or throws BAD_REQUEST. */
+export function compileValidator<T>(schema: Record<string, unknown>, what = 'request'): (value: unknown) => T {
+  const validate = ajv.compile(schema);
+  return (value: unknown): T => {
+    if (validate(value)) return value as T;
+    const details = (validate.errors ?? []).slice(0, 20).map(toDetail);
+    throw opsError('BAD_REQUEST', `${what} is invalid: ${details.map((d) => `${d.field ?? '(root)'} ${d.reason}`).join('; ')}`, details);
+  };
+}
+
+function toDetail(error: ErrorObject): ErrorDetail {
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  let field = error.instancePath || '';
+  if (params.missingProperty) field = `${field}/${params.missingProperty}`;
+  if (params.additionalProperty) field = `${field}/${params.additionalProperty}`;
+  const detail: ErrorDetail = { field: field || '/', reason: error.message ?? 'is invalid' };
+  const index = /^\/(\d+)/.exec(field)?.[1];
+  if (index !== undefined) detail.index = Number(index);
+  if (params.additionalProperty) detail.reason = 'is not an allowed property';
+  return detail;
+}

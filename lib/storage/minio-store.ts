@@ -1,0 +1,165 @@
+import type { Readable } from 'node:stream';
+import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
+import type { Secret } from '#lib/runtime/secrets.ts';
+import type { ObjectInfo, ObjectStore, ObjectSummary, PutOptions } from './object-store.ts';
+import { mapS3Error } from './s3-errors.ts';
+
+/** S3Connection says where the S3-protocol server is and how to sign for it. */
+export interface S3Connection {
+  endpoint: string;
+  region: string;
+  accessKey: Secret;
+  secretKey: Secret;
+  /** partSize raises minio-js's multipart threshold (servers without ListMultipartUploads need whole-object PUTs). */
+  partSize?: number;
+}
+
+/** createMinioClient builds a minio-js client from an endpoint URL such as http://minio.minio:9000. */
+export function createMinioClient(connection: S3Connection): Client {
+  const url = new URL(connection.endpoint);
+  const useSSL = url.protocol === 'https:';
+  return new Client({
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+    useSSL,
+    region: connection.region,
+    accessKey: connection.accessKey.reveal(),
+    secretKey: connection.secretKey.reveal(),
+    pathStyle: true,
+    ...(connection.partSize ? { partSize: connection.partSize } : {}),
+  });
+}
+
+/** createMinioStore adapts a minio-js client to the ObjectStore port, mapping every backend error to a catalog code. */
+export function createMinioStore(client: Client): ObjectStore {
+  return {
+    async stat(bucket, key) {
+      try {
+        const stat = await client.statObject(bucket, key);
+        const metadata: Record<string, string> = {};
+        let contentType: string | undefined;
+        for (const [name, value] of Object.entries(stat.metaData ?? {})) {
+          const lower = name.toLowerCase();
+          if (lower === 'content-type') contentType = String(value);
+          else metadata[lower.replace(/^x-amz-meta-/, '')] = String(value);
+        }
+        const info: ObjectInfo = { bucket, key, size: stat.size, etag: stat.etag.replace(/"/g, ''), lastModified: stat.lastModified, metadata };
+        if (stat.versionId) info.versionId = stat.versionId;
+        if (contentType) info.contentType = contentType;
+        return info;
+      } catch (err) {
+        const mapped = mapS3Error(err, { bucket, key });
+        if (mapped.code === 'OBJECT_NOT_FOUND') return null;
+        throw mapped;
+      }
+    },
+
+    async getStream(bucket, key, options = {}) {
+      let stream: Readable;
+      try {
+        stream = options.offset ? await client.getPartialObject(bucket, key, options.offset) : await client.getObject(bucket, key);
+      } catch (err) {
+        throw mapS3Error(err, { bucket, key });
+      }
+      const signal = options.signal;
+      if (signal) {
+        const abort = (): void => {
+          stream.destroy(Object.assign(new Error('read aborted at the request deadline'), { name: 'AbortError' }));
+        };
+        if (signal.aborted) abort();
+        else {
+          signal.addEventListener('abort', abort, { once: true });
+          stream.once('close', () => signal.removeEventListener('abort', abort));
+        }
+      }
+      return stream;
+    },
+
+    async put(bucket, key, body, options: PutOptions = {}) {
+      const headers: Record<string, string> = {};
+      if (options.contentType) headers['Content-Type'] = options.contentType;
+      for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${name}`] = value;
+      if (options.ifNoneMatch) headers['If-None-Match'] = options.ifNoneMatch;
+      if (options.ifMatch) headers['If-Match'] = options.ifMatch;
+      try {
+        const size = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : undefined;
+        const result = await client.putObject(bucket, key, body, size, headers);
+        return { etag: String(result.etag ?? '').replace(/"/g, '') };
+      } catch (err) {
+        throw mapS3Error(err, { bucket, key });
+      }
+    },
+
+    async *list(bucket, prefix, options = {}) {
+      const stream = client.listObjectsV2(bucket, prefix, options.recursive ?? true, options.startAfter ?? '');
+      try {
+        for await (const item of stream as AsyncIterable<{ name?: string; size: number; etag?: string; lastModified?: Date }>) {
+          if (options.signal?.aborted) throw options.signal.reason;
+          if (item.name === undefined) continue; // a common prefix in a non-recursive listing
+          const summary: ObjectSummary = { key: item.name, size: item.size, etag: (item.etag ?? '').replace(/"/g, ''), lastModified: item.lastModified ?? new Date(0) };
+          yield summary;
+        }
+      } catch (err) {
+        throw mapS3Error(err, { bucket });
+      }
+    },
+
+    async getTags(bucket, key) {
+      try {
+        const tags = (await client.getObjectTagging(bucket, key)) as unknown as Array<{ Key: string; Value: string }> | Array<Array<{ Key: string; Value: string }>>;
+        const flat = (tags as unknown[]).flat() as Array<{ Key: string; Value: string }>;
+        return Object.fromEntries(flat.map((tag) => [tag.Key, String(tag.Value ?? '')]));
+      } catch (err) {
+        throw mapS3Error(err, { bucket, key });
+      }
+    },
+
+    async setTags(bucket, key, tags) {
+      try {
+        await client.setObjectTagging(bucket, key, tags);
+      } catch (err) {
+        throw mapS3Error(err, { bucket, key });
+      }
+    },
+
+    async copy(from, to, options = {}) {
+      try {
+        const source = new CopySourceOptions({ Bucket: from.bucket, Object: from.key });
+        const dest = new CopyDestinationOptions({
+          Bucket: to.bucket,
+          Object: to.key,
+          ...(options.metadata ? { UserMetadata: options.metadata, MetadataDirective: 'REPLACE' as const } : {}),
+        });
+        await client.copyObject(source, dest);
+      } catch (err) {
+        throw mapS3Error(err, { bucket: from.bucket, key: from.key });
+      }
+    },
+
+    async remove(bucket, key) {
+      try {
+        await client.removeObject(bucket, key);
+      } catch (err) {
+        throw mapS3Error(err, { bucket, key });
+      }
+    },
+
+    async bucketExists(bucket) {
+      try {
+        return await client.bucketExists(bucket);
+      } catch (err) {
+        throw mapS3Error(err, { bucket });
+      }
+    },
+
+    async ensureBucket(bucket) {
+      try {
+        if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
+        throw mapS3Error(err, { bucket });
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { opsError } from '#lib/runtime/errors.ts';
+import type { ObjectStore } from './object-store.ts';
+
+/** StateRecord is a stored JSON value with the etag to update it conditionally. */
+export interface StateRecord<T> {
+  value: T;
+  etag: string;
+}
+
+/** StateStore keeps durable JSON state (verdicts, cursors, checkpoints, alert groups) in the state bucket. */
+export interface StateStore {
+  readonly bucket: string;
+  read<T>(key: string): Promise<StateRecord<T> | null>;
+  /** create writes only when the key is absent ('exists' otherwise): the idempotency primitive. */
+  create<T>(key: string, value: T): Promise<'created' | 'exists'>;
+  /** write replaces the value; with ifMatch it throws CONFLICT when someone else wrote since that etag. */
+  write<T>(key: string, value: T, options?: { ifMatch?: string }): Promise<{ etag: string }>;
+  /** update applies `change` to the current value with optimistic concurrency, retrying on CONFLICT; null deletes nothing and writes nothing. */
+  update<T>(key: string, change: (current: T | null) => T | null, options?: { attempts?: number }): Promise<T | null>;
+  list(prefix: string, options?: { startAfter?: string }): AsyncIterable<string>;
+  remove(key: string): Promise<void>;
+}
+
+/**
+ * createStateStore stores each record as `<key>.json`-free JSON at `key` in `bucket`. Conditional writes use
+ * If-None-Match/If-Match, which MinIO honours; on servers that ignore them (s3rver) create still reads first, so
+ * sequential duplicates are caught, and only truly concurrent writers could race.
+ */
+export function createStateStore(store: ObjectStore, bucket: string): StateStore {
+  const read = async <T>(key: string): Promise<StateRecord<T> | null> => {
+    const info = await store.stat(bucket, key);
+    if (!info) return null;
+    let text = '';
+    try {
+      const stream = await store.getStream(bucket, key);
+      for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    } catch (err) {
+      if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
+      throw err;
+    }
+    try {
+      return { value: JSON.parse(text) as T, etag: info.etag };
+    } catch {
+      throw opsError('INTERNAL', `state record ${bucket}/${key} is not valid JSON`);
+    }
+  };
+
+  const write = async <T>(key: string, value: T, options: { ifMatch?: string } = {}): Promise<{ etag: string }> =>
+    store.put(bucket, key, `${JSON.stringify(value)}\n`, { contentType: 'application/json', ...(options.ifMatch ? { ifMatch: options.ifMatch } : {}) });
+
+  return {
+    bucket,
+    read,
+    write,
+    async create(key, value) {
+      if (await store.stat(bucket, key)) return 'exists';
+      try {
+        await store.put(bucket, key, `${JSON.stringify(value)}\n`, { contentType: 'application/json', ifNoneMatch: '*' });
+        return 'created';
+      } catch (err) {
+        if ((err as { code?: string }).code === 'CONFLICT') return 'exists';
+        throw err;
+      }
+    },
+    async update(key, change, options = {}) {
+      const attempts = options.attempts ?? 5;
+      for (let attempt = 1; ; attempt++) {
+        const current = await read<Parameters<typeof change>[0] & object>(key);
+        const next = change(current ? current.value : null);
+        if (next === null) return current ? current.value : null;
+        try {
+          if (current) await write(key, next, { ifMatch: current.etag });
+          else await store.put(bucket, key, `${JSON.stringify(next)}\n`, { contentType: 'application/json', ifNoneMatch: '*' });
+          return next;
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'CONFLICT' || attempt >= attempts) throw err;
+        }
+      }
+    },
+    async *list(prefix, options = {}) {
+      for await (const item of store.list(bucket, prefix, { recursive: true, ...(options.startAfter ? { startAfter: options.startAfter } : {}) })) yield item.key;
+    },
+    async remove(key) {
+      await store.remove(bucket, key);
+    },
+  };
+}
