@@ -23,6 +23,8 @@ export const ERROR_CATALOG = {
   GATEWAY_UNAVAILABLE: { status: 503, message: 'the OpenFaaS gateway or a downstream function is unavailable; retry later' },
   UPSTREAM_REJECTED: { status: 502, message: 'a downstream service rejected the request permanently' },
   DEADLINE_EXCEEDED: { status: 503, message: 'the request ran out of time before finishing; retry later' },
+  RECEIVER_UNAVAILABLE: { status: 503, message: 'a notification receiver is unreachable or failing; retry later' },
+  RECEIVER_REJECTED: { status: 502, message: 'a notification receiver rejected the notification permanently' },
   // configuration
   CONFIG_INVALID: { status: 500, message: 'configuration is invalid' },
   SECRET_MISSING: { status: 500, message: 'a required secret is missing' },
