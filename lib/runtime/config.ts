@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { opsError } from './errors.ts';
+import { ENV_FALLBACKS } from './secrets.ts';
 
 /** ConfigSchema is a JSON schema of environment variables: `properties` keyed by variable name. */
 export interface ConfigSchema {
@@ -26,6 +27,9 @@ export const BASE_CONFIG: ConfigSchema = {
 // Kubernetes injects <SERVICE>_SERVICE_HOST / _PORT… variables for every service in the namespace; they are not ours.
 const SERVICE_LINK = /_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
 
+// Secrets may come from the environment in the local stack; they are read by the SecretReader, not here.
+const SECRET_VARIABLES = new Set(Object.values(ENV_FALLBACKS));
+
 const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
 
 /**
@@ -37,7 +41,7 @@ export function loadConfig<T>(schema: ConfigSchema, env: Record<string, string |
   const declared = Object.keys(schema.properties);
   const prefixes = new Set(declared.filter((name) => name.includes('_')).map((name) => name.slice(0, name.indexOf('_') + 1)));
   const unknown = Object.keys(env).filter(
-    (name) => !declared.includes(name) && !SERVICE_LINK.test(name) && [...prefixes].some((prefix) => name.startsWith(prefix)),
+    (name) => !declared.includes(name) && !SECRET_VARIABLES.has(name) && !SERVICE_LINK.test(name) && [...prefixes].some((prefix) => name.startsWith(prefix)),
   );
   if (unknown.length > 0) {
     throw opsError('CONFIG_INVALID', `unknown configuration variable${unknown.length > 1 ? 's' : ''}: ${unknown.sort().join(', ')}`,

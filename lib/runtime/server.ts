@@ -132,7 +132,10 @@ async function respond(options: ServeOptions, nreq: IncomingMessage, signal: Abo
     signal,
     ...(hasBody ? { duplex: 'half' } : {}),
   } as RequestInit);
-  if (!options.isPublic?.(url.pathname, method) && !options.authorize(request)) {
+  // The cron-connector cannot send credentials (its basic auth covers only /system/*): a bodiless POST marked
+  // X-Topic: cron-function is a timer tick. It carries no input, so it can only start the scheduled run.
+  const cronTick = method === 'POST' && headerValue(nreq, 'x-topic') === 'cron-function' && isBodiless(nreq);
+  if (!cronTick && !options.isPublic?.(url.pathname, method) && !options.authorize(request)) {
     throw opsError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <cmp-ops-invoke-token>)');
   }
   const declared = Number(nreq.headers['content-length'] ?? 0);
@@ -141,7 +144,7 @@ async function respond(options: ServeOptions, nreq: IncomingMessage, signal: Abo
   }
   const ctx: RequestContext = { callId, log, signal, now: () => options.clock.now() };
   const topic = headerValue(nreq, 'x-topic');
-  if (topic) ctx.topic = topic;
+  if (topic && (cronTick || topic !== 'cron-function')) ctx.topic = topic;
   const work = options.handler(request, ctx);
   // The deadline answers 503 even if the handler ignores its signal; its late result is dropped.
   const aborted = new Promise<never>((_, reject) => {
@@ -185,6 +188,11 @@ async function writeResponse(nres: ServerResponse, response: Response): Promise<
 function writeSimple(nres: ServerResponse, status: number, body: unknown): void {
   nres.writeHead(status, { 'content-type': 'application/json' });
   nres.end(`${JSON.stringify(body)}\n`);
+}
+
+function isBodiless(nreq: IncomingMessage): boolean {
+  const length = nreq.headers['content-length'];
+  return nreq.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 function headerValue(nreq: IncomingMessage, name: string): string | undefined {

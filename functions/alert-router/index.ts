@@ -1,0 +1,4 @@
+import { startFunction } from '#lib/runtime/index.ts';
+import { configSchema, createHandler, type AlertRouterConfig } from './handler.ts';
+
+await startFunction<AlertRouterConfig>({ name: 'alert-router', configSchema, build: (deps) => createHandler(deps) });

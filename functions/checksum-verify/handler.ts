@@ -1,0 +1,81 @@
+import { decideEvent, parseObjectEvents, type EventDecision } from '#lib/events/index.ts';
+import { verifyArrival, type ArrivalDeps } from '#lib/integrity/index.ts';
+import { compileValidator, json, readJson, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+
+/** ChecksumVerifyConfig is checksum-verify's own configuration (see README "Configuration"). */
+export interface ChecksumVerifyConfig {
+  QUARANTINE_BUCKET: string;
+  SUBSYSTEM_MAP: Record<string, string>;
+}
+
+export const configSchema = {
+  properties: {
+    QUARANTINE_BUCKET: { type: 'string', default: 'quarantine' },
+    SUBSYSTEM_MAP: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+  },
+};
+
+const validateDirect = compileValidator<{ bucket: string; key: string } | Array<{ bucket: string; key: string }>>(
+  {
+    anyOf: [
+      { $ref: '#/$defs/target' },
+      { type: 'array', minItems: 1, maxItems: 100, items: { $ref: '#/$defs/target' } },
+    ],
+    $defs: {
+      target: {
+        type: 'object',
+        required: ['bucket', 'key'],
+        additionalProperties: false,
+        properties: { bucket: { type: 'string', minLength: 3 }, key: { type: 'string', minLength: 1 } },
+      },
+    },
+  },
+  'verification request',
+);
+
+/** subsystemResolver maps a key to its subsystem by the longest matching prefix of SUBSYSTEM_MAP. */
+export function subsystemResolver(map: Record<string, string>): (bucket: string, key: string) => string {
+  const prefixes = Object.keys(map).sort((a, b) => b.length - a.length);
+  return (bucket, key) => {
+    const path = `${bucket}/${key}`;
+    const hit = prefixes.find((prefix) => key.startsWith(prefix) || path.startsWith(prefix));
+    return hit ? map[hit]! : 'unknown';
+  };
+}
+
+/**
+ * createHandler builds checksum-verify's edge: MinIO/S3 object events (or `{bucket,key}` calls) in, verdicts out.
+ * Events this function causes itself (tagging, copies into quarantine) are acknowledged and ignored.
+ */
+export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'config' | 'store' | 'state' | 'alerts' | 'clock' | 'log'>): Handler {
+  const subsystemOf = subsystemResolver(deps.config.SUBSYSTEM_MAP);
+  return async (req, ctx) => {
+    const body = await readJson(req);
+    const arrival: ArrivalDeps = { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, log: ctx.log, subsystemOf };
+    if (typeof body === 'object' && body !== null && 'Records' in body) {
+      const decisions: EventDecision[] = parseObjectEvents(body).map((event) => decideEvent(event, { outputBuckets: [deps.config.QUARANTINE_BUCKET] }));
+      const results = [];
+      for (const decision of decisions) {
+        if (decision.action === 'ignore') {
+          ctx.log.debug({ event: decision.event.name, key: decision.event.key, reason: decision.reason }, 'event ignored');
+          results.push({ bucket: decision.event.bucket, key: decision.event.key, event: decision.event.name, ignored: decision.reason });
+        } else {
+          results.push(await verifyArrival(decision.event, arrival, ctx.signal));
+        }
+      }
+      return json({ results });
+    }
+    const direct = validateDirect(body);
+    const targets = Array.isArray(direct) ? direct : [direct];
+    const results = [];
+    for (const target of targets) {
+      const result = await verifyArrival(target, arrival, ctx.signal);
+      if (result.verdict === 'vanished') {
+        // A caller asking by name gets a 404; events for vanished objects are answered 200 so MinIO's queue moves on.
+        return json({ error: { code: 'OBJECT_NOT_FOUND', message: `object ${target.bucket}/${target.key} does not exist`, details: [{ field: 'key', reason: 'not found' }] } }, 404);
+      }
+      results.push(result);
+    }
+    return json({ results });
+  };
+}

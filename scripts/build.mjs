@@ -1,0 +1,36 @@
+// build bundles every function listed in stack.yml (functions/<name>/index.ts → dist/functions/<name>.mjs) and the
+// CLI (dist/cli.mjs) with esbuild: one self-contained ESM file each, node20 target.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const stack = parse(readFileSync(join(root, 'stack.yml'), 'utf8'));
+const names = Object.keys(stack.functions ?? {});
+const only = process.argv.slice(2);
+const missing = names.filter((name) => !existsSync(join(root, 'functions', name, 'index.ts')));
+if (missing.length > 0) {
+  console.error(`stack.yml lists functions without functions/<name>/index.ts: ${missing.join(', ')}`);
+  process.exit(1);
+}
+const entries = Object.fromEntries(names.filter((n) => only.length === 0 || only.includes(n)).map((name) => [`functions/${name}`, join(root, 'functions', name, 'index.ts')]));
+if (only.length === 0 || only.includes('cli')) entries.cli = join(root, 'cli', 'entry.ts');
+if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true });
+const started = performance.now();
+await build({
+  entryPoints: entries,
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+  // CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __cmpCreateRequire } from 'node:module'; const require = __cmpCreateRequire(import.meta.url);" },
+});
+console.log(`built ${Object.keys(entries).length} bundles into dist/ in ${Math.round(performance.now() - started)} ms`);

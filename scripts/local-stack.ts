@@ -1,0 +1,40 @@
+// npm start: the whole cmp-ops stack on this machine (see README "Local stack").
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { startLocalStack } from './local-stack/stack.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const started = performance.now();
+const env = process.env;
+if (!env.SKIP_BUILD) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+const stack = await startLocalStack({
+  root,
+  dataDir: resolve(env.DATA_DIR ?? join(root, '.data')),
+  s3Port: Number(env.S3_PORT ?? new URL(env.S3_ENDPOINT ?? 'http://127.0.0.1:9000').port ?? 9000),
+  gatewayPort: Number(env.GATEWAY_PORT ?? 8080),
+  accessKey: env.S3_ACCESS_KEY ?? 'minioadmin',
+  secretKey: env.S3_SECRET_KEY ?? 'minioadmin',
+  ...(env.CMP_OPS_INVOKE_TOKEN ? { token: env.CMP_OPS_INVOKE_TOKEN } : {}),
+  seedDemo: env.SEED_DEMO !== '0',
+  timers: env.TIMERS !== '0',
+});
+const ms = Math.round(performance.now() - started);
+console.log(`
+cmp-ops local stack ready in ${ms} ms
+  S3 (s3rver)   ${stack.s3Endpoint}   key ${env.S3_ACCESS_KEY ?? 'minioadmin'}   buckets inbox, quarantine, reports, cmp-ops-state
+  gateway       ${stack.gatewayUrl}/function/<name>   /async-function/<name>   /healthz
+  functions     ${stack.functions.map((f) => f.name).join(', ')}
+  invoke token  ${env.CMP_OPS_INVOKE_TOKEN ? '(from CMP_OPS_INVOKE_TOKEN)' : `${stack.token}   (also in ${join(stack.dataDir, 'invoke-token')})`}
+  notifications ${stack.notificationsFile}
+  logs          ${join(stack.dataDir, 'logs')}/<function>.log
+Upload a file and its .sha256 into s3://inbox/ to see it verified; Ctrl-C stops everything.
+`);
+let stopping = false;
+const shutdown = (): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log('stopping…');
+  stack.stop().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, watchFile, unwatchFile, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { minioWebhookBody } from '#lib/events/index.ts';
+import { Secret } from '#lib/runtime/index.ts';
+import { createMinioClient, createMinioStore, type ObjectStore } from '#lib/storage/index.ts';
+import { cronMatches, matchTriggers, parseCron, parseTriggers, type TriggerDeclaration } from '#lib/triggers/index.ts';
+import { EventQueue } from './event-delivery.ts';
+import { startFunctionProcess, type FunctionProcess } from './function-process.ts';
+import { startLocalGateway, type LocalGateway } from './gateway.ts';
+import { startEmbeddedS3, type EmbeddedS3 } from './s3-server.ts';
+import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts';
+import { seedDemo } from './demo.ts';
+
+export const LOCAL_BUCKETS = ['inbox', 'quarantine', 'reports', 'cmp-ops-state'];
+
+/** LocalStackOptions configure `npm start` and the integration tests (which use port 0 and a temporary data dir). */
+export interface LocalStackOptions {
+  root: string;
+  dataDir: string;
+  host?: string;
+  s3Port: number;
+  gatewayPort: number;
+  accessKey: string;
+  secretKey: string;
+  token?: string;
+  seedDemo: boolean;
+  timers: boolean;
+  /** eventRetryMs is MinIO's queue_dir retry interval (3 s in MinIO). */
+  eventRetryMs?: number;
+  /** functionEnv adds or overrides variables per function (tests point receivers at their listeners). */
+  functionEnv?: Record<string, Record<string, string>>;
+  /** only starts a subset of the stack.yml functions. */
+  only?: string[];
+  log?: (line: string) => void;
+}
+
+/** LocalStack is a running local stack. */
+export interface LocalStack {
+  s3Endpoint: string;
+  gatewayUrl: string;
+  token: string;
+  dataDir: string;
+  notificationsFile: string;
+  store: ObjectStore;
+  functions: FunctionProcess[];
+  /** settled resolves when every object event was delivered and every async call finished. */
+  settled(): Promise<void>;
+  /** tick fires the cron timers due at `time` (timers also fire by themselves each minute when enabled). */
+  tick(time: DateTime): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+// Production-only variables that the local stack replaces with its own.
+const LOCAL_OVERRIDDEN = new Set(['S3_ENDPOINT', 'GATEWAY_URL', 'SECRETS_DIR']);
+
+/** startLocalStack starts the embedded S3 server, the function processes, the gateway, event delivery and timers. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  mkdirSync(join(options.dataDir, 's3'), { recursive: true });
+  mkdirSync(join(options.dataDir, 'logs'), { recursive: true });
+  const token = options.token ?? loadOrCreateToken(options.dataDir);
+  const notificationsFile = join(options.dataDir, 'notifications.jsonl');
+  const triggers: TriggerDeclaration = parseTriggers(JSON.parse(readFileSync(join(options.root, 'config', 'triggers.json'), 'utf8')));
+  const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter((f) => !options.only || options.only.includes(f.name));
+
+  const s3: EmbeddedS3 = await startEmbeddedS3({ host, port: options.s3Port, directory: join(options.dataDir, 's3'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS });
+  const ports = new Map<string, number>();
+  let gateway: LocalGateway | undefined;
+  const processes: FunctionProcess[] = [];
+  const queues = new Map<string, EventQueue>();
+  let timer: NodeJS.Timeout | undefined;
+  const stop = async (): Promise<void> => {
+    if (timer) clearInterval(timer);
+    unwatchFile(notificationsFile);
+    queues.forEach((q) => q.stop());
+    await Promise.allSettled(processes.map((p) => p.stop()));
+    await gateway?.close();
+    await s3.close();
+  };
+  try {
+    gateway = await startLocalGateway({ host, port: options.gatewayPort, upstream: (name) => ports.get(name), log });
+    const gatewayUrl = gateway.url;
+    const started = await Promise.all(
+      stackFunctions.map((fn) =>
+        startFunctionProcess({
+          name: fn.name,
+          bundle: join(options.root, 'dist', 'functions', `${fn.name}.mjs`),
+          env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile }),
+          cwd: options.root,
+          logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
+        }),
+      ),
+    );
+    for (const proc of started) {
+      processes.push(proc);
+      ports.set(proc.name, proc.port);
+    }
+    for (const target of triggers.targets) {
+      if (!ports.has(target.function)) continue;
+      queues.set(target.id, new EventQueue(target, { url: `${gatewayUrl}/function/${target.function}`, token: () => token, retryMs: options.eventRetryMs ?? 3000, log }));
+    }
+    const store = createMinioStore(createMinioClient({ endpoint: s3.endpoint, region: 'us-east-1', accessKey: new Secret(options.accessKey), secretKey: new Secret(options.secretKey), partSize: 5 * 1024 ** 3 }));
+    // Deliver each write the way MinIO's webhook target would: its payload, its escaping, the bearer token.
+    const eventNames: Record<string, string> = { 'ObjectCreated:Put': 's3:ObjectCreated:Put', 'ObjectCreated:Post': 's3:ObjectCreated:Post', 'ObjectCreated:Copy': 's3:ObjectCreated:Copy', 'ObjectRemoved:Delete': 's3:ObjectRemoved:Delete' };
+    const pendingStats: Array<Promise<void>> = [];
+    s3.onEvent((event) => {
+      for (const record of event.Records) {
+        const name = eventNames[record.eventName] ?? `s3:${record.eventName}`;
+        const bucket = record.s3.bucket.name;
+        const key = record.s3.object.key;
+        const targets = matchTriggers(triggers, { bucket, key, name });
+        if (targets.length === 0) continue;
+        const work = store.stat(bucket, key).then((info) => {
+          const eventTime = new Date();
+          const objectInfo = info ?? { bucket, key, size: record.s3.object.size ?? 0, etag: record.s3.object.eTag ?? '', lastModified: eventTime, metadata: {} };
+          for (const target of targets) queues.get(target.id)?.push(minioWebhookBody({ eventName: name, info: objectInfo, eventTime, accessKey: options.accessKey }));
+        });
+        pendingStats.push(work.catch((err: Error) => log(`event for ${bucket}/${key} lost: ${err.message}`)));
+      }
+    });
+    const tick = async (time: DateTime): Promise<string[]> => {
+      const due = stackFunctions.filter((fn) => fn.schedule && cronMatches(parseCron(fn.schedule), time));
+      await Promise.all(
+        due.map(async (fn) => {
+          // Exactly what the cron-connector sends: POST, no body, X-Topic/X-Connector, no credentials.
+          const response = await fetch(`${gatewayUrl}/function/${fn.name}`, { method: 'POST', headers: { 'x-topic': 'cron-function', 'x-connector': 'cron-connector' } }).catch(() => undefined);
+          await response?.arrayBuffer();
+          log(`timer ${fn.name} (${fn.schedule}) → ${response?.status ?? 'unreachable'}`);
+        }),
+      );
+      return due.map((fn) => fn.name);
+    };
+    if (options.timers) {
+      timer = setInterval(() => {
+        const now = DateTime.utc();
+        if (now.second === 0) void tick(now);
+      }, 1000);
+      timer.unref();
+    }
+    watchNotifications(notificationsFile, log);
+    const stack: LocalStack = {
+      s3Endpoint: s3.endpoint,
+      gatewayUrl,
+      token,
+      dataDir: options.dataDir,
+      notificationsFile,
+      store,
+      functions: processes,
+      async settled() {
+        // Each step can cause the next (an event's handler posts to alert-router through the gateway).
+        for (let i = 0; i < 3; i++) {
+          await Promise.all(pendingStats.splice(0));
+          await Promise.all([...queues.values()].map((q) => q.idle()));
+          await gateway!.idle();
+        }
+      },
+      tick,
+      stop,
+    };
+    if (options.seedDemo) await seedDemo(stack, log);
+    return stack;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string }): Record<string, string> {
+  const fromStack = Object.fromEntries(Object.entries(fn.environment).filter(([k]) => !LOCAL_OVERRIDDEN.has(k)));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ...fromStack,
+    ...readEnvFile(join(options.root, 'config', 'local', `${fn.name}.env`)),
+    S3_ENDPOINT: urls.s3Endpoint,
+    GATEWAY_URL: urls.gatewayUrl,
+    SECRETS_DIR: join(options.dataDir, 'secrets'),
+    S3_ACCESS_KEY: options.accessKey,
+    S3_SECRET_KEY: options.secretKey,
+    CMP_OPS_INVOKE_TOKEN: urls.token,
+  };
+  if (fn.name === 'alert-router') env.NOTIFICATIONS_FILE = urls.notificationsFile;
+  return { ...env, ...options.functionEnv?.[fn.name] };
+}
+
+function loadOrCreateToken(dataDir: string): string {
+  const file = join(dataDir, 'invoke-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+function watchNotifications(file: string, log: (line: string) => void): void {
+  let offset = existsSync(file) ? statSync(file).size : 0;
+  watchFile(file, { interval: 250 }, (current) => {
+    if (current.size <= offset) {
+      offset = current.size;
+      return;
+    }
+    const fd = openSync(file, 'r');
+    const buffer = Buffer.alloc(current.size - offset);
+    readSync(fd, buffer, 0, buffer.length, offset);
+    closeSync(fd);
+    offset = current.size;
+    for (const line of buffer.toString('utf8').split('\n').filter(Boolean)) {
+      try {
+        const payload = JSON.parse(line) as { status: string; receiver: string; alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> };
+        for (const alert of payload.alerts) log(`NOTIFICATION [${alert.status}] ${alert.labels.alertname} ${alert.labels.severity ?? ''} ${alert.labels.subsystem ?? ''}: ${alert.annotations.summary ?? ''} → ${payload.receiver}`);
+      } catch {
+        log(`notification: ${line.slice(0, 200)}`);
+      }
+    }
+  });
+}
