@@ -26,7 +26,6 @@ export const REDACT_PATHS = [
 export function createLogger(options: { name: string; level?: string; destination?: DestinationStream }): Logger {
   return pino(
     {
-      name: options.name,
       level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '<secret>' },
       base: { fn: options.name },

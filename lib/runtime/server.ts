@@ -153,7 +153,10 @@ async function respond(options: ServeOptions, nreq: IncomingMessage, signal: Abo
   });
   work.catch(() => undefined);
   aborted.catch(() => undefined);
-  return Promise.race([work, aborted]);
+  const response = await Promise.race([work, aborted]);
+  // A handler that resolves inside its own abort listener must not turn a missed deadline into a 200.
+  if (signal.aborted) throw signal.reason;
+  return response;
 }
 
 function limitBody(nreq: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
