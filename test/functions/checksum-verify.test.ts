@@ -1,0 +1,195 @@
+// checksum-verify's edge behind the real runtime server, against a real S3-protocol server (s3rver over HTTP).
+import { createHash } from 'node:crypto';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Alert, AlertSink } from '#lib/alerting/index.ts';
+import { minioWebhookBody } from '#lib/events/index.ts';
+import { fixedClock, Secret, type Logger } from '#lib/runtime/index.ts';
+import { createMinioClient, createMinioStore, createStateStore, type ObjectStore } from '#lib/storage/index.ts';
+import { createHandler } from '../../functions/checksum-verify/handler.ts';
+import { startTestS3, type TestS3 } from '../helpers/s3.ts';
+import { serveHandler } from '../helpers/serve-handler.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { captureLogger } from '../helpers/log-capture.ts';
+
+const test = suite('functions/checksum-verify');
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+let s3: TestS3;
+const sent: Alert[][] = [];
+const sink: AlertSink = { send: async (alerts) => void sent.push(alerts) };
+const config = Object.freeze({ QUARANTINE_BUCKET: 'quarantine', SUBSYSTEM_MAP: { 'DUTCH/': 'DUTCH', 'STS/': 'STS' } }) as never;
+const clock = fixedClock('2026-11-24T10:00:00Z');
+const { log } = captureLogger();
+
+function handlerOn(store: ObjectStore) {
+  return createHandler({ config, store, state: createStateStore(store, 'cmp-ops-state'), alerts: sink, clock, log: log as Logger });
+}
+
+async function eventFor(bucket: string, key: string, eventName = 's3:ObjectCreated:Put') {
+  const info = (await s3.store.stat(bucket, key)) ?? { bucket, key, size: 0, etag: '', lastModified: new Date(), metadata: {} };
+  return minioWebhookBody({ eventName, info, eventTime: new Date('2026-11-24T10:00:00Z'), accessKey: 'testkey' });
+}
+
+test.before(async () => {
+  s3 = await startTestS3();
+});
+test.after(async () => {
+  await s3.close();
+});
+test.before.each(() => {
+  sent.length = 0;
+});
+
+test('ok :: file then sidecar → pending, then ok; tag and state record written; no alert', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  const body = Buffer.from('telemetry');
+  await s3.store.put('inbox', 'STS/t 1.bin', body);
+  let res = await server.call(await eventFor('inbox', 'STS/t 1.bin'));
+  assert.is(res.status, 200);
+  assert.is(res.body.results[0].verdict, 'pending');
+  await s3.store.put('inbox', 'STS/t 1.bin.sha256', `${sha(body)}  t 1.bin\n`);
+  res = await server.call(await eventFor('inbox', 'STS/t 1.bin.sha256'));
+  assert.is(res.body.results[0].verdict, 'ok');
+  assert.is((await s3.store.getTags('inbox', 'STS/t 1.bin'))['cmp-ops-verdict'], 'ok');
+  const record = await createStateStore(s3.store, 'cmp-ops-state').read<{ verdict: string; actual: string }>('verdicts/inbox/STS/t 1.bin');
+  assert.is(record?.value.verdict, 'ok');
+  assert.is(record?.value.actual, sha(body));
+  assert.is(sent.length, 0);
+  await server.close();
+});
+
+test('mismatch :: sidecar first, corrupted file → mismatch, one ChecksumMismatch with the subsystem; redelivery keeps the verdict and startsAt', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  await s3.store.put('inbox', 'DUTCH/e.dat.sha256', `${sha('original')} *e.dat\r\n`);
+  await s3.store.put('inbox', 'DUTCH/e.dat', 'corrupted');
+  const event = await eventFor('inbox', 'DUTCH/e.dat');
+  const first = await server.call(event);
+  assert.is(first.body.results[0].verdict, 'mismatch');
+  assert.is(sent.length, 1);
+  assert.equal(sent[0]![0]!.labels, { bucket: 'inbox', key: 'DUTCH/e.dat', alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH' });
+  clock.advance(60_000);
+  const again = await server.call(event);
+  assert.equal(again.body, first.body);
+  assert.is(sent[1]![0]!.startsAt, sent[0]![0]!.startsAt, 'the re-sent alert is the same episode, so alert-router dedupes it');
+  assert.is((await s3.store.getTags('inbox', 'DUTCH/e.dat'))['cmp-ops-verdict'], 'mismatch');
+  await server.close();
+});
+
+test('resolution :: a corrected upload of the same key is ok and resolves the alert', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  await s3.store.put('inbox', 'DUTCH/e.dat', 'original');
+  const res = await server.call(await eventFor('inbox', 'DUTCH/e.dat'));
+  assert.is(res.body.results[0].verdict, 'ok');
+  assert.is(sent.length, 1);
+  assert.ok(sent[0]![0]!.endsAt, 'resolved alert carries endsAt');
+  await server.close();
+});
+
+test('unreadable sidecar :: names the line, never a silent ok', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  await s3.store.put('inbox', 'STS/u.bin.sha256', 'this is not a checksum\n');
+  await s3.store.put('inbox', 'STS/u.bin', 'data');
+  const res = await server.call(await eventFor('inbox', 'STS/u.bin'));
+  assert.is(res.body.results[0].verdict, 'unreadable');
+  assert.match(res.body.results[0].reason, /line 1/);
+  await server.close();
+});
+
+test('self-caused events :: PutTagging and copies into quarantine are acknowledged and ignored', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  await s3.store.put('quarantine', 'STS/q.bin', 'x');
+  const tagging = await server.call(await eventFor('inbox', 'STS/t 1.bin', 's3:ObjectCreated:PutTagging'));
+  const copy = await server.call(await eventFor('quarantine', 'STS/q.bin', 's3:ObjectCreated:Copy'));
+  assert.is(tagging.status, 200);
+  assert.match(tagging.body.results[0].ignored, /metadata-only/);
+  assert.match(copy.body.results[0].ignored, /own output/);
+  assert.is(sent.length, 0);
+  await server.close();
+});
+
+const badInput: Array<[string, unknown, number, string]> = [
+  ['malformed JSON', '{"Records": [', 400, 'BAD_JSON'],
+  ['unknown event name', { Records: [{ eventName: 'hello:World', s3: { bucket: { name: 'inbox' }, object: { key: 'a' } } }] }, 400, 'UNKNOWN_EVENT'],
+  ['direct call without key', { bucket: 'inbox' }, 400, 'BAD_REQUEST'],
+  ['direct call for a missing object', { bucket: 'inbox', key: 'never/uploaded.bin' }, 404, 'OBJECT_NOT_FOUND'],
+];
+for (const [name, body, status, code] of badInput) {
+  test(`bad input :: ${name} → ${status} ${code}`, async () => {
+    const server = await serveHandler(handlerOn(s3.store));
+    const res = await server.call(body);
+    assert.is(res.status, status);
+    assert.is(res.body.error.code, code);
+    await server.close();
+  });
+}
+
+test('bad input :: an event for a bucket that does not exist → 404 BUCKET_NOT_FOUND naming the field', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  const body = minioWebhookBody({ eventName: 's3:ObjectCreated:Put', info: { bucket: 'no-such-bucket', key: 'a', size: 1, etag: 'e', lastModified: new Date(), metadata: {} }, eventTime: new Date(), accessKey: 'k' });
+  const res = await server.call(body);
+  assert.is(res.status, 404);
+  assert.is(res.body.error.code, 'BUCKET_NOT_FOUND');
+  assert.is(res.body.error.details[0].field, 'bucket');
+  await server.close();
+});
+
+test('vanished :: an event for an object deleted before it is read is answered 200 vanished, so the queue moves on', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  await s3.store.put('inbox', 'EGM/gone.bin', 'x');
+  const event = await eventFor('inbox', 'EGM/gone.bin');
+  await s3.store.remove('inbox', 'EGM/gone.bin');
+  const res = await server.call(event);
+  assert.is(res.status, 200);
+  assert.is(res.body.results[0].verdict, 'vanished');
+  await server.close();
+});
+
+test('vanished :: an object deleted between stat and read is vanished, not a crash', async () => {
+  await s3.store.put('inbox', 'EGM/mid.bin', 'x');
+  const racing: ObjectStore = {
+    ...s3.store,
+    async getStream(bucket, key, options) {
+      if (key === 'EGM/mid.bin') await s3.store.remove(bucket, key);
+      return s3.store.getStream(bucket, key, options);
+    },
+  };
+  const server = await serveHandler(handlerOn(racing));
+  const res = await server.call(await eventFor('inbox', 'EGM/mid.bin'));
+  assert.is(res.status, 200);
+  assert.is(res.body.results[0].verdict, 'vanished');
+  await server.close();
+});
+
+test('dependency down :: S3 unreachable → 503 STORAGE_UNAVAILABLE so MinIO redelivers', async () => {
+  const port = await freePort();
+  const dead = createMinioStore(createMinioClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', accessKey: new Secret('a'), secretKey: new Secret('b') }));
+  const server = await serveHandler(handlerOn(dead));
+  const res = await server.call(await eventFor('inbox', 'STS/t 1.bin'));
+  assert.is(res.status, 503);
+  assert.is(res.body.error.code, 'STORAGE_UNAVAILABLE');
+  await server.close();
+});
+
+test('dependency down :: alert-router unreachable on a mismatch → 503, and the retry alerts', async () => {
+  let failing = true;
+  const flaky: AlertSink = {
+    async send(alerts) {
+      if (failing) throw Object.assign(new Error('router down'), { code: 'GATEWAY_UNAVAILABLE', status: 503, details: [], retryable: true });
+      sent.push(alerts);
+    },
+  };
+  const store = s3.store;
+  const handler = createHandler({ config, store, state: createStateStore(store, 'cmp-ops-state'), alerts: flaky, clock, log: log as Logger });
+  const server = await serveHandler(handler);
+  await s3.store.put('inbox', 'CCS/f.bin.sha256', `${sha('a')}  f.bin\n`);
+  await s3.store.put('inbox', 'CCS/f.bin', 'b');
+  const event = await eventFor('inbox', 'CCS/f.bin');
+  assert.is((await server.call(event)).status, 503);
+  failing = false;
+  const retry = await server.call(event);
+  assert.is(retry.status, 200);
+  assert.is(sent.length, 1);
+  await server.close();
+});
+
+test.run();
