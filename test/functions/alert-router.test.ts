@@ -17,7 +17,7 @@ const alert = (labels: Record<string, string>, extra: Record<string, string> = {
 
 async function router() {
   const config = { WEBHOOK_RECEIVERS: [{ name: 'ops.team', url: `${listener.url}/hook` }], EXTERNAL_URL: 'http://router', RESOLVE_TIMEOUT_MS: 300000 };
-  return serveHandler(createHandler({ config, state: createStateStore(s3.store, 'cmp-ops-state') }), { clock });
+  return serveHandler(createHandler({ config: config as never, state: createStateStore(s3.store, 'cmp-ops-state') }), { clock });
 }
 
 test.before(async () => {
