@@ -47,6 +47,9 @@ export interface RunningServer {
   close(timeoutMs?: number): Promise<void>;
 }
 
+// Beyond this much unread body, answering is not worth reading it: the connection is closed instead.
+const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
+
 /** serve starts the HTTP server that of-watchdog proxies to (its `upstream_url`). */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   let inFlight = 0;
@@ -100,16 +103,20 @@ async function handle(options: ServeOptions, nreq: IncomingMessage, nres: Server
   });
   let status = 500;
   let errorCode: string | undefined;
+  const body = nreq.method !== 'GET' && nreq.method !== 'HEAD' ? limitBody(nreq, options.bodyLimitBytes) : null;
   try {
-    const response = await respond(options, nreq, controller.signal, log, callId);
+    const response = await respond(options, nreq, controller.signal, log, callId, body);
     status = response.status;
+    if (body && !nreq.complete && !(await body.drain(DRAIN_CAP_BYTES))) response.headers.set('connection', 'close');
     await writeResponse(nres, response);
   } catch (err) {
     const failure = toOpsError(err);
     status = failure.status;
     errorCode = failure.code;
     if (failure.status >= 500 && failure.code !== 'DEADLINE_EXCEEDED') log.error({ err: (err as { cause?: unknown }).cause ?? err, code: failure.code }, failure.message);
-    if (!nres.headersSent) await writeResponse(nres, errorResponse(failure));
+    // Read what the caller is still sending before answering, or its upload fails with a reset instead of our error.
+    const drained = body ? await body.drain(DRAIN_CAP_BYTES) : true;
+    if (!nres.headersSent) await writeResponse(nres, errorResponse(failure, !drained));
     else nres.destroy();
   } finally {
     clearTimeout(timer);
@@ -117,18 +124,18 @@ async function handle(options: ServeOptions, nreq: IncomingMessage, nres: Server
   }
 }
 
-async function respond(options: ServeOptions, nreq: IncomingMessage, signal: AbortSignal, log: Logger, callId: string): Promise<Response> {
+async function respond(options: ServeOptions, nreq: IncomingMessage, signal: AbortSignal, log: Logger, callId: string, body: LimitedBody | null): Promise<Response> {
   const url = new URL(nreq.url ?? '/', `http://${nreq.headers.host ?? 'localhost'}`);
   const method = nreq.method ?? 'GET';
   const headers = new Headers();
   for (const [name, value] of Object.entries(nreq.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const hasBody = body !== null;
   const request = new Request(url, {
     method,
     headers,
-    body: hasBody ? limitBody(nreq, options.bodyLimitBytes) : null,
+    body: body ? body.stream : null,
     signal,
     ...(hasBody ? { duplex: 'half' } : {}),
   } as RequestInit);
@@ -159,22 +166,46 @@ async function respond(options: ServeOptions, nreq: IncomingMessage, signal: Abo
   return response;
 }
 
-function limitBody(nreq: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+/** LimitedBody is a request body bounded to `limit` bytes that can still be drained when the handler stops early. */
+interface LimitedBody {
+  stream: ReadableStream<Uint8Array>;
+  /** drain reads and drops what is left (up to `cap` bytes), so the answer is not lost in a reset connection. */
+  drain(cap: number): Promise<boolean>;
+}
+
+function limitBody(nreq: IncomingMessage, limit: number): LimitedBody {
   let total = 0;
-  const counter = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      total += chunk.byteLength;
+  // One iterator for both the handler's reads and the final drain: cancelling the web stream must not destroy the
+  // socket before the error response is written.
+  const iterator = nreq[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) return controller.close();
+      total += value.length;
       if (total > limit) controller.error(opsError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`));
-      else controller.enqueue(chunk);
+      else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
     },
   });
-  return (Readable.toWeb(nreq) as unknown as ReadableStream<Uint8Array>).pipeThrough(counter);
+  return {
+    stream,
+    async drain(cap) {
+      if (nreq.complete) return true;
+      let dropped = 0;
+      for (;;) {
+        const { done, value } = await iterator.next().catch(() => ({ done: true as const, value: undefined }));
+        if (done) return true;
+        dropped += value.length;
+        if (dropped > cap) return false;
+      }
+    },
+  };
 }
 
 /** errorResponse renders an OpsError as the catalog's JSON body; 503 adds Retry-After. */
-export function errorResponse(err: OpsError): Response {
+export function errorResponse(err: OpsError, closeConnection = false): Response {
   const headers: Record<string, string> = err.status === 503 ? { 'retry-after': '5' } : {};
-  if (err.status === 413) headers.connection = 'close';
+  if (closeConnection) headers.connection = 'close';
   return json(errorBody(err), err.status, headers);
 }
 
