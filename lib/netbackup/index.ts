@@ -6,3 +6,5 @@ export { headerColumns, coldefColumns, parseReportLine, type ReportColumn } from
 export { restJobs, parseElapsed, type RestPage } from './rest-jobs.ts';
 export type { JobSummary } from './summary-l.ts';
 export { JOB_TYPES, JOB_STATES, SCHEDULE_TYPES, type JobState } from './enums.ts';
+export { evaluateJobs, summarize, emptyState, DEFAULT_EVALUATION, type EvaluationConfig, type NetBackupState, type SummaryRow, type PairStats } from './evaluate.ts';
+export { insideWindow, isMissed, globToRegExp, type Expectation, type BackupWindow } from './expectations.ts';
