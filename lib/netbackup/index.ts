@@ -8,3 +8,5 @@ export type { JobSummary } from './summary-l.ts';
 export { JOB_TYPES, JOB_STATES, SCHEDULE_TYPES, type JobState } from './enums.ts';
 export { evaluateJobs, summarize, emptyState, DEFAULT_EVALUATION, type EvaluationConfig, type NetBackupState, type SummaryRow, type PairStats } from './evaluate.ts';
 export { insideWindow, isMissed, globToRegExp, type Expectation, type BackupWindow } from './expectations.ts';
+export { pullJobPages, nextUrl, type RestPullOptions, type PulledPage } from './rest-client.ts';
+export { ingestReport, ingestJobs, stateKey, type IngestDeps, type IngestResult } from './ingest.ts';

@@ -25,6 +25,9 @@ export const ERROR_CATALOG = {
   DEADLINE_EXCEEDED: { status: 503, message: 'the request ran out of time before finishing; retry later' },
   RECEIVER_UNAVAILABLE: { status: 503, message: 'a notification receiver is unreachable or failing; retry later' },
   RECEIVER_REJECTED: { status: 502, message: 'a notification receiver rejected the notification permanently' },
+  NETBACKUP_UNAVAILABLE: { status: 503, message: 'the NetBackup REST API is unreachable, busy or failing; retry later' },
+  NETBACKUP_AUTH: { status: 502, message: 'the NetBackup REST API refused the API key (401/403): fix the cmp-ops-netbackup-api-key secret' },
+  NETBACKUP_PAGINATION: { status: 502, message: 'the NetBackup REST API paging is inconsistent; the pull stopped without losing the pages read' },
   // configuration
   CONFIG_INVALID: { status: 500, message: 'configuration is invalid' },
   SECRET_MISSING: { status: 500, message: 'a required secret is missing' },

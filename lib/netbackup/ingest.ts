@@ -1,0 +1,77 @@
+import type { DateTime } from 'luxon';
+import type { AlertSink } from '#lib/alerting/index.ts';
+import type { Reject } from '#lib/lines/index.ts';
+import type { StateStore } from '#lib/storage/index.ts';
+import { evaluateJobs, type EvaluationConfig, type NetBackupState, type SummaryRow } from './evaluate.ts';
+import type { NetBackupJob } from './job.ts';
+import { parseNetBackup, type ParseOptions } from './parse.ts';
+import type { JobSummary } from './summary-l.ts';
+
+/** IngestDeps are the ports and rules an ingestion runs with. */
+export interface IngestDeps {
+  state: StateStore;
+  alerts: AlertSink;
+  config: EvaluationConfig;
+  now: DateTime;
+  /** master names the NetBackup primary server: one state record per master. */
+  master: string;
+  signal?: AbortSignal;
+}
+
+/** IngestResult is what an ingestion tells its caller (and the HTTP response carries). */
+export interface IngestResult {
+  jobs: number;
+  rejects: Reject[];
+  rejectCount: number;
+  summaries: JobSummary[];
+  alertsSent: number;
+  replay: boolean;
+  summary: SummaryRow[];
+}
+
+const REJECTS_KEPT = 100;
+
+/** stateKey is where the evaluation state of a master lives in the state bucket. */
+export function stateKey(master: string): string {
+  return `netbackup/state/${encodeURIComponent(master)}.json`;
+}
+
+// What evaluation needs of a job: status lines and file lists are dropped so a large report stays small in memory.
+function slim(job: NetBackupJob): NetBackupJob {
+  return { ...job, fileList: [], tries: job.tries.map((t) => ({ ...t, statusLines: [] })) };
+}
+
+/**
+ * ingestJobs evaluates jobs against the stored state, sends the alerts, and only then saves the state: if sending
+ * fails (alert-router down) nothing is saved and the redelivered report raises the same alerts.
+ */
+export async function ingestJobs(jobs: NetBackupJob[], deps: IngestDeps, reportId: string | undefined): Promise<{ alertsSent: number; replay: boolean; summary: SummaryRow[] }> {
+  const key = stateKey(deps.master);
+  const stored = await deps.state.read<NetBackupState>(key);
+  const result = evaluateJobs(jobs, stored?.value ?? null, deps.config, deps.now, reportId);
+  if (result.replay) return { alertsSent: 0, replay: true, summary: result.summary };
+  await deps.alerts.send(result.alerts, deps.signal);
+  await deps.state.write(key, result.state, stored ? { ifMatch: stored.etag } : {});
+  return { alertsSent: result.alerts.length, replay: false, summary: result.summary };
+}
+
+/**
+ * ingestReport streams a report (any format), keeps up to 100 rejects with their lines, and ingests its jobs. The
+ * report id may be a function, read once the stream has ended (a body's hash is known only then).
+ */
+export async function ingestReport(source: AsyncIterable<Uint8Array | string>, options: ParseOptions, deps: IngestDeps, reportId: string | (() => string) | undefined): Promise<IngestResult> {
+  const jobs: NetBackupJob[] = [];
+  const rejects: Reject[] = [];
+  const summaries: JobSummary[] = [];
+  let rejectCount = 0;
+  for await (const record of parseNetBackup(source, options)) {
+    if (record.kind === 'job') jobs.push(slim(record));
+    else if (record.kind === 'summary') summaries.push(record);
+    else {
+      rejectCount++;
+      if (rejects.length < REJECTS_KEPT) rejects.push(record);
+    }
+  }
+  const ingested = await ingestJobs(jobs, deps, typeof reportId === 'function' ? reportId() : reportId);
+  return { jobs: jobs.length, rejects, rejectCount, summaries, ...ingested };
+}
