@@ -1,37 +1,26 @@
 /**
  * splitEscapedCsv splits a bpdbjobs -all_columns/-most_columns line: a comma inside a value is written `\,`, and a
  * literal backslash before a separator is doubled (`C:\\,` is the value `C:\`). Other backslashes are literal
- * (Windows paths). Lines without a backslash take the fast native split.
+ * (Windows paths). It splits natively, then re-joins the pieces whose comma was escaped: a piece ending in one
+ * backslash continues into the next; a piece ending in two ends with one.
  */
 export function splitEscapedCsv(line: string): string[] {
-  if (line.indexOf('\\') === -1) return line.split(',');
+  const parts = line.split(',');
+  if (line.indexOf('\\') === -1) return parts;
   const fields: string[] = [];
-  let current = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 92 /* \ */) {
-      const next = line.charCodeAt(i + 1);
-      if (next === 44 /* , */) {
-        current += ',';
-        i++;
-        continue;
-      }
-      if (next === 92 && line.charCodeAt(i + 2) === 44) {
-        // `\\,` ends the value with one backslash; the comma separates.
-        current += '\\';
-        i++;
-        continue;
-      }
-      current += '\\';
-      continue;
+  let carry: string | null = null;
+  for (const part of parts) {
+    const value: string = carry === null ? part : `${carry},${part}`;
+    if (value.endsWith('\\\\')) {
+      fields.push(value.slice(0, -1));
+      carry = null;
+    } else if (value.endsWith('\\')) {
+      carry = value.slice(0, -1);
+    } else {
+      fields.push(value);
+      carry = null;
     }
-    if (c === 44) {
-      fields.push(current);
-      current = '';
-      continue;
-    }
-    current += line[i];
   }
-  fields.push(current);
+  if (carry !== null) fields.push(`${carry}\\`);
   return fields;
 }

@@ -56,6 +56,7 @@ export async function* parseNetBackup(source: AsyncIterable<Uint8Array | string>
         out.push(item);
         continue;
       }
+      // (numbered lines have no `kind`; rejects from the line reader do)
       const { text, line } = item;
       if (format === 'auto') {
         if (text.trim() === '') continue;
@@ -97,9 +98,12 @@ export async function* parseNetBackup(source: AsyncIterable<Uint8Array | string>
         out.push(parseReportLine(text, line, columns));
         continue;
       }
-      // -all_columns / -most_columns
-      if (text.trim() === '' || /^C\d+\s*$/.test(text)) continue; // -stay_alive batch header
-      if (/^-\d+\s*$/.test(text)) continue; // -stay_alive: an aged-out job was removed
+      // -all_columns / -most_columns. A record starts with a digit; only other lines need the slower checks.
+      const first = text.charCodeAt(0);
+      if (!(first >= 48 && first <= 57)) {
+        if (text.trim() === '' || /^C\d+\s*$/.test(text)) continue; // -stay_alive batch header
+        if (/^-\d+\s*$/.test(text)) continue; // -stay_alive: an aged-out job was removed
+      }
       if (pending) {
         if (RECORD_START.test(text) || joined >= MAX_JOINED) {
           out.push(parseColumnsLine(pending.text, pending.line, { layout: layoutOf(format) }));
