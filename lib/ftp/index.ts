@@ -1,0 +1,5 @@
+export { parseFtpLog, FTP_LOG_FORMATS, type FtpLogFormat, type FtpRecord, type FtpParseOptions } from './parse.ts';
+export { parseXferlogLine, looksLikeXferlog, type SourceContext } from './xferlog.ts';
+export { parseVsftpdLine, looksLikeVsftpd } from './vsftpd-log.ts';
+export { ctimeToIso, YearInference } from './log-time.ts';
+export { unmapAddress, type TransferRecord, type SessionRecord, type SessionEvent } from './records.ts';

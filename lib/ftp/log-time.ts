@@ -1,0 +1,47 @@
+import { DateTime } from 'luxon';
+
+const MONTHS: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+
+/**
+ * ctimeToIso reads `Mon Nov 23 22:08:27 2026` (ctime style, day space-padded) as local time in `zone` and returns
+ * ISO UTC, or null for a date that does not exist (Feb 30, 25:00) or a time skipped by a daylight-saving change.
+ */
+export function ctimeToIso(month: string, day: string, time: string, year: string, zone: string): string | null {
+  const m = MONTHS[month];
+  if (!m) return null;
+  const [hh, mm, ss] = time.split(':').map(Number) as [number, number, number];
+  const local = DateTime.fromObject({ year: Number(year), month: m, day: Number(day), hour: hh, minute: mm, second: ss }, { zone });
+  if (!local.isValid) return null;
+  // luxon moves a time inside a spring-forward gap; such a stamp was never on the clock.
+  if (local.hour !== hh || local.day !== Number(day)) return null;
+  return local.toUTC().toISO({ suppressMilliseconds: true });
+}
+
+/**
+ * YearInference supplies the year syslog lines leave out. It starts from the year of the file's time (a month
+ * after the file's own month belongs to the year before), then moves forward at New Year (Dec → Jan), never back.
+ */
+export class YearInference {
+  private year: number;
+  private lastMonth = 0;
+
+  constructor(private readonly fileTime: DateTime) {
+    this.year = fileTime.year;
+  }
+
+  /** yearFor returns the year of a line dated `month` (1-12). */
+  yearFor(month: number): number {
+    if (this.lastMonth === 0) {
+      if (month > this.fileTime.month) this.year--;
+    } else if (month < this.lastMonth - 6) {
+      this.year++;
+    }
+    this.lastMonth = month;
+    return this.year;
+  }
+}
+
+/** monthNumber maps `Nov` to 11 (0 when unknown). */
+export function monthNumber(name: string): number {
+  return MONTHS[name] ?? 0;
+}
