@@ -3,3 +3,4 @@ export { parseXferlogLine, looksLikeXferlog, type SourceContext } from './xferlo
 export { parseVsftpdLine, looksLikeVsftpd } from './vsftpd-log.ts';
 export { ctimeToIso, YearInference } from './log-time.ts';
 export { unmapAddress, type TransferRecord, type SessionRecord, type SessionEvent } from './records.ts';
+export { auditRecord, findingAlert, addressAllowed, DEFAULT_RULES, type AuditRules, type AuditMemory, type Finding, type UploadWindow } from './audit.ts';
