@@ -1,0 +1,128 @@
+import type { DateTime } from 'luxon';
+import type { AlertSink } from '#lib/alerting/index.ts';
+import type { Reject } from '#lib/lines/index.ts';
+import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { auditRecord, findingAlert, type AuditMemory, type AuditRules, type Finding } from './audit.ts';
+import type { FtpRecord } from './parse.ts';
+import { pendingFrom, reconcileTransfers, type PathMapping, type PendingTransfer } from './reconcile.ts';
+
+/** ServerState is what is remembered per FTP server between runs (one JSON record in the state bucket). */
+export interface ServerState {
+  memory: AuditMemory;
+  /** seen holds the keys of findings already raised: replays and overlapping logs raise nothing twice. */
+  seen: string[];
+  pending: Record<string, PendingTransfer>;
+}
+
+/** AuditRunDeps are the ports and settings of a run. */
+export interface AuditRunDeps {
+  state: StateStore;
+  alerts: AlertSink;
+  rules: AuditRules;
+  now: DateTime;
+  signal?: AbortSignal;
+}
+
+/** AuditRunResult is what a run reports. */
+export interface AuditRunResult {
+  transfers: number;
+  sessions: number;
+  rejects: Reject[];
+  rejectCount: number;
+  findings: Finding[];
+  pending: number;
+}
+
+const SEEN_KEPT = 5000;
+const REJECTS_KEPT = 100;
+
+/** serverStateKey is where a server's audit state lives. */
+export function serverStateKey(server: string): string {
+  return `ftp/state/${encodeURIComponent(server)}.json`;
+}
+
+async function loadState(state: StateStore, server: string) {
+  const stored = await state.read<ServerState>(serverStateKey(server));
+  return { stored, value: stored?.value ?? { memory: { failures: {} }, seen: [], pending: {} } };
+}
+
+/**
+ * auditLog audits a stream of parsed records for one server: findings not seen before become alerts, completed
+ * uploads wait for reconciliation. Alerts are sent before the state is saved, so a failed send is retried whole.
+ */
+export async function auditLog(records: AsyncIterable<FtpRecord>, server: string, deps: AuditRunDeps): Promise<AuditRunResult> {
+  const { stored, value } = await loadState(deps.state, server);
+  const seen = new Set(value.seen);
+  const result: AuditRunResult = { transfers: 0, sessions: 0, rejects: [], rejectCount: 0, findings: [], pending: 0 };
+  for await (const record of records) {
+    if (record.kind === 'reject') {
+      result.rejectCount++;
+      if (result.rejects.length < REJECTS_KEPT) result.rejects.push(record);
+      continue;
+    }
+    if (record.kind === 'transfer') {
+      result.transfers++;
+      const p = pendingFrom(record);
+      if (p && !seen.has(`pending|${p.id}`)) {
+        value.pending[p.id] = p;
+        seen.add(`pending|${p.id}`);
+      }
+    } else result.sessions++;
+    for (const finding of auditRecord(record, deps.rules, value.memory)) {
+      if (seen.has(finding.key)) continue;
+      seen.add(finding.key);
+      result.findings.push(finding);
+    }
+  }
+  await deps.alerts.send(result.findings.map((f) => findingAlert(f, deps.rules)), deps.signal);
+  value.seen = [...seen].slice(-SEEN_KEPT);
+  result.pending = Object.keys(value.pending).length;
+  await deps.state.write(serverStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
+  return result;
+}
+
+/** reconcileServer checks a server's pending uploads against the store and raises the overdue ones. */
+export async function reconcileServer(server: string, store: ObjectStore, mappings: PathMapping[], deadlineMinutes: number, deps: AuditRunDeps) {
+  const { stored, value } = await loadState(deps.state, server);
+  const lookup = {
+    async lookup(bucket: string, key: string) {
+      const info = await store.stat(bucket, key, deps.signal ? { signal: deps.signal } : {});
+      if (!info) return null;
+      const tags = await store.getTags(bucket, key);
+      return { size: info.size, verdict: tags['cmp-ops-verdict'] ?? null };
+    },
+  };
+  const outcome = await reconcileTransfers(Object.values(value.pending), mappings, lookup, deps.now, deadlineMinutes);
+  const fresh = outcome.findings.filter((f) => !value.seen.includes(f.key));
+  await deps.alerts.send(fresh.map((f) => findingAlert(f, deps.rules, 24)), deps.signal);
+  value.pending = Object.fromEntries(outcome.stillPending.map((p) => [p.id, p]));
+  value.seen = [...value.seen, ...fresh.map((f) => f.key)].slice(-SEEN_KEPT);
+  await deps.state.write(serverStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
+  return { server, verified: outcome.verified.length, findings: fresh, stillPending: outcome.stillPending.length, unmapped: outcome.unmapped.length };
+}
+
+/**
+ * completeLines passes a byte stream through up to its last newline and counts those bytes, so a log being
+ * written is read to its last whole line and the next run resumes exactly there.
+ */
+export function completeLines(source: AsyncIterable<Uint8Array>): { stream: AsyncGenerator<Uint8Array>; consumed: () => number; lines: () => number } {
+  let consumed = 0;
+  let lines = 0;
+  async function* stream(): AsyncGenerator<Uint8Array> {
+    let held: Buffer = Buffer.alloc(0);
+    for await (const chunk of source) {
+      const data: Buffer = held.length ? Buffer.concat([held, chunk as Buffer]) : Buffer.from(chunk);
+      const last = data.lastIndexOf(10);
+      if (last === -1) {
+        held = data;
+        continue;
+      }
+      held = data.subarray(last + 1);
+      consumed += last + 1;
+      const whole = data.subarray(0, last + 1);
+      for (let i = whole.indexOf(10); i !== -1; i = whole.indexOf(10, i + 1)) lines++;
+      yield whole;
+    }
+  }
+  return { stream: stream(), consumed: () => consumed, lines: () => lines };
+}
