@@ -1,6 +1,9 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import { LocalTimes } from '#lib/time/index.ts';
 
 const MONTHS: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+
+const converters = new Map<string, LocalTimes>();
 
 /**
  * ctimeToIso reads `Mon Nov 23 22:08:27 2026` (ctime style, day space-padded) as local time in `zone` and returns
@@ -8,13 +11,10 @@ const MONTHS: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5,
  */
 export function ctimeToIso(month: string, day: string, time: string, year: string, zone: string): string | null {
   const m = MONTHS[month];
-  if (!m) return null;
-  const [hh, mm, ss] = time.split(':').map(Number) as [number, number, number];
-  const local = DateTime.fromObject({ year: Number(year), month: m, day: Number(day), hour: hh, minute: mm, second: ss }, { zone });
-  if (!local.isValid) return null;
-  // luxon moves a time inside a spring-forward gap; such a stamp was never on the clock.
-  if (local.hour !== hh || local.day !== Number(day)) return null;
-  return local.toUTC().toISO({ suppressMilliseconds: true });
+  if (!m || time.length !== 8) return null;
+  let converter = converters.get(zone);
+  if (!converter) converters.set(zone, (converter = new LocalTimes(zone)));
+  return converter.toIso(Number(year), m, Number(day), Number(time.slice(0, 2)), Number(time.slice(3, 5)), Number(time.slice(6, 8)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { JobState } from './enums.ts';
+import { isoFromEpochSeconds } from '#lib/time/index.ts';
 import { STATUS_MESSAGES } from './status-codes.ts';
 
 /** JobClass is what an operator needs to know first: did it work. */
@@ -70,26 +71,7 @@ export function classifyJob(state: JobState, status: number | null): JobClass {
   return 'running';
 }
 
-const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-
-/**
- * epochToIso turns bpdbjobs epoch seconds into ISO UTC (`2026-11-24T22:00:00Z`); 0 (`0000000000` while running)
- * is null. Civil date from days by arithmetic (H. Hinnant's algorithm): Date#toISOString was a quarter of the parse.
- */
+/** epochToIso turns bpdbjobs epoch seconds into ISO UTC; 0 (`0000000000` while running) is null. */
 export function epochToIso(seconds: number | null): string | null {
-  if (seconds === null || seconds <= 0) return null;
-  const days = Math.floor(seconds / 86400);
-  const rest = seconds - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const h = Math.floor(rest / 3600);
-  const m = Math.floor((rest % 3600) / 60);
-  return `${year}-${TWO[month]}-${TWO[day]}T${TWO[h]}:${TWO[m]}:${TWO[rest % 60]}Z`;
+  return seconds === null || seconds <= 0 ? null : isoFromEpochSeconds(seconds);
 }

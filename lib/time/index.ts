@@ -1,0 +1,1 @@
+export { isoFromEpochSeconds, LocalTimes } from './iso.ts';
