@@ -17,6 +17,7 @@ if (missing.length > 0) {
 }
 const entries = Object.fromEntries(names.filter((n) => only.length === 0 || only.includes(n)).map((name) => [`functions/${name}`, join(root, 'functions', name, 'index.ts')]));
 if (only.length === 0 || only.includes('cli')) entries.cli = join(root, 'cli', 'entry.ts');
+if (only.length === 0 || only.includes('setup-minio-events')) entries['setup-minio-events'] = join(root, 'scripts', 'setup-minio-events.ts');
 if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true });
 const started = performance.now();
 await build({

@@ -1,2 +1,3 @@
 export { parseTriggers, matchTriggers, type TriggerDeclaration, type TriggerTarget } from './triggers.ts';
 export { parseCron, cronMatches, type CronSchedule } from './cron.ts';
+export { arnOf, webhookTargetCommands, subscriptionsByBucket, type WebhookTargetSettings } from './minio-setup.ts';
