@@ -1,0 +1,78 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { ALGORITHMS, checkEntries, hashStream, hintFromName, readChecksumText, statusLine, warningLines, type Algorithm } from '#lib/integrity/index.ts';
+import { Secret } from '#lib/runtime/index.ts';
+import { createMinioClient, createMinioStore } from '#lib/storage/index.ts';
+import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
+
+const USAGE = `usage: cmp-ops verify <file|s3://bucket/key>… [--expect ALG:HEX] [--algorithms sha256,md5,…] [--format json|text]
+       cmp-ops verify --check MANIFEST [--strict] [--format json|text]`;
+
+// Reading s3:// needs the same connection settings as the functions (env, or the local stack's defaults).
+function openS3(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>> {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+  if (!m) throw new UsageError(`${url} is not s3://bucket/key`);
+  const store = createMinioStore(createMinioClient({ endpoint: io.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000', region: io.env.S3_REGION ?? 'us-east-1', accessKey: new Secret(io.env.S3_ACCESS_KEY ?? 'minioadmin'), secretKey: new Secret(io.env.S3_SECRET_KEY ?? 'minioadmin') }));
+  return store.getStream(m[1]!, m[2]!);
+}
+
+async function openLocal(path: string): Promise<AsyncIterable<Uint8Array>> {
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(err.code === 'ENOENT' ? 'No such file or directory' : err.message);
+  });
+  if (info.isDirectory()) throw new Error('Is a directory');
+  return createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
+/** run implements `cmp-ops verify`: digests of files and objects, or `--check` of a manifest like `sha256sum -c`. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseFlags(argv, ['strict']);
+  const one = (name: string) => flags.get(name)?.at(-1);
+  const format = one('format') ?? 'json';
+  if (format !== 'json' && format !== 'text') throw new UsageError(USAGE);
+  const manifest = one('check');
+  if (manifest) {
+    const path = resolve(io.cwd, manifest);
+    const text = await readFile(path, 'utf8').catch(() => {
+      throw new UsageError(`cannot read ${manifest}`);
+    });
+    const items = readChecksumText(text, hintFromName(manifest));
+    // Names in a manifest are relative to the current directory, as for sha256sum -c.
+    const summary = await checkEntries(items, (name) => (name.startsWith('s3://') ? openS3(name, io) : openLocal(resolve(io.cwd, name))), { strict: flags.has('strict'), sidecarTarget: basename(path).replace(/\.(sha256|sha512|sha1|md5)(sum)?$/i, '') });
+    for (const r of summary.results) {
+      if (r.status === 'FAILED open or read') io.stderr.write(`cmp-ops: ${r.name}: ${r.error}\n`);
+      if (format === 'text') io.stdout.write(`${statusLine(r)}\n`);
+      else writeJsonLine(io.stdout, r);
+    }
+    for (const w of warningLines(summary, 'cmp-ops', manifest)) io.stderr.write(`${w}\n`);
+    return summary.results.length === 0 ? 1 : summary.exitCode;
+  }
+  if (positionals.length === 0) throw new UsageError(USAGE);
+  const expect = one('expect');
+  let expected: { algorithm: Algorithm; hex: string } | null = null;
+  if (expect) {
+    const [alg, hex] = expect.split(':') as [string, string | undefined];
+    if (!ALGORITHMS.includes(alg as Algorithm) || !hex) throw new UsageError(`--expect is ALG:HEX with ALG one of ${ALGORITHMS.join(', ')}`);
+    expected = { algorithm: alg as Algorithm, hex: hex.toLowerCase() };
+  }
+  const algorithms = (one('algorithms')?.split(',') ?? [expected?.algorithm ?? 'sha256']) as Algorithm[];
+  if (expected && !algorithms.includes(expected.algorithm)) algorithms.push(expected.algorithm);
+  for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw new UsageError(`unknown algorithm ${a}`);
+  let problems = 0;
+  for (const target of positionals) {
+    try {
+      const source = target.startsWith('s3://') ? await openS3(target, io) : await openLocal(resolve(io.cwd, target));
+      const { digests, size } = await hashStream(source, algorithms);
+      const verdict = expected ? (digests[expected.algorithm] === expected.hex ? 'ok' : 'mismatch') : undefined;
+      if (verdict === 'mismatch') problems++;
+      if (format === 'text') io.stdout.write(`${algorithms.map((a) => `${a}:${digests[a]}`).join(' ')}  ${target}${verdict ? `: ${verdict === 'ok' ? 'OK' : 'FAILED'}` : ''}\n`);
+      else writeJsonLine(io.stdout, { target, size, digests, ...(verdict ? { verdict } : {}) });
+    } catch (err) {
+      io.stderr.write(`cmp-ops verify: ${target}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  return problems ? 1 : 0;
+}
+
