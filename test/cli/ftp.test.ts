@@ -1,21 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../cli/main.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 
 const test = suite('cli/ftp');
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const input = new PassThrough();
-  input.end(stdin);
-  return { code: await runCli(args, { stdin: input, stdout, stderr, env: {}, cwd: process.cwd() }), out, err };
-}
+const cli = (args: string[], stdin = '') => runCliCaptured(args, { stdin, cwd: process.cwd() });
 
 test('parse :: the RecordStream xferlog sample → four JSON transfer records, exit 0', async () => {
   const r = await cli(['ftp', 'parse', fixturePath('ftp', 'benbernard-RecordStream__tests-fromxferlog.log')]);

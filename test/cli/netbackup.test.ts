@@ -1,28 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../cli/main.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 
 const test = suite('cli/netbackup');
 const T0 = Date.parse('2026-11-24T16:00:00Z') / 1000;
 const dir = mkdtempSync(join(tmpdir(), 'cli-nb-'));
 
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const input = new PassThrough();
-  input.end(stdin);
-  const code = await runCli(args, { stdin: input, stdout, stderr, env: {}, cwd: dir });
-  return { code, out, err };
-}
+const cli = (args: string[], stdin = '') => runCliCaptured(args, { stdin, cwd: dir });
 
 const good = [allColumnsLine({ jobid: 1, status: 0, started: T0, ended: T0 + 60 }), allColumnsLine({ jobid: 2, client: 'sts-app02', status: 0, started: T0, ended: T0 + 60 })].join('\n');
 const bad = `${good}\n${allColumnsLine({ jobid: 3, client: 'cgcu-db01', status: 58, started: T0, ended: T0 + 60 })}\nnot,a,job\n`;

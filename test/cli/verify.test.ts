@@ -3,22 +3,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../cli/main.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const test = suite('cli/verify');
 const dir = mkdtempSync(join(tmpdir(), 'verify-'));
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { code: await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: dir }), out, err };
-}
+const cli = (args: string[]) => runCliCaptured(args, { cwd: dir });
 const files: Record<string, string> = { 'good.bin': 'telemetry\n', 'a b.txt': 'spaces\n', 'new\nline.txt': 'x', 'bad.bin': 'original', 'gone.bin': 'soon gone', empty: '' };
 for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
 const names = Object.keys(files);

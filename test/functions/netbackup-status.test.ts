@@ -2,7 +2,6 @@
 // NetBackup REST API played by a real local HTTP server answering recorded-shape pages (Veritas' own examples).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parse as parseYaml } from 'yaml';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Alert, AlertSink } from '#lib/alerting/index.ts';
@@ -12,6 +11,7 @@ import { createStateStore } from '#lib/storage/index.ts';
 import { createHandler, type NetBackupStatusConfig } from '../../functions/netbackup-status/handler.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 import { readFixture } from '../helpers/fixtures.ts';
+import { yamlExample } from '../helpers/yaml-example.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 import { serveHandler, TEST_TOKEN } from '../helpers/serve-handler.ts';
 
@@ -88,17 +88,7 @@ test('report object :: a bpdbjobs report uploaded to reports/netbackup/ is read 
 
 // The REST stand-in: pages built from Veritas' API 14.0 example job, served with cursor paging.
 function exampleJob(id: number, client: string, status: number, state = 'DONE') {
-  const doc = parseYaml(readFixture('netbackup', 'fjacquet-nbu_exporter__docs-veritas-11.2-admin.yaml__get-admin-jobs-200-example.yaml'));
-  const find = (o: unknown): unknown => {
-    if (!o || typeof o !== 'object') return undefined;
-    if ('example' in o) return (o as { example: unknown }).example;
-    for (const v of Object.values(o)) {
-      const hit = find(v);
-      if (hit) return hit;
-    }
-    return undefined;
-  };
-  const first = (find(doc) as { data: Array<{ attributes: Record<string, unknown> }> }).data;
+  const first = (yamlExample('netbackup', 'fjacquet-nbu_exporter__docs-veritas-11.2-admin.yaml__get-admin-jobs-200-example.yaml') as { data: Array<{ attributes: Record<string, unknown> }> }).data;
   const item = structuredClone(first[0]!) as { id: string; attributes: Record<string, unknown> };
   Object.assign(item.attributes, { jobId: id, parentJobId: 0, childCount: 0, jobType: 'BACKUP', policyName: 'CGCU_FS', scheduleName: 'Daily', clientName: client, status, state, startTime: '2026-11-24T16:00:00.000Z', endTime: '2026-11-24T16:10:00.000Z', lastUpdateTime: `2026-11-24T16:10:0${id % 10}.000Z` });
   item.id = String(id);

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { parse as parseYaml } from 'yaml';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sourceOf, type Reject } from '#lib/lines/index.ts';
 import { parseNetBackup, type NetBackupJob, type NetBackupRecord, type ParseOptions } from '#lib/netbackup/index.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 import { readFixture } from '../helpers/fixtures.ts';
+import { yamlExample } from '../helpers/yaml-example.ts';
 
 const test = suite('netbackup/parse');
 async function all(text: string | string[], options: ParseOptions = {}): Promise<NetBackupRecord[]> {
@@ -15,19 +15,7 @@ async function all(text: string | string[], options: ParseOptions = {}): Promise
 }
 const jobs = (rs: NetBackupRecord[]) => rs.filter((r): r is NetBackupJob => r.kind === 'job');
 const rejects = (rs: NetBackupRecord[]) => rs.filter((r): r is Reject => r.kind === 'reject');
-const restExample = (file: string) => {
-  const doc = parseYaml(readFixture('netbackup', file)) as Record<string, unknown>;
-  const find = (o: unknown): unknown => {
-    if (!o || typeof o !== 'object') return undefined;
-    if ('example' in o) return (o as { example: unknown }).example;
-    for (const v of Object.values(o)) {
-      const hit = find(v);
-      if (hit) return hit;
-    }
-    return undefined;
-  };
-  return find(doc);
-};
+const restExample = (file: string) => yamlExample('netbackup', file);
 
 test('all_columns stream :: records in order, a bad line rejected with its number, the rest kept', async () => {
   const text = [allColumnsLine({ jobid: 1 }), 'garbage,line', allColumnsLine({ jobid: 2, status: 13, tries: [{ started: 1, elapsed: 1, ended: 2, status: 13 }] }), ''].join('\n');
