@@ -51,7 +51,7 @@ export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'co
   const subsystemOf = subsystemResolver(deps.config.SUBSYSTEM_MAP);
   return async (req, ctx) => {
     const body = await readJson(req);
-    const arrival: ArrivalDeps = { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, log: ctx.log, subsystemOf };
+    const arrival: ArrivalDeps = { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, log: ctx.log, subsystemOf, quarantineBucket: deps.config.QUARANTINE_BUCKET };
     if (typeof body === 'object' && body !== null && 'Records' in body) {
       const decisions: EventDecision[] = parseObjectEvents(body).map((event) => decideEvent(event, { outputBuckets: [deps.config.QUARANTINE_BUCKET] }));
       const results = [];

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { hintFromName, readChecksumText } from './checksum-file.ts';
+import { hashStream, type Algorithm } from './hash-engine.ts';
 
 /** Verdict is what verification concluded about one object version. */
 export type VerdictStatus = 'ok' | 'mismatch' | 'pending' | 'unreadable' | 'vanished';
@@ -15,7 +16,7 @@ export interface VerdictRecord {
   etag: string;
   size: number;
   verdict: VerdictStatus;
-  algorithm: 'sha256';
+  algorithm: Algorithm;
   actual?: string;
   expected?: string;
   checksumSource?: string;
@@ -33,10 +34,13 @@ export interface ArrivalDeps {
   now: () => DateTime;
   log: Logger;
   subsystemOf: (bucket: string, key: string) => string;
-  sidecarSuffix?: string;
+  /** quarantineBucket receives a copy of every mismatching object, its verdict as metadata. */
+  quarantineBucket?: string;
 }
 
 export const VERDICT_TAG = 'cmp-ops-verdict';
+/** SIDECAR_SUFFIXES are the sidecar names looked for next to an object, in this order. */
+export const SIDECAR_SUFFIXES = ['.sha256', '.sha256sum', '.sha512', '.sha1', '.md5', '.md5sum', '.cksum'];
 const SIDECAR_LIMIT = 64 * 1024;
 
 /** verdictKey is the state key of an object's current verdict. */
@@ -58,14 +62,8 @@ export function parseGnuChecksumLine(line: string): { hex: string; name: string 
 
 /** sha256OfObject streams an object through SHA-256; memory stays flat whatever the size. */
 export async function sha256OfObject(store: ObjectStore, bucket: string, key: string, signal?: AbortSignal): Promise<{ hex: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  const stream = await store.getStream(bucket, key, signal ? { signal } : {});
-  for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { hex: hash.digest('hex'), size };
+  const { digests, size } = await hashStream(await store.getStream(bucket, key, signal ? { signal } : {}), ['sha256'], signal ? { signal } : {});
+  return { hex: digests.sha256!, size };
 }
 
 async function readSidecar(store: ObjectStore, bucket: string, key: string, signal?: AbortSignal): Promise<string | null> {
@@ -77,17 +75,19 @@ async function readSidecar(store: ObjectStore, bucket: string, key: string, sign
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** expectedFromSidecar finds the line naming `fileName` (or the only line) in a sidecar's text. */
-export function expectedFromSidecar(text: string, fileName: string): { hex: string } | { error: string } {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  if (lines.length === 0) return { error: 'sidecar is empty' };
-  const parsed = lines.map((line, index) => ({ line: index + 1, entry: parseGnuChecksumLine(line) }));
-  const bad = parsed.find((p) => p.entry === null);
-  const named = parsed.filter((p) => p.entry && (p.entry.name === fileName || p.entry.name.split('/').pop() === fileName));
-  if (named.length > 0) return { hex: named[0]!.entry!.hex };
-  if (lines.length === 1 && parsed[0]!.entry) return { hex: parsed[0]!.entry.hex };
-  if (bad) return { error: `line ${bad.line} is not a sha256sum line` };
-  return { error: `no line names ${fileName}` };
+/** expectedFromSidecar finds the entry naming `fileName` (or the only entry) in a sidecar of any supported format. */
+export function expectedFromSidecar(text: string, fileName: string, sidecarName = '.sha256'): { algorithm: Algorithm; hex: string; size?: number } | { error: string } {
+  const items = readChecksumText(text, hintFromName(sidecarName));
+  const entries = items.filter((i) => i.kind === 'entry');
+  const named = entries.filter((e) => e.name !== null && (e.name === fileName || e.name.replace(/^.*[/\\]/, '').replace(/^\*/, '') === fileName));
+  const pick = named[0] ?? (entries.length === 1 ? entries[0] : undefined);
+  if (pick && pick.kind === 'entry') {
+    if (named.length > 1 && named.some((e) => e.kind === 'entry' && e.expected !== pick.expected)) return { error: `entries for ${fileName} disagree (lines ${named.map((e) => e.line).join(', ')})` };
+    return { algorithm: pick.algorithm, hex: pick.expected, ...(pick.size !== undefined ? { size: pick.size } : {}) };
+  }
+  const bad = items.find((i) => i.kind === 'reject');
+  if (bad) return { error: `line ${bad.line} is not a checksum line (${bad.kind === 'reject' ? bad.reason : ''})` };
+  return { error: entries.length === 0 ? 'sidecar is empty' : `no line names ${fileName}` };
 }
 
 /**
@@ -96,8 +96,8 @@ export function expectedFromSidecar(text: string, fileName: string): { hex: stri
  * nothing; the alert it re-sends carries the same startsAt, so alert-router does not notify twice.
  */
 export async function verifyArrival(target: { bucket: string; key: string }, deps: ArrivalDeps, signal?: AbortSignal): Promise<VerdictRecord | { bucket: string; key: string; verdict: 'waiting-for-object' }> {
-  const suffix = deps.sidecarSuffix ?? '.sha256';
-  if (target.key.endsWith(suffix)) {
+  const suffix = SIDECAR_SUFFIXES.find((sfx) => target.key.endsWith(sfx));
+  if (suffix) {
     const covered = target.key.slice(0, -suffix.length);
     if (!(await deps.store.stat(target.bucket, covered))) return { bucket: target.bucket, key: covered, verdict: 'waiting-for-object' };
     return verifyObject({ bucket: target.bucket, key: covered }, deps, signal);
@@ -111,34 +111,47 @@ async function verifyObject(target: { bucket: string; key: string }, deps: Arriv
   const info = await deps.store.stat(bucket, key, signal ? { signal } : {});
   if (!info) return recordVanished(bucket, key, now, deps);
   const previous = await deps.state.read<VerdictRecord>(verdictKey(bucket, key));
-  const sidecarKey = `${key}${deps.sidecarSuffix ?? '.sha256'}`;
-  const sidecar = await readSidecar(deps.store, bucket, sidecarKey, signal);
+  let sidecarKey = `${key}${SIDECAR_SUFFIXES[0]}`;
+  let sidecar: string | null = null;
+  for (const sfx of SIDECAR_SUFFIXES) {
+    sidecar = await readSidecar(deps.store, bucket, `${key}${sfx}`, signal);
+    if (sidecar !== null) {
+      sidecarKey = `${key}${sfx}`;
+      break;
+    }
+  }
   if (previous && previous.value.etag === info.etag && previous.value.verdict !== 'pending' && previous.value.verdict !== 'vanished') {
     // Same content already judged: a redelivery. Re-send a mismatch alert unchanged (router dedupes), act no further.
     if (previous.value.verdict === 'mismatch') await deps.alerts.send([mismatchAlert(previous.value, deps)], signal);
     return previous.value;
   }
+  const expected = sidecar === null ? null : expectedFromSidecar(sidecar, key.split('/').pop()!, sidecarKey);
+  const algorithm: Algorithm = expected && !('error' in expected) ? expected.algorithm : 'sha256';
   let actual: { hex: string; size: number };
   try {
-    actual = await sha256OfObject(deps.store, bucket, key, signal);
+    const result = await hashStream(await deps.store.getStream(bucket, key, signal ? { signal } : {}), [algorithm], signal ? { signal } : {});
+    actual = { hex: result.digests[algorithm]!, size: result.size };
   } catch (err) {
-    if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND') return recordVanished(bucket, key, now, deps);
+    if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND' || /NoSuchKey|not found/i.test((err as Error).message ?? '')) return recordVanished(bucket, key, now, deps);
     throw err;
   }
-  const record: VerdictRecord = { bucket, key, etag: info.etag, size: actual.size, verdict: 'pending', algorithm: 'sha256', actual: actual.hex, verifiedAt: now };
-  if (sidecar !== null) {
+  const record: VerdictRecord = { bucket, key, etag: info.etag, size: actual.size, verdict: 'pending', algorithm, actual: actual.hex, verifiedAt: now };
+  if (expected !== null) {
     record.checksumSource = `s3://${bucket}/${sidecarKey}`;
-    const expected = expectedFromSidecar(sidecar, key.split('/').pop()!);
     if ('error' in expected) {
       record.verdict = 'unreadable';
       record.reason = expected.error;
     } else {
       record.expected = expected.hex;
-      record.verdict = expected.hex === actual.hex ? 'ok' : 'mismatch';
+      record.verdict = expected.hex === actual.hex && (expected.size === undefined || expected.size === actual.size) ? 'ok' : 'mismatch';
     }
   }
   if (record.verdict === 'mismatch') record.firstMismatchAt = previous?.value.etag === info.etag && previous.value.firstMismatchAt ? previous.value.firstMismatchAt : now;
   await deps.store.setTags(bucket, key, { ...(await deps.store.getTags(bucket, key)), [VERDICT_TAG]: record.verdict });
+  if (record.verdict === 'mismatch' && deps.quarantineBucket) {
+    // The original stays where it landed; the quarantine copy carries its verdict for whoever investigates.
+    await deps.store.copy({ bucket, key }, { bucket: deps.quarantineBucket, key: `${bucket}/${key}` }, { metadata: { 'cmp-ops-verdict': 'mismatch', 'cmp-ops-expected': record.expected ?? '', 'cmp-ops-actual': record.actual ?? '', 'cmp-ops-algorithm': record.algorithm, 'cmp-ops-source': record.checksumSource ?? '' } });
+  }
   await deps.state.write(verdictKey(bucket, key), record);
   const alerts: Alert[] = [];
   if (record.verdict === 'mismatch') alerts.push(mismatchAlert(record, deps));
@@ -163,7 +176,7 @@ function mismatchAlert(record: VerdictRecord, deps: ArrivalDeps, resolvedAt?: st
     subsystem: deps.subsystemOf(record.bucket, record.key),
     labels: { bucket: record.bucket, key: record.key },
     summary: `Checksum mismatch for s3://${record.bucket}/${record.key}`,
-    description: `SHA-256 of the stored object is ${record.actual}, the checksum (${record.checksumSource}) says ${record.expected}.`,
+    description: `${record.algorithm} of the stored object is ${record.actual}, the checksum (${record.checksumSource}) says ${record.expected}.`,
     startsAt: record.firstMismatchAt ?? record.verifiedAt,
     ...(resolvedAt ? { resolvedAt } : {}),
   });

@@ -1,4 +1,5 @@
 // checksum-verify's edge behind the real runtime server, against a real S3-protocol server (s3rver over HTTP).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -189,6 +190,39 @@ test('dependency down :: alert-router unreachable on a mismatch → 503, and the
   const retry = await server.call(event);
   assert.is(retry.status, 200);
   assert.is(sent.length, 1);
+  await server.close();
+});
+
+const formatCases: Array<[string, string, (body: Buffer) => string, string]> = [
+  ['md5sum binary-marker sidecar (Red Hat)', '.md5', (b) => `${createHash('md5').update(b).digest('hex')} *f.bin\n`, 'ok'],
+  ['certutil SHA512 sidecar (Windows)', '.sha512', (b) => `SHA512 hash of f.bin:\r\n${createHash('sha512').update(b).digest('hex')}\r\nCertUtil: -hashfile command completed successfully.\r\n`, 'ok'],
+  ['POSIX cksum sidecar (HP-UX)', '.cksum', (b) => `${execFileSync('cksum', { input: b }).toString().split(' ')[0]} ${b.length} f.bin\n`, 'ok'],
+  ['a wrong-length digest for its sidecar', '.sha256', () => `${'ab'.repeat(20)}  f.bin\n`, 'unreadable'],
+  ['duplicate entries that disagree', '.sha256', (b) => `${sha(b)}  f.bin\n${sha('other')}  f.bin\n`, 'unreadable'],
+];
+for (const [name, suffix, sidecar, verdict] of formatCases) {
+  test(`sidecar formats :: ${name} → ${verdict}`, async () => {
+    const server = await serveHandler(handlerOn(s3.store));
+    const key = `OMGS/${suffix.slice(1)}-${verdict}-${formatCases.findIndex((c) => c[0] === name)}/f.bin`;
+    const body = Buffer.from(`payload for ${name}`);
+    await s3.store.put('inbox', `${key}${suffix}`, sidecar(body));
+    await s3.store.put('inbox', key, body);
+    const res = await server.call(await eventFor('inbox', key));
+    assert.is(res.body.results[0].verdict, verdict, JSON.stringify(res.body.results[0]));
+    await server.close();
+  });
+}
+
+test('quarantine :: a mismatching object is copied to quarantine with its verdict as metadata; the original stays', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  await s3.store.put('inbox', 'CCS/q/bad.bin.sha256', `${sha('expected content')}  bad.bin\n`);
+  await s3.store.put('inbox', 'CCS/q/bad.bin', 'actual content');
+  const res = await server.call(await eventFor('inbox', 'CCS/q/bad.bin'));
+  assert.is(res.body.results[0].verdict, 'mismatch');
+  const copy = await s3.store.stat('quarantine', 'inbox/CCS/q/bad.bin');
+  assert.is(copy?.metadata['cmp-ops-verdict'], 'mismatch');
+  assert.is(copy?.metadata['cmp-ops-expected'], sha('expected content'));
+  assert.ok(await s3.store.stat('inbox', 'CCS/q/bad.bin'));
   await server.close();
 });
 
