@@ -1,5 +1,5 @@
 import { decideEvent, parseObjectEvents, type EventDecision } from '#lib/events/index.ts';
-import { verifyArrival, type ArrivalDeps } from '#lib/integrity/index.ts';
+import { verifyArrival, type Algorithm, type ArrivalDeps } from '#lib/integrity/index.ts';
 import { compileValidator, json, readJson, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 
 /** ChecksumVerifyConfig is checksum-verify's own configuration (see README "Configuration"). */
@@ -15,7 +15,8 @@ export const configSchema = {
   },
 };
 
-const validateDirect = compileValidator<{ bucket: string; key: string } | Array<{ bucket: string; key: string }>>(
+type DirectTarget = { bucket: string; key: string; expected?: string };
+const validateDirect = compileValidator<DirectTarget | DirectTarget[]>(
   {
     anyOf: [
       { $ref: '#/$defs/target' },
@@ -26,7 +27,12 @@ const validateDirect = compileValidator<{ bucket: string; key: string } | Array<
         type: 'object',
         required: ['bucket', 'key'],
         additionalProperties: false,
-        properties: { bucket: { type: 'string', minLength: 3 }, key: { type: 'string', minLength: 1 } },
+        properties: {
+          bucket: { type: 'string', minLength: 3 },
+          key: { type: 'string', minLength: 1 },
+          // A caller's expected checksum, `ALG:HEX`; it takes precedence over sidecars and manifests.
+          expected: { type: 'string', pattern: '^(md5:[0-9a-fA-F]{32}|sha1:[0-9a-fA-F]{40}|sha256:[0-9a-fA-F]{64}|sha512:[0-9a-fA-F]{128}|crc32:[0-9a-fA-F]{8}|crc32c:[0-9a-fA-F]{8}|cksum:[0-9]{1,10})$' },
+        },
       },
     },
   },
@@ -68,9 +74,11 @@ export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'co
     const direct = validateDirect(body);
     const targets = Array.isArray(direct) ? direct : [direct];
     const results = [];
-    for (const target of targets) {
-      const result = await verifyArrival(target, arrival, ctx.signal);
-      if (result.verdict === 'vanished') {
+    for (const { bucket, key, expected } of targets) {
+      const [algorithm, hex] = expected ? (expected.split(':') as [Algorithm, string]) : [];
+      const result = await verifyArrival({ bucket, key, ...(algorithm && hex ? { expected: { algorithm, hex } } : {}) }, arrival, ctx.signal);
+      const target = { bucket, key };
+      if ('verdict' in result && result.verdict === 'vanished') {
         // A caller asking by name gets a 404; events for vanished objects are answered 200 so MinIO's queue moves on.
         return json({ error: { code: 'OBJECT_NOT_FOUND', message: `object ${target.bucket}/${target.key} does not exist`, details: [{ field: 'key', reason: 'not found' }] } }, 404);
       }

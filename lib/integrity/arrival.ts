@@ -4,6 +4,7 @@ import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
 import { hintFromName, readChecksumText } from './checksum-file.ts';
+import { findExpected, isSafeManifestName, MANIFEST_NAMES, SIDECAR_SUFFIXES, type CallerExpected } from './expected-source.ts';
 import { hashStream, type Algorithm } from './hash-engine.ts';
 
 /** Verdict is what verification concluded about one object version. */
@@ -39,9 +40,7 @@ export interface ArrivalDeps {
 }
 
 export const VERDICT_TAG = 'cmp-ops-verdict';
-/** SIDECAR_SUFFIXES are the sidecar names looked for next to an object, in this order. */
-export const SIDECAR_SUFFIXES = ['.sha256', '.sha256sum', '.sha512', '.sha1', '.md5', '.md5sum', '.cksum'];
-const SIDECAR_LIMIT = 64 * 1024;
+
 
 /** verdictKey is the state key of an object's current verdict. */
 export function verdictKey(bucket: string, key: string): string {
@@ -66,36 +65,15 @@ export async function sha256OfObject(store: ObjectStore, bucket: string, key: st
   return { hex: digests.sha256!, size };
 }
 
-async function readSidecar(store: ObjectStore, bucket: string, key: string, signal?: AbortSignal): Promise<string | null> {
-  const info = await store.stat(bucket, key, signal ? { signal } : {});
-  if (!info) return null;
-  if (info.size > SIDECAR_LIMIT) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of await store.getStream(bucket, key, signal ? { signal } : {})) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** expectedFromSidecar finds the entry naming `fileName` (or the only entry) in a sidecar of any supported format. */
-export function expectedFromSidecar(text: string, fileName: string, sidecarName = '.sha256'): { algorithm: Algorithm; hex: string; size?: number } | { error: string } {
-  const items = readChecksumText(text, hintFromName(sidecarName));
-  const entries = items.filter((i) => i.kind === 'entry');
-  const named = entries.filter((e) => e.name !== null && (e.name === fileName || e.name.replace(/^.*[/\\]/, '').replace(/^\*/, '') === fileName));
-  const pick = named[0] ?? (entries.length === 1 ? entries[0] : undefined);
-  if (pick && pick.kind === 'entry') {
-    if (named.length > 1 && named.some((e) => e.kind === 'entry' && e.expected !== pick.expected)) return { error: `entries for ${fileName} disagree (lines ${named.map((e) => e.line).join(', ')})` };
-    return { algorithm: pick.algorithm, hex: pick.expected, ...(pick.size !== undefined ? { size: pick.size } : {}) };
-  }
-  const bad = items.find((i) => i.kind === 'reject');
-  if (bad) return { error: `line ${bad.line} is not a checksum line (${bad.kind === 'reject' ? bad.reason : ''})` };
-  return { error: entries.length === 0 ? 'sidecar is empty' : `no line names ${fileName}` };
-}
 
 /**
  * verifyArrival verifies one arrived object (or, for a `.sha256` sidecar, the object it covers): hash, compare,
  * tag, record, and alert on mismatch. A redelivered event finds the stored verdict for the same etag and changes
  * nothing; the alert it re-sends carries the same startsAt, so alert-router does not notify twice.
  */
-export async function verifyArrival(target: { bucket: string; key: string }, deps: ArrivalDeps, signal?: AbortSignal): Promise<VerdictRecord | { bucket: string; key: string; verdict: 'waiting-for-object' }> {
+export async function verifyArrival(target: { bucket: string; key: string; expected?: CallerExpected }, deps: ArrivalDeps, signal?: AbortSignal): Promise<ArrivalResult> {
+  const base = target.key.split('/').pop()!;
+  if (MANIFEST_NAMES.includes(base)) return verifyManifest(target, deps, signal);
   const suffix = SIDECAR_SUFFIXES.find((sfx) => target.key.endsWith(sfx));
   if (suffix) {
     const covered = target.key.slice(0, -suffix.length);
@@ -105,27 +83,45 @@ export async function verifyArrival(target: { bucket: string; key: string }, dep
   return verifyObject(target, deps, signal);
 }
 
-async function verifyObject(target: { bucket: string; key: string }, deps: ArrivalDeps, signal?: AbortSignal): Promise<VerdictRecord> {
+/** ArrivalResult is a verdict, a file still to come, or what a manifest's arrival did to every file it names. */
+export type ArrivalResult = VerdictRecord | { bucket: string; key: string; verdict: 'waiting-for-object' } | { bucket: string; key: string; manifest: true; results: Array<VerdictRecord | { key: string; verdict: 'waiting-for-object' | 'unreadable'; reason?: string }> };
+
+// A manifest verifies every file it names that has arrived; names leaving the delivery folder are refused.
+async function verifyManifest(target: { bucket: string; key: string }, deps: ArrivalDeps, signal?: AbortSignal): Promise<ArrivalResult> {
+  const dir = target.key.slice(0, target.key.lastIndexOf('/') + 1);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await deps.store.getStream(target.bucket, target.key, signal ? { signal } : {})) chunks.push(chunk as Buffer);
+  const items = readChecksumText(Buffer.concat(chunks).toString('utf8'), hintFromName(target.key));
+  const results: Array<VerdictRecord | { key: string; verdict: 'waiting-for-object' | 'unreadable'; reason?: string }> = [];
+  for (const item of items) {
+    if (item.kind === 'reject') {
+      results.push({ key: target.key, verdict: 'unreadable', reason: `line ${item.line}: ${item.reason}` });
+      continue;
+    }
+    if (item.name === null) continue;
+    if (!isSafeManifestName(item.name)) {
+      results.push({ key: item.name, verdict: 'unreadable', reason: `line ${item.line}: ${item.name} is outside the delivery prefix ${dir}` });
+      continue;
+    }
+    const key = `${dir}${item.name.replace(/^\.\//, '').replace(/\\/g, '/')}`;
+    if (!(await deps.store.stat(target.bucket, key))) results.push({ key, verdict: 'waiting-for-object' });
+    else results.push(await verifyObject({ bucket: target.bucket, key }, deps, signal));
+  }
+  return { bucket: target.bucket, key: target.key, manifest: true, results };
+}
+
+async function verifyObject(target: { bucket: string; key: string; expected?: CallerExpected }, deps: ArrivalDeps, signal?: AbortSignal): Promise<VerdictRecord> {
   const { bucket, key } = target;
   const now = deps.now().toUTC().toISO() as string;
   const info = await deps.store.stat(bucket, key, signal ? { signal } : {});
   if (!info) return recordVanished(bucket, key, now, deps);
   const previous = await deps.state.read<VerdictRecord>(verdictKey(bucket, key));
-  let sidecarKey = `${key}${SIDECAR_SUFFIXES[0]}`;
-  let sidecar: string | null = null;
-  for (const sfx of SIDECAR_SUFFIXES) {
-    sidecar = await readSidecar(deps.store, bucket, `${key}${sfx}`, signal);
-    if (sidecar !== null) {
-      sidecarKey = `${key}${sfx}`;
-      break;
-    }
-  }
-  if (previous && previous.value.etag === info.etag && previous.value.verdict !== 'pending' && previous.value.verdict !== 'vanished') {
+  if (!target.expected && previous && previous.value.etag === info.etag && previous.value.verdict !== 'pending' && previous.value.verdict !== 'vanished') {
     // Same content already judged: a redelivery. Re-send a mismatch alert unchanged (router dedupes), act no further.
     if (previous.value.verdict === 'mismatch') await deps.alerts.send([mismatchAlert(previous.value, deps)], signal);
     return previous.value;
   }
-  const expected = sidecar === null ? null : expectedFromSidecar(sidecar, key.split('/').pop()!, sidecarKey);
+  const expected = await findExpected(deps.store, bucket, key, info.metadata, target.expected, signal);
   const algorithm: Algorithm = expected && !('error' in expected) ? expected.algorithm : 'sha256';
   let actual: { hex: string; size: number };
   try {
@@ -137,7 +133,7 @@ async function verifyObject(target: { bucket: string; key: string }, deps: Arriv
   }
   const record: VerdictRecord = { bucket, key, etag: info.etag, size: actual.size, verdict: 'pending', algorithm, actual: actual.hex, verifiedAt: now };
   if (expected !== null) {
-    record.checksumSource = `s3://${bucket}/${sidecarKey}`;
+    record.checksumSource = expected.source;
     if ('error' in expected) {
       record.verdict = 'unreadable';
       record.reason = expected.error;

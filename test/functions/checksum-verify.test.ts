@@ -226,4 +226,35 @@ test('quarantine :: a mismatching object is copied to quarantine with its verdic
   await server.close();
 });
 
+test('manifest :: SHA256SUMS covering a delivery verifies every arrived file, waits for the rest, refuses ../ names', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  const a = Buffer.from('file a');
+  const b = Buffer.from('file b');
+  await s3.store.put('inbox', 'FOS/delivery-7/a.bin', a);
+  await s3.store.put('inbox', 'FOS/delivery-7/sub/b.bin', Buffer.from('file b, corrupted'));
+  await s3.store.put('inbox', 'FOS/delivery-7/SHA256SUMS', `${sha(a)}  a.bin\n${sha(b)}  sub/b.bin\n${sha('c')}  c.bin\n${sha('x')}  ../other/x.bin\n`);
+  const res = await server.call(await eventFor('inbox', 'FOS/delivery-7/SHA256SUMS'));
+  const results = res.body.results[0].results as Array<{ key: string; verdict: string; reason?: string }>;
+  assert.equal(results.map((r) => [r.key, r.verdict]), [['FOS/delivery-7/a.bin', 'ok'], ['FOS/delivery-7/sub/b.bin', 'mismatch'], ['FOS/delivery-7/c.bin', 'waiting-for-object'], ['../other/x.bin', 'unreadable']]);
+  assert.match(results[3]!.reason!, /outside the delivery prefix/);
+  // the file that arrives after its manifest finds it
+  await s3.store.put('inbox', 'FOS/delivery-7/c.bin', 'c');
+  const late = await server.call(await eventFor('inbox', 'FOS/delivery-7/c.bin'));
+  assert.equal([late.body.results[0].verdict, late.body.results[0].checksumSource], ['ok', 's3://inbox/FOS/delivery-7/SHA256SUMS']);
+  await server.close();
+});
+
+test('metadata and caller :: x-amz-meta-sha256 is a checksum source; an expected value from the caller wins', async () => {
+  const server = await serveHandler(handlerOn(s3.store));
+  await s3.store.put('inbox', 'EGM/meta/m.bin', Buffer.from('meta'), { metadata: { sha256: sha('meta') } });
+  const meta = await server.call(await eventFor('inbox', 'EGM/meta/m.bin'));
+  assert.equal([meta.body.results[0].verdict, meta.body.results[0].checksumSource], ['ok', 'metadata:x-amz-meta-sha256']);
+  const caller = await server.call({ bucket: 'inbox', key: 'EGM/meta/m.bin', expected: `md5:${createHash('md5').update('not meta').digest('hex')}` });
+  assert.equal([caller.body.results[0].verdict, caller.body.results[0].algorithm, caller.body.results[0].checksumSource], ['mismatch', 'md5', 'caller']);
+  const bad = await server.call({ bucket: 'inbox', key: 'EGM/meta/m.bin', expected: 'sha256:abc' });
+  assert.is(bad.status, 400);
+  assert.is(bad.body.error.details[0].field, '/expected');
+  await server.close();
+});
+
 test.run();
