@@ -1,17 +1,19 @@
 import { decideEvent, parseObjectEvents, type EventDecision } from '#lib/events/index.ts';
-import { verifyArrival, type Algorithm, type ArrivalDeps } from '#lib/integrity/index.ts';
+import { checkDeadlines, verifyArrival, type Algorithm, type ArrivalDeps } from '#lib/integrity/index.ts';
 import { compileValidator, json, readJson, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 
 /** ChecksumVerifyConfig is checksum-verify's own configuration (see README "Configuration"). */
 export interface ChecksumVerifyConfig {
   QUARANTINE_BUCKET: string;
   SUBSYSTEM_MAP: Record<string, string>;
+  CHECKSUM_DEADLINE_MINUTES: number;
 }
 
 export const configSchema = {
   properties: {
     QUARANTINE_BUCKET: { type: 'string', default: 'quarantine' },
     SUBSYSTEM_MAP: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+    CHECKSUM_DEADLINE_MINUTES: { type: 'number', exclusiveMinimum: 0, default: 60 },
   },
 };
 
@@ -56,6 +58,10 @@ export function subsystemResolver(map: Record<string, string>): (bucket: string,
 export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'config' | 'store' | 'state' | 'alerts' | 'clock' | 'log'>): Handler {
   const subsystemOf = subsystemResolver(deps.config.SUBSYSTEM_MAP);
   return async (req, ctx) => {
+    if (ctx.topic === 'cron-function') {
+      const report = await checkDeadlines({ store: deps.store, state: deps.state, alerts: deps.alerts, subsystemOf }, ctx.now(), deps.config.CHECKSUM_DEADLINE_MINUTES, { signal: ctx.signal });
+      return json({ tick: true, ...report });
+    }
     const body = await readJson(req);
     const arrival: ArrivalDeps = { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, log: ctx.log, subsystemOf, quarantineBucket: deps.config.QUARANTINE_BUCKET };
     if (typeof body === 'object' && body !== null && 'Records' in body) {

@@ -25,6 +25,10 @@ export interface VerdictRecord {
   verifiedAt: string;
   /** firstMismatchAt keeps the alert's startsAt stable across redeliveries. */
   firstMismatchAt?: string;
+  /** firstSeenAt is when the object was first seen without a checksum (the ChecksumMissing deadline runs from it). */
+  firstSeenAt?: string;
+  /** missingAlertedAt is set once ChecksumMissing was raised, so a later verdict can resolve it. */
+  missingAlertedAt?: string;
 }
 
 /** ArrivalDeps are the ports and settings arrival verification runs with. */
@@ -107,6 +111,10 @@ async function verifyManifest(target: { bucket: string; key: string }, deps: Arr
     if (!(await deps.store.stat(target.bucket, key))) results.push({ key, verdict: 'waiting-for-object' });
     else results.push(await verifyObject({ bucket: target.bucket, key }, deps, signal));
   }
+  // Remember what the manifest still waits for: the timer pass raises DeliveryIncomplete past the deadline.
+  const waiting = results.filter((r) => r.verdict === 'waiting-for-object').map((r) => r.key);
+  const now = deps.now().toUTC().toISO() as string;
+  await deps.state.update<ManifestRecord>(manifestKey(target.bucket, target.key), (current) => ({ bucket: target.bucket, key: target.key, arrivedAt: current?.arrivedAt ?? now, waiting, ...(current?.incompleteAlertedAt ? { incompleteAlertedAt: current.incompleteAlertedAt } : {}) }));
   return { bucket: target.bucket, key: target.key, manifest: true, results };
 }
 
@@ -142,6 +150,8 @@ async function verifyObject(target: { bucket: string; key: string; expected?: Ca
       record.verdict = expected.hex === actual.hex && (expected.size === undefined || expected.size === actual.size) ? 'ok' : 'mismatch';
     }
   }
+  if (record.verdict === 'pending') record.firstSeenAt = previous?.value.firstSeenAt ?? now;
+  if (record.verdict === 'pending' && previous?.value.missingAlertedAt) record.missingAlertedAt = previous.value.missingAlertedAt;
   if (record.verdict === 'mismatch') record.firstMismatchAt = previous?.value.etag === info.etag && previous.value.firstMismatchAt ? previous.value.firstMismatchAt : now;
   await deps.store.setTags(bucket, key, { ...(await deps.store.getTags(bucket, key)), [VERDICT_TAG]: record.verdict });
   if (record.verdict === 'mismatch' && deps.quarantineBucket) {
@@ -152,6 +162,7 @@ async function verifyObject(target: { bucket: string; key: string; expected?: Ca
   const alerts: Alert[] = [];
   if (record.verdict === 'mismatch') alerts.push(mismatchAlert(record, deps));
   if (record.verdict === 'ok' && previous?.value.verdict === 'mismatch') alerts.push(mismatchAlert(previous.value, deps, now));
+  if (record.verdict !== 'pending' && previous?.value.missingAlertedAt) alerts.push(missingAlert(previous.value, deps, now));
   if (alerts.length > 0) await deps.alerts.send(alerts, signal);
   deps.log.info({ bucket, key, verdict: record.verdict, etag: record.etag }, 'verdict');
   return record;
@@ -163,6 +174,34 @@ async function recordVanished(bucket: string, key: string, now: string, deps: Ar
   if (!bucketExists) throw opsError('BUCKET_NOT_FOUND', `bucket ${bucket} does not exist`, [{ field: 'bucket', reason: 'not found' }]);
   await deps.state.write(verdictKey(bucket, key), record);
   return record;
+}
+
+/** ManifestRecord remembers a manifest's arrival and the files it still waits for. */
+export interface ManifestRecord {
+  bucket: string;
+  key: string;
+  arrivedAt: string;
+  waiting: string[];
+  incompleteAlertedAt?: string;
+}
+
+/** manifestKey is the state key of a manifest's record. */
+export function manifestKey(bucket: string, key: string): string {
+  return `manifests/${bucket}/${key}`;
+}
+
+/** missingAlert is ChecksumMissing for an object still without a checksum (resolved when `resolvedAt` is given). */
+export function missingAlert(record: VerdictRecord, deps: Pick<ArrivalDeps, 'subsystemOf'>, resolvedAt?: string): Alert {
+  return buildAlert({
+    alertname: 'ChecksumMissing',
+    severity: 'warning',
+    subsystem: deps.subsystemOf(record.bucket, record.key),
+    labels: { bucket: record.bucket, key: record.key },
+    summary: `No checksum arrived for s3://${record.bucket}/${record.key}`,
+    description: `The object arrived at ${record.firstSeenAt ?? record.verifiedAt} and no sidecar, manifest entry or metadata checksum covers it yet.`,
+    startsAt: record.missingAlertedAt ?? record.verifiedAt,
+    ...(resolvedAt ? { resolvedAt } : {}),
+  });
 }
 
 function mismatchAlert(record: VerdictRecord, deps: ArrivalDeps, resolvedAt?: string): Alert {

@@ -5,3 +5,5 @@ export { ChecksumFileReader, readChecksumText, hintFromName, type ChecksumEntry 
 export { checkEntries, statusLine, warningLines, type CheckResult, type CheckSummary, type FileOpener } from './check-manifest.ts';
 export { findExpected, pickEntry, isSafeManifestName, SIDECAR_SUFFIXES, MANIFEST_NAMES, type Expected, type CallerExpected } from './expected-source.ts';
 export type { ArrivalResult } from './arrival.ts';
+export { checkDeadlines, type DeadlineReport } from './deadlines.ts';
+export { manifestKey, missingAlert, type ManifestRecord } from './arrival.ts';

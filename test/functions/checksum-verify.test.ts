@@ -257,4 +257,36 @@ test('metadata and caller :: x-amz-meta-sha256 is a checksum source; an expected
   await server.close();
 });
 
+test('deadlines :: a file without checksum raises ChecksumMissing once after the deadline; its sidecar resolves it', async () => {
+  const local = fixedClock('2026-11-24T10:00:00Z');
+  const handler = createHandler({ config: { ...(config as object), CHECKSUM_DEADLINE_MINUTES: 60 } as never, store: s3.store, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink, clock: local, log: log as Logger });
+  const server = await serveHandler(handler, { clock: local });
+  const tick = () => fetch(server.url, { method: 'POST', headers: { 'x-topic': 'cron-function' } }).then((r) => r.json() as Promise<{ checksumMissing: string[]; deliveryIncomplete: string[]; deliveryCompleted: string[] }>);
+  await s3.store.put('inbox', 'ARPE/late/data.bin', 'late data');
+  assert.is((await server.call(await eventFor('inbox', 'ARPE/late/data.bin'))).body.results[0].verdict, 'pending');
+  await s3.store.put('inbox', 'ARPE/drop/SHA256SUMS', `${sha('one')}  one.bin\n${sha('two')}  two.bin\n`);
+  await s3.store.put('inbox', 'ARPE/drop/one.bin', 'one');
+  await server.call(await eventFor('inbox', 'ARPE/drop/SHA256SUMS'));
+  sent.length = 0;
+  assert.equal((await tick()).checksumMissing.filter((k) => k.includes('ARPE')), [], 'nothing before the deadline');
+  local.set('2026-11-24T11:30:00Z');
+  const late = await tick();
+  assert.ok(late.checksumMissing.includes('inbox/ARPE/late/data.bin'));
+  assert.ok(late.deliveryIncomplete.includes('inbox/ARPE/drop/SHA256SUMS'));
+  const raised = sent.flat().map((a) => a.labels.alertname).sort();
+  assert.ok(raised.includes('ChecksumMissing') && raised.includes('DeliveryIncomplete'));
+  sent.length = 0;
+  const again = await tick();
+  assert.equal([again.checksumMissing.filter((k) => k.includes('ARPE')), again.deliveryIncomplete], [[], []], 'raised once');
+  await s3.store.put('inbox', 'ARPE/late/data.bin.sha256', `${sha('late data')}  data.bin\n`);
+  const ok = await server.call(await eventFor('inbox', 'ARPE/late/data.bin.sha256'));
+  assert.is(ok.body.results[0].verdict, 'ok');
+  assert.ok(sent.flat().some((a) => a.labels.alertname === 'ChecksumMissing' && a.endsAt), 'the later verdict resolves ChecksumMissing');
+  await s3.store.put('inbox', 'ARPE/drop/two.bin', 'two');
+  const done = await tick();
+  assert.ok(done.deliveryCompleted.includes('inbox/ARPE/drop/SHA256SUMS'));
+  assert.ok(sent.flat().some((a) => a.labels.alertname === 'DeliveryIncomplete' && a.endsAt), 'the last file resolves DeliveryIncomplete');
+  await server.close();
+});
+
 test.run();
