@@ -1,5 +1,5 @@
 import { decideEvent, parseObjectEvents, type EventDecision } from '#lib/events/index.ts';
-import { checkDeadlines, verifyArrival, type Algorithm, type ArrivalDeps } from '#lib/integrity/index.ts';
+import { checkDeadlines, subsystemResolver, verifyArrival, type Algorithm, type ArrivalDeps } from '#lib/integrity/index.ts';
 import { compileValidator, json, readJson, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 
 /** ChecksumVerifyConfig is checksum-verify's own configuration (see README "Configuration"). */
@@ -41,15 +41,6 @@ const validateDirect = compileValidator<DirectTarget | DirectTarget[]>(
   'verification request',
 );
 
-/** subsystemResolver maps a key to its subsystem by the longest matching prefix of SUBSYSTEM_MAP. */
-export function subsystemResolver(map: Record<string, string>): (bucket: string, key: string) => string {
-  const prefixes = Object.keys(map).sort((a, b) => b.length - a.length);
-  return (bucket, key) => {
-    const path = `${bucket}/${key}`;
-    const hit = prefixes.find((prefix) => key.startsWith(prefix) || path.startsWith(prefix));
-    return hit ? map[hit]! : 'unknown';
-  };
-}
 
 /**
  * createHandler builds checksum-verify's edge: MinIO/S3 object events (or `{bucket,key}` calls) in, verdicts out.

@@ -7,3 +7,5 @@ export { findExpected, pickEntry, isSafeManifestName, SIDECAR_SUFFIXES, MANIFEST
 export type { ArrivalResult } from './arrival.ts';
 export { checkDeadlines, type DeadlineReport } from './deadlines.ts';
 export { manifestKey, missingAlert, type ManifestRecord } from './arrival.ts';
+export { runSweep, type SweepSettings, type SweepTarget, type SweepReport, type SweepState, type DriftKind } from './sweep.ts';
+export { subsystemResolver } from './subsystems.ts';
