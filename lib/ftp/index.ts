@@ -6,3 +6,4 @@ export { unmapAddress, type TransferRecord, type SessionRecord, type SessionEven
 export { auditRecord, findingAlert, addressAllowed, DEFAULT_RULES, type AuditRules, type AuditMemory, type Finding, type UploadWindow } from './audit.ts';
 export { reconcileTransfers, pendingFrom, mapPath, type PathMapping, type PendingTransfer, type ObjectLookup, type ReconcileOutcome } from './reconcile.ts';
 export { auditLog, reconcileServer, completeLines, serverStateKey, type ServerState, type AuditRunDeps, type AuditRunResult } from './audit-run.ts';
+export { IisW3cReader, looksLikeIis } from './iis-w3c.ts';

@@ -3,12 +3,13 @@ import { makeReject, readLineBatches, type Reject } from '#lib/lines/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import { YearInference } from './log-time.ts';
 import type { SessionRecord, TransferRecord } from './records.ts';
+import { IisW3cReader, looksLikeIis } from './iis-w3c.ts';
 import { looksLikeVsftpd, parseVsftpdLine } from './vsftpd-log.ts';
 import { looksLikeXferlog, parseXferlogLine } from './xferlog.ts';
 
 /** FtpLogFormat names the log formats read here; `auto` decides line by line, so mixed files work. */
-export type FtpLogFormat = 'auto' | 'xferlog' | 'vsftpd';
-export const FTP_LOG_FORMATS: readonly FtpLogFormat[] = ['auto', 'xferlog', 'vsftpd'];
+export type FtpLogFormat = 'auto' | 'xferlog' | 'vsftpd' | 'iis';
+export const FTP_LOG_FORMATS: readonly FtpLogFormat[] = ['auto', 'xferlog', 'vsftpd', 'iis'];
 
 /** FtpRecord is what the parser yields. */
 export type FtpRecord = TransferRecord | SessionRecord | Reject;
@@ -34,6 +35,7 @@ export async function* parseFtpLog(source: AsyncIterable<Uint8Array | string>, o
   const format = options.format ?? 'auto';
   const context = { server: options.server, zone: options.zone };
   const years = new YearInference(options.fileTime);
+  const iis = new IisW3cReader(context, options.fileTime);
   for await (const batch of readLineBatches(source, { ...(options.firstLine ? { firstLine: options.firstLine } : {}) })) {
     const out: FtpRecord[] = [];
     for (const item of batch) {
@@ -43,9 +45,10 @@ export async function* parseFtpLog(source: AsyncIterable<Uint8Array | string>, o
       }
       const { text, line } = item;
       if (text.trim() === '') continue;
-      if (format === 'xferlog' || (format === 'auto' && looksLikeXferlog(text))) out.push(parseXferlogLine(text, line, context));
+      if (format === 'iis' || (format === 'auto' && (text.startsWith('#') || looksLikeIis(text) || (iis.active && !looksLikeXferlog(text) && !looksLikeVsftpd(text))))) out.push(...iis.push(text, line));
+      else if (format === 'xferlog' || (format === 'auto' && looksLikeXferlog(text))) out.push(parseXferlogLine(text, line, context));
       else if (format === 'vsftpd' || (format === 'auto' && looksLikeVsftpd(text))) out.push(parseVsftpdLine(text, line, context, years));
-      else out.push(makeReject(line, 'UNKNOWN_LINE: not an xferlog or vsftpd line', text));
+      else out.push(makeReject(line, 'UNKNOWN_LINE: not an xferlog, vsftpd or IIS line', text));
     }
     if (out.length) yield* out;
   }

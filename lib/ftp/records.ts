@@ -2,7 +2,7 @@
 export interface TransferRecord {
   kind: 'transfer';
   line: number;
-  format: 'xferlog' | 'vsftpd';
+  format: 'xferlog' | 'vsftpd' | 'iis';
   /** time is the end of the transfer, ISO UTC (the log's local time read in the source's zone). */
   time: string;
   /** server names the FTP server the log came from (the source label). */
@@ -26,7 +26,7 @@ export type SessionEvent = 'connect' | 'login-ok' | 'login-fail' | 'mkdir' | 'rm
 export interface SessionRecord {
   kind: 'session';
   line: number;
-  format: 'vsftpd';
+  format: 'vsftpd' | 'iis';
   time: string;
   server: string;
   host: string;
