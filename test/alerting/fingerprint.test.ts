@@ -44,8 +44,13 @@ test('agreement with Alertmanager :: every fingerprint equals the one prometheus
     assert.is(stored.length, labelSets.length);
     for (const alert of stored) assert.is(fingerprintLabels(alert.labels), alert.fingerprint, JSON.stringify(alert.labels));
   } finally {
-    am.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    // Alertmanager writes its snapshots on SIGTERM: remove its directory only once it has exited.
+    await new Promise<void>((resolve) => {
+      if (am.exitCode !== null || am.signalCode !== null) return resolve();
+      am.once('exit', () => resolve());
+      am.kill('SIGTERM');
+    });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 });
 
