@@ -29,6 +29,10 @@ export const ERROR_CATALOG = {
   NETBACKUP_AUTH: { status: 502, message: 'the NetBackup REST API refused the API key (401/403): fix the cmp-ops-netbackup-api-key secret' },
   NETBACKUP_PAGINATION: { status: 502, message: 'the NetBackup REST API paging is inconsistent; the pull stopped without losing the pages read' },
   // configuration
+  KUBE_UNAVAILABLE: { status: 503, message: 'the Kubernetes API server is unreachable or failing; retry later' },
+  KUBE_UNAUTHORIZED: { status: 502, message: 'the Kubernetes API refused the credentials (401): check the ServiceAccount token or KUBECONFIG' },
+  KUBE_FORBIDDEN: { status: 502, message: 'the Kubernetes API forbade a read (403): the ServiceAccount lacks a permission (k8s/rbac.yaml)' },
+  RELEASE_INVALID: { status: 400, message: 'the approved release manifest is invalid (digests only, with the line)' },
   CONFIG_INVALID: { status: 500, message: 'configuration is invalid' },
   SECRET_MISSING: { status: 500, message: 'a required secret is missing' },
   INTERNAL: { status: 500, message: 'internal error' },
