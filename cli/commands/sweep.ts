@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { runSweep, subsystemResolver, type SweepReport, type SweepTarget } from '#lib/integrity/index.ts';
-import { Secret } from '#lib/runtime/index.ts';
-import { createMinioClient, createMinioStore, createStateStore } from '#lib/storage/index.ts';
+import { createStateStore } from '#lib/storage/index.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
+import { storeFromEnv } from '../s3.ts';
 
 const USAGE = 'usage: cmp-ops sweep bucket[/prefix]… [--budget-seconds N] [--concurrency N] [--stale-pending-minutes N] [--format json|text]';
 
@@ -16,7 +16,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const one = (name: string, fallback: string) => flags.get(name)?.at(-1) ?? fallback;
   if (positionals.length === 0) throw new UsageError(USAGE);
   const targets: SweepTarget[] = positionals.map((p) => ({ bucket: p.split('/')[0]!, prefix: p.includes('/') ? p.slice(p.indexOf('/') + 1) : '' }));
-  const store = createMinioStore(createMinioClient({ endpoint: io.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000', region: io.env.S3_REGION ?? 'us-east-1', accessKey: new Secret(io.env.S3_ACCESS_KEY ?? 'minioadmin'), secretKey: new Secret(io.env.S3_SECRET_KEY ?? 'minioadmin') }));
+  const store = storeFromEnv(io);
   const state = createStateStore(store, io.env.STATE_BUCKET ?? 'cmp-ops-state');
   const alerts: unknown[] = [];
   const budgetMs = Number(one('budget-seconds', '60')) * 1000;

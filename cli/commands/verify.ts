@@ -2,19 +2,16 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ALGORITHMS, checkEntries, hashStream, hintFromName, readChecksumText, statusLine, warningLines, type Algorithm } from '#lib/integrity/index.ts';
-import { Secret } from '#lib/runtime/index.ts';
-import { createMinioClient, createMinioStore } from '#lib/storage/index.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
+import { parseS3Url, storeFromEnv } from '../s3.ts';
 
 const USAGE = `usage: cmp-ops verify <file|s3://bucket/key>… [--expect ALG:HEX] [--algorithms sha256,md5,…] [--format json|text]
        cmp-ops verify --check MANIFEST [--strict] [--format json|text]`;
 
 // Reading s3:// needs the same connection settings as the functions (env, or the local stack's defaults).
 function openS3(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>> {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-  if (!m) throw new UsageError(`${url} is not s3://bucket/key`);
-  const store = createMinioStore(createMinioClient({ endpoint: io.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000', region: io.env.S3_REGION ?? 'us-east-1', accessKey: new Secret(io.env.S3_ACCESS_KEY ?? 'minioadmin'), secretKey: new Secret(io.env.S3_SECRET_KEY ?? 'minioadmin') }));
-  return store.getStream(m[1]!, m[2]!);
+  const { bucket, key } = parseS3Url(url);
+  return storeFromEnv(io).getStream(bucket, key);
 }
 
 async function openLocal(path: string): Promise<AsyncIterable<Uint8Array>> {
