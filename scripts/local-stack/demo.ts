@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LocalStack } from './stack.ts';
+import { demoRelease } from './kube-demo.ts';
 
 /** DEMO_OBJECTS are the first-start demo: one intact delivery (file, then sidecar) and one corrupted (sidecar first). */
 export function demoObjects(): Array<{ bucket: string; key: string; body: Buffer }> {
@@ -24,5 +25,8 @@ export async function seedDemo(stack: LocalStack, log: (line: string) => void): 
     await stack.store.put(object.bucket, object.key, object.body);
     log(`demo: uploaded s3://${object.bucket}/${object.key}`);
   }
+  // the demo cluster's validated release, where installation-watch reads it (RELEASE_MANIFEST=state:…)
+  await stack.store.put('cmp-ops-state', 'installation-watch/release.yaml', demoRelease(), { contentType: 'application/yaml' });
+  log('demo: approved release 2026.11-demo in s3://cmp-ops-state/installation-watch/release.yaml');
   await stack.store.put('cmp-ops-state', marker, new Date().toISOString());
 }

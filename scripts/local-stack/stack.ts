@@ -12,6 +12,8 @@ import { startLocalGateway, type LocalGateway } from './gateway.ts';
 import { startEmbeddedS3, type EmbeddedS3 } from './s3-server.ts';
 import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts';
 import { seedDemo } from './demo.ts';
+import { startKubeStandin, type KubeStandin } from './kube-api-standin.ts';
+import { demoCluster } from './kube-demo.ts';
 
 export const LOCAL_BUCKETS = ['inbox', 'quarantine', 'reports', 'cmp-ops-state'];
 
@@ -31,6 +33,8 @@ export interface LocalStackOptions {
   eventRetryMs?: number;
   /** functionEnv adds or overrides variables per function (tests point receivers at their listeners). */
   functionEnv?: Record<string, Record<string, string>>;
+  /** kubePort is the Kubernetes API stand-in's port (0 = free port). */
+  kubePort?: number;
   /** only starts a subset of the stack.yml functions. */
   only?: string[];
   log?: (line: string) => void;
@@ -45,6 +49,8 @@ export interface LocalStack {
   notificationsFile: string;
   store: ObjectStore;
   functions: FunctionProcess[];
+  /** kube is the Kubernetes API stand-in installation-watch reads (no API server runs locally). */
+  kube: KubeStandin;
   /** settled resolves when every object event was delivered and every async call finished. */
   settled(): Promise<void>;
   /** tick fires the cron timers due at `time` (timers also fire by themselves each minute when enabled). */
@@ -67,6 +73,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter((f) => !options.only || options.only.includes(f.name));
 
   const s3: EmbeddedS3 = await startEmbeddedS3({ host, port: options.s3Port, directory: join(options.dataDir, 's3'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS });
+  // No Kubernetes API server runs here: installation-watch reads a stand-in serving the demo cluster.
+  const kube = await startKubeStandin(demoCluster(), { port: options.kubePort ?? 0 });
+  const kubeconfig = join(options.dataDir, 'kubeconfig');
+  kube.writeKubeconfig(kubeconfig);
   const ports = new Map<string, number>();
   let gateway: LocalGateway | undefined;
   const processes: FunctionProcess[] = [];
@@ -79,6 +89,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await Promise.allSettled(processes.map((p) => p.stop()));
     await gateway?.close();
     await s3.close();
+    await kube.close();
   };
   try {
     gateway = await startLocalGateway({ host, port: options.gatewayPort, upstream: (name) => ports.get(name), log });
@@ -88,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         startFunctionProcess({
           name: fn.name,
           bundle: join(options.root, 'dist', 'functions', `${fn.name}.mjs`),
-          env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile }),
+          env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile, kubeconfig }),
           cwd: options.root,
           logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
         }),
@@ -149,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       notificationsFile,
       store,
       functions: processes,
+      kube,
       async settled() {
         // Each step can cause the next (an event's handler posts to alert-router through the gateway).
         for (let i = 0; i < 3; i++) {
@@ -168,7 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string }): Record<string, string> {
+function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string; kubeconfig: string }): Record<string, string> {
   const fromStack = Object.fromEntries(Object.entries(fn.environment).filter(([k]) => !LOCAL_OVERRIDDEN.has(k)));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -182,6 +194,7 @@ function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls
     CMP_OPS_INVOKE_TOKEN: urls.token,
   };
   if (fn.name === 'alert-router') env.NOTIFICATIONS_FILE = urls.notificationsFile;
+  if (fn.name === 'installation-watch') env.KUBECONFIG = urls.kubeconfig;
   return { ...env, ...options.functionEnv?.[fn.name] };
 }
 

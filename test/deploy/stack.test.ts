@@ -57,7 +57,7 @@ for (const [name, fn] of functions) {
 }
 
 test('single writers :: functions that keep one state record per source run one replica, one call at a time', () => {
-  for (const name of ['alert-router', 'netbackup-status', 'ftp-audit']) {
+  for (const name of ['alert-router', 'netbackup-status', 'ftp-audit', 'installation-watch']) {
     const fn = stack.functions[name];
     if (!fn) continue;
     assert.is(fn.labels?.['com.openfaas.scale.max'], '1', name);

@@ -1,0 +1,60 @@
+// installation-watch through the local stack: the cron tick reaches it through the gateway, it reads the demo
+// cluster from the Kubernetes API stand-in (no API server can run on these machines; the stand-in answers
+// recorded-shape responses), compares with the release seeded in the state bucket, and its alerts reach
+// alert-router and land in notifications.jsonl. Fixing the cluster resolves them. Needs `npm run build` first.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { demoCluster, DEMO_DIGESTS } from '../../scripts/local-stack/kube-demo.ts';
+import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const test = suite('e2e/installation-watch');
+let stack: LocalStack;
+let dataDir: string;
+type Notification = { status: string; alerts: Array<{ status: string; labels: Record<string, string> }> };
+const notified = (): Notification[] => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const alertsIn = (ns: Notification[]) => ns.flatMap((n) => n.alerts.map((a) => `${a.labels.alertname} ${a.labels.subsystem} ${a.labels.workload} ${a.status}`)).sort();
+
+test.before(async () => {
+  if (!existsSync(join(root, 'dist', 'functions', 'installation-watch.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-iw-'));
+  stack = await startLocalStack({ root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: true, timers: false, eventRetryMs: 100, only: ['installation-watch', 'alert-router'], log: () => undefined });
+});
+test.after(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('tick → alerts :: the crash loop, the unapproved EGM build reach the receivers with subsystem and workload', async () => {
+  const due = await stack.tick(DateTime.fromISO('2026-11-24T10:00:00Z', { zone: 'utc' }));
+  assert.ok(due.includes('installation-watch'));
+  await stack.settled();
+  const fired = alertsIn(notified());
+  assert.ok(fired.includes('PodCrashLooping DUTCH Deployment/dutch-relay firing'), fired.join('\n'));
+  assert.ok(fired.includes('ReleaseDrift EGM Deployment/egm-archiver firing'));
+  assert.not.ok(fired.some((f) => f.includes('sts-ingest')), 'the approved, healthy workload raises nothing');
+});
+
+test('repair → resolved :: the crash fixed and EGM rolled back to its approved digest resolve both', async () => {
+  const cluster = demoCluster();
+  const pods = cluster.pods as Array<{ metadata: { name: string }; status: { containerStatuses: Array<Record<string, unknown>> } }>;
+  const relay = pods.find((p) => p.metadata.name.startsWith('dutch-relay'))!;
+  relay.status.containerStatuses[0]!.state = { running: { startedAt: '2026-11-24T10:01:00Z' } };
+  const egm = pods.find((p) => p.metadata.name.startsWith('egm-archiver'))!;
+  egm.status.containerStatuses[0]!.imageID = `registry.local:5000/egm-archiver@${DEMO_DIGESTS.egmApproved}`;
+  const relayDeployment = (cluster.deployments as Array<{ metadata: { name: string }; status: Record<string, number> }>).find((d) => d.metadata.name === 'dutch-relay')!;
+  relayDeployment.status = { observedGeneration: 3, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 };
+  stack.kube.setCluster(cluster);
+  const before = notified().length;
+  await stack.tick(DateTime.fromISO('2026-11-24T10:02:00Z', { zone: 'utc' }));
+  await stack.settled();
+  const resolved = alertsIn(notified().slice(before));
+  assert.ok(resolved.includes('PodCrashLooping DUTCH Deployment/dutch-relay resolved'), resolved.join('\n'));
+  assert.ok(resolved.includes('ReleaseDrift EGM Deployment/egm-archiver resolved'));
+});
+
+test.run();
