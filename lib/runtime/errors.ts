@@ -32,6 +32,7 @@ export const ERROR_CATALOG = {
   KUBE_UNAVAILABLE: { status: 503, message: 'the Kubernetes API server is unreachable or failing; retry later' },
   KUBE_UNAUTHORIZED: { status: 502, message: 'the Kubernetes API refused the credentials (401): check the ServiceAccount token or KUBECONFIG' },
   KUBE_FORBIDDEN: { status: 502, message: 'the Kubernetes API forbade a read (403): the ServiceAccount lacks a permission (k8s/rbac.yaml)' },
+  ROUTING_INVALID: { status: 400, message: 'the routing configuration (alertmanager.yml) is invalid; details give the line' },
   RELEASE_INVALID: { status: 400, message: 'the approved release manifest is invalid (digests only, with the line)' },
   CONFIG_INVALID: { status: 500, message: 'configuration is invalid' },
   SECRET_MISSING: { status: 500, message: 'a required secret is missing' },

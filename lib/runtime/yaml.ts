@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { opsError, type ErrorCode, type ErrorDetail } from './errors.ts';
 
 /** YamlSource is a parsed YAML document that can still say on which line each value was written. */
@@ -26,6 +26,12 @@ export function parseYamlWithLines<T = unknown>(text: string, what: string, code
     value,
     lineOf(pointer: string) {
       const path = pointer.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+      // a map key's own line (where an unknown key is written), else the value's, else the nearest parent's
+      const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : undefined;
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
+        if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
+      }
       for (let n = path.length; n >= 0; n--) {
         const node = doc.getIn(path.slice(0, n), true);
         if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;

@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { intervalContains, loadAlertmanagerConfig, matchRoutes, MatcherError, nextChange, parseMatcher, type AlertmanagerConfig, type RouteNode } from '#lib/alerting/config/index.ts';
+import { parseFlags, UsageError, type CliIO } from '../io.ts';
+
+const USAGE = `usage: cmp-ops routes test --config alertmanager.yml [--at TIME] [--verify.receivers a,b] label=value…
+       cmp-ops routes check --config alertmanager.yml
+Prints the receivers comma-separated, exactly as \`amtool config routes test\`. --at (ISO 8601, or with a zone:
+2026-12-25T09:00 Europe/Paris) also applies mute_time_intervals and active_time_intervals, which amtool cannot.`;
+
+function labelsFrom(args: string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const arg of args) {
+    let m;
+    try {
+      m = parseMatcher(arg);
+    } catch (err) {
+      if (err instanceof MatcherError) throw new UsageError(`${arg}: ${err.message}`);
+      throw err;
+    }
+    if (m.type !== '=') throw new UsageError(`${arg}: labels are name=value`);
+    labels[m.name] = m.value;
+  }
+  return labels;
+}
+
+function parseAt(text: string): number {
+  const [when, zone] = text.split(/\s+/);
+  const t = DateTime.fromISO(when!, { zone: zone ?? 'utc', setZone: !zone });
+  if (!t.isValid) throw new UsageError(`--at ${text}: not an ISO 8601 time (${t.invalidExplanation ?? t.invalidReason})`);
+  return t.toMillis();
+}
+
+/** mutedBy says which time interval silences a route at `at`, and until when (undefined = not muted). */
+export function mutedBy(config: AlertmanagerConfig, route: RouteNode, at: number): { interval: string; until?: number } | undefined {
+  for (const name of route.muteTimeIntervals) {
+    const specs = config.timeIntervals.get(name)!;
+    if (intervalContains(specs, at)) return { interval: name, ...(nextChange(specs, at) !== undefined ? { until: nextChange(specs, at)! } : {}) };
+  }
+  if (route.activeTimeIntervals.length > 0 && !route.activeTimeIntervals.some((n) => intervalContains(config.timeIntervals.get(n)!, at))) {
+    const starts = route.activeTimeIntervals.map((n) => nextChange(config.timeIntervals.get(n)!, at)).filter((t): t is number => t !== undefined);
+    return { interval: `outside ${route.activeTimeIntervals.join('|')}`, ...(starts.length ? { until: Math.min(...starts) } : {}) };
+  }
+  return undefined;
+}
+
+/** run implements `cmp-ops routes test|check`. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const [action, ...rest] = argv;
+  const { flags, positionals } = parseFlags(rest);
+  const file = flags.get('config')?.at(-1) ?? flags.get('config.file')?.at(-1);
+  if (!file || (action !== 'test' && action !== 'check')) throw new UsageError(USAGE);
+  const config = loadAlertmanagerConfig(await readFile(resolve(io.cwd, file), 'utf8'), file);
+  if (action === 'check') {
+    const unsupported = [...config.receivers.values()].flatMap((r) => r.unsupported.map((u) => `${r.name}: ${u}`));
+    io.stdout.write(`Checking '${file}'  SUCCESS\n`);
+    for (const u of unsupported) io.stderr.write(`warning: receiver ${u} is valid but not delivered by cmp-ops\n`);
+    return 0;
+  }
+  const labels = labelsFrom(positionals);
+  let routes = matchRoutes(config.route, labels);
+  const at = flags.get('at')?.at(-1);
+  if (at !== undefined) {
+    const instant = parseAt(at);
+    routes = routes.filter((r) => {
+      const muted = mutedBy(config, r, instant);
+      if (muted) io.stderr.write(`muted: ${r.receiver} (route ${r.key}) by ${muted.interval}${muted.until ? ` until ${new Date(muted.until).toISOString()}` : ''}\n`);
+      return !muted;
+    });
+  }
+  const receivers = routes.map((r) => r.receiver);
+  io.stdout.write(`${receivers.join(',')}\n`);
+  const expected = flags.get('verify.receivers')?.at(-1);
+  if (expected !== undefined && expected !== receivers.join(',')) {
+    io.stdout.write('WARNING: Expected receivers did not match resolved receivers.\n');
+    return 1;
+  }
+  return 0;
+}
