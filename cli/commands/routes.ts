@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { intervalContains, loadAlertmanagerConfig, matchRoutes, MatcherError, nextChange, parseMatcher, type AlertmanagerConfig, type RouteNode } from '#lib/alerting/config/index.ts';
+import { loadAlertmanagerConfig, matchRoutes, MatcherError, parseMatcher } from '#lib/alerting/config/index.ts';
+import { timeMute } from '#lib/alerting/router/time-mute.ts';
 import { parseFlags, UsageError, type CliIO } from '../io.ts';
 
 const USAGE = `usage: cmp-ops routes test --config alertmanager.yml [--at TIME] [--verify.receivers a,b] label=value…
@@ -32,19 +33,6 @@ function parseAt(text: string): number {
   return t.toMillis();
 }
 
-/** mutedBy says which time interval silences a route at `at`, and until when (undefined = not muted). */
-export function mutedBy(config: AlertmanagerConfig, route: RouteNode, at: number): { interval: string; until?: number } | undefined {
-  for (const name of route.muteTimeIntervals) {
-    const specs = config.timeIntervals.get(name)!;
-    if (intervalContains(specs, at)) return { interval: name, ...(nextChange(specs, at) !== undefined ? { until: nextChange(specs, at)! } : {}) };
-  }
-  if (route.activeTimeIntervals.length > 0 && !route.activeTimeIntervals.some((n) => intervalContains(config.timeIntervals.get(n)!, at))) {
-    const starts = route.activeTimeIntervals.map((n) => nextChange(config.timeIntervals.get(n)!, at)).filter((t): t is number => t !== undefined);
-    return { interval: `outside ${route.activeTimeIntervals.join('|')}`, ...(starts.length ? { until: Math.min(...starts) } : {}) };
-  }
-  return undefined;
-}
-
 /** run implements `cmp-ops routes test|check`. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const [action, ...rest] = argv;
@@ -64,7 +52,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (at !== undefined) {
     const instant = parseAt(at);
     routes = routes.filter((r) => {
-      const muted = mutedBy(config, r, instant);
+      const muted = timeMute(config, r, instant);
       if (muted) io.stderr.write(`muted: ${r.receiver} (route ${r.key}) by ${muted.interval}${muted.until ? ` until ${new Date(muted.until).toISOString()}` : ''}\n`);
       return !muted;
     });

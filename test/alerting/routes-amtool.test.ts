@@ -117,7 +117,8 @@ test('generated trees × label sets :: cmp-ops selects exactly the receivers amt
 test('the official v0.25.0 example :: the CLI prints what amtool prints, and --verify.receivers fails the same way', async () => {
   const file = join(dir, 'simple.yml');
   writeFileSync(file, readFixture('alerts', 'prometheus-alertmanager__doc-examples-simple.v0.25.0.yml'));
-  for (const labels of [{ service: 'database', owner: 'team-X' }, { service: 'files', severity: 'critical' }, { service: 'database' }, {}, { service: 'foo1', severity: 'warning' }]) {
+  const sets: Array<Record<string, string>> = [{ service: 'database', owner: 'team-X' }, { service: 'files', severity: 'critical' }, { service: 'database' }, {}, { service: 'foo1', severity: 'warning' }];
+  for (const labels of sets) {
     const ours = await runCliCaptured(['routes', 'test', '--config', file, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
     assert.is(ours.out.trim(), await amtoolRoutes(file, labels), JSON.stringify(labels));
   }

@@ -1,0 +1,75 @@
+import type { WebhookPayload } from '../webhook-payload.ts';
+
+/**
+ * RouterState is everything alert-router remembers, one JSON record in the state bucket (alert-router runs as the
+ * single writer: stack.yml scale.max 1, max_inflight 1). Times are epoch milliseconds.
+ */
+export interface StoredAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: number;
+  endsAt: number;
+  generatorURL: string;
+  updatedAt: number;
+}
+
+export interface GroupState {
+  key: string;
+  routeId: string;
+  receiver: string;
+  labels: Record<string, string>;
+  fingerprints: string[];
+  createdAt: number;
+  nextFlushAt: number;
+  /** set while a mute time interval defers this group's notification: when the interval ends. */
+  deferredUntil?: number;
+  /** the notification log of this group: what the last notification said and when. */
+  last?: { firing: string[]; resolved: string[]; at: number };
+}
+
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export interface Silence {
+  id: string;
+  matchers: SilenceMatcher[];
+  startsAt: number;
+  endsAt: number;
+  createdBy: string;
+  comment: string;
+  updatedAt: number;
+}
+
+export interface OutboxEntry {
+  id: string;
+  groupKey: string;
+  receiver: string;
+  /** integration index inside the receiver, e.g. `webhook/0`, `email/1`. */
+  integration: string;
+  payload: WebhookPayload;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: string;
+}
+
+export interface DeadLetter extends OutboxEntry {
+  failedAt: number;
+}
+
+export interface RouterState {
+  version: 1;
+  alerts: Record<string, StoredAlert>;
+  groups: Record<string, GroupState>;
+  silences: Record<string, Silence>;
+  outbox: OutboxEntry[];
+  deadLetters: DeadLetter[];
+}
+
+export function emptyState(): RouterState {
+  return { version: 1, alerts: {}, groups: {}, silences: {}, outbox: [], deadLetters: [] };
+}
