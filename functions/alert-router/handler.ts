@@ -1,16 +1,32 @@
-import { createFileNotifier, createWebhookNotifier, dispatchAlerts, normalizeAlerts, type Notifier } from '#lib/alerting/index.ts';
-import { json, readJson, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { loadAlertmanagerConfig, type AlertmanagerConfig } from '#lib/alerting/config/index.ts';
+import { normalizeAlerts } from '#lib/alerting/ingest.ts';
+import {
+  deliverDue, emptyState, expireSilence, flushDue, gcAlerts, gcSilences, gettableSilence, ingestAlerts, sendTo, silenceState, upsertSilence,
+  type RetryPolicy, type RouterState,
+} from '#lib/alerting/router/index.ts';
+import { json, opsError, readJson, type FunctionDeps, type Handler, type RequestContext } from '#lib/runtime/index.ts';
+import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
 
-/** AlertRouterConfig is alert-router's own configuration. */
+/** AlertRouterConfig is alert-router's own configuration (docs/alerting.md). */
 export interface AlertRouterConfig {
+  ROUTING_CONFIG?: string;
   WEBHOOK_RECEIVERS: Array<{ name: string; url: string }>;
   NOTIFICATIONS_FILE?: string;
   EXTERNAL_URL: string;
   RESOLVE_TIMEOUT_MS: number;
+  RETRY_MAX_ATTEMPTS: number;
+  RETRY_BASE_MS: number;
+  FALLBACK_RECEIVER?: string;
+  DROP_MUTED_RECEIVERS: string[];
+  DELIVERY_TIMEOUT_MS: number;
 }
 
 export const configSchema = {
   properties: {
+    ROUTING_CONFIG: { type: 'string', pattern: '^(state|file):.+' },
     WEBHOOK_RECEIVERS: {
       type: 'array',
       items: { type: 'object', required: ['name', 'url'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 }, url: { type: 'string', pattern: '^https?://' } } },
@@ -19,26 +35,138 @@ export const configSchema = {
     NOTIFICATIONS_FILE: { type: 'string' },
     EXTERNAL_URL: { type: 'string', default: 'http://127.0.0.1:8080/function/alert-router' },
     RESOLVE_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 300000 },
+    RETRY_MAX_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 8 },
+    RETRY_BASE_MS: { type: 'integer', minimum: 100, default: 30000 },
+    FALLBACK_RECEIVER: { type: 'string', minLength: 1 },
+    DROP_MUTED_RECEIVERS: { type: 'array', items: { type: 'string' }, default: [] },
+    DELIVERY_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10000 },
   },
 };
 
-/** buildNotifiers turns the configured receivers into notifiers (webhooks, plus the local stack's JSONL file). */
-export function buildNotifiers(config: AlertRouterConfig): Notifier[] {
-  const notifiers = config.WEBHOOK_RECEIVERS.map((r) => createWebhookNotifier(r.name, r.url));
-  if (config.NOTIFICATIONS_FILE) notifiers.push(createFileNotifier('local-file', config.NOTIFICATIONS_FILE));
-  return notifiers;
+export const STATE_KEY = 'alert-router/state.json';
+
+/**
+ * compatRouting is the routing used without ROUTING_CONFIG: every alert its own group (`...`), notified at once to
+ * the WEBHOOK_RECEIVERS; resolutions follow at the next call. It keeps the local stack immediate.
+ */
+export function compatRouting(receivers: Array<{ name: string; url: string }>): string {
+  return stringify({
+    route: { receiver: 'default', group_by: ['...'], group_wait: '0s', group_interval: '1ms', repeat_interval: '4h' },
+    receivers: [{ name: 'default', ...(receivers.length ? { webhook_configs: receivers.map((r) => ({ url: r.url })) } : {}) }],
+  });
 }
 
-/** createHandler builds alert-router's edge: a batch of Alertmanager v2 alerts in, each episode notified once. */
-export function createHandler(deps: Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'>): Handler {
-  const notifiers = buildNotifiers(deps.config);
+type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & { store?: ObjectStore; random?: () => number };
+
+function routingLoader(deps: Deps): () => Promise<AlertmanagerConfig> {
+  const c = deps.config;
+  const withTap = (config: AlertmanagerConfig) => {
+    if (c.NOTIFICATIONS_FILE) for (const r of config.receivers.values()) r.file = [{ path: c.NOTIFICATIONS_FILE }];
+    return config;
+  };
+  if (!c.ROUTING_CONFIG) {
+    const config = withTap(loadAlertmanagerConfig(compatRouting(c.WEBHOOK_RECEIVERS), 'built-in routing'));
+    return async () => config;
+  }
+  const [scheme, ...rest] = c.ROUTING_CONFIG.split(':');
+  const where = rest.join(':');
+  if (scheme === 'file') {
+    const config = withTap(loadAlertmanagerConfig(readFileSync(where, 'utf8'), where));
+    return async () => config;
+  }
+  let cached: { etag: string; config: AlertmanagerConfig } | undefined;
+  return async () => {
+    const store = deps.store;
+    if (!store) throw opsError('CONFIG_INVALID', 'ROUTING_CONFIG=state:… needs the object store');
+    const info = await store.stat(c.STATE_BUCKET, where);
+    if (!info) throw opsError('CONFIG_INVALID', `routing configuration s3://${c.STATE_BUCKET}/${where} does not exist`);
+    if (cached?.etag === info.etag) return cached.config;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await store.getStream(c.STATE_BUCKET, where)) chunks.push(Buffer.from(chunk as Uint8Array));
+    cached = { etag: info.etag, config: withTap(loadAlertmanagerConfig(Buffer.concat(chunks).toString('utf8'), where)) };
+    return cached.config;
+  };
+}
+
+async function withState<T>(state: StateStore, work: (s: RouterState) => Promise<T>): Promise<T> {
+  const stored = await state.read<RouterState>(STATE_KEY);
+  const current = stored?.value ?? emptyState();
+  const result = await work(current);
+  await state.write(STATE_KEY, current, stored ? { ifMatch: stored.etag } : {});
+  return result;
+}
+
+/**
+ * createHandler builds alert-router: alerts in (our alerts, API v2 bodies, forwarded Alertmanager webhooks),
+ * Alertmanager routing, grouping and timing with the state in the bucket, inhibition, silences (API v2 paths),
+ * time-muted notifications delayed, and a persistent outbox delivered with retries and a dead-letter fallback.
+ * Cron ticks flush the groups that are due: the tick interval bounds the timing error.
+ */
+export function createHandler(deps: Deps): Handler {
+  const c = deps.config;
+  const routing = routingLoader(deps);
+  const drop = new Set(c.DROP_MUTED_RECEIVERS);
+  const policy: RetryPolicy = { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: 15 * 60_000, random: deps.random ?? Math.random };
+  const userAgent = 'cmp-ops-alert-router/0.1';
+
+  async function progress(state: RouterState, config: AlertmanagerConfig, now: number, ctx: RequestContext) {
+    const flushed = flushDue(state, config, now, { externalURL: c.EXTERNAL_URL, mutedPolicy: (r) => (drop.has(r) ? 'drop' : 'delay') });
+    const delivery = await deliverDue(state, config, now, (entry, sendCtx) => {
+      const receiver = config.receivers.get(entry.receiver);
+      if (!receiver) throw opsError('RECEIVER_REJECTED', `receiver ${entry.receiver} is no longer configured`);
+      return sendTo(receiver, entry.integration, entry.payload, sendCtx);
+    }, { signal: ctx.signal, userAgent, externalURL: c.EXTERNAL_URL, timeoutMs: c.DELIVERY_TIMEOUT_MS, ...(c.FALLBACK_RECEIVER ? { fallbackReceiver: c.FALLBACK_RECEIVER } : {}), policy, newId: randomUUID });
+    for (const e of delivery.errors) ctx.log.warn({ receiver: e.receiver, integration: e.integration, retryable: e.retryable, err: e.error }, 'delivery failed');
+    return { notifications: flushed.notified, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, deadLetters: delivery.dead, outbox: state.outbox.length };
+  }
+
   return async (req, ctx) => {
+    const url = new URL(req.url);
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const now = ctx.now().toMillis();
+    const config = await routing();
+    if (path === '/api/v2/silences' && req.method === 'GET') {
+      const stored = await deps.state.read<RouterState>(STATE_KEY);
+      return json(Object.values(stored?.value.silences ?? {}).map((s) => gettableSilence(s, now)));
+    }
+    if (path === '/api/v2/silences' && req.method === 'POST') {
+      const body = (await readJson(req)) as Record<string, unknown> | undefined;
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw opsError('BAD_REQUEST', 'a silence is a JSON object', [{ field: '/', reason: 'must be object' }]);
+      const silenceID = await withState(deps.state, async (s) => upsertSilence(s, body, now));
+      return json({ silenceID });
+    }
+    const silence = /^\/api\/v2\/silence\/([0-9a-f-]{36})$/.exec(path);
+    if (silence && req.method === 'DELETE') {
+      await withState(deps.state, async (s) => expireSilence(s, silence[1]!, now));
+      return json({ expired: silence[1] });
+    }
+    if (silence && req.method === 'GET') {
+      const s = (await deps.state.read<RouterState>(STATE_KEY))?.value.silences[silence[1]!];
+      if (!s) throw opsError('NOT_FOUND', `silence ${silence[1]} not found`);
+      return json({ ...gettableSilence(s, now), state: silenceState(s, now) });
+    }
+    if (path === '/api/v2/alerts' && req.method === 'GET') {
+      const stored = await deps.state.read<RouterState>(STATE_KEY);
+      return json(Object.entries(stored?.value.alerts ?? {}).map(([fp, a]) => ({ fingerprint: fp, labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString(), status: { state: a.endsAt > now ? 'active' : 'resolved' } })));
+    }
+    if (req.method !== 'POST' || (path !== '/' && path !== '/api/v2/alerts')) throw opsError('NOT_FOUND', `no route for ${req.method} ${path}`);
     const body = await readJson(req);
-    if (body === undefined && ctx.topic === 'cron-function') return json({ tick: true, flushed: 0 });
-    const now = ctx.now().toJSDate();
-    const alerts = normalizeAlerts(body, now, deps.config.RESOLVE_TIMEOUT_MS);
-    const result = await dispatchAlerts(alerts, { state: deps.state, notifiers, now, externalURL: deps.config.EXTERNAL_URL }, ctx.signal);
-    ctx.log.info({ received: result.received, notified: result.notified, duplicates: result.duplicates }, 'alerts dispatched');
+    if (body === undefined && ctx.topic === 'cron-function') {
+      const result = await withState(deps.state, async (s) => {
+        const r = await progress(s, config, now, ctx);
+        gcAlerts(s, now, 15 * 60_000);
+        gcSilences(s, now, 5 * 86_400_000);
+        return r;
+      });
+      ctx.log.info(result, 'tick');
+      return json({ tick: true, ...result });
+    }
+    const alerts = normalizeAlerts(body, ctx.now().toJSDate(), c.RESOLVE_TIMEOUT_MS);
+    const result = await withState(deps.state, async (s) => {
+      const ingested = ingestAlerts(s, alerts, config, now);
+      return { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups, ...(await progress(s, config, now, ctx)) };
+    });
+    ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');
     return json(result);
   };
 }

@@ -28,7 +28,8 @@ export function normalizeAlerts(body: unknown, now: Date, resolveTimeoutMs = 5 *
   return batch.map((raw, index) => {
     if (!raw.labels?.alertname) throw opsError('BAD_REQUEST', `alert ${index} has no alertname label`, [{ index, field: `/${index}/labels/alertname`, reason: 'is required' }]);
     const startsAt = raw.startsAt ?? now.toISOString();
-    const endsAt = raw.endsAt ?? new Date(now.getTime() + resolveTimeoutMs).toISOString();
+    // a forwarded Alertmanager webhook carries endsAt 0001-01-01T00:00:00Z for a firing alert: no end given
+    const endsAt = raw.endsAt && raw.endsAt !== '0001-01-01T00:00:00Z' ? raw.endsAt : new Date(now.getTime() + resolveTimeoutMs).toISOString();
     if (Date.parse(startsAt) > Date.parse(endsAt)) {
       throw opsError('BAD_REQUEST', `alert ${index}: start time must be before end time`, [{ index, field: `/${index}/endsAt`, reason: 'start time must be before end time' }]);
     }

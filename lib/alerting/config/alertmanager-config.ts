@@ -38,6 +38,8 @@ export interface Receiver {
   slack: SlackReceiver[];
   email: EmailReceiver[];
   pagerduty: PagerDutyReceiver[];
+  /** file taps (JSON lines), added by the runtime for the local stack, never read from the YAML. */
+  file?: Array<{ path: string }>;
   /** integrations present in the file that cmp-ops does not deliver (listed at load time). */
   unsupported: string[];
 }

@@ -96,6 +96,31 @@ function toWebhook(fp: string, a: StoredAlert, now: number): WebhookAlert {
   };
 }
 
+/** labelsBefore is prometheus/common LabelSet.Before: compare sorted names, then values, then size. */
+function labelsBefore(a: Record<string, string>, b: Record<string, string>): number {
+  const ak = Object.keys(a).sort();
+  const bk = Object.keys(b).sort();
+  for (let i = 0; i < Math.min(ak.length, bk.length); i++) {
+    if (ak[i] !== bk[i]) return ak[i]! < bk[i]! ? -1 : 1;
+    const av = a[ak[i]!]!;
+    const bv = b[bk[i]!]!;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return ak.length - bk.length;
+}
+
+/** alertOrder is Alertmanager's AlertSlice order inside a notification: job, then instance, then the label sets. */
+export function alertOrder(a: StoredAlert, b: StoredAlert): number {
+  for (const key of ['job', 'instance']) {
+    const [ai, bi] = [a.labels[key], b.labels[key]];
+    if (ai === undefined && bi === undefined) continue;
+    if (ai === undefined) return 1;
+    if (bi === undefined) return -1;
+    if (ai !== bi) return ai < bi ? -1 : 1;
+  }
+  return labelsBefore(a.labels, b.labels);
+}
+
 /** integrations lists a receiver's deliveries as `kind/index` with their send_resolved. */
 export function integrations(receiver: Receiver): Array<{ id: string; sendResolved: boolean; maxAlerts: number }> {
   return [
@@ -103,6 +128,7 @@ export function integrations(receiver: Receiver): Array<{ id: string; sendResolv
     ...receiver.slack.map((s, i) => ({ id: `slack/${i}`, sendResolved: s.sendResolved, maxAlerts: 0 })),
     ...receiver.email.map((e, i) => ({ id: `email/${i}`, sendResolved: e.sendResolved, maxAlerts: 0 })),
     ...receiver.pagerduty.map((p, i) => ({ id: `pagerduty/${i}`, sendResolved: p.sendResolved, maxAlerts: 0 })),
+    ...(receiver.file ?? []).map((_f, i) => ({ id: `file/${i}`, sendResolved: true, maxAlerts: 0 })),
   ];
 }
 
@@ -155,7 +181,7 @@ export function flushDue(state: RouterState, config: AlertmanagerConfig, now: nu
     const list = integrations(receiver);
     const sendResolved = list.some((i) => i.sendResolved);
     if (needsUpdate(group.last, firing, resolved, sendResolved, route.repeatIntervalMs, now)) {
-      const alerts = [...firing, ...resolved].map((fp) => toWebhook(fp, state.alerts[fp]!, now));
+      const alerts = [...firing, ...resolved].sort((x, y) => alertOrder(state.alerts[x]!, state.alerts[y]!)).map((fp) => toWebhook(fp, state.alerts[fp]!, now));
       for (const integration of list) {
         let payloadAlerts = integration.sendResolved ? alerts : alerts.filter((a) => a.status === 'firing');
         if (payloadAlerts.length === 0) continue;

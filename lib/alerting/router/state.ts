@@ -55,6 +55,8 @@ export interface OutboxEntry {
   attempts: number;
   nextAttemptAt: number;
   lastError?: string;
+  /** set on a NotificationFailed entry: the dead letter it reports (never itself escalated to a fallback). */
+  fallbackFor?: string;
 }
 
 export interface DeadLetter extends OutboxEntry {

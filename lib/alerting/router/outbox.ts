@@ -1,0 +1,87 @@
+import { isOpsError } from '#lib/runtime/errors.ts';
+import type { AlertmanagerConfig } from '../config/alertmanager-config.ts';
+import { buildWebhookPayload, ZERO_TIME } from '../webhook-payload.ts';
+import { fingerprintLabels } from '../fingerprint.ts';
+import { integrations } from './dispatch.ts';
+import type { SendContext } from './senders.ts';
+import type { DeadLetter, OutboxEntry, RouterState } from './state.ts';
+
+/** RetryPolicy: exponential backoff with jitter for retryable failures; none for permanent ones. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseMs: number;
+  capMs: number;
+  /** random in [0,1): injected so tests are deterministic. */
+  random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 30_000, capMs: 15 * 60_000, random: Math.random };
+
+/** backoffMs is base·2^(attempt-1), capped, with ±20 % jitter so a recovering receiver is not hit in lockstep. */
+export function backoffMs(attempt: number, policy: RetryPolicy): number {
+  const raw = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+  return Math.round(raw * (0.8 + 0.4 * policy.random()));
+}
+
+export interface DeliveryReport {
+  delivered: number;
+  retrying: number;
+  dead: number;
+  errors: Array<{ receiver: string; integration: string; error: string; retryable: boolean }>;
+}
+
+export type Sender = (entry: OutboxEntry, ctx: SendContext) => Promise<void>;
+
+const DEAD_LETTERS_KEPT = 200;
+
+/**
+ * fallbackEntries builds the NotificationFailed notification for a dead letter, sent to the fallback receiver's
+ * integrations (never itself retried into another fallback).
+ */
+function fallbackEntries(config: AlertmanagerConfig, fallback: string | undefined, dead: DeadLetter, now: number, externalURL: string, newId: () => string): OutboxEntry[] {
+  const receiver = fallback ? config.receivers.get(fallback) : undefined;
+  if (!receiver || fallback === dead.receiver) return [];
+  const labels = { alertname: 'NotificationFailed', severity: 'critical', subsystem: 'CMP-OPS', receiver: dead.receiver, integration: dead.integration };
+  const alert = {
+    status: 'firing' as const, labels,
+    annotations: { summary: `notification to ${dead.receiver} (${dead.integration}) failed after ${dead.attempts} attempts`, description: `${dead.lastError ?? 'unknown error'}; group ${dead.groupKey}; ${dead.payload.alerts.length} alerts: ${dead.payload.alerts.map((a) => a.labels.alertname).join(', ')}` },
+    startsAt: new Date(now).toISOString(), endsAt: ZERO_TIME, generatorURL: '', fingerprint: fingerprintLabels(labels),
+  };
+  const payload = { ...buildWebhookPayload({ receiver: receiver.name, groupLabels: { alertname: 'NotificationFailed' }, alerts: [alert], externalURL }), groupKey: `{}/fallback:{receiver=${JSON.stringify(dead.receiver)}}` };
+  return integrations(receiver).map((i) => ({ id: newId(), groupKey: payload.groupKey, receiver: receiver.name, integration: i.id, payload, createdAt: now, attempts: 0, nextAttemptAt: now, fallbackFor: dead.id }));
+}
+
+/**
+ * deliverDue sends every outbox entry that is due, one at a time per call (the router is the single writer).
+ * Delivered entries leave the outbox; retryable failures are rescheduled with backoff; permanent failures and the
+ * last retry become dead letters and raise NotificationFailed through the fallback receiver.
+ */
+export async function deliverDue(state: RouterState, config: AlertmanagerConfig, now: number, send: Sender, ctx: { signal: AbortSignal; userAgent: string; externalURL: string; timeoutMs: number; fallbackReceiver?: string; policy: RetryPolicy; newId: () => string; ackUrl?: (groupKey: string) => string | undefined }): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, retrying: 0, dead: 0, errors: [] };
+  const due = state.outbox.filter((e) => e.nextAttemptAt <= now);
+  for (const entry of due) {
+    if (ctx.signal.aborted) break;
+    entry.attempts++;
+    try {
+      const ackUrl = ctx.ackUrl?.(entry.groupKey);
+      await send(entry, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]), userAgent: ctx.userAgent, ...(ackUrl ? { ackUrl } : {}) });
+      state.outbox = state.outbox.filter((e) => e.id !== entry.id);
+      report.delivered++;
+    } catch (err) {
+      const retryable = isOpsError(err) ? err.retryable : true;
+      entry.lastError = (err as Error).message;
+      report.errors.push({ receiver: entry.receiver, integration: entry.integration, error: entry.lastError, retryable });
+      if (retryable && entry.attempts < ctx.policy.maxAttempts) {
+        entry.nextAttemptAt = now + backoffMs(entry.attempts, ctx.policy);
+        report.retrying++;
+        continue;
+      }
+      state.outbox = state.outbox.filter((e) => e.id !== entry.id);
+      const dead: DeadLetter = { ...entry, failedAt: now };
+      state.deadLetters = [...state.deadLetters, dead].slice(-DEAD_LETTERS_KEPT);
+      report.dead++;
+      if (!entry.fallbackFor) state.outbox.push(...fallbackEntries(config, ctx.fallbackReceiver, dead, now, ctx.externalURL, ctx.newId));
+    }
+  }
+  return report;
+}
