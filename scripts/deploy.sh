@@ -24,6 +24,9 @@ else
   # build + push + deploy every function of stack.yml (one image each, FUNCTION build argument)
   faas-cli up -f stack.yml
 fi
+# alert-router reads its routing from the state bucket (OpenFaaS CE mounts no ConfigMaps): validate, then publish
+kubectl -n openfaas-fn get configmap cmp-ops-routing -o jsonpath='{.data.alertmanager\.yml}' > "${TMPDIR:-/tmp}/cmp-ops-alertmanager.yml"
+node dist/cli.mjs routes publish --config "${TMPDIR:-/tmp}/cmp-ops-alertmanager.yml" --to s3://cmp-ops-state/alert-router/alertmanager.yml
 # MinIO: print the webhook target commands, then subscribe the buckets with exact event names
 node dist/setup-minio-events.mjs --gateway "${GATEWAY_URL:-http://gateway.openfaas.svc.cluster.local:8080}"
 echo "Run the mc admin lines above once (with CMP_OPS_INVOKE_TOKEN set), then: kubectl apply -f k8s/minio-events-job.yaml"

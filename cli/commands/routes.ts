@@ -4,9 +4,11 @@ import { DateTime } from 'luxon';
 import { loadAlertmanagerConfig, matchRoutes, MatcherError, parseMatcher } from '#lib/alerting/config/index.ts';
 import { timeMute } from '#lib/alerting/router/time-mute.ts';
 import { parseFlags, UsageError, type CliIO } from '../io.ts';
+import { parseS3Url, storeFromEnv } from '../s3.ts';
 
 const USAGE = `usage: cmp-ops routes test --config alertmanager.yml [--at TIME] [--verify.receivers a,b] label=value…
        cmp-ops routes check --config alertmanager.yml
+       cmp-ops routes publish --config alertmanager.yml --to s3://cmp-ops-state/alert-router/alertmanager.yml
 Prints the receivers comma-separated, exactly as \`amtool config routes test\`. --at (ISO 8601, or with a zone:
 2026-12-25T09:00 Europe/Paris) also applies mute_time_intervals and active_time_intervals, which amtool cannot.`;
 
@@ -38,8 +40,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const [action, ...rest] = argv;
   const { flags, positionals } = parseFlags(rest);
   const file = flags.get('config')?.at(-1) ?? flags.get('config.file')?.at(-1);
-  if (!file || (action !== 'test' && action !== 'check')) throw new UsageError(USAGE);
-  const config = loadAlertmanagerConfig(await readFile(resolve(io.cwd, file), 'utf8'), file);
+  if (!file || !['test', 'check', 'publish'].includes(action ?? '')) throw new UsageError(USAGE);
+  const text = await readFile(resolve(io.cwd, file), 'utf8');
+  const config = loadAlertmanagerConfig(text, file);
+  if (action === 'publish') {
+    const to = flags.get('to')?.at(-1);
+    if (!to) throw new UsageError(USAGE);
+    const { bucket, key } = parseS3Url(to);
+    await storeFromEnv(io).put(bucket, key, text, { contentType: 'application/yaml' });
+    io.stdout.write(`published ${file} (valid) to ${to}\n`);
+    return 0;
+  }
   if (action === 'check') {
     const unsupported = [...config.receivers.values()].flatMap((r) => r.unsupported.map((u) => `${r.name}: ${u}`));
     io.stdout.write(`Checking '${file}'  SUCCESS\n`);

@@ -58,8 +58,9 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-// Production-only variables that the local stack replaces with its own.
-const LOCAL_OVERRIDDEN = new Set(['S3_ENDPOINT', 'GATEWAY_URL', 'SECRETS_DIR']);
+// Production-only variables that the local stack replaces with its own (alert-router routes with its built-in
+// immediate routing locally, or config/local/alert-router.env's ROUTING_CONFIG).
+const LOCAL_OVERRIDDEN = new Set(['S3_ENDPOINT', 'GATEWAY_URL', 'SECRETS_DIR', 'ROUTING_CONFIG', 'EXTERNAL_URL']);
 
 /** startLocalStack starts the embedded S3 server, the function processes, the gateway, event delivery and timers. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
