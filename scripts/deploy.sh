@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 : "${API_SERVER_CIDR:?set API_SERVER_CIDR to the kubernetes endpoint IPs (kubectl get endpoints kubernetes -n default)}"
 : "${NETBACKUP_CIDR:?set NETBACKUP_CIDR to the NetBackup primary server address}"
 mode="${1:-faas-cli}"
-for secret in cmp-ops-invoke-token cmp-ops-s3-access-key cmp-ops-s3-secret-key cmp-ops-netbackup-api-key; do
+for secret in cmp-ops-invoke-token cmp-ops-s3-access-key cmp-ops-s3-secret-key cmp-ops-netbackup-api-key cmp-ops-ack-key; do
   kubectl -n openfaas-fn get secret "$secret" >/dev/null || { echo "missing secret $secret: create it first (k8s/secrets.template.yaml)" >&2; exit 1; }
 done
 # cluster side: read-only RBAC for installation-watch, routing ConfigMap, cron-connector, and the NetworkPolicies with

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { loadAlertmanagerConfig, type AlertmanagerConfig } from '#lib/alerting/config/index.ts';
 import { normalizeAlerts } from '#lib/alerting/ingest.ts';
+import { acknowledge, advanceEscalations, loadOnCall, signAck, startEscalations, verifyAck, type OnCallConfig } from '#lib/alerting/oncall/index.ts';
 import {
   deliverDue, emptyState, expireSilence, flushDue, gcAlerts, gcSilences, gettableSilence, ingestAlerts, sendTo, silenceState, upsertSilence,
   type RetryPolicy, type RouterState,
@@ -56,13 +57,14 @@ export function compatRouting(receivers: Array<{ name: string; url: string }>): 
   });
 }
 
-type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & { store?: ObjectStore; random?: () => number };
+type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & { store?: ObjectStore; random?: () => number; ackKey?: () => string | undefined };
+type Routing = { config: AlertmanagerConfig; oncall: OnCallConfig };
 
-function routingLoader(deps: Deps): () => Promise<AlertmanagerConfig> {
+function routingLoader(deps: Deps): () => Promise<Routing> {
   const c = deps.config;
-  const withTap = (config: AlertmanagerConfig) => {
+  const withTap = (config: AlertmanagerConfig): Routing => {
     if (c.NOTIFICATIONS_FILE) for (const r of config.receivers.values()) r.file = [{ path: c.NOTIFICATIONS_FILE }];
-    return config;
+    return { config, oncall: loadOnCall(config) };
   };
   if (!c.ROUTING_CONFIG) {
     const config = withTap(loadAlertmanagerConfig(compatRouting(c.WEBHOOK_RECEIVERS), 'built-in routing'));
@@ -74,17 +76,17 @@ function routingLoader(deps: Deps): () => Promise<AlertmanagerConfig> {
     const config = withTap(loadAlertmanagerConfig(readFileSync(where, 'utf8'), where));
     return async () => config;
   }
-  let cached: { etag: string; config: AlertmanagerConfig } | undefined;
+  let cached: { etag: string; routing: Routing } | undefined;
   return async () => {
     const store = deps.store;
     if (!store) throw opsError('CONFIG_INVALID', 'ROUTING_CONFIG=state:… needs the object store');
     const info = await store.stat(c.STATE_BUCKET, where);
     if (!info) throw opsError('CONFIG_INVALID', `routing configuration s3://${c.STATE_BUCKET}/${where} does not exist`);
-    if (cached?.etag === info.etag) return cached.config;
+    if (cached?.etag === info.etag) return cached.routing;
     const chunks: Buffer[] = [];
     for await (const chunk of await store.getStream(c.STATE_BUCKET, where)) chunks.push(Buffer.from(chunk as Uint8Array));
-    cached = { etag: info.etag, config: withTap(loadAlertmanagerConfig(Buffer.concat(chunks).toString('utf8'), where)) };
-    return cached.config;
+    cached = { etag: info.etag, routing: withTap(loadAlertmanagerConfig(Buffer.concat(chunks).toString('utf8'), where)) };
+    return cached.routing;
   };
 }
 
@@ -109,15 +111,23 @@ export function createHandler(deps: Deps): Handler {
   const policy: RetryPolicy = { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: 15 * 60_000, random: deps.random ?? Math.random };
   const userAgent = 'cmp-ops-alert-router/0.1';
 
-  async function progress(state: RouterState, config: AlertmanagerConfig, now: number, ctx: RequestContext) {
+  const ACK_TTL_MS = 7 * 86_400_000;
+  const ackUrl = (groupKey: string, now: number): string | undefined => {
+    const key = deps.ackKey?.();
+    return key ? `${c.EXTERNAL_URL.replace(/\/+$/, '')}/ack?${signAck(key, groupKey, now + ACK_TTL_MS)}` : undefined;
+  };
+
+  async function progress(state: RouterState, { config, oncall }: Routing, now: number, ctx: RequestContext) {
     const flushed = flushDue(state, config, now, { externalURL: c.EXTERNAL_URL, mutedPolicy: (r) => (drop.has(r) ? 'drop' : 'delay') });
+    const escalationsStarted = startEscalations(state, oncall, now);
+    const escalated = advanceEscalations(state, config, oncall, now, { externalURL: c.EXTERNAL_URL, newId: randomUUID });
     const delivery = await deliverDue(state, config, now, (entry, sendCtx) => {
       const receiver = config.receivers.get(entry.receiver);
       if (!receiver) throw opsError('RECEIVER_REJECTED', `receiver ${entry.receiver} is no longer configured`);
       return sendTo(receiver, entry.integration, entry.payload, sendCtx);
-    }, { signal: ctx.signal, userAgent, externalURL: c.EXTERNAL_URL, timeoutMs: c.DELIVERY_TIMEOUT_MS, ...(c.FALLBACK_RECEIVER ? { fallbackReceiver: c.FALLBACK_RECEIVER } : {}), policy, newId: randomUUID });
+    }, { signal: ctx.signal, userAgent, externalURL: c.EXTERNAL_URL, timeoutMs: c.DELIVERY_TIMEOUT_MS, ...(c.FALLBACK_RECEIVER ? { fallbackReceiver: c.FALLBACK_RECEIVER } : {}), policy, newId: randomUUID, ackUrl: (g) => ackUrl(g, now) });
     for (const e of delivery.errors) ctx.log.warn({ receiver: e.receiver, integration: e.integration, retryable: e.retryable, err: e.error }, 'delivery failed');
-    return { notifications: flushed.notified, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, deadLetters: delivery.dead, outbox: state.outbox.length };
+    return { notifications: flushed.notified, escalationsStarted, escalationSteps: escalated.length, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, deadLetters: delivery.dead, outbox: state.outbox.length };
   }
 
   return async (req, ctx) => {
@@ -125,6 +135,28 @@ export function createHandler(deps: Deps): Handler {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const now = ctx.now().toMillis();
     const config = await routing();
+    if (path === '/ack' && (req.method === 'GET' || req.method === 'POST')) {
+      // public: the HMAC signature of the link is the credential (index.ts isPublic)
+      const key = deps.ackKey?.();
+      if (!key) throw opsError('NOT_FOUND', 'acknowledgement links are not enabled (secret cmp-ops-ack-key)');
+      const checked = verifyAck(key, url.searchParams, now);
+      if ('reason' in checked) throw opsError('UNAUTHORIZED', `acknowledgement link refused: ${checked.reason}`);
+      const by = url.searchParams.get('by') ?? 'link';
+      const esc = await withState(deps.state, async (s) => acknowledge(s, checked.groupKey, by, now));
+      if (!esc) throw opsError('NOT_FOUND', 'nothing to acknowledge: the group resolved or never escalated');
+      return json({ acknowledged: checked.groupKey, by: esc.ack!.by, at: new Date(esc.ack!.at).toISOString() });
+    }
+    if (path === '/api/v1/ack' && req.method === 'POST') {
+      const body = (await readJson(req)) as { groupKey?: unknown; by?: unknown; note?: unknown } | undefined;
+      if (typeof body?.groupKey !== 'string' || typeof body.by !== 'string') throw opsError('BAD_REQUEST', 'ack needs groupKey and by', [{ field: '/groupKey', reason: 'string required' }, { field: '/by', reason: 'string required' }]);
+      const esc = await withState(deps.state, async (s) => acknowledge(s, body.groupKey as string, body.by as string, now, typeof body.note === 'string' ? body.note : undefined));
+      if (!esc) throw opsError('NOT_FOUND', `no escalation for group ${body.groupKey}`);
+      return json({ acknowledged: esc.groupKey, by: esc.ack!.by, notified: esc.notified });
+    }
+    if (path === '/api/v1/escalations' && req.method === 'GET') {
+      const stored = await deps.state.read<RouterState>(STATE_KEY);
+      return json(Object.values(stored?.value.escalations ?? {}));
+    }
     if (path === '/api/v2/silences' && req.method === 'GET') {
       const stored = await deps.state.read<RouterState>(STATE_KEY);
       return json(Object.values(stored?.value.silences ?? {}).map((s) => gettableSilence(s, now)));
@@ -163,7 +195,7 @@ export function createHandler(deps: Deps): Handler {
     }
     const alerts = normalizeAlerts(body, ctx.now().toJSDate(), c.RESOLVE_TIMEOUT_MS);
     const result = await withState(deps.state, async (s) => {
-      const ingested = ingestAlerts(s, alerts, config, now);
+      const ingested = ingestAlerts(s, alerts, config.config, now);
       return { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups, ...(await progress(s, config, now, ctx)) };
     });
     ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { fixedClock } from '#lib/runtime/index.ts';
 import { createStateStore } from '#lib/storage/index.ts';
 import { createHandler, type AlertRouterConfig } from '../../functions/alert-router/handler.ts';
+import { readFixture } from '../helpers/fixtures.ts';
 import { startListener, type TestListener } from '../helpers/listener.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 import { serveHandler, TEST_TOKEN } from '../helpers/serve-handler.ts';
@@ -40,7 +41,7 @@ async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string):
   // each router gets its own state record prefix: a fresh bucket state per scenario
   const state = createStateStore(s3.store, `state-${bucket++}`);
   await s3.store.ensureBucket(`state-${bucket - 1}`);
-  return serveHandler(createHandler({ config: config as never, state, random: () => 0.5 }), { clock });
+  return serveHandler(createHandler({ config: config as never, state, random: () => 0.5, ackKey: () => 'test-ack-key' }), { clock, isPublic: (p) => p === '/ack' });
 }
 async function tick(server: Server, at: string): Promise<{ status: number; body: any }> {
   clock.set(at);
@@ -307,6 +308,47 @@ test('receivers :: a receiver that hangs is cut at the delivery deadline and ret
   assert.is(res.body.retrying, 1);
   await tick(server, '2026-11-24T10:01:00Z');
   assert.is(hook.requests.length, 1);
+  await server.close();
+});
+
+test('escalation :: primary at once, secondary after 10 min, the lead after 20 — stopped by the signed ack link', async () => {
+  const server = await router({ EXTERNAL_URL: 'http://router' }, readFixture('alerts', 'oncall.yml').replaceAll('http://HOOK', hook.url));
+  const paths = () => hook.requests.map((r) => r.path);
+  await server.call([alert({ key: 'esc' }, { endsAt: '2026-11-24T12:00:00Z' })]);
+  assert.equal(paths(), ['/pager', '/bob'], 'the pager receiver and the on-call primary (bob this week)');
+  const ackURL: string = JSON.parse(hook.requests[0]!.body).ackURL;
+  assert.match(ackURL, /^http:\/\/router\/ack\?g=.+&x=\d+&s=.+$/);
+  await tick(server, '2026-11-24T10:05:00Z');
+  assert.equal(paths(), ['/pager', '/bob']);
+  await tick(server, '2026-11-24T10:10:00Z');
+  assert.equal(paths(), ['/pager', '/bob', '/carol'], 'secondary after the 10 min wait');
+  const forged = await fetch(`${server.url}/ack?${new URL(ackURL).search.slice(1).replace(/s=[^&]+/, 's=AAAA')}`);
+  assert.is(forged.status, 401);
+  clock.set('2026-11-24T10:12:00Z');
+  const acked = await fetch(`${server.url}/ack${new URL(ackURL).search}&by=carol`);
+  assert.is(acked.status, 200, 'the link needs no bearer token: its signature is the credential');
+  assert.is((await acked.json()).by, 'carol');
+  await tick(server, '2026-11-24T10:20:00Z');
+  await tick(server, '2026-11-24T10:50:00Z');
+  assert.equal(paths(), ['/pager', '/bob', '/carol'], 'nobody else woken after the ack');
+  await server.close();
+});
+
+test('escalation :: without an ack it reaches the lead, repeats once, and stops when the alert resolves', async () => {
+  const server = await router({}, readFixture('alerts', 'oncall.yml').replaceAll('http://HOOK', hook.url));
+  const paths = () => hook.requests.map((r) => r.path);
+  await server.call([alert({ key: 'esc2' }, { endsAt: '2026-11-24T12:00:00Z' })]);
+  await tick(server, '2026-11-24T10:10:00Z');
+  await tick(server, '2026-11-24T10:20:00Z');
+  assert.equal(paths(), ['/pager', '/bob', '/carol', '/lead']);
+  await tick(server, '2026-11-24T10:50:00Z');
+  assert.equal(paths().slice(4), ['/bob'], 'second round starts with the primary again');
+  clock.set('2026-11-24T10:55:00Z');
+  await server.call([alert({ key: 'esc2' }, { endsAt: '2026-11-24T10:55:00Z' })]);
+  await tick(server, '2026-11-24T11:00:00Z');
+  await tick(server, '2026-11-24T11:30:00Z');
+  assert.equal(paths().slice(5), ['/pager'], 'only the resolved notification: the escalation ended');
+  assert.is(JSON.parse(hook.requests.at(-1)!.body).status, 'resolved');
   await server.close();
 });
 

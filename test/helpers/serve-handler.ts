@@ -4,7 +4,7 @@ import { captureLogger } from './log-capture.ts';
 export const TEST_TOKEN = 'test-invoke-token-7c1e';
 
 /** serveHandler runs a function's handler behind the real runtime server on a free port, with the test token. */
-export async function serveHandler(handler: Handler, options: { clock?: Clock; bodyLimitBytes?: number; deadlineMs?: number } = {}): Promise<RunningServer & { call(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>; lines: string[] }> {
+export async function serveHandler(handler: Handler, options: { clock?: Clock; bodyLimitBytes?: number; deadlineMs?: number; isPublic?: (pathname: string, method: string) => boolean } = {}): Promise<RunningServer & { call(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>; lines: string[] }> {
   const { log, lines } = captureLogger('fn');
   const server = await serve({
     name: 'fn',
@@ -16,6 +16,7 @@ export async function serveHandler(handler: Handler, options: { clock?: Clock; b
     log,
     clock: options.clock ?? fixedClock('2026-11-24T10:00:00Z'),
     authorize: (req) => bearerMatches(req.headers.get('authorization'), new Secret(TEST_TOKEN)),
+    ...(options.isPublic ? { isPublic: options.isPublic } : {}),
   });
   return Object.assign(server, {
     lines,

@@ -121,6 +121,13 @@ export function alertOrder(a: StoredAlert, b: StoredAlert): number {
   return labelsBefore(a.labels, b.labels);
 }
 
+/** groupPayload renders a group's current firing alerts for a receiver (escalation steps reuse it). */
+export function groupPayload(state: RouterState, group: GroupState, receiver: string, now: number, externalURL: string) {
+  const firing = group.fingerprints.filter((fp) => state.alerts[fp] && state.alerts[fp]!.endsAt > now).sort((x, y) => alertOrder(state.alerts[x]!, state.alerts[y]!));
+  const alerts = firing.map((fp) => toWebhook(fp, state.alerts[fp]!, now));
+  return { ...buildWebhookPayload({ receiver, groupLabels: group.labels, alerts, externalURL }), groupKey: group.key };
+}
+
 /** integrations lists a receiver's deliveries as `kind/index` with their send_resolved. */
 export function integrations(receiver: Receiver): Array<{ id: string; sendResolved: boolean; maxAlerts: number }> {
   return [

@@ -63,8 +63,23 @@ export interface DeadLetter extends OutboxEntry {
   failedAt: number;
 }
 
+/** Escalation is one group's run through an escalation policy, stopped by an acknowledgement or resolution. */
+export interface Escalation {
+  groupKey: string;
+  policy: string;
+  step: number;
+  round: number;
+  nextAt: number;
+  startedAt: number;
+  done?: boolean;
+  ack?: { by: string; at: number; note?: string };
+  /** who was notified, in order: `user:alice`, `receiver:team-lead`. */
+  notified: string[];
+}
+
 export interface RouterState {
   version: 1;
+  escalations?: Record<string, Escalation>;
   alerts: Record<string, StoredAlert>;
   groups: Record<string, GroupState>;
   silences: Record<string, Silence>;
@@ -73,5 +88,5 @@ export interface RouterState {
 }
 
 export function emptyState(): RouterState {
-  return { version: 1, alerts: {}, groups: {}, silences: {}, outbox: [], deadLetters: [] };
+  return { version: 1, alerts: {}, groups: {}, silences: {}, outbox: [], deadLetters: [], escalations: {} };
 }

@@ -1,0 +1,4 @@
+export * from './holidays.ts';
+export * from './schedule.ts';
+export * from './extension.ts';
+export * from './escalation.ts';
