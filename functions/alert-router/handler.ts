@@ -90,12 +90,37 @@ function routingLoader(deps: Deps): () => Promise<Routing> {
   };
 }
 
-async function withState<T>(state: StateStore, work: (s: RouterState) => Promise<T>): Promise<T> {
-  const stored = await state.read<RouterState>(STATE_KEY);
-  const current = stored?.value ?? emptyState();
-  const result = await work(current);
-  await state.write(STATE_KEY, current, stored ? { ifMatch: stored.etag } : {});
-  return result;
+/**
+ * StateHolder keeps the router's state in memory between requests: alert-router is the single writer (stack.yml), so
+ * the copy read once stays current; every change is written back (conditional on the ETag where the S3 server
+ * honours it) before the request answers. Any failure drops the copy and the next request reads the bucket again.
+ */
+function stateHolder(state: StateStore) {
+  let cached: { value: RouterState; etag?: string } | undefined;
+  const save = async (value: RouterState) => {
+    const { etag } = await state.write(STATE_KEY, value, cached?.etag ? { ifMatch: cached.etag } : {});
+    cached = { value, etag };
+  };
+  return {
+    async read(): Promise<RouterState> {
+      if (cached) return cached.value;
+      const stored = await state.read<RouterState>(STATE_KEY);
+      cached = stored ? { value: stored.value, etag: stored.etag } : { value: emptyState() };
+      return cached.value;
+    },
+    /** with runs a change; `checkpoint` saves mid-way (after a decision, before delivering it). */
+    async with<T>(work: (s: RouterState, checkpoint: () => Promise<void>) => Promise<T>): Promise<T> {
+      try {
+        const current = await this.read();
+        const result = await work(current, () => save(current));
+        await save(current);
+        return result;
+      } catch (err) {
+        cached = undefined;
+        throw err;
+      }
+    },
+  };
 }
 
 /**
@@ -110,6 +135,7 @@ export function createHandler(deps: Deps): Handler {
   const drop = new Set(c.DROP_MUTED_RECEIVERS);
   const policy: RetryPolicy = { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: 15 * 60_000, random: deps.random ?? Math.random };
   const userAgent = 'cmp-ops-alert-router/0.1';
+  const holder = stateHolder(deps.state);
 
   const ACK_TTL_MS = 7 * 86_400_000;
   const ackUrl = (groupKey: string, now: number): string | undefined => {
@@ -117,10 +143,12 @@ export function createHandler(deps: Deps): Handler {
     return key ? `${c.EXTERNAL_URL.replace(/\/+$/, '')}/ack?${signAck(key, groupKey, now + ACK_TTL_MS)}` : undefined;
   };
 
-  async function progress(state: RouterState, { config, oncall }: Routing, now: number, ctx: RequestContext) {
+  async function progress(state: RouterState, { config, oncall }: Routing, now: number, ctx: RequestContext, checkpoint: () => Promise<void>) {
     const flushed = flushDue(state, config, now, { externalURL: c.EXTERNAL_URL, mutedPolicy: (r) => (drop.has(r) ? 'drop' : 'delay') });
     const escalationsStarted = startEscalations(state, oncall, now);
     const escalated = advanceEscalations(state, config, oncall, now, { externalURL: c.EXTERNAL_URL, newId: randomUUID });
+    // the decision is saved before it is delivered: a crash in between leaves it in the outbox, never lost
+    if (flushed.entries.length > 0 || escalated.length > 0) await checkpoint();
     const delivery = await deliverDue(state, config, now, (entry, sendCtx) => {
       const receiver = config.receivers.get(entry.receiver);
       if (!receiver) throw opsError('RECEIVER_REJECTED', `receiver ${entry.receiver} is no longer configured`);
@@ -142,50 +170,47 @@ export function createHandler(deps: Deps): Handler {
       const checked = verifyAck(key, url.searchParams, now);
       if ('reason' in checked) throw opsError('UNAUTHORIZED', `acknowledgement link refused: ${checked.reason}`);
       const by = url.searchParams.get('by') ?? 'link';
-      const esc = await withState(deps.state, async (s) => acknowledge(s, checked.groupKey, by, now));
+      const esc = await holder.with(async (s) => acknowledge(s, checked.groupKey, by, now));
       if (!esc) throw opsError('NOT_FOUND', 'nothing to acknowledge: the group resolved or never escalated');
       return json({ acknowledged: checked.groupKey, by: esc.ack!.by, at: new Date(esc.ack!.at).toISOString() });
     }
     if (path === '/api/v1/ack' && req.method === 'POST') {
       const body = (await readJson(req)) as { groupKey?: unknown; by?: unknown; note?: unknown } | undefined;
       if (typeof body?.groupKey !== 'string' || typeof body.by !== 'string') throw opsError('BAD_REQUEST', 'ack needs groupKey and by', [{ field: '/groupKey', reason: 'string required' }, { field: '/by', reason: 'string required' }]);
-      const esc = await withState(deps.state, async (s) => acknowledge(s, body.groupKey as string, body.by as string, now, typeof body.note === 'string' ? body.note : undefined));
+      const esc = await holder.with(async (s) => acknowledge(s, body.groupKey as string, body.by as string, now, typeof body.note === 'string' ? body.note : undefined));
       if (!esc) throw opsError('NOT_FOUND', `no escalation for group ${body.groupKey}`);
       return json({ acknowledged: esc.groupKey, by: esc.ack!.by, notified: esc.notified });
     }
     if (path === '/api/v1/escalations' && req.method === 'GET') {
-      const stored = await deps.state.read<RouterState>(STATE_KEY);
-      return json(Object.values(stored?.value.escalations ?? {}));
+      return json(Object.values((await holder.read()).escalations ?? {}));
     }
     if (path === '/api/v2/silences' && req.method === 'GET') {
-      const stored = await deps.state.read<RouterState>(STATE_KEY);
-      return json(Object.values(stored?.value.silences ?? {}).map((s) => gettableSilence(s, now)));
+      return json(Object.values((await holder.read()).silences).map((s) => gettableSilence(s, now)));
     }
     if (path === '/api/v2/silences' && req.method === 'POST') {
       const body = (await readJson(req)) as Record<string, unknown> | undefined;
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw opsError('BAD_REQUEST', 'a silence is a JSON object', [{ field: '/', reason: 'must be object' }]);
-      const silenceID = await withState(deps.state, async (s) => upsertSilence(s, body, now));
+      const silenceID = await holder.with(async (s) => upsertSilence(s, body, now));
       return json({ silenceID });
     }
     const silence = /^\/api\/v2\/silence\/([0-9a-f-]{36})$/.exec(path);
     if (silence && req.method === 'DELETE') {
-      await withState(deps.state, async (s) => expireSilence(s, silence[1]!, now));
+      await holder.with(async (s) => expireSilence(s, silence[1]!, now));
       return json({ expired: silence[1] });
     }
     if (silence && req.method === 'GET') {
-      const s = (await deps.state.read<RouterState>(STATE_KEY))?.value.silences[silence[1]!];
+      const s = (await holder.read()).silences[silence[1]!];
       if (!s) throw opsError('NOT_FOUND', `silence ${silence[1]} not found`);
       return json({ ...gettableSilence(s, now), state: silenceState(s, now) });
     }
     if (path === '/api/v2/alerts' && req.method === 'GET') {
-      const stored = await deps.state.read<RouterState>(STATE_KEY);
-      return json(Object.entries(stored?.value.alerts ?? {}).map(([fp, a]) => ({ fingerprint: fp, labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString(), status: { state: a.endsAt > now ? 'active' : 'resolved' } })));
+      return json(Object.entries((await holder.read()).alerts).map(([fp, a]) => ({ fingerprint: fp, labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString(), status: { state: a.endsAt > now ? 'active' : 'resolved' } })));
     }
     if (req.method !== 'POST' || (path !== '/' && path !== '/api/v2/alerts')) throw opsError('NOT_FOUND', `no route for ${req.method} ${path}`);
     const body = await readJson(req);
     if (body === undefined && ctx.topic === 'cron-function') {
-      const result = await withState(deps.state, async (s) => {
-        const r = await progress(s, config, now, ctx);
+      const result = await holder.with(async (s, checkpoint) => {
+        const r = await progress(s, config, now, ctx, checkpoint);
         gcAlerts(s, now, 15 * 60_000);
         gcSilences(s, now, 5 * 86_400_000);
         return r;
@@ -194,9 +219,9 @@ export function createHandler(deps: Deps): Handler {
       return json({ tick: true, ...result });
     }
     const alerts = normalizeAlerts(body, ctx.now().toJSDate(), c.RESOLVE_TIMEOUT_MS);
-    const result = await withState(deps.state, async (s) => {
+    const result = await holder.with(async (s, checkpoint) => {
       const ingested = ingestAlerts(s, alerts, config.config, now);
-      return { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups, ...(await progress(s, config, now, ctx)) };
+      return { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups, ...(await progress(s, config, now, ctx, checkpoint)) };
     });
     ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');
     return json(result);

@@ -327,7 +327,7 @@ test('escalation :: primary at once, secondary after 10 min, the lead after 20 â
   clock.set('2026-11-24T10:12:00Z');
   const acked = await fetch(`${server.url}/ack${new URL(ackURL).search}&by=carol`);
   assert.is(acked.status, 200, 'the link needs no bearer token: its signature is the credential');
-  assert.is((await acked.json()).by, 'carol');
+  assert.is(((await acked.json()) as { by: string }).by, 'carol');
   await tick(server, '2026-11-24T10:20:00Z');
   await tick(server, '2026-11-24T10:50:00Z');
   assert.equal(paths(), ['/pager', '/bob', '/carol'], 'nobody else woken after the ack');
