@@ -1,6 +1,4 @@
 export { buildAlert, type Alert, type AlertSink, type Severity } from './alert.ts';
 export { fingerprintLabels } from './fingerprint.ts';
-export { buildWebhookPayload, toWebhookAlert, alertStatus, groupKeyOf, ZERO_TIME, type WebhookAlert, type WebhookPayload } from './webhook-payload.ts';
+export { buildWebhookPayload, toWebhookAlert, alertStatus, ZERO_TIME, type WebhookAlert, type WebhookPayload } from './webhook-payload.ts';
 export { normalizeAlerts } from './ingest.ts';
-export { createWebhookNotifier, createFileNotifier, type Notifier } from './notifiers.ts';
-export { dispatchAlerts, nflogKey, type DispatchResult } from './notify-once.ts';

@@ -1,4 +1,5 @@
 import type { Alert } from './alert.ts';
+import { labelSetString } from './config/routes.ts';
 import { fingerprintLabels } from './fingerprint.ts';
 
 /** WebhookAlert is one alert inside Alertmanager's webhook payload. */
@@ -48,11 +49,6 @@ export function toWebhookAlert(alert: Alert, now: Date): WebhookAlert {
   };
 }
 
-/** groupKeyOf renders Alertmanager's group key: `{}:{label="value",…}` for the root route. */
-export function groupKeyOf(routeKey: string, groupLabels: Record<string, string>): string {
-  const inner = Object.keys(groupLabels).sort().map((name) => `${name}=${JSON.stringify(groupLabels[name])}`).join(',');
-  return `${routeKey}:{${inner}}`;
-}
 
 function common(maps: Array<Record<string, string>>): Record<string, string> {
   if (maps.length === 0) return {};
@@ -64,7 +60,7 @@ function common(maps: Array<Record<string, string>>): Record<string, string> {
 export function buildWebhookPayload(input: { receiver: string; groupLabels: Record<string, string>; routeKey?: string; alerts: WebhookAlert[]; externalURL: string }): WebhookPayload {
   return {
     version: '4',
-    groupKey: groupKeyOf(input.routeKey ?? '{}', input.groupLabels),
+    groupKey: `${input.routeKey ?? '{}'}:${labelSetString(input.groupLabels)}`,
     truncatedAlerts: 0,
     status: input.alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
     // Alertmanager quotes the receiver name as a regular expression (regexp.QuoteMeta).
