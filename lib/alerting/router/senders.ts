@@ -121,7 +121,7 @@ export async function sendTo(receiver: Receiver, integration: string, payload: W
       return sendPagerDuty(receiver.pagerduty[i]!, payload, ctx);
     case 'file':
       if (!receiver.file?.[i]) throw missing();
-      await appendFile(receiver.file[i]!.path, `${JSON.stringify(payload)}\n`);
+      await appendFile(receiver.file[i]!.path, `${JSON.stringify(ackUrlPayload(payload, ctx.ackUrl))}\n`);
       return;
     default:
       throw missing();
