@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildAlert, type Severity } from '#lib/alerting/alert.ts';
 import { createGatewayClient, Secret } from '#lib/runtime/index.ts';
+import { gatewayUrl, invokeToken } from '../gateway.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
 const USAGE = 'usage: cmp-ops alert send alertname=NAME [label=value…] [--annotation key=value…] [--resolve] [--gateway URL]';
@@ -38,18 +37,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ...(flags.has('resolve') ? { resolvedAt: now } : {}),
   });
   alert.annotations = { ...alert.annotations, ...annotations };
-  const gatewayUrl = flags.get('gateway')?.at(-1) ?? io.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
-  const token = io.env.CMP_OPS_INVOKE_TOKEN ?? readLocalToken(io.cwd);
-  if (!token) throw new UsageError('no invoke token: set CMP_OPS_INVOKE_TOKEN (the local stack writes it to .data/invoke-token)');
-  const reply = await createGatewayClient(gatewayUrl, () => new Secret(token)).invoke('alert-router', [alert]);
+  const token = invokeToken(io);
+  const reply = await createGatewayClient(gatewayUrl(flags, io), () => new Secret(token)).invoke('alert-router', [alert]);
   writeJsonLine(io.stdout, { sent: alert, reply });
   return 0;
-}
-
-function readLocalToken(cwd: string): string | undefined {
-  try {
-    return readFileSync(join(cwd, '.data', 'invoke-token'), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
 }

@@ -11,6 +11,7 @@ import { fixedClock } from '#lib/runtime/index.ts';
 import { createStateStore } from '#lib/storage/index.ts';
 import { createHandler, type AlertRouterConfig } from '../../functions/alert-router/handler.ts';
 import { readFixture } from '../helpers/fixtures.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 import { startListener, type TestListener } from '../helpers/listener.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 import { serveHandler, TEST_TOKEN } from '../helpers/serve-handler.ts';
@@ -197,6 +198,22 @@ test('silences :: created, listed and expired over the API v2 paths; a silenced 
   await server.call([alert({ subsystem: 'DUTCH' })]); // clients re-send firing alerts (resolve_timeout 5m)
   await tick(server, '2026-11-24T10:05:31Z');
   assert.is(hook.requests.length, 1);
+  await server.close();
+});
+
+test('silences :: the CLI adds, lists and expires them through the same API', async () => {
+  const server = await router({}, GROUPED());
+  const env = { CMP_OPS_INVOKE_TOKEN: TEST_TOKEN };
+  const added = await runCliCaptured(['silence', 'add', 'subsystem=EGM', 'alertname=~"Backup.*"', '--comment', 'EGM backup window', '--author', 'oncall', '--duration', '2h', '--start', '2026-11-24T10:00:00Z', '--router', server.url], { env });
+  assert.is(added.code, 0, added.err);
+  const id = JSON.parse(added.out).silenceID;
+  const listed = await runCliCaptured(['silence', 'list', '--router', server.url], { env });
+  const silence = JSON.parse(listed.out.trim().split('\n')[0]!);
+  assert.equal([silence.id, silence.status.state, silence.matchers[1]], [id, 'active', { name: 'alertname', value: 'Backup.*', isRegex: true, isEqual: true }]);
+  assert.is((await runCliCaptured(['silence', 'expire', id, '--router', server.url], { env })).code, 0);
+  const after = JSON.parse((await runCliCaptured(['silence', 'list', '--router', server.url], { env })).out.trim());
+  assert.is(after.status.state, 'expired');
+  assert.is((await runCliCaptured(['silence', 'add', 'subsystem=EGM', '--router', server.url], { env })).code, 2, 'no comment: usage error');
   await server.close();
 });
 
