@@ -45,3 +45,17 @@ export class YearInference {
 export function monthNumber(name: string): number {
   return MONTHS[name] ?? 0;
 }
+
+/** syslogTimeToIso reads a syslog date without a year (`Jun  9 07:30:58`), the year supplied by `years`. */
+export function syslogTimeToIso(month: string, day: string, time: string, years: YearInference, zone: string): string | null {
+  const m = monthNumber(month);
+  return m ? ctimeToIso(month, day, time, String(years.yearFor(m)), zone) : null;
+}
+
+/** isoLocalToIso reads `2026-11-23 22:23:15` (or with `T`) as local time in `zone`; null when it does not exist. */
+export function isoLocalToIso(date: string, time: string, zone: string): string | null {
+  const month = MONTH_LIST[Number(date.slice(5, 7))];
+  return month ? ctimeToIso(month, date.slice(8, 10), time.slice(0, 8), date.slice(0, 4), zone) : null;
+}
+
+const MONTH_LIST = ['', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -4,12 +4,35 @@ import { opsError } from '#lib/runtime/errors.ts';
 import { YearInference } from './log-time.ts';
 import type { SessionRecord, TransferRecord } from './records.ts';
 import { IisW3cReader, looksLikeIis } from './iis-w3c.ts';
+import { looksLikeClf, parseClfLine } from './clf.ts';
+import { looksLikeProftpd, parseProftpdLine, undatedReject } from './proftpd-log.ts';
+import { looksLikePureftpd, looksLikePureftpdStats, parsePureftpdLine, parsePureftpdStatsLine } from './pureftpd-log.ts';
 import { looksLikeVsftpd, parseVsftpdLine } from './vsftpd-log.ts';
-import { looksLikeXferlog, parseXferlogLine } from './xferlog.ts';
+import { looksLikeXferlog, parseXferlogLine, type SourceContext } from './xferlog.ts';
 
-/** FtpLogFormat names the log formats read here; `auto` decides line by line, so mixed files work. */
-export type FtpLogFormat = 'auto' | 'xferlog' | 'vsftpd' | 'iis';
-export const FTP_LOG_FORMATS: readonly FtpLogFormat[] = ['auto', 'xferlog', 'vsftpd', 'iis'];
+/**
+ * FtpLogFormat names the log formats read here; `auto` decides line by line, so mixed files work.
+ * `proftpd` is ProFTPD's SystemLog, `pure-ftpd` pure-ftpd's syslog lines, `clf` the Common Log Format of ProFTPD's
+ * ExtendedLog default and of pure-ftpd's `clf` altlog, `stats` pure-ftpd's `stats` altlog, `w3c` (alias `iis`)
+ * the W3C extended logs of IIS FTP and of pure-ftpd's `w3c` altlog.
+ */
+export type FtpLogFormat = 'auto' | 'xferlog' | 'vsftpd' | 'proftpd' | 'pure-ftpd' | 'clf' | 'stats' | 'w3c' | 'iis';
+export const FTP_LOG_FORMATS: readonly FtpLogFormat[] = ['auto', 'xferlog', 'vsftpd', 'proftpd', 'pure-ftpd', 'clf', 'stats', 'w3c', 'iis'];
+
+type LineFormat = Exclude<FtpLogFormat, 'auto' | 'iis'>;
+
+/** detectLine names the format of one line; W3C data lines are told by the directives read before them. */
+function detectLine(text: string, w3cActive: boolean): LineFormat | null {
+  if (text.charCodeAt(0) === 35 /* # */) return 'w3c';
+  if (looksLikeXferlog(text)) return 'xferlog';
+  if (looksLikeVsftpd(text)) return 'vsftpd';
+  if (looksLikeProftpd(text)) return 'proftpd';
+  if (looksLikePureftpd(text)) return 'pure-ftpd';
+  if (looksLikeClf(text)) return 'clf';
+  if (looksLikeIis(text)) return 'w3c';
+  if (looksLikePureftpdStats(text)) return 'stats';
+  return w3cActive ? 'w3c' : null;
+}
 
 /** FtpRecord is what the parser yields. */
 export type FtpRecord = TransferRecord | SessionRecord | Reject;
@@ -33,7 +56,7 @@ export interface FtpParseOptions {
 export async function* parseFtpLog(source: AsyncIterable<Uint8Array | string>, options: FtpParseOptions): AsyncGenerator<FtpRecord> {
   if (!DateTime.now().setZone(options.zone).isValid) throw opsError('CONFIG_INVALID', `time zone "${options.zone}" is unknown`, [{ field: 'zone', reason: 'not an IANA zone' }]);
   const format = options.format ?? 'auto';
-  const context = { server: options.server, zone: options.zone };
+  const context: SourceContext = { server: options.server, zone: options.zone };
   const years = new YearInference(options.fileTime);
   const iis = new IisW3cReader(context, options.fileTime);
   for await (const batch of readLineBatches(source, { ...(options.firstLine ? { firstLine: options.firstLine } : {}) })) {
@@ -45,10 +68,32 @@ export async function* parseFtpLog(source: AsyncIterable<Uint8Array | string>, o
       }
       const { text, line } = item;
       if (text.trim() === '') continue;
-      if (format === 'iis' || (format === 'auto' && (text.startsWith('#') || looksLikeIis(text) || (iis.active && !looksLikeXferlog(text) && !looksLikeVsftpd(text))))) out.push(...iis.push(text, line));
-      else if (format === 'xferlog' || (format === 'auto' && looksLikeXferlog(text))) out.push(parseXferlogLine(text, line, context));
-      else if (format === 'vsftpd' || (format === 'auto' && looksLikeVsftpd(text))) out.push(parseVsftpdLine(text, line, context, years));
-      else out.push(makeReject(line, 'UNKNOWN_LINE: not an xferlog, vsftpd or IIS line', text));
+      const kind = format === 'auto' ? detectLine(text, iis.active) : format === 'iis' ? 'w3c' : format;
+      switch (kind) {
+        case 'xferlog':
+          out.push(parseXferlogLine(text, line, context));
+          break;
+        case 'vsftpd':
+          out.push(parseVsftpdLine(text, line, context, years));
+          break;
+        case 'proftpd':
+          out.push(...parseProftpdLine(text, line, context, years));
+          break;
+        case 'pure-ftpd':
+          out.push(parsePureftpdLine(text, line, context, years));
+          break;
+        case 'clf':
+          out.push(parseClfLine(text, line, context));
+          break;
+        case 'stats':
+          out.push(parsePureftpdStatsLine(text, line, context));
+          break;
+        case 'w3c':
+          out.push(...iis.push(text, line));
+          break;
+        default:
+          out.push(undatedReject(text, line) ?? makeReject(line, 'UNKNOWN_LINE: not an xferlog, vsftpd, ProFTPD, pure-ftpd, CLF, stats or W3C line', text));
+      }
     }
     if (out.length) yield* out;
   }

@@ -26,7 +26,7 @@ test('audit :: a failed-login burst on stdin → an FtpBruteForce finding, exit 
 });
 
 test('usage :: unknown format exits 2', async () => {
-  assert.is((await cli(['ftp', 'parse', '--format', 'proftpd'])).code, 2);
+  assert.is((await cli(['ftp', 'parse', '--format', 'glftpd'])).code, 2);
 });
 
 test.run();
