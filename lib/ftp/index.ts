@@ -1,4 +1,4 @@
-export { parseFtpLog, FTP_LOG_FORMATS, type FtpLogFormat, type FtpRecord, type FtpParseOptions } from './parse.ts';
+export { parseFtpLog, parseFtpLogBatches, FTP_LOG_FORMATS, type FtpLogFormat, type FtpRecord, type FtpParseOptions } from './parse.ts';
 export { parseXferlogLine, looksLikeXferlog, type SourceContext } from './xferlog.ts';
 export { parseVsftpdLine, looksLikeVsftpd } from './vsftpd-log.ts';
 export { ctimeToIso, YearInference } from './log-time.ts';

@@ -1,2 +1,2 @@
-export { readLineBatches, readLines, sourceOf, makeReject, isReject } from './read-lines.ts';
-export type { NumberedLine, Reject, LineOptions } from './read-lines.ts';
+export { readLineBatches, readLineChunks, readLines, sourceOf, makeReject, isReject } from './read-lines.ts';
+export type { NumberedLine, Reject, LineOptions, LineChunk } from './read-lines.ts';

@@ -34,45 +34,60 @@ export function isReject(value: unknown): value is Reject {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'reject';
 }
 
+const BATCH_LINES = 1024;
+
 /**
- * readLineBatches splits a byte or string stream into lines, one array per input chunk, so a parser pays one
- * await per chunk rather than per line. CRLF and lone CR before LF are removed; invalid UTF-8 becomes U+FFFD.
- * A line longer than maxLineLength is not kept whole: it becomes a Reject and the reader skips to its end.
+ * LineChunk is a run of consecutive lines: `lines[i]` is line `first + i`, its text (line ending removed), or the
+ * Reject that replaced a line too long to keep.
  */
-export async function* readLineBatches(
-  source: AsyncIterable<Uint8Array | string>,
-  options: LineOptions = {},
-): AsyncGenerator<Array<NumberedLine | Reject>> {
+export interface LineChunk {
+  first: number;
+  lines: Array<string | Reject>;
+}
+
+/**
+ * readLineChunks splits a byte or string stream into lines, at most 1024 per chunk: a parser pays one await per
+ * chunk rather than per line, and few lines are alive at a time, so the young generation stays cheap to collect.
+ * No object is made per line. CRLF and lone CR before LF are removed; invalid UTF-8 becomes U+FFFD. A line longer
+ * than maxLineLength is not kept whole: it becomes a Reject (LINE_TOO_LONG) and the reader skips to its end.
+ */
+export async function* readLineChunks(source: AsyncIterable<Uint8Array | string>, options: LineOptions = {}): AsyncGenerator<LineChunk> {
   const maxLength = options.maxLineLength ?? 1024 * 1024;
   const decoder = new StringDecoder('utf8');
   let lineNo = options.firstLine ?? 1;
+  let first = lineNo;
+  let lines: Array<string | Reject> = [];
   let pending = '';
   let overlong = false; // inside a line already rejected as too long: drop until its newline
   let overlongHead = '';
 
-  const finish = (text: string, out: Array<NumberedLine | Reject>): void => {
+  const finish = (text: string): void => {
     if (overlong) {
-      out.push(makeReject(lineNo, 'LINE_TOO_LONG', overlongHead));
+      lines.push(makeReject(lineNo, 'LINE_TOO_LONG', overlongHead));
       overlong = false;
       overlongHead = '';
     } else {
-      out.push({ line: lineNo, text: text.endsWith('\r') ? text.slice(0, -1) : text });
+      lines.push(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text);
     }
     lineNo++;
   };
 
   for await (const chunk of source) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    const out: Array<NumberedLine | Reject> = [];
     let start = 0;
     let nl = text.indexOf('\n');
     while (nl !== -1) {
+      if (lines.length === BATCH_LINES) {
+        yield { first, lines };
+        first = lineNo;
+        lines = [];
+      }
       const piece = text.slice(start, nl);
       if (!overlong && pending.length + piece.length > maxLength) {
         overlong = true;
         overlongHead = (pending + piece).slice(0, RAW_LIMIT);
       }
-      finish(overlong ? '' : pending + piece, out);
+      finish(overlong ? '' : pending === '' ? piece : pending + piece);
       pending = '';
       start = nl + 1;
       nl = text.indexOf('\n', start);
@@ -87,15 +102,23 @@ export async function* readLineBatches(
         pending += rest;
       }
     }
-    if (out.length > 0) yield out;
+    if (lines.length > 0) {
+      yield { first, lines };
+      first = lineNo;
+      lines = [];
+    }
   }
   const tail = decoder.end();
   if (!overlong) pending += tail;
   if (overlong || pending.length > 0) {
-    const out: Array<NumberedLine | Reject> = [];
-    finish(pending, out);
-    yield out;
+    finish(pending);
+    yield { first, lines };
   }
+}
+
+/** readLineBatches is readLineChunks with a numbered object per line (see there for the rules). */
+export async function* readLineBatches(source: AsyncIterable<Uint8Array | string>, options: LineOptions = {}): AsyncGenerator<Array<NumberedLine | Reject>> {
+  for await (const chunk of readLineChunks(source, options)) yield chunk.lines.map((item, i) => (typeof item === 'string' ? { line: chunk.first + i, text: item } : item));
 }
 
 /** readLines yields the lines of a stream one at a time (see readLineBatches for the rules). */
