@@ -6,16 +6,18 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { parseNetBackup } from '#lib/netbackup/index.ts';
+import { parseNetBackupBatches } from '#lib/netbackup/index.ts';
 import { allColumnsLine } from '../test/helpers/netbackup-lines.ts';
 
 if (process.argv[2] === '--child') {
   let jobs = 0;
   let rejects = 0;
   const started = performance.now();
-  for await (const r of parseNetBackup(createReadStream(process.argv[3]!, { highWaterMark: 1 << 20 }))) {
-    if (r.kind === 'job') jobs++;
-    else rejects++;
+  for await (const batch of parseNetBackupBatches(createReadStream(process.argv[3]!, { highWaterMark: 1 << 20 }))) {
+    for (const r of batch) {
+      if (r.kind === 'job') jobs++;
+      else rejects++;
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(JSON.stringify({ jobs, rejects, seconds, rssMiB: process.resourceUsage().maxRSS / 1024 }));
@@ -44,11 +46,17 @@ buildSync({ entryPoints: [import.meta.filename], bundle: true, platform: 'node',
 for (const n of sizes) {
   const file = join(dir, `jobs-${n}.txt`);
   await writeFile(file, n);
-  const t0 = performance.now();
-  execFileSync('mawk', ['-F,', '{print $1,$4,$5,$7}', file], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
-  const mawkSeconds = (performance.now() - t0) / 1000;
-  const child = spawnSync(process.execPath, [bundle, '--child', file], { encoding: 'utf8' });
-  const r = JSON.parse(child.stdout) as { jobs: number; rejects: number; seconds: number; rssMiB: number };
+  // best of three runs for both sides, interleaved, so a stall of the shared machine does not decide the ratio
+  let mawkSeconds = Infinity;
+  let r = { jobs: 0, rejects: 0, seconds: Infinity, rssMiB: 0 };
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    execFileSync('mawk', ['-F,', '{print $1,$4,$5,$7}', file], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    mawkSeconds = Math.min(mawkSeconds, (performance.now() - t0) / 1000);
+    const child = spawnSync(process.execPath, [bundle, '--child', file], { encoding: 'utf8' });
+    const run = JSON.parse(child.stdout) as typeof r;
+    if (run.seconds < r.seconds) r = { ...run, rssMiB: Math.max(run.rssMiB, r.rssMiB) };
+  }
   // Flat memory means bounded, not just small: the same parse with the old heap capped at 64 MiB must still finish.
   const capped = spawnSync(process.execPath, ['--max-old-space-size=64', bundle, '--child', file], { encoding: 'utf8' });
   const c = capped.status === 0 ? (JSON.parse(capped.stdout) as { rssMiB: number; seconds: number }) : null;

@@ -5,7 +5,7 @@
  * (Splitting every line into ~70 strings cost more than the rest of the parse together.)
  */
 export class FieldScanner {
-  private ends = new Int32Array(256);
+  private ends: Int32Array = new Int32Array(256);
   private line = '';
   private escaped = false;
   count = 0;

@@ -1,4 +1,4 @@
-export { parseNetBackup, detectFormat, NETBACKUP_FORMATS, type NetBackupFormat, type NetBackupRecord, type ParseOptions } from './parse.ts';
+export { parseNetBackup, parseNetBackupBatches, detectFormat, NETBACKUP_FORMATS, type NetBackupFormat, type NetBackupRecord, type ParseOptions } from './parse.ts';
 export { parseColumnsLine } from './all-columns.ts';
 export { splitEscapedCsv } from './escaped-csv.ts';
 export { classifyJob, statusMessage, epochToIso, type NetBackupJob, type JobTry, type JobClass } from './job.ts';

@@ -2,6 +2,10 @@ import { DateTime } from 'luxon';
 
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 
+// The date part of the last day formatted: a log's times fall on few days, so the civil date is computed once a day.
+let lastDay = NaN;
+let lastDayPrefix = '';
+
 /**
  * isoFromEpochSeconds formats epoch seconds as `2026-11-24T22:00:00Z` by arithmetic (H. Hinnant's civil-from-days);
  * Date#toISOString plus trimming was a quarter of a log parse.
@@ -9,16 +13,20 @@ const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 export function isoFromEpochSeconds(seconds: number): string {
   const days = Math.floor(seconds / 86400);
   const rest = seconds - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${TWO[month]}-${TWO[day]}T${TWO[Math.floor(rest / 3600)]}:${TWO[Math.floor((rest % 3600) / 60)]}:${TWO[rest % 60]}Z`;
+  if (days !== lastDay) {
+    const z = days + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    lastDay = days;
+    lastDayPrefix = `${year}-${TWO[month]}-${TWO[day]}T`;
+  }
+  return `${lastDayPrefix}${TWO[Math.floor(rest / 3600)]}:${TWO[Math.floor((rest % 3600) / 60)]}:${TWO[rest % 60]}Z`;
 }
 
 /**
