@@ -7,6 +7,7 @@ export interface ChecksumVerifyConfig {
   QUARANTINE_BUCKET: string;
   SUBSYSTEM_MAP: Record<string, string>;
   CHECKSUM_DEADLINE_MINUTES: number;
+  CHECKSUM_ETAG_PREFIXES: string[];
 }
 
 export const configSchema = {
@@ -14,6 +15,8 @@ export const configSchema = {
     QUARANTINE_BUCKET: { type: 'string', default: 'quarantine' },
     SUBSYSTEM_MAP: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
     CHECKSUM_DEADLINE_MINUTES: { type: 'number', exclusiveMinimum: 0, default: 60 },
+    // `bucket/prefix` entries (or `*`) where a single-part upload's ETag is trusted as its MD5 when nothing else is
+    CHECKSUM_ETAG_PREFIXES: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
   },
 };
 
@@ -54,7 +57,7 @@ export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'co
       return json({ tick: true, ...report });
     }
     const body = await readJson(req);
-    const arrival: ArrivalDeps = { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, log: ctx.log, subsystemOf, quarantineBucket: deps.config.QUARANTINE_BUCKET };
+    const arrival: ArrivalDeps = { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, log: ctx.log, subsystemOf, quarantineBucket: deps.config.QUARANTINE_BUCKET, etagPrefixes: deps.config.CHECKSUM_ETAG_PREFIXES };
     if (typeof body === 'object' && body !== null && 'Records' in body) {
       const decisions: EventDecision[] = parseObjectEvents(body).map((event) => decideEvent(event, { outputBuckets: [deps.config.QUARANTINE_BUCKET] }));
       const results = [];

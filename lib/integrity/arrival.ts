@@ -4,7 +4,7 @@ import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
 import { hintFromName, readChecksumText } from './checksum-file.ts';
-import { findExpected, isSafeManifestName, MANIFEST_NAMES, SIDECAR_SUFFIXES, type CallerExpected } from './expected-source.ts';
+import { etagTrusted, findExpected, isSafeManifestName, MANIFEST_NAMES, SIDECAR_SUFFIXES, type CallerExpected } from './expected-source.ts';
 import { hashStream, type Algorithm } from './hash-engine.ts';
 
 /** Verdict is what verification concluded about one object version. */
@@ -41,6 +41,8 @@ export interface ArrivalDeps {
   subsystemOf: (bucket: string, key: string) => string;
   /** quarantineBucket receives a copy of every mismatching object, its verdict as metadata. */
   quarantineBucket?: string;
+  /** etagPrefixes are the `bucket/prefix`es (or `*`) where a single-part upload's ETag is trusted as its MD5. */
+  etagPrefixes?: readonly string[];
 }
 
 export const VERDICT_TAG = 'cmp-ops-verdict';
@@ -129,7 +131,7 @@ async function verifyObject(target: { bucket: string; key: string; expected?: Ca
     if (previous.value.verdict === 'mismatch') await deps.alerts.send([mismatchAlert(previous.value, deps)], signal);
     return previous.value;
   }
-  const expected = await findExpected(deps.store, bucket, key, info.metadata, target.expected, signal);
+  const expected = await findExpected(deps.store, bucket, key, info, target.expected, signal, etagTrusted(deps.etagPrefixes ?? [], bucket, key));
   const algorithm: Algorithm = expected && !('error' in expected) ? expected.algorithm : 'sha256';
   let actual: { hex: string; size: number };
   try {

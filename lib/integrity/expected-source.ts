@@ -1,4 +1,4 @@
-import type { ObjectStore } from '#lib/storage/index.ts';
+import type { ObjectInfo, ObjectStore } from '#lib/storage/index.ts';
 import { hintFromName, readChecksumText, type ChecksumEntry } from './checksum-file.ts';
 import type { Algorithm } from './hash-engine.ts';
 
@@ -50,10 +50,40 @@ export function pickEntry(text: string, listName: string, relative: string | nul
 }
 
 /**
- * findExpected looks for an object's expected checksum in order: the caller's value, a sidecar next to it (any
- * format), a manifest of its folder (or of up to four folders above) naming it, its user metadata (`x-amz-meta-sha256`, …). Null when none exists.
+ * etagMd5 returns an object's ETag when it is the MD5 of its content: a single-part upload (no `-N` part count) of
+ * an object stored without server-side encryption (with SSE-KMS or SSE-C the ETag is not the MD5 on S3, and MinIO
+ * encrypts it with any SSE). Null otherwise.
  */
-export async function findExpected(store: ObjectStore, bucket: string, key: string, metadata: Record<string, string>, caller: CallerExpected | undefined, signal?: AbortSignal): Promise<Expected | null> {
+export function etagMd5(info: Pick<ObjectInfo, 'etag' | 'metadata'>): string | null {
+  if (!/^[0-9a-fA-F]{32}$/.test(info.etag)) return null;
+  if (Object.keys(info.metadata).some((name) => name.startsWith('x-amz-server-side-encryption'))) return null;
+  return info.etag.toLowerCase();
+}
+
+/** etagTrusted tells whether `bucket/key` is under one of the configured prefixes (`bucket/prefix`, or `*`). */
+export function etagTrusted(prefixes: readonly string[], bucket: string, key: string): boolean {
+  const path = `${bucket}/${key}`;
+  return prefixes.some((p) => p === '*' || path.startsWith(p));
+}
+
+/**
+ * findExpected looks for an object's expected checksum in order: the caller's value, a sidecar next to it (any
+ * format), a manifest of its folder (or of up to four folders above) naming it, its user metadata
+ * (`x-amz-meta-sha256`, …), and last, where the operator trusts it (`useEtag`), the ETag of a single-part upload as
+ * MD5. The ETag only proves the bytes read back are the bytes the server received, so it is off unless configured:
+ * an object without any other checksum then stays `pending` until its sidecar or manifest arrives. Null when none
+ * exists.
+ */
+export async function findExpected(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+  info: Pick<ObjectInfo, 'etag' | 'metadata'>,
+  caller: CallerExpected | undefined,
+  signal?: AbortSignal,
+  useEtag = false,
+): Promise<Expected | null> {
+  const metadata = info.metadata;
   if (caller) return { source: 'caller', algorithm: caller.algorithm, hex: caller.hex.toLowerCase() };
   const base = key.split('/').pop()!;
   for (const suffix of SIDECAR_SUFFIXES) {
@@ -81,5 +111,6 @@ export async function findExpected(store: ObjectStore, bucket: string, key: stri
     const value = metadata[metaKey];
     if (value) return { source: `metadata:x-amz-meta-${metaKey}`, algorithm, hex: value.toLowerCase() };
   }
-  return null;
+  const md5 = useEtag ? etagMd5(info) : null;
+  return md5 ? { source: 'etag', algorithm: 'md5', hex: md5 } : null;
 }

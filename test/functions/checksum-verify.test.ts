@@ -1,10 +1,13 @@
 // checksum-verify's edge behind the real runtime server, against a real S3-protocol server (s3rver over HTTP).
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Alert, AlertSink } from '#lib/alerting/index.ts';
 import { minioWebhookBody } from '#lib/events/index.ts';
+import { etagMd5, etagTrusted } from '#lib/integrity/index.ts';
 import { fixedClock, Secret, type Logger } from '#lib/runtime/index.ts';
 import { createMinioClient, createMinioStore, createStateStore, type ObjectStore } from '#lib/storage/index.ts';
 import { createHandler } from '../../functions/checksum-verify/handler.ts';
@@ -287,6 +290,44 @@ test('deadlines :: a file without checksum raises ChecksumMissing once after the
   assert.ok(done.deliveryCompleted.includes('inbox/ARPE/drop/SHA256SUMS'));
   assert.ok(sent.flat().some((a) => a.labels.alertname === 'DeliveryIncomplete' && a.endsAt), 'the last file resolves DeliveryIncomplete');
   await server.close();
+});
+
+test('etag as MD5 :: only under a trusted prefix, only single-part and unencrypted; a rotted stored byte is a mismatch', async () => {
+  const trusting = createHandler({ config: { ...(config as object), CHECKSUM_DEADLINE_MINUTES: 60, CHECKSUM_ETAG_PREFIXES: ['inbox/OMGS/'] } as never, store: s3.store, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink, clock, log: log as Logger });
+  const server = await serveHandler(trusting);
+  const body = Buffer.from('OMGS orbit file, no sidecar');
+  await s3.store.put('inbox', 'OMGS/orbit.eof', body);
+  await s3.store.put('inbox', 'CCS/orbit.eof', body);
+  const info = (await s3.store.stat('inbox', 'OMGS/orbit.eof'))!;
+  assert.is(info.etag, createHash('md5').update(body).digest('hex'), 's3rver gives a single-part upload its MD5 as ETag');
+  let res = await server.call(await eventFor('inbox', 'OMGS/orbit.eof'));
+  assert.equal([res.body.results[0].verdict, res.body.results[0].checksumSource, res.body.results[0].algorithm], ['ok', 'etag', 'md5']);
+  res = await server.call(await eventFor('inbox', 'CCS/orbit.eof'));
+  assert.is(res.body.results[0].verdict, 'pending', 'outside the trusted prefixes the ETag is not a checksum');
+  // Bit rot under the store: the stored bytes change, the ETag recorded at upload does not.
+  await s3.store.put('inbox', 'OMGS/second.eof', body);
+  const file = join(s3.directory, 'inbox', 'OMGS', 'second.eof._S3rver_object');
+  const rotted = Buffer.from(readFileSync(file));
+  rotted[3] = rotted[3]! ^ 0x20;
+  const second = (await s3.store.stat('inbox', 'OMGS/second.eof'))!;
+  writeFileSync(file, rotted);
+  res = await server.call(await eventFor('inbox', 'OMGS/second.eof'));
+  assert.equal([res.body.results[0].verdict, res.body.results[0].expected, res.body.results[0].checksumSource], ['mismatch', second.etag, 'etag']);
+  assert.ok(sent.flat().some((a) => a.labels.alertname === 'ChecksumMismatch' && a.labels.key === 'OMGS/second.eof'));
+  await server.close();
+});
+
+test('etagMd5 :: multipart ETags, server-side encryption and malformed values are not MD5s', () => {
+  const md5 = 'D41D8CD98F00B204E9800998ECF8427E';
+  assert.is(etagMd5({ etag: md5, metadata: {} }), md5.toLowerCase());
+  assert.is(etagMd5({ etag: `${md5.toLowerCase()}-3`, metadata: {} }), null);
+  assert.is(etagMd5({ etag: md5, metadata: { 'x-amz-server-side-encryption': 'aws:kms' } }), null);
+  assert.is(etagMd5({ etag: md5, metadata: { 'x-amz-server-side-encryption-customer-algorithm': 'AES256' } }), null);
+  assert.is(etagMd5({ etag: 'not-a-digest', metadata: {} }), null);
+  assert.ok(etagTrusted(['*'], 'any', 'key'));
+  assert.ok(etagTrusted(['inbox/OMGS/'], 'inbox', 'OMGS/x'));
+  assert.not.ok(etagTrusted(['inbox/OMGS/'], 'inbox', 'OMGS2/x'));
+  assert.not.ok(etagTrusted(['inbox/OMGS/'], 'other', 'OMGS/x'));
 });
 
 test.run();

@@ -10,6 +10,8 @@ export interface TestS3 {
   server: EmbeddedS3;
   store: ObjectStore;
   endpoint: string;
+  /** directory is where s3rver keeps the objects (`<bucket>/<key>._S3rver_object`), for tests that rot a stored byte. */
+  directory: string;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function startTestS3(buckets: string[] = ['inbox', 'quarantine', 'r
     server,
     store,
     endpoint: server.endpoint,
+    directory,
     async close() {
       await server.close();
       rmSync(directory, { recursive: true, force: true });
