@@ -1,5 +1,5 @@
 import { decideEvent, parseObjectEvents, type EventDecision } from '#lib/events/index.ts';
-import { checkDeadlines, subsystemResolver, verifyArrival, type Algorithm, type ArrivalDeps } from '#lib/integrity/index.ts';
+import { checkDeadlines, examineBatch, subsystemResolver, verifyArrival, type Algorithm, type ArrivalDeps, type FanoutRequest, type FanoutResult } from '#lib/integrity/index.ts';
 import { compileValidator, json, readJson, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 
 /** ChecksumVerifyConfig is checksum-verify's own configuration (see README "Configuration"). */
@@ -45,6 +45,34 @@ const validateDirect = compileValidator<DirectTarget | DirectTarget[]>(
 );
 
 
+type SweepBatch = { sweep: FanoutRequest['sweep'] };
+const validateSweepBatch = compileValidator<SweepBatch>(
+  {
+    type: 'object',
+    required: ['sweep'],
+    additionalProperties: false,
+    properties: {
+      sweep: {
+        type: 'object',
+        required: ['runId', 'batch', 'staleBefore', 'items'],
+        additionalProperties: false,
+        properties: {
+          runId: { type: 'string', minLength: 1 },
+          batch: { type: 'integer', minimum: 0 },
+          staleBefore: { type: 'string', minLength: 1 },
+          items: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1000,
+            items: { type: 'object', required: ['bucket', 'key', 'size', 'etag'], additionalProperties: false, properties: { bucket: { type: 'string', minLength: 3 }, key: { type: 'string', minLength: 1 }, size: { type: 'integer', minimum: 0 }, etag: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  },
+  'sweep batch',
+);
+
 /**
  * createHandler builds checksum-verify's edge: MinIO/S3 object events (or `{bucket,key}` calls) in, verdicts out.
  * Events this function causes itself (tagging, copies into quarantine) are acknowledged and ignored.
@@ -70,6 +98,12 @@ export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'co
         }
       }
       return json({ results });
+    }
+    if (typeof body === 'object' && body !== null && 'sweep' in body) {
+      // A batch of a fanned-out integrity sweep (posted to /async-function/checksum-verify): re-prove and report.
+      const { sweep } = validateSweepBatch(body);
+      const out = await examineBatch({ store: deps.store, state: deps.state }, sweep.items, sweep.staleBefore, 2, ctx.signal);
+      return json({ runId: sweep.runId, batch: sweep.batch, examined: out.examined, bytes: out.bytes, drifts: out.drifts } satisfies FanoutResult);
     }
     const direct = validateDirect(body);
     const targets = Array.isArray(direct) ? direct : [direct];

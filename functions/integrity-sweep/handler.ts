@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { runSweep, subsystemResolver, type SweepTarget } from '#lib/integrity/index.ts';
-import { json, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+import { recordFanoutResult, runSweep, subsystemResolver, type FanoutSettings, type SweepTarget } from '#lib/integrity/index.ts';
+import { json, opsError, readText, signLink, verifyLink, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 
 /** IntegritySweepConfig is integrity-sweep's own configuration (docs/integrity.md). */
 export interface IntegritySweepConfig {
@@ -9,6 +9,9 @@ export interface IntegritySweepConfig {
   SWEEP_MAX_OBJECTS: number;
   SWEEP_CONCURRENCY: number;
   SWEEP_STALE_PENDING_MINUTES: number;
+  SWEEP_FANOUT_BATCH: number;
+  SWEEP_FANOUT_RETRY_MINUTES: number;
+  SWEEP_FANOUT_ATTEMPTS: number;
   SUBSYSTEM_MAP: Record<string, string>;
 }
 
@@ -19,18 +22,61 @@ export const configSchema = {
     SWEEP_MAX_OBJECTS: { type: 'integer', minimum: 1, default: 1000000 },
     SWEEP_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 16, default: 4 },
     SWEEP_STALE_PENDING_MINUTES: { type: 'number', exclusiveMinimum: 0, default: 1440 },
+    // 0: hash here. N: post batches of N objects to /async-function/checksum-verify (results come back by callback).
+    SWEEP_FANOUT_BATCH: { type: 'integer', minimum: 0, maximum: 1000, default: 0 },
+    SWEEP_FANOUT_RETRY_MINUTES: { type: 'number', exclusiveMinimum: 0, default: 30 },
+    SWEEP_FANOUT_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
     SUBSYSTEM_MAP: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
   },
 };
 
-/** createHandler builds integrity-sweep's edge: every call (cron tick or POST) runs one budgeted step of the sweep. */
-export function createHandler(deps: Pick<FunctionDeps<IntegritySweepConfig>, 'config' | 'store' | 'state' | 'alerts'>): Handler {
+/** CALLBACK_PATH receives fan-out results; it is public (the queue-worker sends no token) and checks its signature. */
+export const CALLBACK_PATH = '/fanout';
+const CALLBACK_TTL_MS = 7 * 24 * 3600_000;
+
+type Deps = Pick<FunctionDeps<IntegritySweepConfig>, 'config' | 'store' | 'state' | 'alerts' | 'gateway'> & { invokeToken: () => string };
+
+/**
+ * createHandler builds integrity-sweep's edge: every call (cron tick or POST) runs one budgeted step of the sweep;
+ * POST /fanout?<signed> receives the result of a fanned-out batch from the gateway's callback.
+ */
+export function createHandler(deps: Deps): Handler {
   const subsystemOf = subsystemResolver(deps.config.SUBSYSTEM_MAP);
-  return async (_req, ctx) => {
+  const c = deps.config;
+  const fanout = (signal: AbortSignal | undefined, now: () => number): FanoutSettings | undefined =>
+    c.SWEEP_FANOUT_BATCH > 0
+      ? {
+          batchSize: c.SWEEP_FANOUT_BATCH,
+          retryAfterMs: c.SWEEP_FANOUT_RETRY_MINUTES * 60_000,
+          maxAttempts: c.SWEEP_FANOUT_ATTEMPTS,
+          callbackUrl: (runId, batch) => `${c.GATEWAY_URL.replace(/\/+$/, '')}/function/integrity-sweep${CALLBACK_PATH}?${signLink(deps.invokeToken(), `${runId}/${batch}`, now() + CALLBACK_TTL_MS)}`,
+          post: async (request, callbackUrl) => {
+            await deps.gateway.invoke('checksum-verify', request, { async: true, callbackUrl, ...(signal ? { signal } : {}) });
+          },
+        }
+      : undefined;
+  return async (req, ctx) => {
+    const url = new URL(req.url);
+    if ((url.pathname.replace(/\/+$/, '') || '/') === CALLBACK_PATH) {
+      const checked = verifyLink(deps.invokeToken(), url.searchParams, ctx.now().toMillis());
+      if ('reason' in checked) throw opsError('UNAUTHORIZED', `fan-out callback refused: ${checked.reason}`);
+      const [runId, batchText] = checked.subject.split('/') as [string, string];
+      const status = Number(req.headers.get('x-function-status') ?? '200');
+      const text = await readText(req);
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // an error reply is kept as text
+      }
+      const outcome = await recordFanoutResult(deps.state, { maxAttempts: c.SWEEP_FANOUT_ATTEMPTS }, runId, Number(batchText), status, body);
+      return json({ runId, batch: Number(batchText), outcome });
+    }
     const started = performance.now();
+    const fan = fanout(ctx.signal, () => ctx.now().toMillis());
     const report = await runSweep(
       { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, elapsedMs: () => performance.now() - started, subsystemOf },
-      { targets: deps.config.SWEEP_TARGETS, budgetMs: deps.config.SWEEP_BUDGET_MS, maxObjects: deps.config.SWEEP_MAX_OBJECTS, concurrency: deps.config.SWEEP_CONCURRENCY, stalePendingMinutes: deps.config.SWEEP_STALE_PENDING_MINUTES, leaseMs: deps.config.SWEEP_BUDGET_MS + 60_000 },
+      { targets: c.SWEEP_TARGETS, budgetMs: c.SWEEP_BUDGET_MS, maxObjects: c.SWEEP_MAX_OBJECTS, concurrency: c.SWEEP_CONCURRENCY, stalePendingMinutes: c.SWEEP_STALE_PENDING_MINUTES, leaseMs: c.SWEEP_BUDGET_MS + 60_000, ...(fan ? { fanout: fan } : {}) },
       ctx.callId || randomUUID(),
       ctx.signal,
     );

@@ -9,3 +9,5 @@ export { checkDeadlines, type DeadlineReport } from './deadlines.ts';
 export { manifestKey, missingAlert, type ManifestRecord } from './arrival.ts';
 export { runSweep, type SweepSettings, type SweepTarget, type SweepReport, type SweepState, type DriftKind } from './sweep.ts';
 export { subsystemResolver } from './subsystems.ts';
+export { examineObject, examineBatch, type SweepItem, type Drift } from './examine.ts';
+export { recordFanoutResult, type FanoutSettings, type FanoutRequest, type FanoutResult } from './sweep-fanout.ts';

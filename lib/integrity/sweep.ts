@@ -2,17 +2,17 @@ import type { DateTime } from 'luxon';
 import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
 import type { VerdictRecord } from './arrival.ts';
+import { examineObject, type Drift, type DriftKind, type SweepItem } from './examine.ts';
 import { MANIFEST_NAMES, SIDECAR_SUFFIXES } from './expected-source.ts';
-import { hashStream } from './hash-engine.ts';
+import { awaitFanout, clearFanout, dispatchBatch, type FanoutSettings } from './sweep-fanout.ts';
+
+export type { DriftKind } from './examine.ts';
 
 /** SweepTarget is a bucket and prefix the sweep re-proves. */
 export interface SweepTarget {
   bucket: string;
   prefix: string;
 }
-
-/** DriftKind is what a sweep can find wrong. */
-export type DriftKind = 'modified' | 'missing' | 'unverified' | 'stale-pending';
 
 /** SweepSettings bound one invocation and say what counts as stale. */
 export interface SweepSettings {
@@ -25,19 +25,24 @@ export interface SweepSettings {
   stalePendingMinutes: number;
   /** leaseMs: how long a run owns the sweep; an overlapping run (cron-connector has no guard) backs off. */
   leaseMs: number;
+  /** fanout, when set, posts batches of objects to checksum-verify instead of hashing them here. */
+  fanout?: FanoutSettings;
 }
 
 /** SweepState is the checkpoint kept between invocations of one sweep. */
 export interface SweepState {
   runId: string;
   startedAt: string;
-  phase: 'objects' | 'records';
+  phase: 'objects' | 'records' | 'awaiting';
   targetIndex: number;
   startAfter: string;
   objects: number;
   bytes: number;
   counts: Record<DriftKind, number>;
-  findings: Array<{ kind: DriftKind; bucket: string; key: string; detail: string }>;
+  findings: Drift[];
+  /** batchesSent counts the fan-out batches posted (their results arrive by callback, see sweep-fanout.ts). */
+  batchesSent?: number;
+  lastError?: string;
 }
 
 /** SweepReport is what one invocation returns (and, when the sweep completes, what is stored under sweep/reports/). */
@@ -53,9 +58,9 @@ export interface SweepReport {
 
 const LEASE = 'sweep/lease';
 const CHECKPOINT = 'sweep/checkpoint';
-const FINDINGS_KEPT = 1000;
+export const FINDINGS_KEPT = 1000;
 const isChecksumFile = (key: string) => SIDECAR_SUFFIXES.some((s) => key.endsWith(s)) || MANIFEST_NAMES.includes(key.split('/').pop()!);
-const emptyCounts = (): Record<DriftKind, number> => ({ modified: 0, missing: 0, unverified: 0, 'stale-pending': 0 });
+export const emptyCounts = (): Record<DriftKind, number> => ({ modified: 0, missing: 0, unverified: 0, 'stale-pending': 0 });
 
 /**
  * runSweep re-hashes stored objects and compares them with their recorded verdicts: `modified` (content changed
@@ -85,37 +90,60 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
     if (state.findings.length < FINDINGS_KEPT) state.findings.push({ kind, bucket, key, detail });
   };
 
-  const examine = async (bucket: string, key: string, size: number, etag: string): Promise<void> => {
-    const record = (await deps.state.read<VerdictRecord>(`verdicts/${bucket}/${key}`))?.value;
-    if (!record || record.verdict === 'vanished') return find('unverified', bucket, key, 'never verified');
-    if (record.verdict === 'pending') {
-      if ((record.firstSeenAt ?? record.verifiedAt) < staleBefore) find('stale-pending', bucket, key, `pending since ${record.firstSeenAt ?? record.verifiedAt}`);
-      return;
-    }
-    if (!record.actual) return;
-    const { digests } = await hashStream(await deps.store.getStream(bucket, key, signal ? { signal } : {}), [record.algorithm], signal ? { signal } : {});
-    state.bytes += size;
-    if (digests[record.algorithm] !== record.actual) find('modified', bucket, key, `${record.algorithm} was ${record.actual}, is ${digests[record.algorithm]}${etag !== record.etag ? ' (etag changed)' : ' (same etag)'}`);
+  const examine = async (item: SweepItem): Promise<void> => {
+    const { drift, bytes } = await examineObject(deps, item, staleBefore, signal);
+    state.bytes += bytes;
+    if (drift) find(drift.kind, drift.bucket, drift.key, drift.detail);
   };
+  const fanout = settings.fanout;
 
   while (state.phase === 'objects' && state.targetIndex < settings.targets.length) {
     const target = settings.targets[state.targetIndex]!;
     const pool = new Set<Promise<void>>();
+    // Fan-out: the checkpoint moves past a batch only once checksum-verify has accepted it (202).
+    let batch: SweepItem[] = [];
+    const send = async (): Promise<boolean> => {
+      if (batch.length === 0) return true;
+      try {
+        await dispatchBatch(deps.state, fanout!, state.runId, state.batchesSent ?? 0, batch, staleBefore, nowIso(), signal);
+      } catch (err) {
+        state.lastError = (err as Error).message;
+        return false;
+      }
+      state.batchesSent = (state.batchesSent ?? 0) + 1;
+      state.startAfter = batch[batch.length - 1]!.key;
+      state.objects += batch.length;
+      batch = [];
+      return true;
+    };
     let exhausted = true;
     for await (const item of deps.store.list(target.bucket, target.prefix, { startAfter: state.startAfter, ...(signal ? { signal } : {}) })) {
       if (outOfBudget()) {
         exhausted = false;
         break;
       }
-      state.startAfter = item.key;
-      if (isChecksumFile(item.key)) continue;
+      if (isChecksumFile(item.key)) {
+        if (!fanout) state.startAfter = item.key;
+        continue;
+      }
       handled++;
+      const listed = { bucket: target.bucket, key: item.key, size: item.size, etag: item.etag };
+      if (fanout) {
+        batch.push(listed);
+        if (batch.length >= fanout.batchSize && !(await send())) {
+          exhausted = false;
+          break;
+        }
+        continue;
+      }
+      state.startAfter = item.key;
       state.objects++;
-      const work = examine(target.bucket, item.key, item.size, item.etag).finally(() => pool.delete(work));
+      const work = examine(listed).finally(() => pool.delete(work));
       pool.add(work);
       if (pool.size >= settings.concurrency) await Promise.race(pool);
     }
     await Promise.all(pool);
+    if (fanout && exhausted && !(await send())) exhausted = false;
     if (!exhausted) return checkpoint(deps, state, runId);
     state.targetIndex++;
     state.startAfter = '';
@@ -125,7 +153,7 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
     state.startAfter = '';
   }
   // Records whose object is gone: listed from the verdicts of every target.
-  for await (const key of deps.state.list('verdicts/', state.startAfter ? { startAfter: state.startAfter } : {})) {
+  for await (const key of state.phase === 'records' ? deps.state.list('verdicts/', state.startAfter ? { startAfter: state.startAfter } : {}) : []) {
     if (outOfBudget()) return checkpoint(deps, state, runId);
     state.startAfter = key;
     const [, bucket, ...rest] = key.split('/');
@@ -135,14 +163,23 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
     if (record && record.verdict !== 'vanished' && !(await deps.store.stat(bucket!, objectKey))) find('missing', bucket!, objectKey, `recorded ${record.verdict} at ${record.verifiedAt}, object gone`);
     handled++;
   }
+  if (fanout) {
+    state.phase = 'awaiting';
+    // The batches report by callback; complete once all have (or were given up on after their retries).
+    const waiting = await awaitFanout(deps.state, fanout, state, nowIso(), signal);
+    if (waiting > 0) return checkpoint(deps, state, runId, `waiting for ${waiting} fan-out batch(es) of ${state.batchesSent ?? 0}`);
+    const report = await complete(deps, state, runId, nowIso());
+    await clearFanout(deps.state, state.runId);
+    return report;
+  }
   return complete(deps, state, runId, nowIso());
 }
 
-async function checkpoint(deps: { state: StateStore; now: () => DateTime }, state: SweepState, runId: string): Promise<SweepReport> {
+async function checkpoint(deps: { state: StateStore; now: () => DateTime }, state: SweepState, runId: string, reason?: string): Promise<SweepReport> {
   await deps.state.write(CHECKPOINT, state);
   // The lease guards one invocation at a time: release it so the next timer call continues this sweep.
   await deps.state.write(LEASE, { holder: runId, expiresAt: deps.now().toUTC().toISO() as string });
-  return { runId: state.runId, status: 'checkpointed', objects: state.objects, bytes: state.bytes, counts: state.counts, reason: `resumes after ${state.phase === 'objects' ? state.startAfter || 'the start' : 'the record check'} (invocation ${runId})` };
+  return { runId: state.runId, status: 'checkpointed', objects: state.objects, bytes: state.bytes, counts: state.counts, reason: reason ?? `resumes after ${state.phase === 'objects' ? state.startAfter || 'the start' : 'the record check'} (invocation ${runId})${state.lastError ? `; last fan-out error: ${state.lastError}` : ''}` };
 }
 
 async function complete(deps: { state: StateStore; alerts: AlertSink; subsystemOf: (b: string, k: string) => string }, state: SweepState, runId: string, finishedAt: string): Promise<SweepReport> {

@@ -5,7 +5,7 @@ import type { Secret } from './secrets.ts';
 /** GatewayClient invokes other functions through the OpenFaaS gateway, with the shared bearer token. */
 export interface GatewayClient {
   /** invoke POSTs JSON to /function/<name> (or /async-function/<name>, answered 202) and returns the parsed reply. */
-  invoke(name: string, body: unknown, options?: { async?: boolean; signal?: AbortSignal; callId?: string; path?: string }): Promise<unknown>;
+  invoke(name: string, body: unknown, options?: { async?: boolean; signal?: AbortSignal; callId?: string; path?: string; callbackUrl?: string }): Promise<unknown>;
 }
 
 /**
@@ -19,6 +19,8 @@ export function createGatewayClient(gatewayUrl: string, token: () => Secret): Ga
       const url = `${base}/${options.async ? 'async-function' : 'function'}/${name}${options.path ?? ''}`;
       const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token().reveal()}` };
       if (options.callId) headers['x-call-id'] = options.callId;
+      // the queue-worker POSTs the function's reply to this URL when an async call is done
+      if (options.callbackUrl) headers['x-callback-url'] = options.callbackUrl;
       let response: Response;
       try {
         response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), ...(options.signal ? { signal: options.signal } : {}) });

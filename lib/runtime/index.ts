@@ -9,3 +9,4 @@ export { Secret, createSecretReader, ENV_FALLBACKS, type SecretReader } from './
 export { createLogger, REDACT_PATHS, type Logger } from './logger.ts';
 export { createGatewayClient, createGatewayAlertSink, type GatewayClient } from './gateway.ts';
 export { startFunction, INVOKE_TOKEN_SECRET, type BaseConfig, type FunctionDeps, type FunctionDefinition } from './start.ts';
+export { signLink, verifyLink } from './signed-link.ts';

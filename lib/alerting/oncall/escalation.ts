@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signLink, verifyLink } from '#lib/runtime/signed-link.ts';
 import type { AlertmanagerConfig } from '../config/alertmanager-config.ts';
 import { groupPayload, integrations } from '../router/dispatch.ts';
 import type { Escalation, OutboxEntry, RouterState } from '../router/state.ts';
@@ -88,20 +88,13 @@ export function acknowledge(state: RouterState, groupKey: string, by: string, no
   return esc;
 }
 
-/** signAck makes the signed acknowledgement link's query: group key, expiry, HMAC-SHA256 over both. */
+/** signAck signs an acknowledgement link for a group key (a signed link, lib/runtime/signed-link.ts). */
 export function signAck(key: string, groupKey: string, expiresAt: number): string {
-  const g = Buffer.from(groupKey, 'utf8').toString('base64url');
-  const s = createHmac('sha256', key).update(`${g}.${expiresAt}`).digest('base64url');
-  return `g=${g}&x=${expiresAt}&s=${s}`;
+  return signLink(key, groupKey, expiresAt);
 }
 
 /** verifyAck checks a link's signature and expiry; returns the group key or a reason. */
 export function verifyAck(key: string, params: URLSearchParams, now: number): { groupKey: string } | { reason: string } {
-  const g = params.get('g') ?? '';
-  const x = Number(params.get('x'));
-  const s = Buffer.from(params.get('s') ?? '', 'base64url');
-  const expected = createHmac('sha256', key).update(`${g}.${x}`).digest();
-  if (s.length !== expected.length || !timingSafeEqual(s, expected)) return { reason: 'bad signature' };
-  if (!Number.isFinite(x) || x < now) return { reason: 'link expired' };
-  return { groupKey: Buffer.from(g, 'base64url').toString('utf8') };
+  const checked = verifyLink(key, params, now);
+  return 'subject' in checked ? { groupKey: checked.subject } : checked;
 }
