@@ -150,18 +150,34 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
   }
   if (state.phase === 'objects') {
     state.phase = 'records';
+    state.targetIndex = 0;
     state.startAfter = '';
   }
-  // Records whose object is gone: listed from the verdicts of every target.
-  for await (const key of state.phase === 'records' ? deps.state.list('verdicts/', state.startAfter ? { startAfter: state.startAfter } : {}) : []) {
-    if (outOfBudget()) return checkpoint(deps, state, runId);
-    state.startAfter = key;
-    const [, bucket, ...rest] = key.split('/');
-    const objectKey = rest.join('/');
-    if (!settings.targets.some((t) => t.bucket === bucket && objectKey.startsWith(t.prefix))) continue;
-    const record = (await deps.state.read<VerdictRecord>(key))?.value;
-    if (record && record.verdict !== 'vanished' && !(await deps.store.stat(bucket!, objectKey))) find('missing', bucket!, objectKey, `recorded ${record.verdict} at ${record.verifiedAt}, object gone`);
-    handled++;
+  // Records whose object is gone. Both listings come sorted by key, so they are walked side by side: no request per
+  // record. A record without its object in the listing is confirmed by a stat (and its record read) before it is
+  // reported, so a difference in sort order could only cost a request, never a false finding.
+  while (state.phase === 'records' && state.targetIndex < settings.targets.length) {
+    const target = settings.targets[state.targetIndex]!;
+    const recordPrefix = `verdicts/${target.bucket}/`;
+    const objects = deps.store.list(target.bucket, target.prefix, { ...(state.startAfter ? { startAfter: state.startAfter } : {}), ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
+    let object = await objects.next();
+    try {
+      for await (const recordKey of deps.state.list(`${recordPrefix}${target.prefix}`, state.startAfter ? { startAfter: `${recordPrefix}${state.startAfter}` } : {})) {
+        if (outOfBudget()) return checkpoint(deps, state, runId);
+        const objectKey = recordKey.slice(recordPrefix.length);
+        while (!object.done && object.value.key < objectKey) object = await objects.next();
+        state.startAfter = objectKey;
+        handled++;
+        if (!object.done && object.value.key === objectKey) continue;
+        if (await deps.store.stat(target.bucket, objectKey)) continue;
+        const record = (await deps.state.read<VerdictRecord>(recordKey))?.value;
+        if (record && record.verdict !== 'vanished') find('missing', target.bucket, objectKey, `recorded ${record.verdict} at ${record.verifiedAt}, object gone`);
+      }
+    } finally {
+      await objects.return?.();
+    }
+    state.targetIndex++;
+    state.startAfter = '';
   }
   if (fanout) {
     state.phase = 'awaiting';

@@ -1,4 +1,4 @@
-export type { ObjectInfo, ObjectStore, ObjectSummary, PutOptions } from './object-store.ts';
+export type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 export { createMinioClient, createMinioStore, type S3Connection } from './minio-store.ts';
 export { createStateStore, type StateRecord, type StateStore } from './state-store.ts';
 export { createMemoryStore } from './memory-store.ts';

@@ -39,7 +39,7 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): ObjectSt
     },
     async getStream(bucket, key, options = {}) {
       const object = objectOf(bucket, key);
-      return Readable.from([object.body.subarray(options.offset ?? 0)]);
+      return Object.assign(Readable.from([object.body.subarray(options.offset ?? 0)]), { etag: object.etag });
     },
     async put(bucket, key, body, options = {}) {
       const objects = bucketOf(bucket);

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import type { Secret } from '#lib/runtime/secrets.ts';
-import type { ObjectInfo, ObjectStore, ObjectSummary, PutOptions } from './object-store.ts';
+import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { mapS3Error } from './s3-errors.ts';
 
 /** S3Connection says where the S3-protocol server is and how to sign for it. */
@@ -61,6 +61,9 @@ export function createMinioStore(client: Client): ObjectStore {
       } catch (err) {
         throw mapS3Error(err, { bucket, key });
       }
+      // The GET's own ETag header names the version read: readers need no separate stat (one request, not two).
+      const etag = (stream as Readable & { headers?: Record<string, string | string[] | undefined> }).headers?.etag;
+      if (typeof etag === 'string') (stream as ObjectStream).etag = etag.replace(/"/g, '');
       const signal = options.signal;
       if (signal) {
         const abort = (): void => {
@@ -72,7 +75,7 @@ export function createMinioStore(client: Client): ObjectStore {
           stream.once('close', () => signal.removeEventListener('abort', abort));
         }
       }
-      return stream;
+      return stream as ObjectStream;
     },
 
     async put(bucket, key, body, options: PutOptions = {}) {

@@ -30,12 +30,15 @@ export interface PutOptions {
   signal?: AbortSignal;
 }
 
+/** ObjectStream is an object's content; `etag` is the ETag of the version read, when the backend says it. */
+export type ObjectStream = Readable & { etag?: string };
+
 /** ObjectStore is the port every domain uses to reach S3-protocol storage (MinIO in production). */
 export interface ObjectStore {
   /** stat returns the object's info, or null when it does not exist. */
   stat(bucket: string, key: string, options?: { signal?: AbortSignal }): Promise<ObjectInfo | null>;
   /** getStream opens the object for reading (OBJECT_NOT_FOUND when absent); `offset` starts mid-object. */
-  getStream(bucket: string, key: string, options?: { signal?: AbortSignal; offset?: number }): Promise<Readable>;
+  getStream(bucket: string, key: string, options?: { signal?: AbortSignal; offset?: number }): Promise<ObjectStream>;
   /** put writes an object; with a precondition it throws CONFLICT when the precondition fails. */
   put(bucket: string, key: string, body: string | Buffer | Readable, options?: PutOptions): Promise<{ etag: string }>;
   /** list yields the objects under a prefix in key order, after `startAfter` when given. */

@@ -28,18 +28,24 @@ export interface StateStore {
  */
 export function createStateStore(store: ObjectStore, bucket: string): StateStore {
   const read = async <T>(key: string): Promise<StateRecord<T> | null> => {
-    const info = await store.stat(bucket, key);
-    if (!info) return null;
+    // One GET: its ETag header is the version read (a stat only when the backend does not say it).
     let text = '';
+    let etag: string | undefined;
     try {
       const stream = await store.getStream(bucket, key);
+      etag = stream.etag;
       for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
     } catch (err) {
       if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
       throw err;
     }
+    if (etag === undefined) {
+      const info = await store.stat(bucket, key);
+      if (!info) return null;
+      etag = info.etag;
+    }
     try {
-      return { value: JSON.parse(text) as T, etag: info.etag };
+      return { value: JSON.parse(text) as T, etag };
     } catch {
       throw opsError('INTERNAL', `state record ${bucket}/${key} is not valid JSON`);
     }

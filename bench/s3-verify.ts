@@ -1,0 +1,69 @@
+// Verifying an object through the embedded S3-protocol server (s3rver, as in the local stack) against a plain GET of
+// the same object from the same server (`curl -o /dev/null` on a presigned URL), in the same run; and the peak RSS of
+// the verifying process, which must stay flat whatever the size.
+// Usage: npm run build && npx tsx bench/s3-verify.ts [MiB=1024]
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMinioClient, createMinioStore } from '#lib/storage/index.ts';
+import { Secret } from '#lib/runtime/index.ts';
+
+const KEYS = { accessKey: 'benchkey', secretKey: 'benchsecret' };
+
+if (process.argv[2] === '--server') {
+  // The server runs in its own process, so the client being measured does not share its event loop.
+  const { startEmbeddedS3 } = await import('../scripts/local-stack/s3-server.ts');
+  const s3 = await startEmbeddedS3({ host: '127.0.0.1', port: 0, directory: process.argv[3]!, ...KEYS, buckets: ['inbox', 'cmp-ops-state'] });
+  process.stdout.write(`${s3.endpoint}\n`);
+  await new Promise(() => undefined);
+}
+
+const mib = Number(process.argv[2] ?? 1024);
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'dist', 'cli.mjs');
+if (!existsSync(cli)) throw new Error('run npm run build first');
+const dir = mkdtempSync(join(tmpdir(), 's3-verify-bench-'));
+const server = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--server', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+const endpoint = await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+try {
+  const client = createMinioClient({ endpoint, region: 'us-east-1', accessKey: new Secret(KEYS.accessKey), secretKey: new Secret(KEYS.secretKey) });
+  const store = createMinioStore(client);
+  // s3rver has no multipart listing (minio-js needs it for large streams): the object goes up in one presigned PUT.
+  const file = join(dir, 'big.bin');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(1 << 20);
+  for (let i = 0; i < mib; i++) {
+    for (let j = 0; j < block.length; j += 4) block.writeUInt32LE((i * 2654435761 + j) >>> 0, j);
+    writeSync(fd, block);
+  }
+  closeSync(fd);
+  const put = spawnSync('curl', ['-sS', '-f', '-T', file, await client.presignedPutObject('inbox', 'bench/big.bin', 3600)], { encoding: 'utf8' });
+  if (put.status !== 0) throw new Error(`upload failed: ${put.stderr}`);
+  rmSync(file);
+  if ((await store.stat('inbox', 'bench/big.bin'))?.size !== mib * 2 ** 20) throw new Error('object size differs');
+  const url = await client.presignedGetObject('inbox', 'bench/big.bin', 3600);
+  const env = { ...process.env, S3_ENDPOINT: endpoint, S3_ACCESS_KEY: KEYS.accessKey, S3_SECRET_KEY: KEYS.secretKey };
+  const timed = (command: string, args: string[]) => {
+    const started = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${command} failed (${r.status}): ${r.stderr}`);
+    return { seconds: (performance.now() - started) / 1000, rssMiB: Number(r.stderr.trim().split('\n').at(-1)) / 1024 };
+  };
+  // best of three for each side, interleaved
+  let curl = { seconds: Infinity, rssMiB: 0 };
+  let verify = { seconds: Infinity, rssMiB: 0 };
+  for (let round = 0; round < 3; round++) {
+    const c = timed('curl', ['-sS', '-o', '/dev/null', url]);
+    if (c.seconds < curl.seconds) curl = c;
+    const v = timed(process.execPath, [cli, 'verify', 's3://inbox/bench/big.bin', '--algorithms', 'sha256']);
+    if (v.seconds < verify.seconds) verify = { ...v, rssMiB: Math.max(v.rssMiB, verify.rssMiB) };
+  }
+  const rate = (s: number) => `${(mib / s).toFixed(0)} MiB/s`;
+  console.log(`object: ${mib} MiB on s3rver ${endpoint}`);
+  console.log(`sha256 verify through S3: cmp-ops verify ${rate(verify.seconds)} vs curl GET ${rate(curl.seconds)} → ratio ${(curl.seconds / verify.seconds).toFixed(2)} (goal ≥ 0.85)`);
+  console.log(`peak RSS of cmp-ops verify: ${verify.rssMiB.toFixed(0)} MiB (goal ≤ 150 MiB)`);
+} finally {
+  server.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
