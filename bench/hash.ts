@@ -4,22 +4,17 @@
 // - peak RSS of the verify process (it must stay flat whatever the size).
 // Usage: npm run build && npx tsx bench/hash.ts [MiB]
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writePatternFile } from './pattern-file.ts';
 
 const mib = Number(process.argv[2] ?? 1024);
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.mjs');
 if (!existsSync(cli)) throw new Error('run npm run build first');
 const file = join(tmpdir(), `cmp-ops-hash-bench-${mib}.bin`);
-const fd = openSync(file, 'w');
-const block = Buffer.alloc(1 << 20);
-for (let i = 0; i < mib; i++) {
-  for (let j = 0; j < block.length; j += 4) block.writeUInt32LE((i * 2654435761 + j) >>> 0, j);
-  writeSync(fd, block);
-}
-closeSync(fd);
+writePatternFile(file, mib);
 
 function timed(command: string, args: string[]): { seconds: number; rssMiB: number; out: string } {
   const started = performance.now();

@@ -3,9 +3,10 @@
 // the verifying process, which must stay flat whatever the size.
 // Usage: npm run build && npx tsx bench/s3-verify.ts [MiB=1024]
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writePatternFile } from './pattern-file.ts';
 import { createMinioClient, createMinioStore } from '#lib/storage/index.ts';
 import { Secret } from '#lib/runtime/index.ts';
 
@@ -31,13 +32,7 @@ try {
   const store = createMinioStore(client);
   // s3rver has no multipart listing (minio-js needs it for large streams): the object goes up in one presigned PUT.
   const file = join(dir, 'big.bin');
-  const fd = openSync(file, 'w');
-  const block = Buffer.alloc(1 << 20);
-  for (let i = 0; i < mib; i++) {
-    for (let j = 0; j < block.length; j += 4) block.writeUInt32LE((i * 2654435761 + j) >>> 0, j);
-    writeSync(fd, block);
-  }
-  closeSync(fd);
+  writePatternFile(file, mib);
   const put = spawnSync('curl', ['-sS', '-f', '-T', file, await client.presignedPutObject('inbox', 'bench/big.bin', 3600)], { encoding: 'utf8' });
   if (put.status !== 0) throw new Error(`upload failed: ${put.stderr}`);
   rmSync(file);

@@ -29,7 +29,10 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 try {
   const store = createMinioStore(createMinioClient({ endpoint, region: 'us-east-1', accessKey: new Secret('benchkey'), secretKey: new Secret('benchsecret') }));
   const state = createStateStore(store, 'cmp-ops-state');
-  const keys = Array.from({ length: n }, (_, i) => `STS/deliveries/${String(i).padStart(6, '0')}.dat`);
+  // 500 objects per delivery folder, one sweep target per folder: s3rver opens every listed object's files at once,
+  // and one listing of 20 000 objects (40 000 files) passes this machine's 20 000 open-file limit.
+  const folders = Array.from({ length: Math.ceil(n / 500) }, (_, f) => `STS/deliveries/d${String(f).padStart(3, '0')}/`);
+  const keys = Array.from({ length: n }, (_, i) => `STS/deliveries/d${String(Math.floor(i / 500)).padStart(3, '0')}/${String(i).padStart(6, '0')}.dat`);
   const seed = performance.now();
   // Objects of 1-4 KiB and the verdict records checksum-verify would have written for them.
   await pool(keys, 16, async (key) => {
@@ -48,18 +51,19 @@ try {
       for await (const _ of await store.getStream('inbox', key)) void _;
     });
   };
-  for await (const item of store.list('inbox', 'STS/')) {
-    listed++;
-    batch.push(item.key);
-    if (batch.length >= 1000) await drain();
+  for (const folder of folders) {
+    for await (const item of store.list('inbox', folder)) {
+      listed++;
+      batch.push(item.key);
+    }
+    await drain();
   }
-  await drain();
   const baseline = (performance.now() - t) / 1000;
 
   t = performance.now();
   const report = await runSweep(
     { store, state, alerts: { send: async () => undefined }, now: () => DateTime.utc(), elapsedMs: () => performance.now() - t, subsystemOf: () => 'STS' },
-    { targets: [{ bucket: 'inbox', prefix: 'STS/' }], budgetMs: 3_600_000, maxObjects: 10 * n, concurrency: CONCURRENCY, stalePendingMinutes: 1440, leaseMs: 3_600_000 },
+    { targets: folders.map((prefix) => ({ bucket: 'inbox', prefix })), budgetMs: 3_600_000, maxObjects: 10 * n, concurrency: CONCURRENCY, stalePendingMinutes: 1440, leaseMs: 3_600_000 },
     'bench',
   );
   const sweep = (performance.now() - t) / 1000;

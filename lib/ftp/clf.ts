@@ -1,7 +1,7 @@
 import { makeReject, type Reject } from '#lib/lines/index.ts';
 import { isoFromEpochSeconds } from '#lib/time/index.ts';
 import { ctimeToIso } from './log-time.ts';
-import { accessOf, collapseSlashes, unmapAddress, type SessionRecord, type TransferRecord } from './records.ts';
+import { accessOf, collapseSlashes, decodePercent, unmapAddress, type SessionRecord, type TransferRecord } from './records.ts';
 import type { SourceContext } from './xferlog.ts';
 
 // Common Log Format `%h %l %u %t "%r" %s %b`: ProFTPD's ExtendedLog default and pure-ftpd's `clf` altlog. The zone
@@ -27,14 +27,6 @@ function offsetTimeToIso(day: string, month: string, year: string, time: string,
   return isoFromEpochSeconds(ms / 1000 - offset * 60);
 }
 
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
 /**
  * parseClfLine reads one CLF line of an FTP server. The request is an FTP command (ProFTPD: `STOR /inbox/x`,
  * `PASS (hidden)`) or pure-ftpd's `PUT`/`GET` with a percent-encoded path. Uploads, downloads and deletes become
@@ -54,7 +46,7 @@ export function parseClfLine(text: string, line: number, source: SourceContext):
   const status = statusText === '-' ? 0 : Number(statusText);
   const user = who === '-' || who === 'UNKNOWN' ? null : who!;
   const base = { line, format: 'clf' as const, time: iso, server: source.server, host: unmapAddress(address!) };
-  const path = collapseSlashes(verb === 'PUT' || verb === 'GET' ? decodePath(argument) : argument);
+  const path = collapseSlashes(verb === 'PUT' || verb === 'GET' ? decodePercent(argument) : argument);
   if (UPLOADS.has(verb) || DOWNLOADS.has(verb) || verb === 'DELE') {
     return {
       kind: 'transfer',

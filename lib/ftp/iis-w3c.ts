@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { makeReject, type Reject } from '#lib/lines/index.ts';
 import { LocalTimes } from '#lib/time/index.ts';
-import { unmapAddress, type SessionRecord, type TransferRecord } from './records.ts';
+import { decodePercent, unmapAddress, type SessionRecord, type TransferRecord } from './records.ts';
 import type { SourceContext } from './xferlog.ts';
 
 // Without a #Fields directive, IIS 5's FTP default: time c-ip cs-method cs-uri-stem sc-status sc-win32-status.
@@ -11,14 +11,6 @@ const IIS_LINE = /^(?:\d{4}-\d\d-\d\d )?\d{1,2}:\d\d:\d\d \S+ .*?\[\d*\][A-Za-z]
 /** looksLikeIis tells an IIS FTP (W3C extended) line or directive. */
 export function looksLikeIis(text: string): boolean {
   return text.startsWith('#Software: Microsoft Internet Information Services') || text.startsWith('#Fields:') || IIS_LINE.test(text);
-}
-
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
 
 /**
@@ -72,7 +64,7 @@ export class IisW3cReader {
     const session = method[1]!;
     const verb = method[2]!.toUpperCase();
     const stem = get('cs-uri-stem') ?? '';
-    const argument = this.format === 'w3c' ? decodePath(stem) : stem;
+    const argument = this.format === 'w3c' ? decodePercent(stem) : stem;
     const host = unmapAddress(get('c-ip') ?? '');
     const user = get('cs-username') ?? this.users.get(session) ?? null;
     const base = { line, format: this.format, time: iso, server: this.source.server, host };

@@ -70,3 +70,12 @@ export function collapseSlashes(path: string): string {
 export function accessOf(user: string | null): TransferRecord['access'] {
   return user === 'ftp' || user === 'anonymous' ? 'anonymous' : user ? 'real' : null;
 }
+
+/** decodePercent decodes a percent-encoded path (pure-ftpd's CLF and W3C logs); a malformed one is kept as written. */
+export function decodePercent(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

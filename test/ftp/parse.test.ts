@@ -2,20 +2,12 @@ import { DateTime } from 'luxon';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sourceOf, type Reject } from '#lib/lines/index.ts';
-import { parseFtpLog, type FtpParseOptions, type FtpRecord, type SessionRecord, type TransferRecord } from '#lib/ftp/index.ts';
+import type { Reject } from '#lib/lines/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
+import { ftpParser, rejects, sessions, transfers } from '../helpers/ftp-records.ts';
 
 const test = suite('ftp/parse');
-const options: FtpParseOptions = { server: 'ftp1', zone: 'UTC', fileTime: DateTime.fromISO('2026-11-24T12:00:00Z', { zone: 'utc' }) };
-async function all(text: string | string[], extra: Partial<FtpParseOptions> = {}): Promise<FtpRecord[]> {
-  const out: FtpRecord[] = [];
-  for await (const r of parseFtpLog(sourceOf(text), { ...options, ...extra })) out.push(r);
-  return out;
-}
-const transfers = (rs: FtpRecord[]) => rs.filter((r): r is TransferRecord => r.kind === 'transfer');
-const sessions = (rs: FtpRecord[]) => rs.filter((r): r is SessionRecord => r.kind === 'session');
-const rejects = (rs: FtpRecord[]) => rs.filter((r): r is Reject => r.kind === 'reject');
+const all = ftpParser('2026-11-24T12:00:00Z');
 const noComments = (text: string) => text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
 
 test('xferlog :: RecordStream sample — names with spaces and runs of spaces, anchored from both ends', async () => {

@@ -3,24 +3,15 @@
 // with the same FTP story as the vsftpd integration test: uploads, a download, a rename, a delete, a STOR into a
 // missing directory, six wrong passwords, an unknown user, root, an upload ended early (FIN) and one reset (RST)).
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sourceOf, type Reject } from '#lib/lines/index.ts';
-import { auditRecord, DEFAULT_RULES, parseFtpLog, type Finding, type FtpLogFormat, type FtpParseOptions, type FtpRecord, type SessionRecord, type TransferRecord } from '#lib/ftp/index.ts';
+import { auditRecord, DEFAULT_RULES, type Finding, type FtpLogFormat, type FtpRecord, type SessionRecord } from '#lib/ftp/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
+import { ftpParser, rejects, sessions, transfers } from '../helpers/ftp-records.ts';
 
 const test = suite('ftp/proftpd-pureftpd');
-const options: FtpParseOptions = { server: 'ftp1', zone: 'UTC', fileTime: DateTime.fromISO('2026-11-25T12:00:00Z', { zone: 'utc' }) };
-async function all(text: string | string[], extra: Partial<FtpParseOptions> = {}): Promise<FtpRecord[]> {
-  const out: FtpRecord[] = [];
-  for await (const r of parseFtpLog(sourceOf(text), { ...options, ...extra })) out.push(r);
-  return out;
-}
+const all = ftpParser('2026-11-25T12:00:00Z');
 const captured = (name: string) => readFixture('ftp', `captured/${name}`);
-const transfers = (rs: FtpRecord[]) => rs.filter((r): r is TransferRecord => r.kind === 'transfer');
-const sessions = (rs: FtpRecord[]) => rs.filter((r): r is SessionRecord => r.kind === 'session');
-const rejects = (rs: FtpRecord[]) => rs.filter((r): r is Reject => r.kind === 'reject');
 const events = (rs: FtpRecord[], event: SessionRecord['event']) => sessions(rs).filter((s) => s.event === event);
 function audit(rs: FtpRecord[]): Finding[] {
   const memory = { failures: {} };
