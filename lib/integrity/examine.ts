@@ -5,6 +5,9 @@ import { hashStream } from './hash-engine.ts';
 /** DriftKind is what a sweep can find wrong. */
 export type DriftKind = 'modified' | 'missing' | 'unverified' | 'stale-pending';
 
+/** FINDINGS_KEPT bounds the findings a sweep report lists (the counts stay exact). */
+export const FINDINGS_KEPT = 1000;
+
 /** SweepItem is one listed object a sweep re-proves. */
 export interface SweepItem {
   bucket: string;

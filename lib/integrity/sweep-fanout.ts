@@ -1,5 +1,5 @@
 import type { StateStore } from '#lib/storage/index.ts';
-import type { Drift, DriftKind, SweepItem } from './examine.ts';
+import { FINDINGS_KEPT, type Drift, type DriftKind, type SweepItem } from './examine.ts';
 
 /**
  * Fan-out: for stores too large for one replica, the sweep lists objects and posts them in batches to
@@ -124,7 +124,7 @@ export async function awaitFanout(
     sweep.bytes += record.result?.bytes ?? 0;
     for (const d of drifts) {
       sweep.counts[d.kind]++;
-      if (sweep.findings.length < 1000) sweep.findings.push(d);
+      if (sweep.findings.length < FINDINGS_KEPT) sweep.findings.push(d);
     }
   }
   return 0;

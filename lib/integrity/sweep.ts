@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
 import type { VerdictRecord } from './arrival.ts';
-import { examineObject, type Drift, type DriftKind, type SweepItem } from './examine.ts';
+import { examineObject, FINDINGS_KEPT, type Drift, type DriftKind, type SweepItem } from './examine.ts';
 import { MANIFEST_NAMES, SIDECAR_SUFFIXES } from './expected-source.ts';
 import { awaitFanout, clearFanout, dispatchBatch, type FanoutSettings } from './sweep-fanout.ts';
 
@@ -58,9 +58,8 @@ export interface SweepReport {
 
 const LEASE = 'sweep/lease';
 const CHECKPOINT = 'sweep/checkpoint';
-export const FINDINGS_KEPT = 1000;
 const isChecksumFile = (key: string) => SIDECAR_SUFFIXES.some((s) => key.endsWith(s)) || MANIFEST_NAMES.includes(key.split('/').pop()!);
-export const emptyCounts = (): Record<DriftKind, number> => ({ modified: 0, missing: 0, unverified: 0, 'stale-pending': 0 });
+const emptyCounts = (): Record<DriftKind, number> => ({ modified: 0, missing: 0, unverified: 0, 'stale-pending': 0 });
 
 /**
  * runSweep re-hashes stored objects and compares them with their recorded verdicts: `modified` (content changed
