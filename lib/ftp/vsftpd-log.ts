@@ -1,5 +1,5 @@
 import { makeReject, type Reject } from '#lib/lines/index.ts';
-import { ctimeToIso, monthNumber, type YearInference } from './log-time.ts';
+import { ctimeToIso, isoLocalToIso, syslogTimeToIso, type YearInference } from './log-time.ts';
 import { unmapAddress, type SessionEvent, type SessionRecord, type TransferRecord } from './records.ts';
 import type { SourceContext } from './xferlog.ts';
 
@@ -13,7 +13,6 @@ const JOURNAL_BODY = new RegExp(`^${BODY}`);
 const ISO_SYSLOG = /^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)? \S+ vsftpd(?:\[\d+\])?: (.*)$/;
 // PAM's view of a failed vsftpd login (auth.log / syslog), in its old and new spellings
 const PAM_FAILURE = /^(?:\(pam_unix\) |pam_unix\(vsftpd:auth\): )?authentication failure;.*?\bruser=(\S*).*?\brhost=(\S+)(?:\s+user=(\S+))?/;
-const MONTH_NAMES = ['', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const EVENTS: Record<string, SessionEvent> = { CONNECT: 'connect', MKDIR: 'mkdir', RMDIR: 'rmdir', RENAME: 'rename', DELETE: 'delete', CHMOD: 'chmod', DEBUG: 'command', 'FTP command': 'command', 'FTP response': 'response' };
 
@@ -46,7 +45,7 @@ export function parseVsftpdLine(text: string, line: number, source: SourceContex
       iso = ctimeToIso(inner[1]!, inner[2]!, inner[3]!, inner[4]!, source.zone);
       body = [inner[0], ...inner.slice(5)] as unknown as RegExpExecArray;
     } else {
-      iso = s ? ctimeToIso(s[1]!, s[2]!, s[3]!, String(years.yearFor(monthNumber(s[1]!))), source.zone) : ctimeToIso(MONTH_NAMES[Number(j![2])] ?? '', j![3]!, j![4]!, j![1]!, source.zone);
+      iso = s ? syslogTimeToIso(s[1]!, s[2]!, s[3]!, years, source.zone) : isoLocalToIso(`${j![1]}-${j![2]}-${j![3]}`, j![4]!, source.zone);
       const pam = PAM_FAILURE.exec(message);
       if (pam && iso) {
         const user = pam[3] ?? (pam[1] || null);

@@ -1,5 +1,5 @@
 import { makeReject, type Reject } from '#lib/lines/index.ts';
-import { isoFromEpochSeconds } from '#lib/time/index.ts';
+import { isoFromEpochSeconds, TWO_DIGITS } from '#lib/time/index.ts';
 import { ctimeToIso } from './log-time.ts';
 import { unmapAddress, type TransferRecord } from './records.ts';
 
@@ -97,7 +97,6 @@ interface MinuteClock {
   prefix: string | null;
 }
 const minuteCache = new Map<string, MinuteClock>();
-const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 function sameMinute(a: string, b: string): boolean {
   for (let i = 4; i < 16; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;

@@ -1,1 +1,1 @@
-export { isoFromEpochSeconds, LocalTimes } from './iso.ts';
+export { isoFromEpochSeconds, LocalTimes, TWO_DIGITS } from './iso.ts';

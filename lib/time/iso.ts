@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 
-const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+/** TWO_DIGITS[n] is n as two digits (0-99): the pieces of ISO times. */
+export const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const TWO = TWO_DIGITS;
 
 // The date part of the last day formatted: a log's times fall on few days, so the civil date is computed once a day.
 let lastDay = NaN;
