@@ -93,32 +93,44 @@ function routingLoader(deps: Deps): () => Promise<Routing> {
 /**
  * StateHolder keeps the router's state in memory between requests: alert-router is the single writer (stack.yml), so
  * the copy read once stays current; every change is written back (conditional on the ETag where the S3 server
- * honours it) before the request answers. Any failure drops the copy and the next request reads the bucket again.
+ * honours it) before the request answers. Changes run one at a time even when requests overlap (the local gateway
+ * and a duplicate delivery do not honour max_inflight): two overlapping first reads would each load their own copy,
+ * and a read racing the write of the same object can see it half written. Any failure drops the copy and the next
+ * request reads the bucket again.
  */
 function stateHolder(state: StateStore) {
   let cached: { value: RouterState; etag?: string } | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const load = async (): Promise<RouterState> => {
+    if (cached) return cached.value;
+    const stored = await state.read<RouterState>(STATE_KEY);
+    cached = stored ? { value: stored.value, etag: stored.etag } : { value: emptyState() };
+    return cached.value;
+  };
   const save = async (value: RouterState) => {
     const { etag } = await state.write(STATE_KEY, value, cached?.etag ? { ifMatch: cached.etag } : {});
     cached = { value, etag };
   };
   return {
-    async read(): Promise<RouterState> {
-      if (cached) return cached.value;
-      const stored = await state.read<RouterState>(STATE_KEY);
-      cached = stored ? { value: stored.value, etag: stored.etag } : { value: emptyState() };
-      return cached.value;
-    },
+    read: (): Promise<RouterState> => (cached ? Promise.resolve(cached.value) : serialized(load)),
     /** with runs a change; `checkpoint` saves mid-way (after a decision, before delivering it). */
-    async with<T>(work: (s: RouterState, checkpoint: () => Promise<void>) => Promise<T>): Promise<T> {
-      try {
-        const current = await this.read();
-        const result = await work(current, () => save(current));
-        await save(current);
-        return result;
-      } catch (err) {
-        cached = undefined;
-        throw err;
-      }
+    with<T>(work: (s: RouterState, checkpoint: () => Promise<void>) => Promise<T>): Promise<T> {
+      return serialized(async () => {
+        try {
+          const current = await load();
+          const result = await work(current, () => save(current));
+          await save(current);
+          return result;
+        } catch (err) {
+          cached = undefined;
+          throw err;
+        }
+      });
     },
   };
 }

@@ -32,7 +32,7 @@ let bucket = 0;
 const alert = (labels: Record<string, string>, extra: Record<string, string> = {}) => ({ labels: { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'STS', ...labels }, annotations: { summary: `summary ${labels.key ?? ''}` }, startsAt: '2026-11-24T09:59:00Z', ...extra });
 
 type Server = Awaited<ReturnType<typeof serveHandler>>;
-async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string): Promise<Server> {
+async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string, stateBucket?: string): Promise<Server> {
   let ROUTING_CONFIG: string | undefined;
   if (routing) {
     ROUTING_CONFIG = `file:${join(dir, `am-${++bucket}.yml`)}`;
@@ -40,8 +40,9 @@ async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string):
   }
   const config = { WEBHOOK_RECEIVERS: [{ name: 'ops.team', url: `${hook.url}/hook` }], EXTERNAL_URL: 'http://router', RESOLVE_TIMEOUT_MS: 300000, RETRY_MAX_ATTEMPTS: 3, RETRY_BASE_MS: 10000, DROP_MUTED_RECEIVERS: [], DELIVERY_TIMEOUT_MS: 1000, STATE_BUCKET: 'cmp-ops-state', ...(ROUTING_CONFIG ? { ROUTING_CONFIG } : {}), ...extra };
   // each router gets its own state record prefix: a fresh bucket state per scenario
-  const state = createStateStore(s3.store, `state-${bucket++}`);
-  await s3.store.ensureBucket(`state-${bucket - 1}`);
+  const name = stateBucket ?? `state-${bucket++}`;
+  const state = createStateStore(s3.store, name);
+  await s3.store.ensureBucket(name);
   return serveHandler(createHandler({ config: config as never, state, random: () => 0.5, ackKey: () => 'test-ack-key' }), { clock, isPublic: (p) => p === '/ack' });
 }
 async function tick(server: Server, at: string): Promise<{ status: number; body: any }> {
@@ -106,6 +107,21 @@ test('without a routing file :: each alert episode notified once (v4 payload); t
   assert.is(hook.requests.length, 2);
   assert.is(bodies(hook)[1].status, 'resolved');
   await server.close();
+});
+
+test('overlapping requests :: a tick and ten batches at once all land in the stored state (one change at a time)', async () => {
+  const server = await router({}, undefined, 'state-overlap');
+  const results = await Promise.all([
+    tick(server, '2026-11-24T10:00:00Z'),
+    ...Array.from({ length: 10 }, (_, i) => server.call([alert({ key: `overlap-${i}` })])),
+  ]);
+  assert.equal(results.map((r) => r.status), Array(11).fill(200));
+  await server.close();
+  // a cold start reads what was stored: nothing lost to a second copy or a half-written record
+  const again = await router({}, undefined, 'state-overlap');
+  const stored = await api(again, 'GET', '/api/v2/alerts');
+  assert.is(stored.body.filter((a: { labels: { key?: string } }) => a.labels.key?.startsWith('overlap-')).length, 10);
+  await again.close();
 });
 
 const GROUPED = (extra = '') => `
