@@ -1,5 +1,7 @@
 // build bundles every function listed in stack.yml (functions/<name>/index.ts → dist/functions/<name>.mjs) and the
-// CLI (dist/cli.mjs) with esbuild: one self-contained ESM file each, node20 target.
+// CLI (dist/cli.mjs) with esbuild, node20 target, ESM. Each function is one self-contained file (the image copies just
+// that file). The CLI is split: its entry holds the dispatcher and each command loads its own chunk (dist/cli-chunks/)
+// on demand, so `cmp-ops verify` starts without parsing the Kubernetes client or the alerting stack.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +17,12 @@ if (missing.length > 0) {
   console.error(`stack.yml lists functions without functions/<name>/index.ts: ${missing.join(', ')}`);
   process.exit(1);
 }
-const entries = Object.fromEntries(names.filter((n) => only.length === 0 || only.includes(n)).map((name) => [`functions/${name}`, join(root, 'functions', name, 'index.ts')]));
-if (only.length === 0 || only.includes('cli')) entries.cli = join(root, 'cli', 'entry.ts');
-if (only.length === 0 || only.includes('setup-minio-events')) entries['setup-minio-events'] = join(root, 'scripts', 'setup-minio-events.ts');
+const functionEntries = Object.fromEntries(names.filter((n) => only.length === 0 || only.includes(n)).map((name) => [`functions/${name}`, join(root, 'functions', name, 'index.ts')]));
+if (only.length === 0 || only.includes('setup-minio-events')) functionEntries['setup-minio-events'] = join(root, 'scripts', 'setup-minio-events.ts');
+const withCli = only.length === 0 || only.includes('cli');
 if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true });
-const started = performance.now();
-await build({
-  entryPoints: entries,
+else if (withCli) rmSync(join(root, 'dist', 'cli-chunks'), { recursive: true, force: true });
+const common = {
   outdir: join(root, 'dist'),
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -33,5 +34,11 @@ await build({
   legalComments: 'none',
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __cmpCreateRequire } from 'node:module'; const require = __cmpCreateRequire(import.meta.url);" },
-});
-console.log(`built ${Object.keys(entries).length} bundles into dist/ in ${Math.round(performance.now() - started)} ms`);
+};
+const started = performance.now();
+await Promise.all([
+  Object.keys(functionEntries).length > 0 ? build({ ...common, entryPoints: functionEntries }) : undefined,
+  withCli ? build({ ...common, entryPoints: { cli: join(root, 'cli', 'entry.ts') }, splitting: true, chunkNames: 'cli-chunks/[name]-[hash]' }) : undefined,
+]);
+const count = Object.keys(functionEntries).length + (withCli ? 1 : 0);
+console.log(`built ${count} bundles into dist/ in ${Math.round(performance.now() - started)} ms`);

@@ -3,13 +3,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ALGORITHMS, checkEntries, hashStream, hintFromName, readChecksumText, statusLine, warningLines, type Algorithm } from '#lib/integrity/index.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
-import { parseS3Url, storeFromEnv } from '../s3.ts';
 
 const USAGE = `usage: cmp-ops verify <file|s3://bucket/key>… [--expect ALG:HEX] [--algorithms sha256,md5,…] [--format json|text]
        cmp-ops verify --check MANIFEST [--strict] [--format json|text]`;
 
-// Reading s3:// needs the same connection settings as the functions (env, or the local stack's defaults).
-function openS3(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>> {
+// Reading s3:// needs the same connection settings as the functions (env, or the local stack's defaults). The S3
+// client loads only then: hashing local files starts without it.
+async function openS3(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>> {
+  const { parseS3Url, storeFromEnv } = await import('../s3.ts');
   const { bucket, key } = parseS3Url(url);
   return storeFromEnv(io).getStream(bucket, key);
 }
