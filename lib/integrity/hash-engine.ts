@@ -25,11 +25,11 @@ parentPort.on('message', (m) => {
   parentPort.postMessage({ ack: true });
 });`;
 
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 4;
 
 /**
  * hashStream reads a stream once and feeds every requested algorithm. When two or more crypto digests are asked
- * for, all but one run on a worker thread, so two digests use both cores; at most 8 chunks are in flight, so memory
+ * for, all but one run on a worker thread, so two digests use both cores; at most 4 chunks are in flight, so memory
  * stays flat whatever the size. `signal` aborts the read.
  */
 export async function hashStream(source: AsyncIterable<Uint8Array>, algorithms: readonly Algorithm[], options: { signal?: AbortSignal; parallel?: boolean } = {}): Promise<HashResult> {
