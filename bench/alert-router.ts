@@ -1,17 +1,16 @@
 // Ingest + route throughput and p99 latency of alert-router's HTTP endpoint, side by side with Debian's
 // prometheus-alertmanager receiving the same load on /api/v2/alerts in the same run: 10 000 distinct alerts in
-// batches of 100, posted one batch at a time. alert-router runs its real handler behind the real runtime server,
-// with its state in the embedded S3 server (s3rver), routing from the same alertmanager.yml as Alertmanager.
-// Usage: npx tsx bench/alert-router.ts [alerts=10000] [batch=100]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// batches of 100, after the same 2 000-alert warm-up for both, posted one batch at a time and then from 4 clients at
+// once. Each runs as in production: alert-router is its real bundle (dist/functions/alert-router.mjs) in its own
+// process, with its state in the embedded S3 server (s3rver) in another process, as MinIO is; the routing is the same
+// alertmanager.yml as Alertmanager's.
+// Usage: npm run build && npx tsx bench/alert-router.ts [alerts=10000] [batch=100]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bearerMatches, createLogger, Secret, serve, systemClock } from '#lib/runtime/index.ts';
-import { createMinioClient, createMinioStore, createStateStore } from '#lib/storage/index.ts';
-import { createHandler } from '../functions/alert-router/handler.ts';
-import { startEmbeddedS3 } from '../scripts/local-stack/s3-server.ts';
 import { freePort, waitFor } from '../test/helpers/free-port.ts';
+import { startS3Child } from './s3-child.ts';
 
 const total = Number(process.argv[2] ?? 10_000);
 const batch = Number(process.argv[3] ?? 100);
@@ -30,50 +29,75 @@ receivers:
 `;
 writeFileSync(join(dir, 'am.yml'), routing);
 const SUBSYSTEMS = ['STS', 'DUTCH', 'CGCU', 'EGM', 'OMGS', 'CCS'];
-const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) =>
+const batchesOf = (name: string, count: number) => Array.from({ length: Math.ceil(count / batch) }, (_, b) =>
   JSON.stringify(Array.from({ length: batch }, (_, i) => {
     const n = b * batch + i;
-    return { labels: { alertname: `Bench${n % 20}`, severity: n % 3 ? 'warning' : 'critical', subsystem: SUBSYSTEMS[n % 6], object: `obj-${n}` }, annotations: { summary: `bench alert ${n}` } };
+    return { labels: { alertname: `${name}${n % 20}`, severity: n % 3 ? 'warning' : 'critical', subsystem: SUBSYSTEMS[n % 6], object: `obj-${n}` }, annotations: { summary: `bench alert ${n}` } };
   })),
 );
+const warmup = batchesOf('Warmup', 2000);
+const batches = batchesOf('Bench', total);
+const concurrent = batchesOf('Parallel', total);
+const CLIENTS = 4;
 
-async function load(url: string, headers: Record<string, string>): Promise<{ perSecond: number; p50: number; p99: number }> {
+type Load = { perSecond: number; p50: number; p99: number };
+async function load(url: string, headers: Record<string, string>, bodies: string[], clients = 1): Promise<Load> {
   const latencies: number[] = [];
   const started = performance.now();
-  for (const body of batches) {
-    const t = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-    latencies.push(performance.now() - t);
-  }
+  let next = 0;
+  const client = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      const t = performance.now();
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { perSecond: (batches.length * batch) / seconds, p50: pct(0.5), p99: pct(0.99) };
+  return { perSecond: (bodies.length * batch) / seconds, p50: pct(0.5), p99: pct(0.99) };
 }
+async function measure(url: string, headers: Record<string, string>): Promise<{ one: Load; many: Load }> {
+  await load(url, headers, warmup);
+  return { one: await load(url, headers, batches), many: await load(url, headers, concurrent, CLIENTS) };
+}
+const stop = (child: ChildProcess) => new Promise((r) => {
+  child.once('exit', r);
+  child.kill('SIGTERM');
+});
 
 // Alertmanager 0.25 (Debian), no cluster
 const amPort = await freePort();
 const am = spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address='], { stdio: 'ignore' });
 await waitFor('alertmanager ready', async () => (await fetch(`http://127.0.0.1:${amPort}/-/ready`).catch(() => undefined))?.ok === true, 10_000);
-const reference = await load(`http://127.0.0.1:${amPort}/api/v2/alerts`, {});
-am.kill('SIGTERM');
-await new Promise((r) => am.once('exit', r));
+const reference = await measure(`http://127.0.0.1:${amPort}/api/v2/alerts`, {});
+await stop(am);
 
-// alert-router with its state in s3rver
-const s3 = await startEmbeddedS3({ host: '127.0.0.1', port: 0, directory: join(dir, 's3'), accessKey: 'bench', secretKey: 'benchsecret', buckets: ['cmp-ops-state'] });
-const store = createMinioStore(createMinioClient({ endpoint: s3.endpoint, region: 'us-east-1', accessKey: new Secret('bench'), secretKey: new Secret('benchsecret') }));
-const handler = createHandler({ config: { ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, WEBHOOK_RECEIVERS: [], EXTERNAL_URL: 'http://router', RESOLVE_TIMEOUT_MS: 300000, RETRY_MAX_ATTEMPTS: 8, RETRY_BASE_MS: 30000, DROP_MUTED_RECEIVERS: [], DELIVERY_TIMEOUT_MS: 10000, STATE_BUCKET: 'cmp-ops-state' } as never, state: createStateStore(store, 'cmp-ops-state'), store });
-const token = new Secret('bench-token');
-const server = await serve({ name: 'alert-router', handler, port: 0, host: '127.0.0.1', bodyLimitBytes: 4 << 20, deadlineMs: 60_000, log: createLogger({ name: 'bench', level: 'warn' }), clock: systemClock, authorize: (req) => bearerMatches(req.headers.get('authorization'), token) });
-const ours = await load(server.url, { authorization: 'Bearer bench-token' });
-await server.close();
-await s3.close();
+// alert-router: its bundle in one process, s3rver in another
+const bundle = join(import.meta.dirname, '..', 'dist', 'functions', 'alert-router.mjs');
+if (!existsSync(bundle)) throw new Error('run npm run build first');
+const keys = { accessKey: 'bench', secretKey: 'benchsecret' };
+const s3 = await startS3Child(join(dir, 's3'), keys, ['cmp-ops-state']);
+const port = await freePort();
+const token = 'bench-token';
+const router = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: keys.accessKey, S3_SECRET_KEY: keys.secretKey, CMP_OPS_INVOKE_TOKEN: token, ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: String(4 << 20), REQUEST_DEADLINE_MS: '60000' },
+});
+await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 10_000);
+const ours = await measure(`http://127.0.0.1:${port}/`, { authorization: `Bearer ${token}` });
+await stop(router);
+s3.close();
 rmSync(dir, { recursive: true, force: true });
 
-const row = (name: string, r: { perSecond: number; p50: number; p99: number }) => `${name.padEnd(26)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
-console.log(`${total} distinct alerts in batches of ${batch}, one request at a time`);
-console.log(row('prometheus-alertmanager', reference));
-console.log(row('alert-router (s3rver state)', ours));
-console.log(`throughput ratio alert-router / alertmanager: ${(ours.perSecond / reference.perSecond).toFixed(2)}× (goal ≥ 1.0×)`);
+const row = (name: string, r: Load) => `${name.padEnd(34)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
+console.log(`${total} distinct alerts in batches of ${batch} after a 2 000-alert warm-up`);
+console.log(row('prometheus-alertmanager, 1 client', reference.one));
+console.log(row('alert-router (s3rver), 1 client', ours.one));
+console.log(row(`prometheus-alertmanager, ${CLIENTS} clients`, reference.many));
+console.log(row(`alert-router (s3rver), ${CLIENTS} clients`, ours.many));
+console.log(`throughput ratio alert-router / alertmanager: ${(ours.one.perSecond / reference.one.perSecond).toFixed(2)}× one client, ${(ours.many.perSecond / reference.many.perSecond).toFixed(2)}× ${CLIENTS} clients (goal ≥ 1.0×)`);

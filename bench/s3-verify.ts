@@ -2,31 +2,25 @@
 // the same object from the same server (`curl -o /dev/null` on a presigned URL), in the same run; and the peak RSS of
 // the verifying process, which must stay flat whatever the size.
 // Usage: npm run build && npx tsx bench/s3-verify.ts [MiB=1024]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePatternFile } from './pattern-file.ts';
+import { startS3Child } from './s3-child.ts';
 import { createMinioClient, createMinioStore } from '#lib/storage/index.ts';
 import { Secret } from '#lib/runtime/index.ts';
 
 const KEYS = { accessKey: 'benchkey', secretKey: 'benchsecret' };
-
-if (process.argv[2] === '--server') {
-  // The server runs in its own process, so the client being measured does not share its event loop.
-  const { startEmbeddedS3 } = await import('../scripts/local-stack/s3-server.ts');
-  const s3 = await startEmbeddedS3({ host: '127.0.0.1', port: 0, directory: process.argv[3]!, ...KEYS, buckets: ['inbox', 'cmp-ops-state'] });
-  process.stdout.write(`${s3.endpoint}\n`);
-  await new Promise(() => undefined);
-}
 
 const mib = Number(process.argv[2] ?? 1024);
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.mjs');
 if (!existsSync(cli)) throw new Error('run npm run build first');
 const dir = mkdtempSync(join(tmpdir(), 's3-verify-bench-'));
-const server = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--server', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-const endpoint = await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+// The server runs in its own process, so the client being measured does not share its event loop.
+const server = await startS3Child(dir, KEYS, ['inbox', 'cmp-ops-state']);
+const endpoint = server.endpoint;
 try {
   const client = createMinioClient({ endpoint, region: 'us-east-1', accessKey: new Secret(KEYS.accessKey), secretKey: new Secret(KEYS.secretKey) });
   const store = createMinioStore(client);
@@ -59,6 +53,6 @@ try {
   console.log(`sha256 verify through S3: cmp-ops verify ${rate(verify.seconds)} vs curl GET ${rate(curl.seconds)} → ratio ${(curl.seconds / verify.seconds).toFixed(2)} (goal ≥ 0.85)`);
   console.log(`peak RSS of cmp-ops verify: ${verify.rssMiB.toFixed(0)} MiB (goal ≤ 150 MiB)`);
 } finally {
-  server.kill();
+  server.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,11 +5,11 @@ import { loadAlertmanagerConfig, type AlertmanagerConfig } from '#lib/alerting/c
 import { normalizeAlerts } from '#lib/alerting/ingest.ts';
 import { acknowledge, advanceEscalations, loadOnCall, signAck, startEscalations, verifyAck, type OnCallConfig } from '#lib/alerting/oncall/index.ts';
 import {
-  deliverDue, emptyState, expireSilence, flushDue, gcAlerts, gcSilences, gettableSilence, ingestAlerts, sendTo, silenceState, upsertSilence,
+  createRouterStore, deliverDue, expireSilence, flushDue, gcAlerts, gcSilences, gettableSilence, ingestAlerts, nextDue, sendTo, silenceState, upsertSilence,
   type RetryPolicy, type RouterState,
 } from '#lib/alerting/router/index.ts';
 import { json, opsError, readJson, type FunctionDeps, type Handler, type RequestContext } from '#lib/runtime/index.ts';
-import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import type { ObjectStore } from '#lib/storage/index.ts';
 
 /** AlertRouterConfig is alert-router's own configuration (docs/alerting.md). */
 export interface AlertRouterConfig {
@@ -43,8 +43,6 @@ export const configSchema = {
     DELIVERY_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10000 },
   },
 };
-
-export const STATE_KEY = 'alert-router/state.json';
 
 /**
  * compatRouting is the routing used without ROUTING_CONFIG: every alert its own group (`...`), notified at once to
@@ -91,51 +89,6 @@ function routingLoader(deps: Deps): () => Promise<Routing> {
 }
 
 /**
- * StateHolder keeps the router's state in memory between requests: alert-router is the single writer (stack.yml), so
- * the copy read once stays current; every change is written back (conditional on the ETag where the S3 server
- * honours it) before the request answers. Changes run one at a time even when requests overlap (the local gateway
- * and a duplicate delivery do not honour max_inflight): two overlapping first reads would each load their own copy,
- * and a read racing the write of the same object can see it half written. Any failure drops the copy and the next
- * request reads the bucket again.
- */
-function stateHolder(state: StateStore) {
-  let cached: { value: RouterState; etag?: string } | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
-  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
-  const load = async (): Promise<RouterState> => {
-    if (cached) return cached.value;
-    const stored = await state.read<RouterState>(STATE_KEY);
-    cached = stored ? { value: stored.value, etag: stored.etag } : { value: emptyState() };
-    return cached.value;
-  };
-  const save = async (value: RouterState) => {
-    const { etag } = await state.write(STATE_KEY, value, cached?.etag ? { ifMatch: cached.etag } : {});
-    cached = { value, etag };
-  };
-  return {
-    read: (): Promise<RouterState> => (cached ? Promise.resolve(cached.value) : serialized(load)),
-    /** with runs a change; `checkpoint` saves mid-way (after a decision, before delivering it). */
-    with<T>(work: (s: RouterState, checkpoint: () => Promise<void>) => Promise<T>): Promise<T> {
-      return serialized(async () => {
-        try {
-          const current = await load();
-          const result = await work(current, () => save(current));
-          await save(current);
-          return result;
-        } catch (err) {
-          cached = undefined;
-          throw err;
-        }
-      });
-    },
-  };
-}
-
-/**
  * createHandler builds alert-router: alerts in (our alerts, API v2 bodies, forwarded Alertmanager webhooks),
  * Alertmanager routing, grouping and timing with the state in the bucket, inhibition, silences (API v2 paths),
  * time-muted notifications delayed, and a persistent outbox delivered with retries and a dead-letter fallback.
@@ -147,7 +100,9 @@ export function createHandler(deps: Deps): Handler {
   const drop = new Set(c.DROP_MUTED_RECEIVERS);
   const policy: RetryPolicy = { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: 15 * 60_000, random: deps.random ?? Math.random };
   const userAgent = 'cmp-ops-alert-router/0.1';
-  const holder = stateHolder(deps.state);
+  // a cold start replays the journal's ingests with the routing in force now, as a re-sent alert would be routed
+  const holder = createRouterStore({ state: deps.state, replay: async (s, entry) => void ingestAlerts(s, entry.alerts, (await routing()).config, entry.now) });
+  const bySnapshot = async <T>(value: T) => ({ value });
 
   const ACK_TTL_MS = 7 * 86_400_000;
   const ackUrl = (groupKey: string, now: number): string | undefined => {
@@ -182,14 +137,14 @@ export function createHandler(deps: Deps): Handler {
       const checked = verifyAck(key, url.searchParams, now);
       if ('reason' in checked) throw opsError('UNAUTHORIZED', `acknowledgement link refused: ${checked.reason}`);
       const by = url.searchParams.get('by') ?? 'link';
-      const esc = await holder.with(async (s) => acknowledge(s, checked.groupKey, by, now));
+      const esc = await holder.change(async (s) => bySnapshot(acknowledge(s, checked.groupKey, by, now)));
       if (!esc) throw opsError('NOT_FOUND', 'nothing to acknowledge: the group resolved or never escalated');
       return json({ acknowledged: checked.groupKey, by: esc.ack!.by, at: new Date(esc.ack!.at).toISOString() });
     }
     if (path === '/api/v1/ack' && req.method === 'POST') {
       const body = (await readJson(req)) as { groupKey?: unknown; by?: unknown; note?: unknown } | undefined;
       if (typeof body?.groupKey !== 'string' || typeof body.by !== 'string') throw opsError('BAD_REQUEST', 'ack needs groupKey and by', [{ field: '/groupKey', reason: 'string required' }, { field: '/by', reason: 'string required' }]);
-      const esc = await holder.with(async (s) => acknowledge(s, body.groupKey as string, body.by as string, now, typeof body.note === 'string' ? body.note : undefined));
+      const esc = await holder.change(async (s) => bySnapshot(acknowledge(s, body.groupKey as string, body.by as string, now, typeof body.note === 'string' ? body.note : undefined)));
       if (!esc) throw opsError('NOT_FOUND', `no escalation for group ${body.groupKey}`);
       return json({ acknowledged: esc.groupKey, by: esc.ack!.by, notified: esc.notified });
     }
@@ -202,12 +157,12 @@ export function createHandler(deps: Deps): Handler {
     if (path === '/api/v2/silences' && req.method === 'POST') {
       const body = (await readJson(req)) as Record<string, unknown> | undefined;
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw opsError('BAD_REQUEST', 'a silence is a JSON object', [{ field: '/', reason: 'must be object' }]);
-      const silenceID = await holder.with(async (s) => upsertSilence(s, body, now));
+      const silenceID = await holder.change(async (s) => bySnapshot(upsertSilence(s, body, now)));
       return json({ silenceID });
     }
     const silence = /^\/api\/v2\/silence\/([0-9a-f-]{36})$/.exec(path);
     if (silence && req.method === 'DELETE') {
-      await holder.with(async (s) => expireSilence(s, silence[1]!, now));
+      await holder.change(async (s) => bySnapshot(expireSilence(s, silence[1]!, now)));
       return json({ expired: silence[1] });
     }
     if (silence && req.method === 'GET') {
@@ -221,19 +176,23 @@ export function createHandler(deps: Deps): Handler {
     if (req.method !== 'POST' || (path !== '/' && path !== '/api/v2/alerts')) throw opsError('NOT_FOUND', `no route for ${req.method} ${path}`);
     const body = await readJson(req);
     if (body === undefined && ctx.topic === 'cron-function') {
-      const result = await holder.with(async (s, checkpoint) => {
+      const result = await holder.change(async (s, checkpoint) => {
         const r = await progress(s, config, now, ctx, checkpoint);
         gcAlerts(s, now, 15 * 60_000);
         gcSilences(s, now, 5 * 86_400_000);
-        return r;
+        return { value: r };
       });
       ctx.log.info(result, 'tick');
       return json({ tick: true, ...result });
     }
     const alerts = normalizeAlerts(body, ctx.now().toJSDate(), c.RESOLVE_TIMEOUT_MS);
-    const result = await holder.with(async (s, checkpoint) => {
+    const result = await holder.change(async (s, checkpoint) => {
       const ingested = ingestAlerts(s, alerts, config.config, now);
-      return { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups, ...(await progress(s, config, now, ctx, checkpoint)) };
+      const received = { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups };
+      // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal
+      const due = nextDue(s);
+      if (due === undefined || due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal: { now, alerts } };
+      return { value: { ...received, ...(await progress(s, config, now, ctx, checkpoint)) } };
     });
     ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');
     return json(result);

@@ -13,8 +13,8 @@ export interface StateStore {
   read<T>(key: string): Promise<StateRecord<T> | null>;
   /** create writes only when the key is absent ('exists' otherwise): the idempotency primitive. */
   create<T>(key: string, value: T): Promise<'created' | 'exists'>;
-  /** write replaces the value; with ifMatch it throws CONFLICT when someone else wrote since that etag. */
-  write<T>(key: string, value: T, options?: { ifMatch?: string }): Promise<{ etag: string }>;
+  /** write replaces the value; with ifMatch it throws CONFLICT when someone else wrote since that etag, with ifNoneMatch when the key exists. */
+  write<T>(key: string, value: T, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ etag: string }>;
   /** update applies `change` to the current value with optimistic concurrency, retrying on CONFLICT; null deletes nothing and writes nothing. */
   update<T>(key: string, change: (current: T | null) => T | null, options?: { attempts?: number }): Promise<T | null>;
   list(prefix: string, options?: { startAfter?: string }): AsyncIterable<string>;
@@ -51,8 +51,8 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
     }
   };
 
-  const write = async <T>(key: string, value: T, options: { ifMatch?: string } = {}): Promise<{ etag: string }> =>
-    store.put(bucket, key, `${JSON.stringify(value)}\n`, { contentType: 'application/json', ...(options.ifMatch ? { ifMatch: options.ifMatch } : {}) });
+  const write = async <T>(key: string, value: T, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
+    store.put(bucket, key, `${JSON.stringify(value)}\n`, { contentType: 'application/json', ...(options.ifMatch ? { ifMatch: options.ifMatch } : {}), ...(options.ifNoneMatch ? { ifNoneMatch: options.ifNoneMatch } : {}) });
 
   return {
     bucket,

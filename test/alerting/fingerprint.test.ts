@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fingerprintLabels } from '#lib/alerting/index.ts';
@@ -23,6 +24,25 @@ const labelSets: Array<Record<string, string>> = [
 
 test('known answer :: the empty label set hashes to the FNV-1a offset basis', () => {
   assert.is(fingerprintLabels({}), 'cbf29ce484222325');
+});
+
+// the definition, written plainly with BigInt: the fast two-halves arithmetic must agree with it on any labels
+function fnvReference(labels: Record<string, string>): string {
+  let hash = 14695981039346656037n;
+  const step = (byte: number) => {
+    hash = ((hash ^ BigInt(byte)) * 1099511628211n) & 0xffffffffffffffffn;
+  };
+  for (const name of Object.keys(labels).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
+    for (const byte of Buffer.from(name)) step(byte);
+    step(0xff);
+    for (const byte of Buffer.from(labels[name]!)) step(byte);
+    step(0xff);
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+test('definition :: equals FNV-1a 64 computed with BigInt on any labels, non-ASCII names included (fixed seed)', () => {
+  fc.assert(fc.property(fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 24 }), { maxKeys: 8 }), (labels) => fingerprintLabels(labels) === fnvReference(labels)), { seed: 20261201, numRuns: 2000 });
 });
 
 test('annotations do not count :: same labels, same fingerprint', () => {

@@ -28,6 +28,20 @@ export function routeIndex(root: RouteNode): Map<string, RouteNode> {
   return index;
 }
 
+// Membership of a group's fingerprints, kept beside the stored array: `includes` on groups of thousands of alerts
+// made every ingest quadratic. Built on first use; a group whose array is replaced (flush) gets a fresh set.
+const members = new WeakMap<GroupState, { list: string[]; set: Set<string> }>();
+function addMember(group: GroupState, fp: string): void {
+  let m = members.get(group);
+  if (!m || m.list !== group.fingerprints) {
+    m = { list: group.fingerprints, set: new Set(group.fingerprints) };
+    members.set(group, m);
+  }
+  if (m.set.has(fp)) return;
+  m.set.add(fp);
+  group.fingerprints.push(fp);
+}
+
 function stored(alert: Alert, now: number): StoredAlert {
   const endsAt = alert.endsAt && alert.endsAt !== ZERO_TIME ? Date.parse(alert.endsAt) : Number.MAX_SAFE_INTEGER;
   return { labels: alert.labels, annotations: alert.annotations ?? {}, startsAt: Date.parse(alert.startsAt ?? '') || now, endsAt, generatorURL: alert.generatorURL ?? '', updatedAt: now };
@@ -63,7 +77,7 @@ export function ingestAlerts(state: RouterState, alerts: Alert[], config: Alertm
         state.groups[key] = group;
         newGroups++;
       }
-      if (!group.fingerprints.includes(fp)) group.fingerprints.push(fp);
+      addMember(group, fp);
     }
   }
   return { fingerprints, newGroups };
@@ -226,8 +240,14 @@ export function gcAlerts(state: RouterState, now: number, retentionMs: number): 
   return removed;
 }
 
-/** nextDue is the earliest time any group or outbox entry needs the router again (for the README's timing note). */
+/** nextDue is the earliest time any group, outbox entry or running escalation needs the router again. */
 export function nextDue(state: RouterState): number | undefined {
-  const times = [...Object.values(state.groups).map((g) => g.nextFlushAt), ...state.outbox.map((e) => e.nextAttemptAt)];
-  return times.length ? Math.min(...times) : undefined;
+  let next = Infinity;
+  for (const key in state.groups) next = Math.min(next, state.groups[key]!.nextFlushAt);
+  for (const entry of state.outbox) next = Math.min(next, entry.nextAttemptAt);
+  for (const key in state.escalations ?? {}) {
+    const esc = state.escalations![key]!;
+    if (!esc.ack && !esc.done) next = Math.min(next, esc.nextAt);
+  }
+  return next === Infinity ? undefined : next;
 }

@@ -5,3 +5,4 @@ export * from './inhibit.ts';
 export * from './time-mute.ts';
 export * from './outbox.ts';
 export * from './senders.ts';
+export * from './router-store.ts';

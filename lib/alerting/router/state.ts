@@ -79,6 +79,8 @@ export interface Escalation {
 
 export interface RouterState {
   version: 1;
+  /** the last journal record this snapshot includes (router-store.ts). */
+  journalSeq?: number;
   escalations?: Record<string, Escalation>;
   alerts: Record<string, StoredAlert>;
   groups: Record<string, GroupState>;

@@ -1,0 +1,139 @@
+// alert-router's snapshot + journal persistence against a real S3-protocol server (s3rver): ingests go to the
+// journal and share writes while one is in flight, a cold start replays them, a snapshot covers and prunes them, and
+// a failed write is never acknowledged.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
+import { createRouterStore, ingestAlerts, JOURNAL_PREFIX, SNAPSHOT_KEY, type RouterState, type RouterStore } from '#lib/alerting/router/index.ts';
+import { createStateStore, type StateStore } from '#lib/storage/index.ts';
+import { startTestS3, type TestS3 } from '../helpers/s3.ts';
+
+const test = suite('alerting/router-store');
+let s3: TestS3;
+let bucketNo = 0;
+const config = loadAlertmanagerConfig('route:\n  receiver: ops\n  group_by: [subsystem]\n  group_wait: 30s\nreceivers:\n  - name: ops\n', 'test');
+const NOW = Date.parse('2026-11-24T10:00:00Z');
+const alert = (key: string) => ({ labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key }, annotations: {}, startsAt: '2026-11-24T09:59:00Z', endsAt: '2026-11-24T10:05:00Z' });
+
+async function freshState(): Promise<StateStore> {
+  const name = `router-store-${bucketNo++}`;
+  await s3.store.ensureBucket(name);
+  return createStateStore(s3.store, name);
+}
+const open = (state: StateStore, maxJournal?: number): RouterStore =>
+  createRouterStore({ state, replay: (s, entry) => void ingestAlerts(s, entry.alerts, config, entry.now), ...(maxJournal ? { maxJournal } : {}) });
+const ingest = (store: RouterStore, key: string) =>
+  store.change(async (s) => {
+    const alerts = [alert(key)];
+    ingestAlerts(s, alerts, config, NOW);
+    return { value: key, journal: { now: NOW, alerts } };
+  });
+const keysOf = async (state: StateStore, prefix: string) => {
+  const keys: string[] = [];
+  for await (const key of state.list(prefix)) keys.push(key);
+  return keys;
+};
+const alertKeys = (s: RouterState) => Object.values(s.alerts).map((a) => a.labels.key).sort();
+
+test.before(async () => {
+  s3 = await startTestS3([]);
+});
+test.after(async () => {
+  await s3.close();
+});
+
+test('journal :: an ingest alone is a journal record, no snapshot; a cold start replays it', async () => {
+  const state = await freshState();
+  const store = open(state);
+  await ingest(store, 'a');
+  await ingest(store, 'b');
+  assert.is(await state.read(SNAPSHOT_KEY), null);
+  assert.is((await keysOf(state, JOURNAL_PREFIX)).length, 2);
+  const restarted = open(state);
+  const s = await restarted.read();
+  assert.equal(alertKeys(s), ['a', 'b']);
+  assert.equal(Object.values(s.groups).map((g) => g.fingerprints.length), [2]);
+});
+
+test('group commit :: twenty ingests at once share journal writes and are all stored', async () => {
+  const state = await freshState();
+  const store = open(state);
+  await ingest(store, 'first');
+  const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+  assert.equal(await Promise.all(keys.map((k) => ingest(store, k))), keys);
+  const records = await keysOf(state, JOURNAL_PREFIX);
+  assert.ok(records.length < 21, `${records.length} journal writes for 21 ingests`);
+  assert.equal(alertKeys(await open(state).read()), ['first', ...keys].sort());
+});
+
+test('snapshot :: another change writes a snapshot covering the journal, which is pruned; a cold start reads it once', async () => {
+  const state = await freshState();
+  const store = open(state);
+  await ingest(store, 'a');
+  await ingest(store, 'b');
+  await store.change(async (s) => {
+    s.silences.x = { id: 'x', matchers: [], startsAt: NOW, endsAt: NOW + 1, createdBy: 't', comment: 'c', updatedAt: NOW };
+    return { value: undefined };
+  });
+  assert.equal(await keysOf(state, JOURNAL_PREFIX), []);
+  const snap = await state.read<RouterState>(SNAPSHOT_KEY);
+  assert.is(snap?.value.journalSeq, 2);
+  await ingest(store, 'c');
+  assert.equal(await keysOf(state, JOURNAL_PREFIX), [`${JOURNAL_PREFIX}000000000003.json`], 'numbering goes on after the snapshot');
+  const s = await open(state).read();
+  assert.equal(alertKeys(s), ['a', 'b', 'c']);
+  assert.ok(s.silences.x);
+});
+
+test('snapshot :: a journal of maxJournal writes is folded into a snapshot by the next ingest', async () => {
+  const state = await freshState();
+  const store = open(state, 3);
+  for (const k of ['a', 'b', 'c']) await ingest(store, k);
+  assert.is((await state.read<RouterState>(SNAPSHOT_KEY))?.value.journalSeq, 2, 'the third ingest wrote the snapshot');
+  assert.equal(await keysOf(state, JOURNAL_PREFIX), []);
+  await ingest(store, 'd');
+  assert.equal(await keysOf(state, JOURNAL_PREFIX), [`${JOURNAL_PREFIX}000000000003.json`]);
+  assert.equal(alertKeys(await open(state).read()), ['a', 'b', 'c', 'd']);
+});
+
+test('failure :: a journal write that fails is a retryable error, and the memory copy forgets the change', async () => {
+  const real = await freshState();
+  let failJournal = false;
+  const state: StateStore = {
+    ...real,
+    write: (key, value, options) => (failJournal && key.startsWith(JOURNAL_PREFIX) ? Promise.reject(Object.assign(new Error('connection reset'), { code: 'STORAGE_UNAVAILABLE' })) : real.write(key, value, options)),
+  };
+  const store = open(state);
+  await ingest(store, 'kept');
+  failJournal = true;
+  const results = await Promise.allSettled([ingest(store, 'lost-1'), ingest(store, 'lost-2')]);
+  for (const r of results) {
+    assert.is(r.status, 'rejected');
+    assert.is((r as PromiseRejectedResult).reason.code, 'STORAGE_UNAVAILABLE');
+  }
+  failJournal = false;
+  assert.equal(alertKeys(await store.read()), ['kept'], 'nothing acknowledged-less stays in memory');
+  await ingest(store, 'after');
+  assert.equal(alertKeys(await open(state).read()), ['after', 'kept']);
+});
+
+test('failure :: a snapshot that fails is a retryable error; the next change starts from what is stored', async () => {
+  const real = await freshState();
+  let failSnapshot = false;
+  const state: StateStore = {
+    ...real,
+    write: (key, value, options) => (failSnapshot && key === SNAPSHOT_KEY ? Promise.reject(Object.assign(new Error('503 Slow Down'), { code: 'STORAGE_UNAVAILABLE' })) : real.write(key, value, options)),
+  };
+  const store = open(state);
+  await ingest(store, 'a');
+  failSnapshot = true;
+  const failed = await store.change(async (s) => {
+    delete s.alerts[Object.keys(s.alerts)[0]!];
+    return { value: 'removed' };
+  }).catch((err: { code?: string }) => err.code);
+  assert.is(failed, 'STORAGE_UNAVAILABLE');
+  failSnapshot = false;
+  assert.equal(alertKeys(await store.read()), ['a']);
+});
+
+test.run();
