@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 
 /** NumberedLine is one line of text with its 1-based line number, line ending removed. */
@@ -46,74 +47,195 @@ export interface LineChunk {
 }
 
 /**
+ * LineBlock is a run of at most 1024 consecutive lines kept inside one decoded text, without a string per line:
+ * line `first + i` is `text.slice(starts[i], ends[i])` (line ending removed), unless `rejects` holds a Reject for i.
+ */
+export interface LineBlock {
+  first: number;
+  count: number;
+  text: string;
+  starts: Int32Array;
+  ends: Int32Array;
+  /**
+   * bytes is set when the text is ASCII: then `bytes[k] === text.charCodeAt(k)` at every offset of the lines, so a
+   * parser may scan bytes instead of characters. It views the source's chunk: read it before asking for the next block.
+   */
+  bytes: Uint8Array | null;
+  rejects: ReadonlyMap<number, Reject> | null;
+}
+
+/** blockLine returns line i of a block: its text, or the Reject that replaced it. */
+export function blockLine(block: LineBlock, i: number): string | Reject {
+  return block.rejects?.get(i) ?? block.text.slice(block.starts[i], block.ends[i]);
+}
+
+/**
+ * LineSplitter cuts a byte or string stream into LineBlocks, one source chunk at a time. A chunk is decoded once,
+ * from its first line start to its last newline: as latin1 (a copy) when it is ASCII, else as UTF-8, which is safe
+ * there because a newline never falls inside a UTF-8 sequence. Only a line crossing chunks goes through a
+ * StringDecoder, so a character split between chunks decodes whole. CRLF and a lone CR before LF are removed;
+ * invalid UTF-8 becomes U+FFFD. A line longer than maxLineLength is not kept whole: it becomes a Reject
+ * (LINE_TOO_LONG) and the splitter skips to its end.
+ */
+class LineSplitter {
+  private readonly maxLength: number;
+  private readonly decoder = new StringDecoder('utf8');
+  private lineNo: number;
+  private pending = ''; // the decoded start of a line crossing chunks
+  private carrying = false; // a line crosses into the next chunk (pending may be empty while the decoder holds bytes)
+  private overlong = false; // inside a line already rejected as too long: drop until its newline
+  private overlongHead = '';
+
+  constructor(options: LineOptions) {
+    this.maxLength = options.maxLineLength ?? 1024 * 1024;
+    this.lineNo = options.firstLine ?? 1;
+  }
+
+  push(chunk: Uint8Array | string): LineBlock[] {
+    const out: LineBlock[] = [];
+    const isText = typeof chunk === 'string';
+    const length = chunk.length;
+    const last = isText ? chunk.lastIndexOf('\n') : chunk.lastIndexOf(10);
+    if (last === -1) {
+      this.carry(chunk, 0, length);
+      return out;
+    }
+    let start = 0;
+    if (this.carrying) {
+      const nl = isText ? chunk.indexOf('\n') : chunk.indexOf(10);
+      const piece = isText ? chunk.slice(0, nl) : this.decoder.write(chunk.subarray(0, nl)) + this.decoder.end();
+      if (!this.overlong && this.pending.length + piece.length > this.maxLength) this.startOverlong(this.pending + piece);
+      out.push(this.finish(this.overlong ? '' : this.pending === '' ? piece : this.pending + piece));
+      start = nl + 1;
+    }
+    if (start <= last) {
+      if (isText) this.body(chunk, null, start, last, out);
+      else {
+        const view = chunk.subarray(start, last);
+        const buffer = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+        if (isAscii(buffer)) this.body(buffer.toString('latin1'), buffer, 0, buffer.length, out);
+        else this.body(buffer.toString('utf8'), null, 0, -1, out);
+      }
+    }
+    this.carry(chunk, last + 1, length);
+    return out;
+  }
+
+  end(): LineBlock | null {
+    const tail = this.decoder.end();
+    if (!this.overlong) this.pending += tail;
+    if (!this.overlong && this.pending.length === 0) return null;
+    return this.finish(this.pending);
+  }
+
+  private startOverlong(head: string): void {
+    this.overlong = true;
+    this.overlongHead = head.slice(0, RAW_LIMIT);
+  }
+
+  // The rest of a chunk after its last newline: the start of a line continued in the next chunk.
+  private carry(chunk: Uint8Array | string, from: number, to: number): void {
+    if (from === to) return;
+    this.carrying = true;
+    const rest = typeof chunk === 'string' ? chunk.slice(from, to) : this.decoder.write(chunk.subarray(from, to));
+    if (this.overlong) return;
+    if (this.pending.length + rest.length > this.maxLength) {
+      this.startOverlong(this.pending + rest);
+      this.pending = '';
+    } else {
+      this.pending += rest;
+    }
+  }
+
+  // A line that crossed chunks, as a block of its own.
+  private finish(text: string): LineBlock {
+    const line = this.lineNo++;
+    this.pending = '';
+    this.carrying = false;
+    const starts = new Int32Array(1);
+    const ends = new Int32Array(1);
+    if (this.overlong) {
+      const reject = makeReject(line, 'LINE_TOO_LONG', this.overlongHead);
+      this.overlong = false;
+      this.overlongHead = '';
+      return { first: line, count: 1, text: '', starts, ends, bytes: null, rejects: new Map([[0, reject]]) };
+    }
+    ends[0] = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length;
+    return { first: line, count: 1, text, starts, ends, bytes: null, rejects: null };
+  }
+
+  // The whole lines of text[from, end) (end -1: to the end of the text, which has no final newline).
+  private body(text: string, bytes: Uint8Array | null, from: number, end: number, out: LineBlock[]): void {
+    const stop = end === -1 ? text.length : end;
+    const maxLength = this.maxLength;
+    let block = this.newBlock(text, bytes);
+    let s = from;
+    for (;;) {
+      let nl = text.indexOf('\n', s);
+      if (nl === -1 || nl > stop) nl = stop;
+      if (block.count === BATCH_LINES) {
+        out.push(block);
+        block = this.newBlock(text, bytes);
+      }
+      const i = block.count++;
+      this.lineNo++;
+      if (nl - s > maxLength) {
+        const rejects = (block.rejects ?? (block.rejects = new Map())) as Map<number, Reject>;
+        rejects.set(i, makeReject(block.first + i, 'LINE_TOO_LONG', text.slice(s, Math.min(nl, s + RAW_LIMIT))));
+        block.starts[i] = s;
+        block.ends[i] = s;
+      } else {
+        block.starts[i] = s;
+        block.ends[i] = nl > s && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      }
+      if (nl === stop) break;
+      s = nl + 1;
+    }
+    out.push(block);
+  }
+
+  private newBlock(text: string, bytes: Uint8Array | null): LineBlock {
+    return { first: this.lineNo, count: 0, text, starts: new Int32Array(BATCH_LINES), ends: new Int32Array(BATCH_LINES), bytes, rejects: null };
+  }
+}
+
+/**
+ * readLineBlocks splits a byte or string stream into LineBlocks (see LineSplitter for the rules): a parser pays
+ * one await per block rather than per line, and no string is made for a line it does not ask for.
+ */
+export async function* readLineBlocks(source: AsyncIterable<Uint8Array | string>, options: LineOptions = {}): AsyncGenerator<LineBlock> {
+  const splitter = new LineSplitter(options);
+  for await (const chunk of source) {
+    const blocks = splitter.push(chunk);
+    for (let i = 0; i < blocks.length; i++) yield blocks[i]!;
+  }
+  const last = splitter.end();
+  if (last) yield last;
+}
+
+/**
  * readLineChunks splits a byte or string stream into lines, at most 1024 per chunk: a parser pays one await per
  * chunk rather than per line, and few lines are alive at a time, so the young generation stays cheap to collect.
- * No object is made per line. CRLF and lone CR before LF are removed; invalid UTF-8 becomes U+FFFD. A line longer
- * than maxLineLength is not kept whole: it becomes a Reject (LINE_TOO_LONG) and the reader skips to its end.
+ * No object is made per line. The rules are LineSplitter's.
  */
 export async function* readLineChunks(source: AsyncIterable<Uint8Array | string>, options: LineOptions = {}): AsyncGenerator<LineChunk> {
-  const maxLength = options.maxLineLength ?? 1024 * 1024;
-  const decoder = new StringDecoder('utf8');
-  let lineNo = options.firstLine ?? 1;
-  let first = lineNo;
-  let lines: Array<string | Reject> = [];
-  let pending = '';
-  let overlong = false; // inside a line already rejected as too long: drop until its newline
-  let overlongHead = '';
+  const splitter = new LineSplitter(options);
+  for await (const chunk of source) yield* chunksOf(splitter.push(chunk));
+  const last = splitter.end();
+  if (last) yield* chunksOf([last]);
+}
 
-  const finish = (text: string): void => {
-    if (overlong) {
-      lines.push(makeReject(lineNo, 'LINE_TOO_LONG', overlongHead));
-      overlong = false;
-      overlongHead = '';
-    } else {
-      lines.push(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text);
-    }
-    lineNo++;
-  };
-
-  for await (const chunk of source) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    let start = 0;
-    let nl = text.indexOf('\n');
-    while (nl !== -1) {
-      if (lines.length === BATCH_LINES) {
-        yield { first, lines };
-        first = lineNo;
-        lines = [];
-      }
-      const piece = text.slice(start, nl);
-      if (!overlong && pending.length + piece.length > maxLength) {
-        overlong = true;
-        overlongHead = (pending + piece).slice(0, RAW_LIMIT);
-      }
-      finish(overlong ? '' : pending === '' ? piece : pending + piece);
-      pending = '';
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
-    }
-    const rest = text.slice(start);
-    if (!overlong) {
-      if (pending.length + rest.length > maxLength) {
-        overlong = true;
-        overlongHead = (pending + rest).slice(0, RAW_LIMIT);
-        pending = '';
-      } else {
-        pending += rest;
-      }
-    }
-    if (lines.length > 0) {
-      yield { first, lines };
-      first = lineNo;
-      lines = [];
+// The lines of one source chunk's blocks, regrouped by 1024 from the chunk's first line.
+function chunksOf(blocks: LineBlock[]): LineChunk[] {
+  const out: LineChunk[] = [];
+  let current: LineChunk | null = null;
+  for (const block of blocks) {
+    for (let i = 0; i < block.count; i++) {
+      if (!current || current.lines.length === BATCH_LINES) out.push((current = { first: block.first + i, lines: [] }));
+      current.lines.push(blockLine(block, i));
     }
   }
-  const tail = decoder.end();
-  if (!overlong) pending += tail;
-  if (overlong || pending.length > 0) {
-    finish(pending);
-    yield { first, lines };
-  }
+  return out;
 }
 
 /** readLineBatches is readLineChunks with a numbered object per line (see there for the rules). */
