@@ -36,6 +36,7 @@ export function isReject(value: unknown): value is Reject {
 }
 
 const BATCH_LINES = 1024;
+const SEGMENT = 64 * 1024;
 
 /**
  * LineChunk is a run of consecutive lines: `lines[i]` is line `first + i`, its text (line ending removed), or the
@@ -111,10 +112,20 @@ class LineSplitter {
     if (start <= last) {
       if (isText) this.body(chunk, null, start, last, out);
       else {
-        const view = chunk.subarray(start, last);
-        const buffer = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-        if (isAscii(buffer)) this.body(buffer.toString('latin1'), buffer, 0, buffer.length, out);
-        else this.body(buffer.toString('utf8'), null, 0, -1, out);
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        // Decoded in pieces of about 64 KiB, cut at newlines: a piece is an ordinary young string that the next
+        // scavenge frees, where a 1 MiB one would be external (malloc'd) memory awaiting a full collection.
+        while (start <= last) {
+          let end = last;
+          if (last - start > SEGMENT) {
+            end = bytes.lastIndexOf(10, start + SEGMENT);
+            if (end < start) end = bytes.indexOf(10, start + SEGMENT);
+          }
+          const view = bytes.subarray(start, end);
+          if (isAscii(view)) this.body(view.toString('latin1'), view, 0, view.length, out);
+          else this.body(view.toString('utf8'), null, 0, -1, out);
+          start = end + 1;
+        }
       }
     }
     this.carry(chunk, last + 1, length);

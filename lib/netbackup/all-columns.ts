@@ -19,18 +19,32 @@ const scanner = new FieldScanner();
  * status-line counts with a bounds check at every step. A line it cannot trust is a Reject naming why.
  */
 export function parseColumnsLine(text: string, line: number, options: ColumnsOptions): NetBackupJob | Reject {
-  const f = scanner;
-  const count = f.scan(text);
-  if (count < HEAD_LENGTH + 2) return makeReject(line, `TRUNCATED: ${count} fields, at least ${HEAD_LENGTH + 2} needed`, text);
+  scanner.scan(text);
+  return parseScanned(scanner, line, options);
+}
+
+/**
+ * parseColumnsBytes is parseColumnsLine for the line at [from, to) of an ASCII line block (see LineBlock), read
+ * from its bytes: no string is made for the line unless it is rejected.
+ */
+export function parseColumnsBytes(bytes: Uint8Array, text: string, from: number, to: number, line: number, options: ColumnsOptions): NetBackupJob | Reject {
+  scanner.scanBytes(bytes, text, from, to);
+  return parseScanned(scanner, line, options);
+}
+
+function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): NetBackupJob | Reject {
+  const count = f.count;
+  if (count < HEAD_LENGTH + 2) return makeReject(line, `TRUNCATED: ${count} fields, at least ${HEAD_LENGTH + 2} needed`, f.line());
   const jobId = f.int(0);
-  if (jobId === null || jobId < 0) return makeReject(line, `BAD_JOBID: "${f.text(0)}" is not a job id`, text);
+  if (jobId === null || jobId < 0) return makeReject(line, `BAD_JOBID: "${f.text(0)}" is not a job id`, f.line());
   const stateCode = f.int(2);
-  if (stateCode === null || JOB_STATES[stateCode] === undefined) return makeReject(line, `BAD_STATE: "${f.text(2)}" is not a state 0-5`, text);
-  for (const [index, name] of TIME_FIELDS) {
-    if (!f.isEmpty(index) && f.int(index) === null) return makeReject(line, `BAD_TIME: ${name} "${f.text(index)}" is not a number`, text);
+  if (stateCode === null || JOB_STATES[stateCode] === undefined) return makeReject(line, `BAD_STATE: "${f.text(2)}" is not a state 0-5`, f.line());
+  for (let t = 0; t < TIME_FIELDS.length; t++) {
+    const index = TIME_FIELDS[t]![0];
+    if (f.int(index) === null && !f.isEmpty(index)) return makeReject(line, `BAD_TIME: ${TIME_FIELDS[t]![1]} "${f.text(index)}" is not a number`, f.line());
   }
   const fileCount = f.int(31);
-  if (fileCount === null || fileCount < 0) return makeReject(line, `BAD_COUNT: filelistcount "${f.text(31)}" is not a count`, text);
+  if (fileCount === null || fileCount < 0) return makeReject(line, `BAD_COUNT: filelistcount "${f.text(31)}" is not a count`, f.line());
 
   let layout = options.layout;
   if (layout === 'auto') layout = looksMostColumns(f, fileCount) ? 'most-columns' : 'all-columns';
@@ -40,20 +54,20 @@ export function parseColumnsLine(text: string, line: number, options: ColumnsOpt
   if (layout === 'most-columns') {
     at = 33; // filelistcount and trycount are printed, the lists are not
   } else {
-    if (32 + fileCount >= count) return makeReject(line, `COUNT_OVERRUN: filelistcount ${fileCount} runs past the ${count} fields`, text);
+    if (32 + fileCount >= count) return makeReject(line, `COUNT_OVERRUN: filelistcount ${fileCount} runs past the ${count} fields`, f.line());
     fileList = f.texts(32, 32 + fileCount);
     const tryCount = f.int(32 + fileCount);
-    if (tryCount === null || tryCount < 0) return makeReject(line, `BAD_COUNT: trycount "${f.text(32 + fileCount)}" is not a count`, text);
+    if (tryCount === null || tryCount < 0) return makeReject(line, `BAD_COUNT: trycount "${f.text(32 + fileCount)}" is not a count`, f.line());
     at = 33 + fileCount;
     for (let t = 0; t < tryCount; t++) {
-      if (at + 9 > count) return makeReject(line, `COUNT_OVERRUN: try ${t + 1} of ${tryCount} runs past the ${count} fields`, text);
+      if (at + 9 > count) return makeReject(line, `COUNT_OVERRUN: try ${t + 1} of ${tryCount} runs past the ${count} fields`, f.line());
       const statusCount = f.int(at + 8);
       if (statusCount === null || statusCount < 0) {
         // Past the first try a missing count means trycount claimed more tries than the line holds.
         const reason = t > 0 ? `COUNT_OVERRUN: trycount ${tryCount} but try ${t + 1} has no status-line count` : `BAD_COUNT: status line count of try ${t + 1} is "${f.text(at + 8)}"`;
-        return makeReject(line, reason, text);
+        return makeReject(line, reason, f.line());
       }
-      if (at + 11 + statusCount > count) return makeReject(line, `COUNT_OVERRUN: ${statusCount} status lines of try ${t + 1} run past the ${count} fields`, text);
+      if (at + 11 + statusCount > count) return makeReject(line, `COUNT_OVERRUN: ${statusCount} status lines of try ${t + 1} run past the ${count} fields`, f.line());
       tries.push({
         pid: f.int(at),
         storageUnit: f.text(at + 1)!,

@@ -1,18 +1,25 @@
 /**
  * FieldScanner indexes the fields of one bpdbjobs -all_columns/-most_columns line without splitting it: field
- * boundaries go into a reused Int32Array, numbers are read straight from the characters, and only the fields a
- * record keeps become strings. Escapes: `\,` is a comma inside a value; `\\` before a separator is one backslash.
+ * boundaries go into a reused Int32Array, numbers are read straight from the characters (or from the bytes, when
+ * the line comes from an ASCII block), and only the fields a record keeps become strings. Escapes: `\,` is a comma
+ * inside a value; `\\` before a separator is one backslash.
  * (Splitting every line into ~70 strings cost more than the rest of the parse together.)
  */
 export class FieldScanner {
   private ends: Int32Array = new Int32Array(256);
-  private line = '';
+  private src = ''; // the line, or the block text holding it
+  private bytes: Uint8Array | null = null;
+  private from = 0;
+  private to = 0;
   private escaped = false;
   count = 0;
 
   /** scan indexes a line; it returns the number of fields. */
   scan(line: string): number {
-    this.line = line;
+    this.src = line;
+    this.bytes = null;
+    this.from = 0;
+    this.to = line.length;
     this.escaped = line.indexOf('\\') !== -1;
     let n = 0;
     let from = 0;
@@ -20,11 +27,7 @@ export class FieldScanner {
       let comma = line.indexOf(',', from);
       // A comma after one backslash (not two) is part of the value.
       while (this.escaped && comma > 0 && line.charCodeAt(comma - 1) === 92 && !(comma > 1 && line.charCodeAt(comma - 2) === 92)) comma = line.indexOf(',', comma + 1);
-      if (n === this.ends.length) {
-        const grown = new Int32Array(this.ends.length * 2);
-        grown.set(this.ends);
-        this.ends = grown;
-      }
+      if (n === this.ends.length) this.grow();
       if (comma === -1) {
         this.ends[n++] = line.length;
         break;
@@ -36,14 +39,54 @@ export class FieldScanner {
     return n;
   }
 
+  /**
+   * scanBytes indexes the line at [from, to) of an ASCII block, reading its bytes (a typed-array loop is about twice
+   * as fast as indexOf per field); `text` is the block's text, whose character offsets are the byte offsets.
+   */
+  scanBytes(bytes: Uint8Array, text: string, from: number, to: number): number {
+    this.src = text;
+    this.bytes = bytes;
+    this.from = from;
+    this.to = to;
+    let ends = this.ends;
+    let escaped = false;
+    let n = 0;
+    for (let k = from; k < to; k++) {
+      const c = bytes[k]!;
+      if (c === 44) {
+        if (escaped && k > from && bytes[k - 1] === 92 && !(k - 1 > from && bytes[k - 2] === 92)) continue;
+        if (n === ends.length) ends = this.grow();
+        ends[n++] = k;
+      } else if (c === 92) {
+        escaped = true;
+      }
+    }
+    if (n === ends.length) ends = this.grow();
+    ends[n++] = to;
+    this.escaped = escaped;
+    this.count = n;
+    return n;
+  }
+
+  private grow(): Int32Array {
+    const grown = new Int32Array(this.ends.length * 2);
+    grown.set(this.ends);
+    return (this.ends = grown);
+  }
+
   private start(i: number): number {
-    return i === 0 ? 0 : this.ends[i - 1]! + 1;
+    return i === 0 ? this.from : this.ends[i - 1]! + 1;
+  }
+
+  /** line returns the whole line scanned last. */
+  line(): string {
+    return this.src.slice(this.from, this.to);
   }
 
   /** text returns field i as a string, unescaped (undefined past the end). */
   text(i: number): string | undefined {
     if (i >= this.count) return undefined;
-    const raw = this.line.slice(this.start(i), this.ends[i]);
+    const raw = this.src.slice(this.start(i), this.ends[i]);
     if (!this.escaped || raw.indexOf('\\') === -1) return raw;
     let value = raw.replace(/\\,/g, ',');
     if (value.endsWith('\\\\') && i < this.count - 1) value = value.slice(0, -1);
@@ -53,9 +96,25 @@ export class FieldScanner {
   /** int returns field i as an integer, or null when it is empty, not an integer, or past the end. */
   int(i: number): number | null {
     if (i >= this.count) return null;
-    const line = this.line;
     let s = this.start(i);
     let e = this.ends[i]!;
+    const bytes = this.bytes;
+    if (bytes !== null) {
+      while (s < e && bytes[s] === 32) s++;
+      while (e > s && bytes[e - 1] === 32) e--;
+      if (s === e) return null;
+      const negative = bytes[s] === 45;
+      let k = negative ? s + 1 : s;
+      if (k === e) return null;
+      let n = 0;
+      for (; k < e; k++) {
+        const c = bytes[k]! - 48;
+        if (c < 0 || c > 9) return null;
+        n = n * 10 + c;
+      }
+      return negative ? -n : n;
+    }
+    const line = this.src;
     while (s < e && line.charCodeAt(s) === 32) s++;
     while (e > s && line.charCodeAt(e - 1) === 32) e--;
     if (s === e) return null;
@@ -74,7 +133,13 @@ export class FieldScanner {
   /** isEmpty tells whether field i is empty or blank. */
   isEmpty(i: number): boolean {
     if (i >= this.count) return true;
-    for (let k = this.start(i); k < this.ends[i]!; k++) if (this.line.charCodeAt(k) !== 32) return false;
+    const bytes = this.bytes;
+    const e = this.ends[i]!;
+    if (bytes !== null) {
+      for (let k = this.start(i); k < e; k++) if (bytes[k] !== 32) return false;
+      return true;
+    }
+    for (let k = this.start(i); k < e; k++) if (this.src.charCodeAt(k) !== 32) return false;
     return true;
   }
 

@@ -1,6 +1,6 @@
-import { makeReject, readLineChunks, type LineChunk, type NumberedLine, type Reject } from '#lib/lines/index.ts';
+import { makeReject, readLineBlocks, type LineBlock, type NumberedLine, type Reject } from '#lib/lines/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
-import { parseColumnsLine } from './all-columns.ts';
+import { parseColumnsBytes, parseColumnsLine, type ColumnsOptions } from './all-columns.ts';
 import type { NetBackupJob } from './job.ts';
 import { coldefColumns, headerColumns, isReportHeader, parseReportLine, type ReportColumn } from './plain-report.ts';
 import { restJobs, type RestPage } from './rest-jobs.ts';
@@ -24,6 +24,8 @@ export interface ParseOptions {
 const RECORD_START = /^\d+,\d+,\d+,/;
 const COLUMNS_LINE = /^\d+,-?\d*,\d+,/;
 const MAX_JOINED = 5;
+// A reject that may only mean an embedded newline cut the record: the next line is tried as its continuation.
+const CUT_RECORD = /^(TRUNCATED|COUNT_OVERRUN)/;
 
 /** detectFormat names the format of a report from its first meaningful line, or null when it is none we know. */
 export function detectFormat(line: string): Exclude<NetBackupFormat, 'auto'> | null {
@@ -47,8 +49,8 @@ export async function* parseNetBackup(source: AsyncIterable<Uint8Array | string>
 /** parseNetBackupBatches is parseNetBackup one array per chunk of lines: one await per chunk, not per record. */
 export async function* parseNetBackupBatches(source: AsyncIterable<Uint8Array | string>, options: ParseOptions = {}): AsyncGenerator<NetBackupRecord[]> {
   const reader = new NetBackupLineReader(options);
-  for await (const chunk of readLineChunks(source)) {
-    const out = reader.read(chunk);
+  for await (const block of readLineBlocks(source)) {
+    const out = reader.read(block);
     if (out.length > 0) yield out;
   }
   const rest = reader.end();
@@ -74,20 +76,34 @@ class NetBackupLineReader {
     this.columns = options.bpConf ? coldefColumns(options.bpConf) : null;
   }
 
-  read(chunk: LineChunk): NetBackupRecord[] {
+  read(block: LineBlock): NetBackupRecord[] {
     const out: NetBackupRecord[] = [];
-    const lines = chunk.lines;
-    for (let i = 0; i < lines.length; i++) {
-      const item = lines[i]!;
-      if (typeof item === 'string') this.readLine(item, chunk.first + i, out);
-      else out.push(item);
+    const { text, bytes, starts, ends, rejects } = block;
+    for (let i = 0; i < block.count; i++) {
+      const reject = rejects?.get(i);
+      if (reject) {
+        out.push(reject);
+        continue;
+      }
+      const from = starts[i]!;
+      const to = ends[i]!;
+      const line = block.first + i;
+      // A record line of an ASCII block (the bulk of a report) is read from the bytes without a string of its own.
+      const first = bytes !== null && from < to ? bytes[from]! : 0;
+      if (first >= 48 && first <= 57 && this.pending === null && (this.format === 'all-columns' || this.format === 'most-columns')) {
+        const result = parseColumnsBytes(bytes!, text, from, to, line, layoutOf(this.format));
+        if (result.kind === 'reject' && CUT_RECORD.test(result.reason)) this.pending = { line, text: text.slice(from, to) };
+        else out.push(result);
+      } else {
+        this.readLine(text.slice(from, to), line, out);
+      }
     }
     return out;
   }
 
   end(): NetBackupRecord[] {
     const out: NetBackupRecord[] = [];
-    if (this.pending) out.push(parseColumnsLine(this.pending.text, this.pending.line, { layout: layoutOf(this.format) }));
+    if (this.pending) out.push(parseColumnsLine(this.pending.text, this.pending.line, layoutOf(this.format)));
     if (this.summary) out.push(this.summary);
     if (this.format === 'rest-json' && this.restText.trim() !== '') out.push(...parseRestText(this.restText, this.restStart));
     return out;
@@ -142,7 +158,7 @@ class NetBackupLineReader {
       if (text.trim() === '' || /^C\d+\s*$/.test(text)) return; // -stay_alive batch header
       if (/^-\d+\s*$/.test(text)) return; // -stay_alive: an aged-out job was removed
     }
-    const layout = { layout: layoutOf(format) } as const;
+    const layout = layoutOf(format);
     if (this.pending) {
       if (RECORD_START.test(text) || this.joined >= MAX_JOINED) {
         out.push(parseColumnsLine(this.pending.text, this.pending.line, layout));
@@ -153,7 +169,7 @@ class NetBackupLineReader {
         this.pending = { line: this.pending.line, text: `${this.pending.text}\n${text}` };
         this.joined++;
         const result = parseColumnsLine(this.pending.text, this.pending.line, layout);
-        if (!('reason' in result) || !/^(TRUNCATED|COUNT_OVERRUN)/.test(result.reason)) {
+        if (result.kind !== 'reject' || !CUT_RECORD.test(result.reason)) {
           out.push(result);
           this.pending = null;
           this.joined = 0;
@@ -162,13 +178,16 @@ class NetBackupLineReader {
       }
     }
     const result = parseColumnsLine(text, line, layout);
-    if ('reason' in result && /^(TRUNCATED|COUNT_OVERRUN)/.test(result.reason)) this.pending = { line, text };
+    if (result.kind === 'reject' && CUT_RECORD.test(result.reason)) this.pending = { line, text };
     else out.push(result);
   }
 }
 
-function layoutOf(format: NetBackupFormat): 'all-columns' | 'most-columns' | 'auto' {
-  return format === 'most-columns' ? 'most-columns' : 'auto';
+const MOST_COLUMNS: ColumnsOptions = { layout: 'most-columns' };
+const AUTO_COLUMNS: ColumnsOptions = { layout: 'auto' };
+
+function layoutOf(format: NetBackupFormat): ColumnsOptions {
+  return format === 'most-columns' ? MOST_COLUMNS : AUTO_COLUMNS;
 }
 
 function parseRestText(text: string, line: number): Array<NetBackupJob | Reject> {
