@@ -1,25 +1,14 @@
-// FNV-1a 64 in two 32-bit halves: BigInt arithmetic per byte cost more than the rest of an ingest. The prime is
-// 2^40 + 0x1b3, so hash·prime mod 2^64 = hash·0x1b3 + (hash << 40); every partial product stays below 2^42, exact
-// in a double, and `>>> 0` takes it modulo 2^32.
-const OFFSET_HI = 0xcbf29ce4;
-const OFFSET_LO = 0x84222325;
-const PRIME_LO = 0x1b3;
-const TWO_32 = 0x100000000;
+// FNV-1a 64 in four 16-bit words: BigInt arithmetic per byte cost more than the rest of an ingest. The prime is
+// 2^40 + 0x1b3, so hash·prime mod 2^64 = hash·0x1b3 + (hash << 40): word by word, every product stays a small
+// integer, and the carries move up 16 bits at a time.
 const ASCII = /^[\x00-\x7f]*$/;
+const SEPARATOR = 0xff;
 
-let hi = OFFSET_HI;
-let lo = OFFSET_LO;
-
-function step(byte: number): void {
-  const x = (lo ^ byte) >>> 0;
-  const low = x * PRIME_LO;
-  lo = low >>> 0;
-  hi = (hi * PRIME_LO + Math.floor(low / TWO_32) + ((x << 8) >>> 0)) >>> 0;
-}
-
-function feed(text: string): void {
-  if (ASCII.test(text)) for (let i = 0; i < text.length; i++) step(text.charCodeAt(i));
-  else for (const byte of Buffer.from(text, 'utf8')) step(byte);
+/** fnvBytes is the byte sequence hashed: each name, 0xFF, its value, 0xFF; UTF-8 where a text is not ASCII. */
+function fnvBytes(names: string[], labels: Record<string, string>): Array<string | Buffer> {
+  const parts: Array<string | Buffer> = [];
+  for (const name of names) parts.push(ASCII.test(name) ? name : Buffer.from(name, 'utf8'), ASCII.test(labels[name]!) ? labels[name]! : Buffer.from(labels[name]!, 'utf8'));
+  return parts;
 }
 
 /**
@@ -29,15 +18,30 @@ function feed(text: string): void {
 export function fingerprintLabels(labels: Record<string, string>): string {
   const names = Object.keys(labels);
   // UTF-16 order is UTF-8 byte order for ASCII names (label names are ASCII by the schema); others sort by bytes
-  if (names.every((n) => ASCII.test(n))) names.sort();
-  else names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  hi = OFFSET_HI;
-  lo = OFFSET_LO;
-  for (const name of names) {
-    feed(name);
-    step(0xff);
-    feed(labels[name]!);
-    step(0xff);
+  if (names.length > 1) {
+    if (names.every((n) => ASCII.test(n))) names.sort();
+    else names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   }
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  // the offset basis 0xcbf29ce484222325, low word first
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
+  for (const part of fnvBytes(names, labels)) {
+    const text = typeof part === 'string' ? part : undefined;
+    const n = part.length;
+    for (let i = 0; i <= n; i++) {
+      // after the last byte of a part comes its 0xFF separator
+      h0 ^= i === n ? SEPARATOR : text !== undefined ? text.charCodeAt(i) : (part as Buffer)[i]!;
+      const t0 = h0 * 0x1b3;
+      const t1 = h1 * 0x1b3 + (t0 >>> 16);
+      const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+      h3 = (h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16)) & 0xffff;
+      h0 = t0 & 0xffff;
+      h1 = t1 & 0xffff;
+      h2 = t2 & 0xffff;
+    }
+  }
+  const word = (w: number) => w.toString(16).padStart(4, '0');
+  return word(h3) + word(h2) + word(h1) + word(h0);
 }

@@ -15,6 +15,8 @@ export interface StateStore {
   create<T>(key: string, value: T): Promise<'created' | 'exists'>;
   /** write replaces the value; with ifMatch it throws CONFLICT when someone else wrote since that etag, with ifNoneMatch when the key exists. */
   write<T>(key: string, value: T, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ etag: string }>;
+  /** writeText is write for a value already serialized as JSON text (taken at a consistent moment by the caller). */
+  writeText(key: string, text: string, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ etag: string }>;
   /** update applies `change` to the current value with optimistic concurrency, retrying on CONFLICT; null deletes nothing and writes nothing. */
   update<T>(key: string, change: (current: T | null) => T | null, options?: { attempts?: number }): Promise<T | null>;
   list(prefix: string, options?: { startAfter?: string }): AsyncIterable<string>;
@@ -51,13 +53,16 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
     }
   };
 
+  const writeText = async (key: string, text: string, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
+    store.put(bucket, key, text, { contentType: 'application/json', ...(options.ifMatch ? { ifMatch: options.ifMatch } : {}), ...(options.ifNoneMatch ? { ifNoneMatch: options.ifNoneMatch } : {}) });
   const write = async <T>(key: string, value: T, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
-    store.put(bucket, key, `${JSON.stringify(value)}\n`, { contentType: 'application/json', ...(options.ifMatch ? { ifMatch: options.ifMatch } : {}), ...(options.ifNoneMatch ? { ifNoneMatch: options.ifNoneMatch } : {}) });
+    writeText(key, `${JSON.stringify(value)}\n`, options);
 
   return {
     bucket,
     read,
     write,
+    writeText,
     async create(key, value) {
       if (await store.stat(bucket, key)) return 'exists';
       try {

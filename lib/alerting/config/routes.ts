@@ -34,7 +34,19 @@ export function labelSetString(labels: Record<string, string>): string {
   return `{${Object.keys(labels).sort().map((k) => `${k}=${goQuote(labels[k]!)}`).join(', ')}}`;
 }
 
+// Group keys by route and group_by values: printing and quoting the label set for every alert of an ingest cost
+// more than matching its route. Bounded: a route with more distinct groups than this starts a fresh cache.
+const KEYS_CACHED = 4096;
+const keyCache = new WeakMap<RouteNode, Map<string, string>>();
+
 /** groupKey is Alertmanager's aggregation group key: `<route key>:<group labels>`. */
 export function groupKey(route: RouteNode, labels: Record<string, string>): string {
-  return `${route.key}:${labelSetString(groupLabels(route, labels))}`;
+  if (route.groupByAll) return `${route.key}:${labelSetString(labels)}`;
+  // length-prefixed, so no value can pass for another; an absent label is not an empty one
+  const values = route.groupBy.map((name) => (labels[name] === undefined ? '-' : `${labels[name]!.length}:${labels[name]}`)).join('|');
+  let cache = keyCache.get(route);
+  if (!cache || cache.size >= KEYS_CACHED) keyCache.set(route, (cache = new Map()));
+  let key = cache.get(values);
+  if (key === undefined) cache.set(values, (key = `${route.key}:${labelSetString(groupLabels(route, labels))}`));
+  return key;
 }

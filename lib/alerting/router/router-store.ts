@@ -13,6 +13,12 @@ export interface JournalEntry {
   alerts: Alert[];
 }
 
+/** JournalRecord is one journal write: the ingests that arrived while the write before it was in flight. */
+interface JournalRecord {
+  seq: number;
+  entries: JournalEntry[];
+}
+
 /** ChangeOutcome says how a change becomes durable: by a journal entry (an ingest alone) or by a new snapshot. */
 export interface ChangeOutcome<T> {
   value: T;
@@ -27,31 +33,42 @@ export interface RouterStore {
    * saves a snapshot mid-way (after a decision, before delivering it).
    */
   change<T>(work: (state: RouterState, checkpoint: () => Promise<void>) => Promise<ChangeOutcome<T>>): Promise<T>;
+  /** idle resolves once no journal or snapshot write is in flight (for a clean stop, and for tests). */
+  idle(): Promise<void>;
 }
 
-const journalKey = (seq: number) => `${JOURNAL_PREFIX}${String(seq).padStart(12, '0')}.json`;
-const seqOf = (key: string) => Number(key.slice(JOURNAL_PREFIX.length).replace(/\.json$/, ''));
+type Batch = JournalRecord & { settles: Array<(err?: unknown) => void> };
 
 /**
  * createRouterStore persists alert-router's state as a snapshot plus a journal. Alertmanager keeps alerts in memory
  * only; the router answers an ingest only once it is stored, and rewriting a snapshot of thousands of alerts on
  * every request made that cost grow with the state. So a request that only ingests appends its alerts to the
  * journal: ingests that arrive while a journal write is in flight share the next one (group commit), each answered
- * when the write holding it lands. Every other change (a tick, a flush decision, a delivery, a silence, an ack), and
- * an ingest once `maxJournal` writes have piled up, writes a snapshot that covers the journal, which is then pruned.
- * A cold start reads the snapshot and replays the journal written after it. A failed write drops the memory copy and
- * fails every change not yet durable with a retryable error, so nothing is acknowledged that a restart would lose.
+ * when the write holding it lands. Every other change (a tick, a flush decision, a delivery, a silence, an ack)
+ * writes a snapshot before it answers. Once half the ring is in use, a snapshot is cut at a journal record boundary
+ * and written in the background while ingests go on.
+ *
+ * The journal is a ring of `ring` objects overwritten in turn (no deletes: a delete costs a request, and s3rver's
+ * directory clean-up races concurrent deletes): a record is never overwritten before a stored snapshot covers it,
+ * and an ingest that would do so waits for a snapshot instead. A cold start reads the snapshot and replays the
+ * records newer than it, in order. A failed write drops the memory copy and fails every change not yet durable with a
+ * retryable error, so nothing is acknowledged that a restart would lose. One writer is assumed (stack.yml); a second
+ * one is caught by the snapshot's conditional write where the server honours it (MinIO).
  */
-export function createRouterStore(options: { state: StateStore; replay: (state: RouterState, entry: JournalEntry) => Promise<void> | void; maxJournal?: number }): RouterStore {
+export function createRouterStore(options: { state: StateStore; replay: (state: RouterState, entry: JournalEntry) => Promise<void> | void; ring?: number }): RouterStore {
   const { state: records } = options;
-  const maxJournal = options.maxJournal ?? 200;
+  const ring = options.ring ?? 256;
+  const slotKey = (seq: number) => `${JOURNAL_PREFIX}${String(seq % ring).padStart(4, '0')}.json`;
   let cached: { value: RouterState; etag?: string; generation: number } | undefined;
   let generation = 0;
   let nextSeq = 1;
-  let written: number[] = []; // journal writes not yet covered by a snapshot
-  let stale: string[] = []; // journal objects a snapshot covers, to remove
-  let pending: Array<{ entry: JournalEntry; settle: (err?: unknown) => void }> = [];
+  /** the journal position the stored snapshot includes. */
+  let coveredSeq = 0;
+  let replayedAtLoad = false;
+  let batches: Batch[] = []; // not yet written, in order; the last one may still take entries
+  let open: Batch | undefined;
   let flushing: Promise<void> | undefined;
+  let compacting: Promise<void> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   const serialized = <T>(work: () => Promise<T>): Promise<T> => {
@@ -59,85 +76,105 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
     queue = run.catch(() => undefined);
     return run;
   };
+  const retryable = (why: string) => opsError('STORAGE_UNAVAILABLE', why);
   const drop = (): void => {
     cached = undefined;
     generation++;
   };
 
+  // One journal write at a time; what arrives meanwhile goes in the next one.
+  const flush = (): Promise<void> => {
+    if (!flushing && batches.length > 0) {
+      flushing = (async () => {
+        while (batches.length > 0) {
+          const batch = batches[0]!;
+          if (batch === open) open = undefined; // sealed: later entries start the next record
+          try {
+            await records.write(slotKey(batch.seq), { seq: batch.seq, entries: batch.entries } satisfies JournalRecord);
+            batches.shift();
+            for (const settle of batch.settles) settle();
+          } catch (err) {
+            // the memory copy holds changes that are not stored: forget it, and fail what is queued behind this write
+            drop();
+            const failed = batches;
+            batches = [];
+            open = undefined;
+            const error = retryable(`the alert journal could not be written: ${(err as Error).message}`);
+            for (const b of failed) for (const settle of b.settles) settle(error);
+          }
+        }
+        flushing = undefined;
+      })();
+    }
+    return flushing ?? Promise.resolve();
+  };
+  const writesSettled = async (): Promise<void> => {
+    while (flushing || batches.length > 0 || compacting) await Promise.all([flush(), compacting]);
+  };
+  const enqueue = (entry: JournalEntry): Promise<void> => {
+    if (!open) {
+      open = { seq: nextSeq++, entries: [], settles: [] };
+      batches.push(open);
+    }
+    const batch = open;
+    batch.entries.push(entry);
+    const durable = new Promise<void>((resolve, reject) => batch.settles.push((err) => (err ? reject(err) : resolve())));
+    void flush();
+    return durable;
+  };
+
   const load = async (): Promise<{ value: RouterState; generation: number }> => {
     if (cached) return cached;
-    await drain(); // a write still in flight must be in the listing, or its records would be missed and reused
+    await writesSettled(); // a write still in flight must be read back, or its records would be missed
     const stored = await records.read<RouterState>(SNAPSHOT_KEY);
     const value = stored?.value ?? emptyState();
-    const covered = value.journalSeq ?? 0;
+    coveredSeq = value.journalSeq ?? 0;
     const keys: string[] = [];
-    for await (const key of records.list(JOURNAL_PREFIX)) if (/^\d{12}\.json$/.test(key.slice(JOURNAL_PREFIX.length))) keys.push(key);
-    keys.sort();
-    written = [];
-    stale = [];
-    for (const key of keys) {
-      const seq = seqOf(key);
-      if (seq <= covered) {
-        stale.push(key);
-        continue;
+    for await (const key of records.list(JOURNAL_PREFIX)) keys.push(key);
+    const newer: JournalRecord[] = [];
+    for (let i = 0; i < keys.length; i += 8) {
+      for (const record of await Promise.all(keys.slice(i, i + 8).map((key) => records.read<JournalRecord>(key)))) {
+        if (record && record.value.seq > coveredSeq) newer.push(record.value);
       }
-      const record = await records.read<{ entries: JournalEntry[] }>(key);
-      for (const entry of record?.value.entries ?? []) await options.replay(value, entry);
-      written.push(seq);
     }
-    nextSeq = Math.max(covered, ...keys.map(seqOf)) + 1;
+    newer.sort((a, b) => a.seq - b.seq);
+    for (const record of newer) for (const entry of record.entries) await options.replay(value, entry);
+    nextSeq = Math.max(coveredSeq, ...newer.map((r) => r.seq)) + 1;
+    replayedAtLoad = newer.length > 0;
     cached = { value, ...(stored ? { etag: stored.etag } : {}), generation };
     return cached;
   };
 
-  // One journal write at a time; what arrives meanwhile goes in the next one.
-  const flush = (): Promise<void> => {
-    if (flushing || pending.length === 0) return flushing ?? Promise.resolve();
-    const batch = pending;
-    pending = [];
-    const seq = nextSeq++;
-    flushing = (async () => {
+  const writeSnapshot = async (text: string, cut: number, loadedAt: number): Promise<void> => {
+    const { etag } = await records.writeText(SNAPSHOT_KEY, text, cached?.etag ? { ifMatch: cached.etag } : {});
+    if (cached && generation === loadedAt) cached.etag = etag;
+    coveredSeq = Math.max(coveredSeq, cut);
+  };
+  // A snapshot is cut at a record boundary: the open record is sealed, so everything applied so far is in records ≤ cut.
+  const cut = (value: RouterState): { text: string; cut: number } => {
+    open = undefined;
+    value.journalSeq = nextSeq - 1;
+    return { text: `${JSON.stringify(value)}\n`, cut: nextSeq - 1 };
+  };
+  const snapshotNow = async (value: RouterState, loadedAt: number): Promise<void> => {
+    await writesSettled();
+    if (generation !== loadedAt) throw retryable('an earlier alert journal write failed: the change was not stored, retry');
+    const taken = cut(value);
+    await writeSnapshot(taken.text, taken.cut, loadedAt);
+    replayedAtLoad = false;
+  };
+  const compactInBackground = (value: RouterState, loadedAt: number): void => {
+    const taken = cut(value);
+    compacting = (async () => {
       try {
-        // create-only: where the server honours it (MinIO), a second router writing the same record is a CONFLICT
-        await records.write(journalKey(seq), { entries: batch.map((b) => b.entry) }, { ifNoneMatch: '*' });
-        written.push(seq);
-        for (const b of batch) b.settle();
-      } catch (err) {
-        // the memory copy holds changes that are not stored: forget it, and fail what is queued behind this write too
-        drop();
-        const failed = [...batch, ...pending];
-        pending = [];
-        const retryable = opsError('STORAGE_UNAVAILABLE', `the alert journal could not be written: ${(err as Error).message}`);
-        for (const b of failed) b.settle(retryable);
+        while (batches.some((b) => b.seq <= taken.cut)) await flush();
+        if (generation === loadedAt) await writeSnapshot(taken.text, taken.cut, loadedAt);
+      } catch {
+        // left to the next compaction; an ingest that would overrun the ring snapshots in the foreground and reports it
       } finally {
-        flushing = undefined;
+        compacting = undefined;
       }
-      await flush();
     })();
-    return flushing;
-  };
-  const drain = async (): Promise<void> => {
-    while (flushing || pending.length) await flush();
-  };
-
-  const prune = async (): Promise<void> => {
-    const keys = stale;
-    stale = [];
-    for (let i = 0; i < keys.length; i += 8) {
-      const results = await Promise.allSettled(keys.slice(i, i + 8).map((key) => records.remove(key)));
-      results.forEach((r, j) => r.status === 'rejected' && stale.push(keys[i + j]!));
-    }
-  };
-
-  const snapshot = async (value: RouterState, loadedAt: number): Promise<void> => {
-    await drain();
-    if (generation !== loadedAt) throw opsError('STORAGE_UNAVAILABLE', 'an earlier alert journal write failed: the change was not stored, retry');
-    const covered = written;
-    value.journalSeq = Math.max(value.journalSeq ?? 0, ...covered);
-    const { etag } = await records.write(SNAPSHOT_KEY, value, cached?.etag ? { ifMatch: cached.etag } : {});
-    cached = { value, etag, generation };
-    written = [];
-    stale.push(...covered.map(journalKey));
   };
 
   return {
@@ -147,13 +184,15 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
       const value = await serialized(async () => {
         try {
           const current = await load();
-          const outcome = await work(current.value, () => snapshot(current.value, current.generation));
-          if (outcome.journal && written.length + 1 < maxJournal) {
-            durable = new Promise<void>((resolve, reject) => pending.push({ entry: outcome.journal!, settle: (err) => (err ? reject(err) : resolve()) }));
-            void flush();
+          const outcome = await work(current.value, () => snapshotNow(current.value, current.generation));
+          // the records since the stored snapshot, counting the one this entry may open: record s reuses the slot of
+          // s - ring, which a stored snapshot must cover
+          const inUse = nextSeq - coveredSeq;
+          if (outcome.journal && !replayedAtLoad && inUse <= ring) {
+            durable = enqueue(outcome.journal);
+            if (inUse >= ring / 2 && !compacting) compactInBackground(current.value, current.generation);
           } else {
-            await snapshot(current.value, current.generation);
-            await prune();
+            await snapshotNow(current.value, current.generation);
           }
           return outcome.value;
         } catch (err) {
@@ -164,5 +203,6 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
       await durable;
       return value;
     },
+    idle: writesSettled,
   };
 }
