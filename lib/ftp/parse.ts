@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { makeReject, readLineChunks, type LineChunk, type Reject } from '#lib/lines/index.ts';
+import { makeReject, readLineBlocks, type LineBlock, type Reject } from '#lib/lines/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import { YearInference } from './log-time.ts';
 import type { SessionRecord, TransferRecord } from './records.ts';
@@ -8,7 +8,7 @@ import { looksLikeClf, parseClfLine } from './clf.ts';
 import { looksLikeProftpd, parseProftpdLine, undatedReject } from './proftpd-log.ts';
 import { looksLikePureftpd, looksLikePureftpdStats, parsePureftpdLine, parsePureftpdStatsLine } from './pureftpd-log.ts';
 import { looksLikeVsftpd, parseVsftpdLine } from './vsftpd-log.ts';
-import { looksLikeXferlog, parseXferlogLine, scanXferlogLine, type SourceContext } from './xferlog.ts';
+import { charCodesOf, looksLikeXferlog, parseXferlogLine, scanXferlogCodes, type CharCodes, type SourceContext } from './xferlog.ts';
 
 /**
  * FtpLogFormat names the log formats read here; `auto` decides line by line, so mixed files work.
@@ -61,8 +61,8 @@ export async function* parseFtpLog(source: AsyncIterable<Uint8Array | string>, o
 export async function* parseFtpLogBatches(source: AsyncIterable<Uint8Array | string>, options: FtpParseOptions): AsyncGenerator<FtpRecord[]> {
   if (!DateTime.now().setZone(options.zone).isValid) throw opsError('CONFIG_INVALID', `time zone "${options.zone}" is unknown`, [{ field: 'zone', reason: 'not an IANA zone' }]);
   const reader = new FtpLineReader(options);
-  for await (const chunk of readLineChunks(source, { ...(options.firstLine ? { firstLine: options.firstLine } : {}) })) {
-    const out = reader.read(chunk);
+  for await (const block of readLineBlocks(source, { ...(options.firstLine ? { firstLine: options.firstLine } : {}) })) {
+    const out = reader.read(block);
     if (out.length) yield out;
   }
 }
@@ -86,18 +86,34 @@ class FtpLineReader {
     this.fastXferlog = this.format === 'auto' || this.format === 'xferlog';
   }
 
-  read(chunk: LineChunk): FtpRecord[] {
+  read(block: LineBlock): FtpRecord[] {
     const out: FtpRecord[] = [];
-    const lines = chunk.lines;
-    for (let i = 0; i < lines.length; i++) {
-      const text = lines[i]!;
-      if (typeof text !== 'string') out.push(text);
+    const { starts, ends, rejects } = block;
+    let text = block.text;
+    let shift = 0;
+    let codes: CharCodes | null = null;
+    if (this.fastXferlog) {
+      if (block.bytes !== null) codes = block.bytes;
       else {
-        // The regular xferlog line (the bulk of most logs) is read straight away; anything else is detected.
-        const fast = this.fastXferlog ? scanXferlogLine(text, chunk.first + i, this.context) : null;
-        if (fast) out.push(fast);
-        else this.readLine(text, chunk.first + i, out);
+        // A text without ASCII bytes is scanned through its code units: only this block's part of it.
+        shift = block.count > 0 ? starts[0]! : 0;
+        text = text.slice(shift, block.count > 0 ? ends[block.count - 1]! : 0);
+        codes = charCodesOf(text);
       }
+    }
+    for (let i = 0; i < block.count; i++) {
+      const reject = rejects?.get(i);
+      if (reject) {
+        out.push(reject);
+        continue;
+      }
+      const from = starts[i]! - shift;
+      const to = ends[i]! - shift;
+      const line = block.first + i;
+      // The regular xferlog line (the bulk of most logs) is read straight away; anything else is detected.
+      const fast = codes !== null ? scanXferlogCodes(codes, text, from, to, line, this.context) : null;
+      if (fast) out.push(fast);
+      else this.readLine(text.slice(from, to), line, out);
     }
     return out;
   }

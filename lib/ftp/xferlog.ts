@@ -75,13 +75,19 @@ function cutMiddle(text: string, left: number, right: number): string {
 
 // --- the fast path: the shape every server writes, read by character codes without splitting the line ---
 
+/**
+ * CharCodes holds the character codes of a text at its own offsets: the bytes of an ASCII line block, or the
+ * UTF-16 code units of any other text.
+ */
+export type CharCodes = Uint8Array | Uint16Array;
+
 const SPACE = 32;
 const ZERO = 48;
 
-function digitsAt(text: string, from: number, to: number): number {
+function digitsAt(c: CharCodes, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) {
-    const d = text.charCodeAt(i) - ZERO;
+    const d = c[i]! - ZERO;
     if (d < 0 || d > 9) return -1;
     n = n * 10 + d;
   }
@@ -89,37 +95,40 @@ function digitsAt(text: string, from: number, to: number): number {
 }
 
 // The last minute read, per zone: a log's lines share their minute, so the date is converted once per minute and
-// compared in place (`Mmm dd HH:MM` and the year) without slicing. The ISO prefix is kept when the zone's offset is
-// whole minutes (every zone today; only old LMT offsets carry seconds).
+// compared in place (`Mmm dd HH:MM` and the year, as character codes). The ISO prefix is kept when the zone's
+// offset is whole minutes (every zone today; only old LMT offsets carry seconds), and each second's time string is
+// made once.
 interface MinuteClock {
-  line: string;
+  codes: Uint16Array;
   epoch: number;
   prefix: string | null;
+  times: Array<string | undefined>;
 }
 const minuteCache = new Map<string, MinuteClock>();
 
-function sameMinute(a: string, b: string): boolean {
-  for (let i = 4; i < 16; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
-  for (let i = 20; i < 24; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+function sameMinute(key: Uint16Array, c: CharCodes, at: number): boolean {
+  for (let i = 4; i < 16; i++) if (key[i] !== c[at + i]) return false;
+  for (let i = 20; i < 24; i++) if (key[i] !== c[at + i]) return false;
   return true;
 }
 
-function isoAt(text: string, second: number, zone: string): string | null {
+function isoAt(c: CharCodes, text: string, at: number, second: number, zone: string): string | null {
   let clock = minuteCache.get(zone);
-  if (!clock || !sameMinute(clock.line, text)) {
-    const iso = ctimeToIso(text.slice(4, 7), text.slice(8, 10).trim(), `${text.slice(11, 16)}:00`, text.slice(20, 24), zone);
+  if (!clock || !sameMinute(clock.codes, c, at)) {
+    const iso = ctimeToIso(text.slice(at + 4, at + 7), text.slice(at + 8, at + 10).trim(), `${text.slice(at + 11, at + 16)}:00`, text.slice(at + 20, at + 24), zone);
     if (!iso) return null;
-    const epoch = Date.parse(iso) / 1000;
-    // (the slice may keep its chunk alive until the next minute: one chunk per zone at most)
-    clock = { line: text.slice(0, 24), epoch, prefix: iso.endsWith(':00Z') ? iso.slice(0, 17) : null };
+    const codes = new Uint16Array(24);
+    for (let i = 0; i < 24; i++) codes[i] = c[at + i]!;
+    clock = { codes, epoch: Date.parse(iso) / 1000, prefix: iso.endsWith(':00Z') ? iso.slice(0, 17) : null, times: new Array<string | undefined>(60) };
     minuteCache.set(zone, clock);
   }
-  return clock.prefix !== null ? `${clock.prefix}${TWO_DIGITS[second]}Z` : isoFromEpochSeconds(clock.epoch + second);
+  if (clock.prefix === null) return isoFromEpochSeconds(clock.epoch + second);
+  return (clock.times[second] ??= `${clock.prefix}${TWO_DIGITS[second]}Z`);
 }
 
-function nextSpace(text: string, from: number, length: number): number {
+function nextSpace(c: CharCodes, from: number, to: number): number {
   let i = from;
-  while (i < length && text.charCodeAt(i) !== SPACE) i++;
+  while (i < to && c[i] !== SPACE) i++;
   return i;
 }
 
@@ -127,6 +136,15 @@ function nextSpace(text: string, from: number, length: number): number {
 const ONE_CHARACTER = [false, true, false, false, true, true, false, true];
 // the spaces before the 8 right-hand fields, reused from line to line
 const ends = new Int32Array(8);
+// the code units of a line given as a string, reused from line to line
+let scratch = new Uint16Array(1024);
+
+/** charCodesOf returns the UTF-16 code units of a text (for scanning a text that has no ASCII bytes). */
+export function charCodesOf(text: string): Uint16Array {
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return codes;
+}
 
 /**
  * scanXferlogLine reads the regular shape (`Www Mmm dd HH:MM:SS YYYY secs host size path type action dir access
@@ -134,24 +152,34 @@ const ends = new Int32Array(8);
  * anything else, which the token parser then reads with all its rules and rejects.
  */
 export function scanXferlogLine(text: string, line: number, source: SourceContext): TransferRecord | null {
-  const length = text.length;
-  if (length < 40 || text.charCodeAt(3) !== SPACE || text.charCodeAt(7) !== SPACE || text.charCodeAt(10) !== SPACE || text.charCodeAt(19) !== SPACE || text.charCodeAt(24) !== SPACE) return null;
-  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
-  const second = digitsAt(text, 17, 19);
+  if (text.length > scratch.length) scratch = new Uint16Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) scratch[i] = text.charCodeAt(i);
+  return scanXferlogCodes(scratch, text, 0, text.length, line, source);
+}
+
+/**
+ * scanXferlogCodes is scanXferlogLine for the line at [from, to) of `text`, read from `c`, its character codes at
+ * the same offsets (the bytes of an ASCII line block): no string is made for the line.
+ */
+export function scanXferlogCodes(c: CharCodes, text: string, from: number, to: number, line: number, source: SourceContext): TransferRecord | null {
+  const at = from;
+  if (to - from < 40 || c[at + 3] !== SPACE || c[at + 7] !== SPACE || c[at + 10] !== SPACE || c[at + 19] !== SPACE || c[at + 24] !== SPACE) return null;
+  if (c[at + 13] !== 58 || c[at + 16] !== 58) return null;
+  const second = digitsAt(c, at + 17, at + 19);
   if (second < 0 || second > 59) return null;
   // the 9 fields on the right, each one token
-  const status = text.charCodeAt(length - 1);
-  if ((status !== 99 && status !== 105) || text.charCodeAt(length - 2) !== SPACE) return null;
-  // charCodeAt loops: lastIndexOf/indexOf are runtime calls, several times slower on short scans
+  const status = c[to - 1];
+  if ((status !== 99 && status !== 105) || c[to - 2] !== SPACE) return null;
   // (authentication-method, access-mode, direction and transfer-type are one character: checked, not scanned)
-  let end = length - 2;
+  const left = at + 25;
+  let end = to - 2;
   for (let k = 0; k < 8; k++) {
     let space = end - 2;
-    if (!ONE_CHARACTER[k] || text.charCodeAt(space) !== SPACE) {
+    if (!ONE_CHARACTER[k] || c[space] !== SPACE) {
       space = end - 1;
-      while (space >= 25 && text.charCodeAt(space) !== SPACE) space--;
+      while (space >= left && c[space] !== SPACE) space--;
     }
-    if (space < 25 || space === end - 1) return null;
+    if (space < left || space === end - 1) return null;
     ends[k] = space;
     end = space;
   }
@@ -160,20 +188,21 @@ export function scanXferlogLine(text: string, line: number, source: SourceContex
   const directionAt = ends[5]! + 1;
   const accessAt = ends[4]! + 1;
   if (ends[6]! - typeAt !== 1 || ends[4]! - directionAt !== 1 || ends[3]! - accessAt !== 1) return null;
-  const direction = DIRECTIONS[text[directionAt]!];
-  if (!direction) return null;
+  const d = c[directionAt];
+  const direction = d === 105 ? 'upload' : d === 111 ? 'download' : d === 100 ? 'delete' : null;
+  if (direction === null) return null;
   // secs host size on the left
-  const s1 = nextSpace(text, 25, length);
-  const s2 = nextSpace(text, s1 + 1, length);
-  const s3 = nextSpace(text, s2 + 1, length);
-  if (s3 >= ends[7]! || s1 === 25 || s2 === s1 + 1 || s3 === s2 + 1) return null;
-  const seconds = digitsAt(text, 25, s1);
-  const size = digitsAt(text, s2 + 1, s3);
-  const path = text.slice(s3 + 1, ends[7]);
-  if (seconds < 0 || size < 0 || path === '' || path.charCodeAt(0) === SPACE) return null;
-  const time = isoAt(text, second, source.zone);
+  const s1 = nextSpace(c, left, to);
+  const s2 = nextSpace(c, s1 + 1, to);
+  const s3 = nextSpace(c, s2 + 1, to);
+  if (s3 >= ends[7]! || s1 === left || s2 === s1 + 1 || s3 === s2 + 1) return null;
+  const seconds = digitsAt(c, left, s1);
+  const size = digitsAt(c, s2 + 1, s3);
+  if (seconds < 0 || size < 0 || s3 + 1 === ends[7] || c[s3 + 1] === SPACE) return null;
+  const time = isoAt(c, text, at, second, source.zone);
   if (time === null) return null;
-  const type = text.charCodeAt(typeAt);
+  const type = c[typeAt];
+  const access = c[accessAt];
   const host = text.slice(s1 + 1, s2);
   return {
     kind: 'transfer',
@@ -183,9 +212,9 @@ export function scanXferlogLine(text: string, line: number, source: SourceContex
     server: source.server,
     host: host.startsWith('::ffff:') ? host.slice(7) : host,
     user: text.slice(ends[3]! + 1, ends[2]),
-    access: ACCESS[text[accessAt]!] ?? null,
+    access: access === 114 ? 'real' : access === 97 ? 'anonymous' : access === 103 ? 'guest' : null,
     direction,
-    path,
+    path: text.slice(s3 + 1, ends[7]),
     bytes: size,
     seconds,
     complete: status === 99,

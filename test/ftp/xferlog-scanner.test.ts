@@ -3,6 +3,9 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { DateTime } from 'luxon';
+import { parseFtpLog, type FtpRecord } from '#lib/ftp/index.ts';
+import { sourceOf } from '#lib/lines/index.ts';
 import { parseXferlogTokens, scanXferlogLine } from '../../lib/ftp/xferlog.ts';
 
 const test = suite('ftp/xferlog-scanner');
@@ -63,6 +66,44 @@ test('irregular lines :: handed to the token parser (null), never misread', () =
   // the spring-forward gap is then a BAD_DATE reject from the token parser
   const gap = parseXferlogTokens('Sun Mar 29 02:30:00 2026 0 127.0.0.1 7 /x b _ i r vuser ftp 0 * c', 1, source);
   assert.is(gap.kind === 'reject' && gap.reason.split(':')[0], 'BAD_DATE');
+});
+
+async function parsed(source: AsyncIterable<Uint8Array | string>, zone: string): Promise<FtpRecord[]> {
+  const out: FtpRecord[] = [];
+  for await (const r of parseFtpLog(source, { server: 's', zone, fileTime: DateTime.fromISO('2026-11-25T12:00:00Z') })) out.push(r);
+  return out;
+}
+
+async function* chunks<T extends Buffer | string>(whole: T, cuts: number[]) {
+  let at = 0;
+  for (const cut of cuts) {
+    yield whole.slice(at, at + cut) as T;
+    at += cut;
+  }
+  yield whole.slice(at) as T;
+}
+
+const otherLine = fc.constantFrom(
+  'Mon Oct  1 17:09:23 2001 0 127.0.0.1 2611   FILENAME a _ o r tmbranno ftp 0 * c',
+  'Wed Nov 25 02:08:30 2026 0 127.0.0.1 7 /x b _ i r vuser ftp 0 * c 10.0.0.9',
+  'Sun Mar 29 02:30:00 2026 0 127.0.0.1 7 /x b _ i r vuser ftp 0 * c',
+  'Wed Nov 25 02:08:30 2026 [pid 3] [vuser] OK LOGIN: Client "127.0.0.1"',
+  'Wed Nov 25 02:08:30 2026 [pid 3] [vuser] OK UPLOAD: Client "127.0.0.1", "/inbox/été.bin", 7 bytes, 0.5Kbyte/sec',
+  'Wed Nov 25 02:08:30 2026 0 127.0.0.1 7 /x b _ i r vuser ftp 0 * c'.slice(0, 39),
+  '',
+  'garbage \u0000 line',
+);
+
+test('bytes vs string :: a log read from bytes or strings (any chunking) gives the records of the same log read as one string', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.oneof({ weight: 4, arbitrary: regularLine }, { weight: 1, arbitrary: otherLine }), { minLength: 1, maxLength: 15 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }), fc.constantFrom('UTC', 'Europe/Paris'), fc.constantFrom('\n', '\r\n'), async (lines, cuts, zone, eol) => {
+      const text = lines.join(eol);
+      const whole = await parsed(sourceOf(text), zone);
+      assert.equal(await parsed(chunks(Buffer.from(text), cuts), zone), whole);
+      assert.equal(await parsed(chunks(text, cuts), zone), whole);
+    }),
+    { seed: 20261201, numRuns: 500 },
+  );
 });
 
 test('minute clock :: lines of one minute share the conversion, a new zone or minute converts again', () => {
