@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sourceOf } from '#lib/lines/index.ts';
 import { parseNetBackup, type NetBackupRecord } from '#lib/netbackup/index.ts';
+import { FieldScanner } from '../../lib/netbackup/field-scanner.ts';
 import { allColumnsLine, type JobSpec } from '../helpers/netbackup-lines.ts';
 
 const test = suite('netbackup/byte-path');
@@ -58,6 +59,22 @@ test('bytes vs string :: the same records, line numbers and rejects, for any chu
       assert.equal(await collect(byteChunks(Buffer.from(text), cuts)), fromString);
     }),
     { seed: 20261201, numRuns: 400 },
+  );
+});
+
+test('field scanner :: bytes at any alignment give the fields of the string scan (commas, escapes, backslash runs)', () => {
+  const fields = (f: FieldScanner) => Array.from({ length: f.count }, (_, i) => [f.text(i), f.int(i), f.isEmpty(i)]);
+  fc.assert(
+    fc.property(fc.stringMatching(/^[a,\\ 0-9-]{0,90}$/), fc.nat({ max: 7 }), (line, pad) => {
+      const strings = new FieldScanner();
+      strings.scan(line);
+      const bytes = new FieldScanner();
+      const buffer = Buffer.from(`${'\\'.repeat(pad)}${line}\n`);
+      bytes.scanBytes(buffer, buffer.toString('latin1'), pad, pad + line.length);
+      assert.equal(fields(bytes), fields(strings), JSON.stringify(line));
+      assert.is(bytes.line(), line);
+    }),
+    { seed: 20261201, numRuns: 5000 },
   );
 });
 
