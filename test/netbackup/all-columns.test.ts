@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseColumnsLine, splitEscapedCsv, type NetBackupJob } from '#lib/netbackup/index.ts';
+import fc from 'fast-check';
+import { epochToIso, parseColumnsLine, splitEscapedCsv, type NetBackupJob } from '#lib/netbackup/index.ts';
+import { isoFromEpochSeconds } from '#lib/time/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 
@@ -116,5 +118,16 @@ for (const [name, line, reason] of rejects) {
     assert.is((r as Reject).line, 7);
   });
 }
+
+test('epochToIso :: the minute slots give what the full conversion gives, neighbours and far times mixed', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.integer({ min: 1, max: 4e9 }), fc.integer({ min: 1764021000, max: 1764030000 })), { maxLength: 50 }), (epochs) => {
+      for (const e of epochs) assert.is(epochToIso(e), isoFromEpochSeconds(e));
+    }),
+    { seed: 20261201, numRuns: 300 },
+  );
+  assert.is(epochToIso(0), null);
+  assert.is(epochToIso(null), null);
+});
 
 test.run();
