@@ -136,8 +136,8 @@ function nextSpace(c: CharCodes, from: number, to: number): number {
 const ONE_CHARACTER = [false, true, false, false, true, true, false, true];
 // the spaces before the 8 right-hand fields, reused from line to line
 const ends = new Int32Array(8);
-// the code units of a line given as a string, reused from line to line
-let scratch = new Uint16Array(1024);
+// the code units of a line given as a string, reused from line to line (a longer line gets its own)
+const scratch = new Uint16Array(4096);
 
 /** charCodesOf returns the UTF-16 code units of a text (for scanning a text that has no ASCII bytes). */
 export function charCodesOf(text: string): Uint16Array {
@@ -152,7 +152,7 @@ export function charCodesOf(text: string): Uint16Array {
  * anything else, which the token parser then reads with all its rules and rejects.
  */
 export function scanXferlogLine(text: string, line: number, source: SourceContext): TransferRecord | null {
-  if (text.length > scratch.length) scratch = new Uint16Array(text.length * 2);
+  if (text.length > scratch.length) return scanXferlogCodes(charCodesOf(text), text, 0, text.length, line, source);
   for (let i = 0; i < text.length; i++) scratch[i] = text.charCodeAt(i);
   return scanXferlogCodes(scratch, text, 0, text.length, line, source);
 }
