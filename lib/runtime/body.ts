@@ -1,8 +1,20 @@
 import { isOpsError, opsError } from './errors.ts';
 
+// The text of each response json() built, so the server writes it to the socket at once instead of piping the web
+// stream through Readable.fromWeb (most of the cost of a small answer).
+const texts = new WeakMap<Response, string>();
+
 /** json builds a JSON response. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(`${JSON.stringify(body)}\n`, { status, headers: { 'content-type': 'application/json', ...headers } });
+  const text = `${JSON.stringify(body)}\n`;
+  const response = new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } });
+  texts.set(response, text);
+  return response;
+}
+
+/** knownText is the body json() gave a response, when it did and nothing has read it yet. */
+export function knownText(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : texts.get(response);
 }
 
 /** bodyStream yields the request body chunk by chunk (the server has already bounded its size). */

@@ -44,24 +44,31 @@ export const ENV_FALLBACKS: Record<string, string> = {
 /**
  * createSecretReader reads secrets from `dir`, re-reading a file when its mtime changes (kubelet rotates mounted
  * secrets in place), and falls back to an environment variable (ENV_FALLBACKS or `fallbacks`) for the local stack.
+ * A name is looked at again at most every `recheckMs` (1 s): a stat on every request, and the thrown ENOENT where
+ * the environment supplies the secret, cost more than the rest of a small request.
  */
-export function createSecretReader(dir: string, env: Record<string, string | undefined>, fallbacks: Record<string, string> = {}): SecretReader {
-  const cache = new Map<string, { mtimeMs: number; secret: Secret }>();
+export function createSecretReader(dir: string, env: Record<string, string | undefined>, fallbacks: Record<string, string> = {}, options: { recheckMs?: number; now?: () => number } = {}): SecretReader {
+  const recheckMs = options.recheckMs ?? 1000;
+  const now = options.now ?? (() => performance.now());
+  const cache = new Map<string, { mtimeMs: number; secret: Secret | undefined; checkedAt: number }>();
   const names = { ...ENV_FALLBACKS, ...fallbacks };
   const find = (name: string): Secret | undefined => {
+    const at = now();
+    const hit = cache.get(name);
+    if (hit && at - hit.checkedAt < recheckMs) return hit.secret;
     const path = join(dir, name);
+    let entry: { mtimeMs: number; secret: Secret | undefined; checkedAt: number };
     try {
       const { mtimeMs } = statSync(path);
-      const hit = cache.get(name);
-      if (hit && hit.mtimeMs === mtimeMs) return hit.secret;
-      const secret = new Secret(readFileSync(path, 'utf8').trim());
-      cache.set(name, { mtimeMs, secret });
-      return secret;
+      entry = hit && hit.mtimeMs === mtimeMs ? hit : { mtimeMs, secret: new Secret(readFileSync(path, 'utf8').trim()), checkedAt: at };
     } catch {
       const envName = names[name];
       const value = envName ? env[envName] : undefined;
-      return value ? new Secret(value) : undefined;
+      entry = { mtimeMs: -1, secret: value ? new Secret(value) : undefined, checkedAt: at };
     }
+    entry.checkedAt = at;
+    cache.set(name, entry);
+    return entry.secret;
   };
   return {
     find,

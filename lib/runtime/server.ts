@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DateTime } from 'luxon';
-import { json } from './body.ts';
+import { json, knownText } from './body.ts';
 import type { Clock } from './clock.ts';
 import { errorBody, opsError, toOpsError, type OpsError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -212,6 +212,12 @@ export function errorResponse(err: OpsError, closeConnection = false): Response 
 async function writeResponse(nres: ServerResponse, response: Response): Promise<void> {
   nres.statusCode = response.status;
   response.headers.forEach((value, name) => nres.setHeader(name, value));
+  const text = knownText(response);
+  if (text !== undefined) {
+    nres.setHeader('content-length', Buffer.byteLength(text));
+    nres.end(text);
+    return;
+  }
   if (!response.body) {
     nres.end();
     return;

@@ -3,6 +3,7 @@ import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import type { Secret } from '#lib/runtime/secrets.ts';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { mapS3Error } from './s3-errors.ts';
+import { putBuffer, type S3Target } from './s3-put.ts';
 
 /** S3Connection says where the S3-protocol server is and how to sign for it. */
 export interface S3Connection {
@@ -14,11 +15,14 @@ export interface S3Connection {
   partSize?: number;
 }
 
+// Where each client connects, so the store can sign its small PUTs itself (s3-put.ts).
+const targets = new WeakMap<Client, S3Target>();
+
 /** createMinioClient builds a minio-js client from an endpoint URL such as http://minio.minio:9000. */
 export function createMinioClient(connection: S3Connection): Client {
   const url = new URL(connection.endpoint);
   const useSSL = url.protocol === 'https:';
-  return new Client({
+  const client = new Client({
     endPoint: url.hostname,
     port: url.port ? Number(url.port) : useSSL ? 443 : 80,
     useSSL,
@@ -28,10 +32,13 @@ export function createMinioClient(connection: S3Connection): Client {
     pathStyle: true,
     ...(connection.partSize ? { partSize: connection.partSize } : {}),
   });
+  targets.set(client, { url, region: connection.region, accessKey: connection.accessKey.reveal(), secretKey: connection.secretKey.reveal() });
+  return client;
 }
 
 /** createMinioStore adapts a minio-js client to the ObjectStore port, mapping every backend error to a catalog code. */
 export function createMinioStore(client: Client): ObjectStore {
+  const target = targets.get(client);
   return {
     async stat(bucket, key) {
       try {
@@ -79,6 +86,7 @@ export function createMinioStore(client: Client): ObjectStore {
     },
 
     async put(bucket, key, body, options: PutOptions = {}) {
+      if (target && (typeof body === 'string' || Buffer.isBuffer(body))) return putBuffer(target, bucket, key, typeof body === 'string' ? Buffer.from(body) : body, options);
       const headers: Record<string, string> = {};
       if (options.contentType) headers['Content-Type'] = options.contentType;
       for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${name}`] = value;

@@ -11,10 +11,14 @@ const test = suite('runtime/secrets');
 test('file first :: reads and trims /var/openfaas/secrets/<name>, re-reads after rotation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
   writeFileSync(join(dir, 'cmp-ops-invoke-token'), 'first\n');
-  const reader = createSecretReader(dir, { CMP_OPS_INVOKE_TOKEN: 'from-env' });
+  let clock = 0;
+  const reader = createSecretReader(dir, { CMP_OPS_INVOKE_TOKEN: 'from-env' }, {}, { now: () => clock });
   assert.is(reader.get('cmp-ops-invoke-token').reveal(), 'first');
   writeFileSync(join(dir, 'cmp-ops-invoke-token'), 'second\n');
   utimesSync(join(dir, 'cmp-ops-invoke-token'), new Date(), new Date(Date.now() + 5000));
+  clock = 999;
+  assert.is(reader.get('cmp-ops-invoke-token').reveal(), 'first', 'looked at again only after a second');
+  clock = 1000;
   assert.is(reader.get('cmp-ops-invoke-token').reveal(), 'second');
 });
 

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { signV4 } from 'minio/dist/esm/signing.mjs';
+import type { PutOptions } from './object-store.ts';
+import { mapS3Error } from './s3-errors.ts';
+
+/** S3Target is where and as whom a signed request goes. */
+export interface S3Target {
+  url: URL;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+// RFC 3986 per path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone)
+const escapeKey = (key: string) => key.split('/').map((part) => encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+const amzDate = (date: Date) => `${date.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
+
+function readAll(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.on('end', () => resolve(text));
+    res.on('error', reject);
+  });
+}
+
+/**
+ * putBuffer writes a body held in memory with one signed PUT on a kept-alive connection. minio-js spends about
+ * 0.6 ms of CPU on each putObject (an MD5 and a SHA-256 of the body, request options, its retry wrapper); the state
+ * records and the alert journal are small and written on every request, so they take this path. The signature is
+ * minio-js's own SigV4. Errors come out mapped to the catalog like every other storage call; retrying is the
+ * caller's business (a 503 brings the event back).
+ */
+export async function putBuffer(target: S3Target, bucket: string, key: string, body: Buffer, options: PutOptions = {}): Promise<{ etag: string }> {
+  const path = `/${bucket}/${escapeKey(key)}`;
+  const date = new Date();
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const headers: Record<string, string> = {
+    host: target.url.host,
+    'x-amz-date': amzDate(date),
+    'x-amz-content-sha256': sha256,
+    'content-length': String(body.length),
+  };
+  if (options.contentType) headers['content-type'] = options.contentType;
+  for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
+  if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
+  if (options.ifMatch) headers['if-match'] = options.ifMatch;
+  // signV4 reads the method, the path and the headers (all lower-case) of the request it signs
+  const signed = { method: 'PUT', path, headers } as unknown as Parameters<typeof signV4>[0];
+  headers.authorization = signV4(signed, target.accessKey, target.secretKey, target.region, date, sha256);
+  const https = target.url.protocol === 'https:';
+  try {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = (https ? httpsRequest : httpRequest)({ method: 'PUT', hostname: target.url.hostname, port: target.url.port || (https ? 443 : 80), path, headers, agent: https ? agents.https : agents.http, ...(options.signal ? { signal: options.signal } : {}) }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+    const text = await readAll(res);
+    if (res.statusCode === 200) return { etag: String(res.headers.etag ?? '').replace(/"/g, '') };
+    const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';
+    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`;
+    throw Object.assign(new Error(message), { code, statusCode: res.statusCode });
+  } catch (err) {
+    throw mapS3Error(err, { bucket, key });
+  }
+}
