@@ -92,12 +92,21 @@ await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:$
 const ours = await measure(`http://127.0.0.1:${port}/`, { authorization: `Bearer ${token}` });
 await stop(router);
 s3.close();
+
+// the same handler with its state in memory (no persistence, as Alertmanager): what the routing core costs alone
+const memoryChild = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'router-memory-child.ts'), join(dir, 'am.yml'), token], { stdio: ['pipe', 'pipe', 'inherit'] });
+const memoryUrl = await new Promise<string>((resolve) => memoryChild.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+const memory = await measure(`${memoryUrl}/`, { authorization: `Bearer ${token}` });
+await stop(memoryChild);
 rmSync(dir, { recursive: true, force: true });
 
 const row = (name: string, r: Load) => `${name.padEnd(34)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
 console.log(`${total} distinct alerts in batches of ${batch} after a 2 000-alert warm-up`);
 console.log(row('prometheus-alertmanager, 1 client', reference.one));
 console.log(row('alert-router (s3rver), 1 client', ours.one));
+console.log(row('alert-router (memory), 1 client', memory.one));
 console.log(row(`prometheus-alertmanager, ${CLIENTS} clients`, reference.many));
 console.log(row(`alert-router (s3rver), ${CLIENTS} clients`, ours.many));
+console.log(row(`alert-router (memory), ${CLIENTS} clients`, memory.many));
 console.log(`throughput ratio alert-router / alertmanager: ${(ours.one.perSecond / reference.one.perSecond).toFixed(2)}× one client, ${(ours.many.perSecond / reference.many.perSecond).toFixed(2)}× ${CLIENTS} clients (goal ≥ 1.0×)`);
+console.log(`  with the state in memory, as Alertmanager keeps it: ${(memory.one.perSecond / reference.one.perSecond).toFixed(2)}× one client, ${(memory.many.perSecond / reference.many.perSecond).toFixed(2)}× ${CLIENTS} clients`);
