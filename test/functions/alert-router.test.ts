@@ -280,6 +280,18 @@ test('delivery :: retryable failures back off and deliver exactly once; a perman
   await server.close();
 });
 
+test('delivery :: a 429 with Retry-After waits that long, not the shorter backoff', async () => {
+  const server = await router({}, GROUPED());
+  hook.failNext(1, 429, { 'retry-after': '120' });
+  await server.call([alert({ key: 'slow-down' })]);
+  assert.is((await tick(server, '2026-11-24T10:00:31Z')).body.retrying, 1);
+  await tick(server, '2026-11-24T10:01:31Z');
+  assert.is(hook.requests.length, 0, 'the 10 s backoff has passed, the receiver asked for 120 s');
+  await tick(server, '2026-11-24T10:02:32Z');
+  assert.is(hook.requests.length, 1);
+  await server.close();
+});
+
 test('receivers :: Slack/Mattermost chat, PagerDuty Events v2 and email over SMTP each get their shape', async () => {
   const routing = `
 route:

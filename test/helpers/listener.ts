@@ -13,8 +13,8 @@ export interface ReceivedRequest {
 export interface TestListener {
   url: string;
   requests: ReceivedRequest[];
-  /** failNext makes the next n requests answer `status` (e.g. 503), or hang when status is 0. */
-  failNext(n: number, status: number): void;
+  /** failNext makes the next n requests answer `status` (e.g. 503), or hang when status is 0, with `headers`. */
+  failNext(n: number, status: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
@@ -23,13 +23,14 @@ export async function startListener(): Promise<TestListener> {
   const requests: ReceivedRequest[] = [];
   let failures = 0;
   let failStatus = 503;
+  let failHeaders: Record<string, string> = {};
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (failures > 0) {
       failures--;
       if (failStatus === 0) return; // hang: never answer
-      res.writeHead(failStatus).end('failing on demand');
+      res.writeHead(failStatus, failHeaders).end('failing on demand');
       return;
     }
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
@@ -40,9 +41,10 @@ export async function startListener(): Promise<TestListener> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    failNext(n, status) {
+    failNext(n, status, headers = {}) {
       failures = n;
       failStatus = status;
+      failHeaders = headers;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -17,6 +17,15 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 30_000, capMs: 15 * 60_000, random: Math.random };
 
+const RETRY_AFTER_CAP_MS = 3_600_000;
+
+/** retryAfterMs reads a Retry-After value (seconds, or an HTTP date) as a wait from `now`, at most an hour. */
+export function retryAfterMs(value: string | undefined, now: number): number {
+  if (!value) return 0;
+  const wait = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(wait) ? Math.min(Math.max(wait, 0), RETRY_AFTER_CAP_MS) : 0;
+}
+
 /** backoffMs is base·2^(attempt-1), capped, with ±20 % jitter so a recovering receiver is not hit in lockstep. */
 export function backoffMs(attempt: number, policy: RetryPolicy): number {
   const raw = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
@@ -72,7 +81,7 @@ export async function deliverDue(state: RouterState, config: AlertmanagerConfig,
       entry.lastError = (err as Error).message;
       report.errors.push({ receiver: entry.receiver, integration: entry.integration, error: entry.lastError, retryable });
       if (retryable && entry.attempts < ctx.policy.maxAttempts) {
-        entry.nextAttemptAt = now + backoffMs(entry.attempts, ctx.policy);
+        entry.nextAttemptAt = now + Math.max(backoffMs(entry.attempts, ctx.policy), retryAfterMs((err as { retryAfter?: string }).retryAfter, now));
         report.retrying++;
         continue;
       }

@@ -27,7 +27,11 @@ async function post(url: string, body: unknown, what: string, ctx: SendContext, 
   const text = await response.text().catch(() => '');
   if (ok(response.status)) return;
   const detail = `${what} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-  if (response.status === 429 || response.status >= 500) throw opsError('RECEIVER_UNAVAILABLE', detail, [], { retryable: true });
+  if (response.status === 429 || response.status >= 500) {
+    // Slack, PagerDuty and most proxies say when to come back; the outbox waits at least that long
+    const retryAfter = response.headers.get('retry-after');
+    throw Object.assign(opsError('RECEIVER_UNAVAILABLE', detail, [], { retryable: true }), retryAfter ? { retryAfter } : {});
+  }
   throw opsError('RECEIVER_REJECTED', detail);
 }
 
