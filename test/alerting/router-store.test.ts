@@ -33,6 +33,18 @@ const keysOf = async (state: StateStore, prefix: string) => {
   for await (const key of state.list(prefix)) keys.push(key);
   return keys;
 };
+/** failingState wraps a real state store: while `failing.on`, writes of the snapshot or of journal records throw. */
+async function failingState(what: 'snapshot' | 'journal', on: boolean) {
+  const real = await freshState();
+  const failing = { on };
+  const refuse = () => Promise.reject(Object.assign(new Error('503 Slow Down'), { code: 'STORAGE_UNAVAILABLE' }));
+  const state: StateStore = {
+    ...real,
+    writeText: (key, text, options) => (failing.on && what === 'snapshot' && key === SNAPSHOT_KEY ? refuse() : real.writeText(key, text, options)),
+    write: (key, value, options) => (failing.on && what === 'journal' && key.startsWith(JOURNAL_PREFIX) ? refuse() : real.write(key, value, options)),
+  };
+  return { state, failing };
+}
 const alertKeys = (s: RouterState) => Object.values(s.alerts).map((a) => a.labels.key).sort();
 
 test.before(async () => {
@@ -98,12 +110,7 @@ test('ring :: half the ring in use starts a background snapshot; slots are reuse
 });
 
 test('ring :: when snapshots fail, an ingest that would overrun the ring is refused (503) rather than overwrite', async () => {
-  const real = await freshState();
-  let failSnapshot = true;
-  const state: StateStore = {
-    ...real,
-    writeText: (key, text, options) => (failSnapshot && key === SNAPSHOT_KEY ? Promise.reject(Object.assign(new Error('503 Slow Down'), { code: 'STORAGE_UNAVAILABLE' })) : real.writeText(key, text, options)),
-  };
+  const { state, failing } = await failingState('snapshot', true);
   const store = open(state, 4);
   const acknowledged: string[] = [];
   const refused: string[] = [];
@@ -113,45 +120,35 @@ test('ring :: when snapshots fail, an ingest that would overrun the ring is refu
   }
   assert.equal(acknowledged, ['a', 'b', 'c', 'd'], 'four records fill the ring');
   assert.equal(refused, ['e:STORAGE_UNAVAILABLE'], 'the fifth would overwrite the first');
-  failSnapshot = false;
+  failing.on = false;
   assert.equal(alertKeys(await open(state, 4).read()), ['a', 'b', 'c', 'd'], 'every acknowledged ingest is still in the ring');
 });
 
 test('failure :: a journal write that fails is a retryable error, and the memory copy forgets the change', async () => {
-  const real = await freshState();
-  let failJournal = false;
-  const state: StateStore = {
-    ...real,
-    write: (key, value, options) => (failJournal && key.startsWith(JOURNAL_PREFIX) ? Promise.reject(Object.assign(new Error('connection reset'), { code: 'STORAGE_UNAVAILABLE' })) : real.write(key, value, options)),
-  };
+  const { state, failing } = await failingState('journal', false);
   const store = open(state);
   await ingest(store, 'kept');
-  failJournal = true;
+  failing.on = true;
   const failed = await ingest(store, 'lost').catch((err: { code?: string }) => err.code);
   assert.is(failed, 'STORAGE_UNAVAILABLE');
   assert.equal(alertKeys(await store.read()), ['kept'], 'the unacknowledged ingest is gone from memory too');
   // reloaded from storage, the next change snapshots what it replayed: it lands even while the journal fails
   await ingest(store, 'after');
-  failJournal = false;
+  failing.on = false;
   assert.equal(alertKeys(await open(state).read()), ['after', 'kept']);
 });
 
 test('failure :: a snapshot that fails is a retryable error; the next change starts from what is stored', async () => {
-  const real = await freshState();
-  let failSnapshot = false;
-  const state: StateStore = {
-    ...real,
-    writeText: (key, text, options) => (failSnapshot && key === SNAPSHOT_KEY ? Promise.reject(Object.assign(new Error('503 Slow Down'), { code: 'STORAGE_UNAVAILABLE' })) : real.writeText(key, text, options)),
-  };
+  const { state, failing } = await failingState('snapshot', false);
   const store = open(state);
   await ingest(store, 'a');
-  failSnapshot = true;
+  failing.on = true;
   const failed = await store.change(async (s) => {
     delete s.alerts[Object.keys(s.alerts)[0]!];
     return { value: 'removed' };
   }).catch((err: { code?: string }) => err.code);
   assert.is(failed, 'STORAGE_UNAVAILABLE');
-  failSnapshot = false;
+  failing.on = false;
   assert.equal(alertKeys(await store.read()), ['a']);
 });
 
