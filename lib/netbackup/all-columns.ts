@@ -39,10 +39,12 @@ function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): N
   if (jobId === null || jobId < 0) return makeReject(line, `BAD_JOBID: "${f.text(0)}" is not a job id`, f.line());
   const stateCode = f.int(2);
   if (stateCode === null || JOB_STATES[stateCode] === undefined) return makeReject(line, `BAD_STATE: "${f.text(2)}" is not a state 0-5`, f.line());
-  for (let t = 0; t < TIME_FIELDS.length; t++) {
-    const index = TIME_FIELDS[t]![0];
-    if (f.int(index) === null && !f.isEmpty(index)) return makeReject(line, `BAD_TIME: ${TIME_FIELDS[t]![1]} "${f.text(index)}" is not a number`, f.line());
-  }
+  const started = f.int(8);
+  if (started === null && !f.isEmpty(8)) return badTime(f, line, 8, 'started');
+  const elapsed = f.int(9);
+  if (elapsed === null && !f.isEmpty(9)) return badTime(f, line, 9, 'elapsed');
+  const ended = f.int(10);
+  if (ended === null && !f.isEmpty(10)) return badTime(f, line, 10, 'ended');
   const fileCount = f.int(31);
   if (fileCount === null || fileCount < 0) return makeReject(line, `BAD_COUNT: filelistcount "${f.text(31)}" is not a count`, f.line());
 
@@ -86,7 +88,7 @@ function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): N
   }
   const parentJobId = f.int(at);
   const state = JOB_STATES[stateCode]!;
-  const status = f.isEmpty(3) ? null : f.int(3);
+  const status = f.int(3); // null when empty, as while the job runs
   const typeCode = f.int(1);
   const scheduleType = f.int(22);
   const schedule = f.text(5)!;
@@ -109,9 +111,9 @@ function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): N
     client: f.text(6)!,
     mediaServer: f.text(7)!,
     master: f.text(25) || null,
-    started: epochToIso(f.int(8)),
-    ended: epochToIso(f.int(10)),
-    elapsedSeconds: f.int(9),
+    started: epochToIso(started),
+    ended: epochToIso(ended),
+    elapsedSeconds: elapsed,
     kilobytes: f.int(14),
     files: f.int(15),
     percent: f.int(17),
@@ -121,7 +123,9 @@ function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): N
   };
 }
 
-const TIME_FIELDS = [[8, 'started'], [9, 'elapsed'], [10, 'ended']] as const;
+function badTime(f: FieldScanner, line: number, index: number, name: string): Reject {
+  return makeReject(line, `BAD_TIME: ${name} "${f.text(index)}" is not a number`, f.line());
+}
 
 // Telling -most_columns from -all_columns by content: in -most_columns index 32 is trycount and 33, 34 are parentjob
 // and kbpersec (numbers). In -all_columns with files, 32 is a file name; with no files, 32 is trycount, 33 the first
