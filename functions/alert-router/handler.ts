@@ -100,8 +100,10 @@ export function createHandler(deps: Deps): Handler {
   const drop = new Set(c.DROP_MUTED_RECEIVERS);
   const policy: RetryPolicy = { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: 15 * 60_000, random: deps.random ?? Math.random };
   const userAgent = 'cmp-ops-alert-router/0.1';
-  // a cold start replays the journal's ingests with the routing in force now, as a re-sent alert would be routed
-  const holder = createRouterStore({ state: deps.state, replay: async (s, entry) => void ingestAlerts(s, entry.alerts, (await routing()).config, entry.now) });
+  // a cold start replays the journal's ingests with the routing of the request that loads it, as a re-sent alert
+  // would be routed (read once per request, not once per replayed record)
+  let requestRouting: Routing | undefined;
+  const holder = createRouterStore({ state: deps.state, replay: async (s, entry) => void ingestAlerts(s, entry.alerts, (requestRouting ?? (await routing())).config, entry.now) });
   const bySnapshot = async <T>(value: T) => ({ value });
 
   const ACK_TTL_MS = 7 * 86_400_000;
@@ -129,7 +131,7 @@ export function createHandler(deps: Deps): Handler {
     const url = new URL(req.url);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const now = ctx.now().toMillis();
-    const config = await routing();
+    const config = (requestRouting = await routing());
     if (path === '/ack' && (req.method === 'GET' || req.method === 'POST')) {
       // public: the HMAC signature of the link is the credential (index.ts isPublic)
       const key = deps.ackKey?.();
