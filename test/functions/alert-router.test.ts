@@ -182,6 +182,19 @@ test('grouping and timing :: group_wait gathers a group; a later alert waits for
   await server.close();
 });
 
+test('restart :: alerts answered from the journal survive a cold start and are notified once, after group_wait', async () => {
+  const first = await router({}, GROUPED(), 'state-restart');
+  for (const key of ['j1', 'j2', 'j3']) assert.is((await first.call([alert({ key })])).status, 200);
+  await first.close();
+  const second = await router({}, GROUPED(), 'state-restart');
+  await tick(second, '2026-11-24T10:00:31Z');
+  assert.is(hook.requests.length, 1);
+  assert.equal(bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key), ['j1', 'j2', 'j3']);
+  await tick(second, '2026-11-24T10:01:31Z');
+  assert.is(hook.requests.length, 1, 'nothing notified twice');
+  await second.close();
+});
+
 test('inhibition :: NodeNotReady mutes PodCrashLooping of the same cluster, not of another', async () => {
   const server = await router({}, GROUPED().replace('group_by: [subsystem]', "group_by: ['...']"));
   await server.call([
