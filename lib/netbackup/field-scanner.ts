@@ -55,24 +55,17 @@ export class FieldScanner {
     this.bytes = bytes;
     this.from = from;
     this.to = to;
-    let ends = this.ends;
-    let escaped = false;
+    this.escaped = false;
     let n = 0;
     let k = from;
     if (LITTLE_ENDIAN && to - from >= 16) {
       const words = this.wordsOf(bytes);
       const base = bytes.byteOffset;
       const head = from + ((4 - ((base + from) & 3)) & 3);
-      for (; k < head; k++) {
-        const c = bytes[k]!;
-        if (c === 44) {
-          if (escaped && k > from && bytes[k - 1] === 92 && !(k - 1 > from && bytes[k - 2] === 92)) continue;
-          if (n === ends.length) ends = this.grow();
-          ends[n++] = k;
-        } else if (c === 92) {
-          escaped = true;
-        }
-      }
+      n = this.scanOneByOne(bytes, from, k, head, n);
+      k = head;
+      let ends = this.ends;
+      let escaped = this.escaped;
       for (; k + 4 <= to; k += 4) {
         const v = words[(base + k) >> 2]!;
         const x = v ^ 0x2c2c2c2c;
@@ -89,21 +82,29 @@ export class FieldScanner {
           ends[n++] = at;
         }
       }
+      this.escaped = escaped;
     }
-    for (; k < to; k++) {
+    n = this.scanOneByOne(bytes, from, k, to, n);
+    if (n === this.ends.length) this.grow();
+    this.ends[n++] = to;
+    this.count = n;
+    return n;
+  }
+
+  // Byte by byte over [k, limit) of the line starting at `from`: the unaligned head and the tail of a line. It
+  // returns the field count so far.
+  private scanOneByOne(bytes: Uint8Array, from: number, k: number, limit: number, n: number): number {
+    let ends = this.ends;
+    for (; k < limit; k++) {
       const c = bytes[k]!;
       if (c === 44) {
-        if (escaped && k > from && bytes[k - 1] === 92 && !(k - 1 > from && bytes[k - 2] === 92)) continue;
+        if (this.escaped && k > from && bytes[k - 1] === 92 && !(k - 1 > from && bytes[k - 2] === 92)) continue;
         if (n === ends.length) ends = this.grow();
         ends[n++] = k;
       } else if (c === 92) {
-        escaped = true;
+        this.escaped = true;
       }
     }
-    if (n === ends.length) ends = this.grow();
-    ends[n++] = to;
-    this.escaped = escaped;
-    this.count = n;
     return n;
   }
 
