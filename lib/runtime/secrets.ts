@@ -60,11 +60,11 @@ export function createSecretReader(dir: string, env: Record<string, string | und
     let entry: { mtimeMs: number; secret: Secret | undefined; checkedAt: number };
     try {
       const { mtimeMs } = statSync(path);
-      entry = hit && hit.mtimeMs === mtimeMs ? hit : { mtimeMs, secret: new Secret(readFileSync(path, 'utf8').trim()), checkedAt: at };
+      entry = hit && hit.mtimeMs === mtimeMs ? hit : { mtimeMs, secret: new Secret(readFileSync(path, 'utf8').trim()), checkedAt: 0 };
     } catch {
       const envName = names[name];
       const value = envName ? env[envName] : undefined;
-      entry = { mtimeMs: -1, secret: value ? new Secret(value) : undefined, checkedAt: at };
+      entry = { mtimeMs: -1, secret: value ? new Secret(value) : undefined, checkedAt: 0 };
     }
     entry.checkedAt = at;
     cache.set(name, entry);

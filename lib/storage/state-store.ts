@@ -54,7 +54,7 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
   };
 
   const writeText = async (key: string, text: string, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
-    store.put(bucket, key, text, { contentType: 'application/json', ...(options.ifMatch ? { ifMatch: options.ifMatch } : {}), ...(options.ifNoneMatch ? { ifNoneMatch: options.ifNoneMatch } : {}) });
+    store.put(bucket, key, text, { contentType: 'application/json', ...options });
   const write = async <T>(key: string, value: T, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
     writeText(key, `${JSON.stringify(value)}\n`, options);
 
@@ -66,7 +66,7 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
     async create(key, value) {
       if (await store.stat(bucket, key)) return 'exists';
       try {
-        await store.put(bucket, key, `${JSON.stringify(value)}\n`, { contentType: 'application/json', ifNoneMatch: '*' });
+        await write(key, value, { ifNoneMatch: '*' });
         return 'created';
       } catch (err) {
         if ((err as { code?: string }).code === 'CONFLICT') return 'exists';
@@ -80,8 +80,7 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
         const next = change(current ? current.value : null);
         if (next === null) return current ? current.value : null;
         try {
-          if (current) await write(key, next, { ifMatch: current.etag });
-          else await store.put(bucket, key, `${JSON.stringify(next)}\n`, { contentType: 'application/json', ifNoneMatch: '*' });
+          await write(key, next, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
           return next;
         } catch (err) {
           if ((err as { code?: string }).code !== 'CONFLICT' || attempt >= attempts) throw err;
