@@ -8,7 +8,7 @@ import {
   createRouterStore, deliverDue, expireSilence, flushDue, gcAlerts, gcSilences, gettableSilence, ingestAlerts, nextDue, sendTo, silenceState, upsertSilence,
   type RetryPolicy, type RouterState,
 } from '#lib/alerting/router/index.ts';
-import { json, opsError, readJson, type FunctionDeps, type Handler, type RequestContext } from '#lib/runtime/index.ts';
+import { json, opsError, readJson, type FunctionDeps, type Handler, type Logger, type RequestContext } from '#lib/runtime/index.ts';
 import type { ObjectStore } from '#lib/storage/index.ts';
 
 /** AlertRouterConfig is alert-router's own configuration (docs/alerting.md). */
@@ -23,6 +23,7 @@ export interface AlertRouterConfig {
   FALLBACK_RECEIVER?: string;
   DROP_MUTED_RECEIVERS: string[];
   DELIVERY_TIMEOUT_MS: number;
+  API_V2_ACK: 'accepted' | 'written';
 }
 
 export const configSchema = {
@@ -41,6 +42,9 @@ export const configSchema = {
     FALLBACK_RECEIVER: { type: 'string', minLength: 1 },
     DROP_MUTED_RECEIVERS: { type: 'array', items: { type: 'string' }, default: [] },
     DELIVERY_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10000 },
+    // POST /api/v2/alerts answers once the ingest is applied and queued for the journal (Alertmanager's contract:
+    // its senders re-send), or only once it is written; POST / (our functions, which send once) always waits
+    API_V2_ACK: { type: 'string', enum: ['accepted', 'written'], default: 'accepted' },
   },
 };
 
@@ -55,7 +59,7 @@ export function compatRouting(receivers: Array<{ name: string; url: string }>): 
   });
 }
 
-type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & { store?: ObjectStore; random?: () => number; ackKey?: () => string | undefined };
+type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & { store?: ObjectStore; random?: () => number; ackKey?: () => string | undefined; log?: Logger };
 type Routing = { config: AlertmanagerConfig; oncall: OnCallConfig };
 
 function routingLoader(deps: Deps): () => Promise<Routing> {
@@ -103,7 +107,11 @@ export function createHandler(deps: Deps): Handler {
   // a cold start replays the journal's ingests with the routing of the request that loads it, as a re-sent alert
   // would be routed (read once per request, not once per replayed record)
   let requestRouting: Routing | undefined;
-  const holder = createRouterStore({ state: deps.state, replay: async (s, entry) => void ingestAlerts(s, entry.alerts, (requestRouting ?? (await routing())).config, entry.now) });
+  const holder = createRouterStore({
+    state: deps.state,
+    replay: async (s, entry) => void ingestAlerts(s, entry.alerts, (requestRouting ?? (await routing())).config, entry.now),
+    onUnstored: (ingests, err) => deps.log?.error({ ingests, err }, 'accepted alerts could not be journaled: they are back when their senders re-send them'),
+  });
   const bySnapshot = async <T>(value: T) => ({ value });
 
   const ACK_TTL_MS = 7 * 86_400_000;
@@ -127,7 +135,7 @@ export function createHandler(deps: Deps): Handler {
     return { notifications: flushed.notified, escalationsStarted, escalationSteps: escalated.length, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, deadLetters: delivery.dead, outbox: state.outbox.length };
   }
 
-  return async (req, ctx) => {
+  const handler: Handler = async (req, ctx) => {
     const url = new URL(req.url);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const now = ctx.now().toMillis();
@@ -188,15 +196,18 @@ export function createHandler(deps: Deps): Handler {
       return json({ tick: true, ...result });
     }
     const alerts = normalizeAlerts(body, ctx.now().toJSDate(), c.RESOLVE_TIMEOUT_MS);
+    const answerBeforeWrite = path === '/api/v2/alerts' && c.API_V2_ACK !== 'written';
     const result = await holder.change(async (s, checkpoint) => {
       const ingested = ingestAlerts(s, alerts, config.config, now);
       const received = { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups };
       // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal
       const due = nextDue(s);
-      if (due === undefined || due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal: { now, alerts } };
+      if (due === undefined || due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal: { now, alerts }, answerBeforeWrite };
       return { value: { ...received, ...(await progress(s, config, now, ctx, checkpoint)) } };
     });
     ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');
     return json(result);
   };
+  handler.settle = holder.idle;
+  return handler;
 }

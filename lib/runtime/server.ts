@@ -21,7 +21,10 @@ export interface RequestContext {
 }
 
 /** Handler is a function's edge: a web Request in, a web Response out. Throwing is fine: the server maps it. */
-export type Handler = (req: Request, ctx: RequestContext) => Promise<Response>;
+export type Handler = ((req: Request, ctx: RequestContext) => Promise<Response>) & {
+  /** settle resolves once work the handler answered before finishing (a write behind) is done: awaited on stop. */
+  settle?: () => Promise<void>;
+};
 
 /** ServeOptions configure the of-watchdog upstream server. */
 export interface ServeOptions {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertSink } from '#lib/alerting/alert.ts';
 import { createMinioClient, createMinioStore, createStateStore, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import { bearerMatches } from './auth.ts';
@@ -97,7 +98,9 @@ export async function startFunction<C>(definition: FunctionDefinition<C>, env: R
   log.info({ port: server.port, s3: config.S3_ENDPOINT, gateway: config.GATEWAY_URL }, `${definition.name} listening`);
   const stop = (signal: string): void => {
     log.info({ signal, inFlight: server.inFlight() }, 'draining');
-    server.close(config.DRAIN_TIMEOUT_MS).then(() => {
+    server.close(config.DRAIN_TIMEOUT_MS).then(async () => {
+      // what was answered before it was written (alert-router's accepted ingests) is written before the process goes
+      if (handler.settle) await Promise.race([handler.settle(), sleep(config.DRAIN_TIMEOUT_MS, undefined, { ref: false })]).catch((err: unknown) => log.error({ err }, 'unsettled work at stop'));
       log.info('stopped');
       log.flush();
       process.exit(0);

@@ -40,7 +40,7 @@ async function failingState(what: 'snapshot' | 'journal', on: boolean) {
   const refuse = () => Promise.reject(Object.assign(new Error('503 Slow Down'), { code: 'STORAGE_UNAVAILABLE' }));
   const state: StateStore = {
     ...real,
-    writeText: (key, text, options) => (failing.on && what === 'snapshot' && key === SNAPSHOT_KEY ? refuse() : real.writeText(key, text, options)),
+    writeText: (key, text, options) => (failing.on && (what === 'snapshot' ? key === SNAPSHOT_KEY : key.startsWith(JOURNAL_PREFIX)) ? refuse() : real.writeText(key, text, options)),
     write: (key, value, options) => (failing.on && what === 'journal' && key.startsWith(JOURNAL_PREFIX) ? refuse() : real.write(key, value, options)),
   };
   return { state, failing };

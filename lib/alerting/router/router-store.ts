@@ -23,6 +23,11 @@ interface JournalRecord {
 export interface ChangeOutcome<T> {
   value: T;
   journal?: JournalEntry;
+  /**
+   * answer once the journal entry is queued rather than written: the contract of Alertmanager's API, whose senders
+   * re-send every firing alert each evaluation (see createRouterStore). Ignored while writes are failing or behind.
+   */
+  answerBeforeWrite?: boolean;
 }
 
 /** RouterStore keeps the router's state in memory and durable in the state bucket; see createRouterStore. */
@@ -37,7 +42,12 @@ export interface RouterStore {
   idle(): Promise<void>;
 }
 
-type Batch = JournalRecord & { settles: Array<(err?: unknown) => void> };
+type Batch = JournalRecord & { settles: Array<(err?: unknown) => void>; early: number };
+
+/** EARLY_BACKLOG bounds the ingests answered before their journal write: beyond it, answers wait for the write. */
+const EARLY_BACKLOG = 64;
+/** MIN_COMPACT_BYTES: below this much journal since the last snapshot, only the ring's fill starts a snapshot. */
+const MIN_COMPACT_BYTES = 1 << 20;
 
 /**
  * createRouterStore persists alert-router's state as a snapshot plus a journal. Alertmanager keeps alerts in memory
@@ -45,8 +55,18 @@ type Batch = JournalRecord & { settles: Array<(err?: unknown) => void> };
  * every request made that cost grow with the state. So a request that only ingests appends its alerts to the
  * journal: ingests that arrive while a journal write is in flight share the next one (group commit), each answered
  * when the write holding it lands. Every other change (a tick, a flush decision, a delivery, a silence, an ack)
- * writes a snapshot before it answers. Once half the ring is in use, a snapshot is cut at a journal record boundary
- * and written in the background while ingests go on.
+ * writes a snapshot before it answers. A snapshot is cut at a journal record boundary and written in the background
+ * while ingests go on once half the ring is in use, or once the journal written since the last snapshot outgrows
+ * that snapshot (as Redis rewrites its append-only file): snapshots then cost no more than the journal, whatever the
+ * size of the state, and a cold start reads at most about twice the state.
+ *
+ * An ingest may ask to be answered before its write (`answerBeforeWrite`): POST /api/v2/alerts, whose senders
+ * re-send every firing alert each evaluation and resolved ones for minutes (Alertmanager's API contract; Alertmanager
+ * itself keeps alerts in memory only). Such an answer means "accepted": the write follows within one journal write,
+ * a stop (SIGTERM) waits for it (`idle`), and only a crash inside that window loses it until the sender's next
+ * re-send. The early answer is given only while the last write succeeded and fewer than EARLY_BACKLOG such ingests
+ * are unwritten; otherwise the ingest waits for its write like any other. A lost early write is reported through
+ * `onUnstored`.
  *
  * The journal is a ring of `ring` objects overwritten in turn (no deletes: a delete costs a request, and s3rver's
  * directory clean-up races concurrent deletes): a record is never overwritten before a stored snapshot covers it,
@@ -55,9 +75,15 @@ type Batch = JournalRecord & { settles: Array<(err?: unknown) => void> };
  * retryable error, so nothing is acknowledged that a restart would lose. One writer is assumed (stack.yml); a second
  * one is caught by the snapshot's conditional write where the server honours it (MinIO).
  */
-export function createRouterStore(options: { state: StateStore; replay: (state: RouterState, entry: JournalEntry) => Promise<void> | void; ring?: number }): RouterStore {
+export function createRouterStore(options: {
+  state: StateStore;
+  replay: (state: RouterState, entry: JournalEntry) => Promise<void> | void;
+  ring?: number;
+  /** told when ingests answered before their write could not be written (the memory copy is then dropped). */
+  onUnstored?: (ingests: number, error: Error) => void;
+}): RouterStore {
   const { state: records } = options;
-  const ring = options.ring ?? 256;
+  const ring = options.ring ?? 1024;
   const slotKey = (seq: number) => `${JOURNAL_PREFIX}${String(seq % ring).padStart(4, '0')}.json`;
   let cached: { value: RouterState; etag?: string; generation: number } | undefined;
   let generation = 0;
@@ -70,6 +96,13 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
   let flushing: Promise<void> | undefined;
   let compacting: Promise<void> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** false after a failed write, until a write succeeds: no early answers meanwhile. */
+  let writesHealthy = true;
+  let earlyUnwritten = 0;
+  /** journal bytes written in all, the part the stored snapshot covers, and that snapshot's size. */
+  let journalBytes = 0;
+  let coveredBytes = 0;
+  let snapshotBytes = 0;
 
   const serialized = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work, work);
@@ -90,16 +123,24 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
           const batch = batches[0]!;
           if (batch === open) open = undefined; // sealed: later entries start the next record
           try {
-            await records.write(slotKey(batch.seq), { seq: batch.seq, entries: batch.entries } satisfies JournalRecord);
+            const text = `${JSON.stringify({ seq: batch.seq, entries: batch.entries } satisfies JournalRecord)}\n`;
+            await records.writeText(slotKey(batch.seq), text);
+            journalBytes += text.length;
+            writesHealthy = true;
+            earlyUnwritten -= batch.early;
             batches.shift();
             for (const settle of batch.settles) settle();
           } catch (err) {
             // the memory copy holds changes that are not stored: forget it, and fail what is queued behind this write
             drop();
+            writesHealthy = false;
             const failed = batches;
             batches = [];
             open = undefined;
             const error = retryable(`the alert journal could not be written: ${(err as Error).message}`);
+            const early = failed.reduce((n, b) => n + b.early, 0);
+            earlyUnwritten -= early;
+            if (early > 0) options.onUnstored?.(early, error);
             for (const b of failed) for (const settle of b.settles) settle(error);
           }
         }
@@ -111,13 +152,17 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
   const writesSettled = async (): Promise<void> => {
     while (flushing || batches.length > 0 || compacting) await Promise.all([flush(), compacting]);
   };
-  const enqueue = (entry: JournalEntry): Promise<void> => {
+  const enqueue = (entry: JournalEntry, early: boolean): Promise<void> => {
     if (!open) {
-      open = { seq: nextSeq++, entries: [], settles: [] };
+      open = { seq: nextSeq++, entries: [], settles: [], early: 0 };
       batches.push(open);
     }
     const batch = open;
     batch.entries.push(entry);
+    if (early) {
+      batch.early++;
+      earlyUnwritten++;
+    }
     const durable = new Promise<void>((resolve, reject) => batch.settles.push((err) => (err ? reject(err) : resolve())));
     void flush();
     return durable;
@@ -132,8 +177,8 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
     const keys: string[] = [];
     for await (const key of records.list(JOURNAL_PREFIX)) keys.push(key);
     const newer: JournalRecord[] = [];
-    for (let i = 0; i < keys.length; i += 8) {
-      for (const record of await Promise.all(keys.slice(i, i + 8).map((key) => records.read<JournalRecord>(key)))) {
+    for (let i = 0; i < keys.length; i += 16) {
+      for (const record of await Promise.all(keys.slice(i, i + 16).map((key) => records.read<JournalRecord>(key)))) {
         if (record && record.value.seq > coveredSeq) newer.push(record.value);
       }
     }
@@ -145,22 +190,26 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
     return cached;
   };
 
-  const writeSnapshot = async (text: string, cut: number, loadedAt: number): Promise<void> => {
-    const { etag } = await records.writeText(SNAPSHOT_KEY, text, cached?.etag ? { ifMatch: cached.etag } : {});
+  const writeSnapshot = async (taken: Cut, loadedAt: number): Promise<void> => {
+    const { etag } = await records.writeText(SNAPSHOT_KEY, taken.text, cached?.etag ? { ifMatch: cached.etag } : {});
     if (cached && generation === loadedAt) cached.etag = etag;
-    coveredSeq = Math.max(coveredSeq, cut);
+    if (taken.cut >= coveredSeq) {
+      coveredSeq = taken.cut;
+      coveredBytes = taken.bytes;
+      snapshotBytes = taken.text.length;
+    }
   };
   // A snapshot is cut at a record boundary: the open record is sealed, so everything applied so far is in records ≤ cut.
-  const cut = (value: RouterState): { text: string; cut: number } => {
+  type Cut = { text: string; cut: number; bytes: number };
+  const cut = (value: RouterState): Cut => {
     open = undefined;
     value.journalSeq = nextSeq - 1;
-    return { text: `${JSON.stringify(value)}\n`, cut: nextSeq - 1 };
+    return { text: `${JSON.stringify(value)}\n`, cut: nextSeq - 1, bytes: journalBytes };
   };
   const snapshotNow = async (value: RouterState, loadedAt: number): Promise<void> => {
     await writesSettled();
     if (generation !== loadedAt) throw retryable('an earlier alert journal write failed: the change was not stored, retry');
-    const taken = cut(value);
-    await writeSnapshot(taken.text, taken.cut, loadedAt);
+    await writeSnapshot(cut(value), loadedAt);
     replayedAtLoad = false;
   };
   const compactInBackground = (value: RouterState, loadedAt: number): void => {
@@ -168,7 +217,7 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
     compacting = (async () => {
       try {
         while (batches.some((b) => b.seq <= taken.cut)) await flush();
-        if (generation === loadedAt) await writeSnapshot(taken.text, taken.cut, loadedAt);
+        if (generation === loadedAt) await writeSnapshot(taken, loadedAt);
       } catch {
         // left to the next compaction; an ingest that would overrun the ring snapshots in the foreground and reports it
       } finally {
@@ -189,8 +238,12 @@ export function createRouterStore(options: { state: StateStore; replay: (state: 
           // s - ring, which a stored snapshot must cover
           const inUse = nextSeq - coveredSeq;
           if (outcome.journal && !replayedAtLoad && inUse <= ring) {
-            durable = enqueue(outcome.journal);
-            if (inUse >= ring / 2 && !compacting) compactInBackground(current.value, current.generation);
+            const early = outcome.answerBeforeWrite === true && writesHealthy && earlyUnwritten < EARLY_BACKLOG;
+            const written = enqueue(outcome.journal, early);
+            if (early) written.catch(() => undefined); // reported through onUnstored
+            else durable = written;
+            const sinceSnapshot = journalBytes - coveredBytes;
+            if ((inUse >= ring / 2 || sinceSnapshot >= Math.max(snapshotBytes, MIN_COMPACT_BYTES)) && !compacting) compactInBackground(current.value, current.generation);
           } else {
             await snapshotNow(current.value, current.generation);
           }
