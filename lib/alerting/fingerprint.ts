@@ -3,6 +3,7 @@
 // integer, and the carries move up 16 bits at a time.
 const ASCII = /^[\x00-\x7f]*$/;
 const SEPARATOR = 0xff;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** fnvBytes is the byte sequence hashed: each name, 0xFF, its value, 0xFF; UTF-8 where a text is not ASCII. */
 function fnvBytes(names: string[], labels: Record<string, string>): Array<string | Buffer> {
@@ -42,6 +43,5 @@ export function fingerprintLabels(labels: Record<string, string>): string {
       h2 = t2 & 0xffff;
     }
   }
-  const word = (w: number) => w.toString(16).padStart(4, '0');
-  return word(h3) + word(h2) + word(h1) + word(h0);
+  return HEX[h3 >>> 8]! + HEX[h3 & 0xff]! + HEX[h2 >>> 8]! + HEX[h2 & 0xff]! + HEX[h1 >>> 8]! + HEX[h1 & 0xff]! + HEX[h0 >>> 8]! + HEX[h0 & 0xff]!;
 }

@@ -25,12 +25,17 @@ const validateBatch = compileValidator<Array<Partial<Alert>>>({ type: 'array', m
  */
 export function normalizeAlerts(body: unknown, now: Date, resolveTimeoutMs = 5 * 60_000): Alert[] {
   const batch = validateBatch(Array.isArray(body) ? body : (body as { alerts?: unknown } | undefined)?.alerts ?? body);
+  // the defaults are the same for the whole batch: formatted once, not once per alert
+  const nowMs = now.getTime();
+  let nowText: string | undefined;
+  let defaultEnd: string | undefined;
   return batch.map((raw, index) => {
     if (!raw.labels?.alertname) throw opsError('BAD_REQUEST', `alert ${index} has no alertname label`, [{ index, field: `/${index}/labels/alertname`, reason: 'is required' }]);
-    const startsAt = raw.startsAt ?? now.toISOString();
+    const startsAt = raw.startsAt ?? (nowText ??= now.toISOString());
     // a forwarded Alertmanager webhook carries endsAt 0001-01-01T00:00:00Z for a firing alert: no end given
-    const endsAt = raw.endsAt && raw.endsAt !== '0001-01-01T00:00:00Z' ? raw.endsAt : new Date(now.getTime() + resolveTimeoutMs).toISOString();
-    if (Date.parse(startsAt) > Date.parse(endsAt)) {
+    const givenEnd = raw.endsAt && raw.endsAt !== '0001-01-01T00:00:00Z' ? raw.endsAt : undefined;
+    const endsAt = givenEnd ?? (defaultEnd ??= new Date(nowMs + resolveTimeoutMs).toISOString());
+    if ((raw.startsAt !== undefined || givenEnd !== undefined) && Date.parse(startsAt) > Date.parse(endsAt)) {
       throw opsError('BAD_REQUEST', `alert ${index}: start time must be before end time`, [{ index, field: `/${index}/endsAt`, reason: 'start time must be before end time' }]);
     }
     const alert: Alert = { labels: raw.labels as Alert['labels'], annotations: raw.annotations ?? {}, startsAt, endsAt };

@@ -42,9 +42,19 @@ function addMember(group: GroupState, fp: string): void {
   group.fingerprints.push(fp);
 }
 
+/** timeOf parses an RFC 3339 time; the alerts of one batch mostly share theirs, so the last two are remembered. */
+const lastParsed = { start: ['', 0] as [string, number], end: ['', 0] as [string, number] };
+function timeOf(text: string, memo: [string, number]): number {
+  if (memo[0] !== text) {
+    memo[0] = text;
+    memo[1] = Date.parse(text);
+  }
+  return memo[1];
+}
+
 function stored(alert: Alert, now: number): StoredAlert {
-  const endsAt = alert.endsAt && alert.endsAt !== ZERO_TIME ? Date.parse(alert.endsAt) : Number.MAX_SAFE_INTEGER;
-  return { labels: alert.labels, annotations: alert.annotations ?? {}, startsAt: Date.parse(alert.startsAt ?? '') || now, endsAt, generatorURL: alert.generatorURL ?? '', updatedAt: now };
+  const endsAt = alert.endsAt && alert.endsAt !== ZERO_TIME ? timeOf(alert.endsAt, lastParsed.end) : Number.MAX_SAFE_INTEGER;
+  return { labels: alert.labels, annotations: alert.annotations ?? {}, startsAt: (alert.startsAt ? timeOf(alert.startsAt, lastParsed.start) : NaN) || now, endsAt, generatorURL: alert.generatorURL ?? '', updatedAt: now };
 }
 
 /**

@@ -81,9 +81,14 @@ export function createRouterStore(options: {
   ring?: number;
   /** told when ingests answered before their write could not be written (the memory copy is then dropped). */
   onUnstored?: (ingests: number, error: Error) => void;
+  /** a record holding only early-answered ingests is written at most this often, to gather more of them per write. */
+  lingerMs?: number;
+  earlyBacklog?: number;
 }): RouterStore {
   const { state: records } = options;
   const ring = options.ring ?? 1024;
+  const lingerMs = options.lingerMs ?? 10;
+  const earlyBacklog = options.earlyBacklog ?? EARLY_BACKLOG;
   const slotKey = (seq: number) => `${JOURNAL_PREFIX}${String(seq % ring).padStart(4, '0')}.json`;
   let cached: { value: RouterState; etag?: string; generation: number } | undefined;
   let generation = 0;
@@ -103,6 +108,9 @@ export function createRouterStore(options: {
   let journalBytes = 0;
   let coveredBytes = 0;
   let snapshotBytes = 0;
+  let lastWriteAt = 0;
+  /** ends the linger of the record being gathered: an ingest that waits for its write has joined it. */
+  let wake: (() => void) | undefined;
 
   const serialized = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work, work);
@@ -121,7 +129,19 @@ export function createRouterStore(options: {
       flushing = (async () => {
         while (batches.length > 0) {
           const batch = batches[0]!;
+          const lingering = lastWriteAt + lingerMs - performance.now();
+          if (batch.early === batch.entries.length && lingering > 0) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, lingering);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            wake = undefined;
+          }
           if (batch === open) open = undefined; // sealed: later entries start the next record
+          lastWriteAt = performance.now();
           try {
             const text = `${JSON.stringify({ seq: batch.seq, entries: batch.entries } satisfies JournalRecord)}\n`;
             await records.writeText(slotKey(batch.seq), text);
@@ -162,7 +182,7 @@ export function createRouterStore(options: {
     if (early) {
       batch.early++;
       earlyUnwritten++;
-    }
+    } else wake?.();
     const durable = new Promise<void>((resolve, reject) => batch.settles.push((err) => (err ? reject(err) : resolve())));
     void flush();
     return durable;
@@ -238,7 +258,7 @@ export function createRouterStore(options: {
           // s - ring, which a stored snapshot must cover
           const inUse = nextSeq - coveredSeq;
           if (outcome.journal && !replayedAtLoad && inUse <= ring) {
-            const early = outcome.answerBeforeWrite === true && writesHealthy && earlyUnwritten < EARLY_BACKLOG;
+            const early = outcome.answerBeforeWrite === true && writesHealthy && earlyUnwritten < earlyBacklog;
             const written = enqueue(outcome.journal, early);
             if (early) written.catch(() => undefined); // reported through onUnstored
             else durable = written;
