@@ -36,8 +36,8 @@ const batchesOf = (name: string, count: number) => Array.from({ length: Math.cei
   })),
 );
 const warmup = batchesOf('Warmup', 2000);
-const batches = [0, 1, 2].map((round) => batchesOf(`Bench${round}x`, total));
-const concurrent = [0, 1, 2].map((round) => batchesOf(`Parallel${round}x`, total));
+const batches = Array.from({ length: 5 }, (_, i) => i).map((round) => batchesOf(`Bench${round}x`, total));
+const concurrent = Array.from({ length: 5 }, (_, i) => i).map((round) => batchesOf(`Parallel${round}x`, total));
 const CLIENTS = 4;
 
 type Load = { perSecond: number; p50: number; p99: number };
@@ -63,7 +63,7 @@ async function load(url: string, headers: Record<string, string>, bodies: string
 }
 // Each load is run ROUNDS times with alerts never seen before, and the median round is reported: one round is about
 // a hundred requests, short enough for a scheduling hiccup on a small machine to move it by a third.
-const ROUNDS = 3;
+const ROUNDS = 5;
 const median = (runs: Load[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
 async function measure(url: string, headers: Record<string, string>): Promise<{ one: Load; many: Load }> {
   await load(url, headers, warmup);
@@ -97,8 +97,8 @@ async function routerRun(pathname: string, name: string): Promise<{ one: Load; m
   const keys = { accessKey: 'bench', secretKey: 'benchsecret' };
   const s3 = await startS3Child(join(dir, `s3-${name}`), keys, ['cmp-ops-state']);
   const port = await freePort();
-  const router = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const router = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.ROUTER_NODE_OPTIONS?.split(' ') ?? []), bundle], {
+    stdio: ['ignore', process.env.ROUTER_NODE_OPTIONS ? 'inherit' : 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: keys.accessKey, S3_SECRET_KEY: keys.secretKey, CMP_OPS_INVOKE_TOKEN: token, ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: String(4 << 20), REQUEST_DEADLINE_MS: '60000' },
   });
   await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 10_000);

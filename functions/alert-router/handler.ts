@@ -8,7 +8,7 @@ import {
   createRouterStore, deliverDue, expireSilence, flushDue, gcAlerts, gcSilences, gettableSilence, ingestAlerts, nextDue, sendTo, silenceState, upsertSilence,
   type RetryPolicy, type RouterState,
 } from '#lib/alerting/router/index.ts';
-import { json, opsError, readJson, type FunctionDeps, type Handler, type Logger, type RequestContext } from '#lib/runtime/index.ts';
+import { json, opsError, readJson, readJsonText, type FunctionDeps, type Handler, type Logger, type RequestContext } from '#lib/runtime/index.ts';
 import type { ObjectStore } from '#lib/storage/index.ts';
 
 /** AlertRouterConfig is alert-router's own configuration (docs/alerting.md). */
@@ -109,7 +109,10 @@ export function createHandler(deps: Deps): Handler {
   let requestRouting: Routing | undefined;
   const holder = createRouterStore({
     state: deps.state,
-    replay: async (s, entry) => void ingestAlerts(s, entry.alerts, (requestRouting ?? (await routing())).config, entry.now),
+    replay: async (s, entry) => {
+      const alerts = 'alerts' in entry ? entry.alerts : normalizeAlerts(entry.body, new Date(entry.now), entry.resolveTimeoutMs);
+      ingestAlerts(s, alerts, (requestRouting ?? (await routing())).config, entry.now);
+    },
     onUnstored: (ingests, err) => deps.log?.error({ ingests, err }, 'accepted alerts could not be journaled: they are back when their senders re-send them'),
   });
   const bySnapshot = async <T>(value: T) => ({ value });
@@ -184,7 +187,7 @@ export function createHandler(deps: Deps): Handler {
       return json(Object.entries((await holder.read()).alerts).map(([fp, a]) => ({ fingerprint: fp, labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString(), status: { state: a.endsAt > now ? 'active' : 'resolved' } })));
     }
     if (req.method !== 'POST' || (path !== '/' && path !== '/api/v2/alerts')) throw opsError('NOT_FOUND', `no route for ${req.method} ${path}`);
-    const body = await readJson(req);
+    const { value: body, text: bodyText } = await readJsonText(req);
     if (body === undefined && ctx.topic === 'cron-function') {
       const result = await holder.change(async (s, checkpoint) => {
         const r = await progress(s, config, now, ctx, checkpoint);
@@ -195,14 +198,17 @@ export function createHandler(deps: Deps): Handler {
       ctx.log.info(result, 'tick');
       return json({ tick: true, ...result });
     }
-    const alerts = normalizeAlerts(body, ctx.now().toJSDate(), c.RESOLVE_TIMEOUT_MS);
+    const alerts = normalizeAlerts(body, new Date(now), c.RESOLVE_TIMEOUT_MS);
     const answerBeforeWrite = path === '/api/v2/alerts' && c.API_V2_ACK !== 'written';
+    // the journal keeps the body as it came (valid JSON: it was just parsed) and what normalizing it used
+    const journal = { now, resolveTimeoutMs: c.RESOLVE_TIMEOUT_MS, body };
+    const journalText = () => `{"now":${now},"resolveTimeoutMs":${c.RESOLVE_TIMEOUT_MS},"body":${bodyText}}`;
     const result = await holder.change(async (s, checkpoint) => {
       const ingested = ingestAlerts(s, alerts, config.config, now);
       const received = { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups };
       // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal
       const due = nextDue(s);
-      if (due === undefined || due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal: { now, alerts }, answerBeforeWrite };
+      if (due === undefined || due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal, journalText: journalText(), answerBeforeWrite };
       return { value: { ...received, ...(await progress(s, config, now, ctx, checkpoint)) } };
     });
     ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');

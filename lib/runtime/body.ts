@@ -53,10 +53,15 @@ export async function readText(req: Request): Promise<string> {
 
 /** readJson parses the body as JSON; bad JSON is a 400 BAD_JSON naming the position. An empty body is `undefined`. */
 export async function readJson(req: Request): Promise<unknown> {
+  return (await readJsonText(req)).value;
+}
+
+/** readJsonText is readJson that also gives the text it parsed (valid JSON whenever `value` is defined). */
+export async function readJsonText(req: Request): Promise<{ value: unknown; text: string }> {
   const text = await readText(req);
-  if (text.trim() === '') return undefined;
+  if (text.trim() === '') return { value: undefined, text };
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), text };
   } catch (err) {
     const message = (err as Error).message;
     const position = /position (\d+)/.exec(message)?.[1];

@@ -21,7 +21,7 @@ async function freshState(): Promise<StateStore> {
   return createStateStore(s3.store, name);
 }
 const open = (state: StateStore, ring?: number): RouterStore =>
-  createRouterStore({ state, replay: (s, entry) => void ingestAlerts(s, entry.alerts, config, entry.now), ...(ring ? { ring } : {}) });
+  createRouterStore({ state, replay: (s, entry) => void ingestAlerts(s, 'alerts' in entry ? entry.alerts : [], config, entry.now), ...(ring ? { ring } : {}) });
 const ingest = (store: RouterStore, key: string) =>
   store.change(async (s) => {
     const alerts = [alert(key)];
@@ -91,7 +91,7 @@ test('snapshot :: another change writes a snapshot covering the journal; a cold 
   await ingest(store, 'c');
   assert.equal(await keysOf(state, JOURNAL_PREFIX), ['0001', '0002', '0003'].map((slot) => `${JOURNAL_PREFIX}${slot}.json`), 'no deletes: slots are reused');
   let replayed = 0;
-  const restarted = createRouterStore({ state, replay: (s, entry) => void (replayed++, ingestAlerts(s, entry.alerts, config, entry.now)) });
+  const restarted = createRouterStore({ state, replay: (s, entry) => void (replayed++, ingestAlerts(s, 'alerts' in entry ? entry.alerts : [], config, entry.now)) });
   const s = await restarted.read();
   assert.is(replayed, 1, 'only the record after the snapshot');
   assert.equal(alertKeys(s), ['a', 'b', 'c']);

@@ -7,11 +7,12 @@ import { emptyState, type RouterState } from './state.ts';
 export const SNAPSHOT_KEY = 'alert-router/state.json';
 export const JOURNAL_PREFIX = 'alert-router/journal/';
 
-/** JournalEntry is one ingest as it was applied: replaying it on the snapshot gives the same state (ingest is pure). */
-export interface JournalEntry {
-  now: number;
-  alerts: Alert[];
-}
+/**
+ * JournalEntry is one ingest as it was applied: replaying it on the snapshot gives the same state (ingest is pure).
+ * It holds either the normalized alerts or the request body they were normalized from, with the time and resolve
+ * timeout that normalization used.
+ */
+export type JournalEntry = { now: number; alerts: Alert[] } | { now: number; resolveTimeoutMs: number; body: unknown };
 
 /** JournalRecord is one journal write: the ingests that arrived while the write before it was in flight. */
 interface JournalRecord {
@@ -23,6 +24,8 @@ interface JournalRecord {
 export interface ChangeOutcome<T> {
   value: T;
   journal?: JournalEntry;
+  /** the journal entry as JSON text, when the caller has it (a request body is not serialized again). */
+  journalText?: string;
   /**
    * answer once the journal entry is queued rather than written: the contract of Alertmanager's API, whose senders
    * re-send every firing alert each evaluation (see createRouterStore). Ignored while writes are failing or behind.
@@ -42,7 +45,7 @@ export interface RouterStore {
   idle(): Promise<void>;
 }
 
-type Batch = JournalRecord & { settles: Array<(err?: unknown) => void>; early: number };
+type Batch = JournalRecord & { texts: string[]; settles: Array<(err?: unknown) => void>; early: number };
 
 /** EARLY_BACKLOG bounds the ingests answered before their journal write: beyond it, answers wait for the write. */
 const EARLY_BACKLOG = 64;
@@ -81,13 +84,13 @@ export function createRouterStore(options: {
   ring?: number;
   /** told when ingests answered before their write could not be written (the memory copy is then dropped). */
   onUnstored?: (ingests: number, error: Error) => void;
-  /** a record holding only early-answered ingests is written at most this often, to gather more of them per write. */
+  /** a record holding only early-answered ingests is written at most this often (ms), to gather more of them per write: 25 by default. */
   lingerMs?: number;
   earlyBacklog?: number;
 }): RouterStore {
   const { state: records } = options;
   const ring = options.ring ?? 1024;
-  const lingerMs = options.lingerMs ?? 10;
+  const lingerMs = options.lingerMs ?? 25;
   const earlyBacklog = options.earlyBacklog ?? EARLY_BACKLOG;
   const slotKey = (seq: number) => `${JOURNAL_PREFIX}${String(seq % ring).padStart(4, '0')}.json`;
   let cached: { value: RouterState; etag?: string; generation: number } | undefined;
@@ -143,7 +146,8 @@ export function createRouterStore(options: {
           if (batch === open) open = undefined; // sealed: later entries start the next record
           lastWriteAt = performance.now();
           try {
-            const text = `${JSON.stringify({ seq: batch.seq, entries: batch.entries } satisfies JournalRecord)}\n`;
+            // a JournalRecord: {"seq":…,"entries":[…]}, each entry's text given or serialized at enqueue
+            const text = `{"seq":${batch.seq},"entries":[${batch.texts.join(',')}]}\n`;
             await records.writeText(slotKey(batch.seq), text);
             journalBytes += text.length;
             writesHealthy = true;
@@ -172,13 +176,14 @@ export function createRouterStore(options: {
   const writesSettled = async (): Promise<void> => {
     while (flushing || batches.length > 0 || compacting) await Promise.all([flush(), compacting]);
   };
-  const enqueue = (entry: JournalEntry, early: boolean): Promise<void> => {
+  const enqueue = (entry: JournalEntry, text: string | undefined, early: boolean): Promise<void> => {
     if (!open) {
-      open = { seq: nextSeq++, entries: [], settles: [], early: 0 };
+      open = { seq: nextSeq++, entries: [], texts: [], settles: [], early: 0 };
       batches.push(open);
     }
     const batch = open;
     batch.entries.push(entry);
+    batch.texts.push(text ?? JSON.stringify(entry));
     if (early) {
       batch.early++;
       earlyUnwritten++;
@@ -259,7 +264,7 @@ export function createRouterStore(options: {
           const inUse = nextSeq - coveredSeq;
           if (outcome.journal && !replayedAtLoad && inUse <= ring) {
             const early = outcome.answerBeforeWrite === true && writesHealthy && earlyUnwritten < earlyBacklog;
-            const written = enqueue(outcome.journal, early);
+            const written = enqueue(outcome.journal, outcome.journalText, early);
             if (early) written.catch(() => undefined); // reported through onUnstored
             else durable = written;
             const sinceSnapshot = journalBytes - coveredBytes;
