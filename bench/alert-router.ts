@@ -97,8 +97,8 @@ async function routerRun(pathname: string, name: string): Promise<{ one: Load; m
   const keys = { accessKey: 'bench', secretKey: 'benchsecret' };
   const s3 = await startS3Child(join(dir, `s3-${name}`), keys, ['cmp-ops-state']);
   const port = await freePort();
-  const router = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.ROUTER_NODE_OPTIONS?.split(' ') ?? []), bundle], {
-    stdio: ['ignore', process.env.ROUTER_NODE_OPTIONS ? 'inherit' : 'ignore', 'inherit'],
+  const router = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle], {
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: keys.accessKey, S3_SECRET_KEY: keys.secretKey, CMP_OPS_INVOKE_TOKEN: token, ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: String(4 << 20), REQUEST_DEADLINE_MS: '60000' },
   });
   await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 10_000);

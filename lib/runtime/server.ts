@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DateTime } from 'luxon';
-import { json, knownText } from './body.ts';
+import { json, knownText, readText, wholeBodies } from './body.ts';
 import type { Clock } from './clock.ts';
 import { errorBody, opsError, toOpsError, type OpsError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -130,18 +130,7 @@ async function handle(options: ServeOptions, nreq: IncomingMessage, nres: Server
 async function respond(options: ServeOptions, nreq: IncomingMessage, signal: AbortSignal, log: Logger, callId: string, body: LimitedBody | null): Promise<Response> {
   const url = new URL(nreq.url ?? '/', `http://${nreq.headers.host ?? 'localhost'}`);
   const method = nreq.method ?? 'GET';
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(nreq.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const hasBody = body !== null;
-  const request = new Request(url, {
-    method,
-    headers,
-    body: body ? body.stream : null,
-    signal,
-    ...(hasBody ? { duplex: 'half' } : {}),
-  } as RequestInit);
+  const request = new IncomingRequest(url.href, method, nreq, body, signal) as unknown as Request;
   // The cron-connector cannot send credentials (its basic auth covers only /system/*): a bodiless POST marked
   // X-Topic: cron-function is a timer tick. It carries no input, so it can only start the scheduled run.
   const cronTick = method === 'POST' && headerValue(nreq, 'x-topic') === 'cron-function' && isBodiless(nreq);
@@ -171,27 +160,50 @@ async function respond(options: ServeOptions, nreq: IncomingMessage, signal: Abo
 
 /** LimitedBody is a request body bounded to `limit` bytes that can still be drained when the handler stops early. */
 interface LimitedBody {
-  stream: ReadableStream<Uint8Array>;
+  /** the body as a web stream, made on first use. */
+  readonly stream: ReadableStream<Uint8Array>;
+  /** whole reads the whole body at once, without a web stream, unless the stream was already taken. */
+  whole(): Promise<Buffer> | undefined;
   /** drain reads and drops what is left (up to `cap` bytes), so the answer is not lost in a reset connection. */
   drain(cap: number): Promise<boolean>;
 }
 
 function limitBody(nreq: IncomingMessage, limit: number): LimitedBody {
   let total = 0;
-  // One iterator for both the handler's reads and the final drain: cancelling the web stream must not destroy the
-  // socket before the error response is written.
+  let stream: ReadableStream<Uint8Array> | undefined;
+  let taken = false;
+  // One iterator for the handler's reads and the final drain: cancelling the web stream must not destroy the socket
+  // before the error response is written.
   const iterator = nreq[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) return controller.close();
-      total += value.length;
-      if (total > limit) controller.error(opsError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`));
-      else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-    },
-  });
+  const next = async (): Promise<IteratorResult<Buffer>> => {
+    const step = await iterator.next();
+    if (!step.done && (total += step.value.length) > limit) throw opsError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`);
+    return step;
+  };
   return {
-    stream,
+    get stream() {
+      taken = true;
+      return (stream ??= new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            const { done, value } = await next();
+            if (done) controller.close();
+            else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          } catch (err) {
+            controller.error(err);
+          }
+        },
+      }));
+    },
+    whole() {
+      if (taken) return undefined;
+      taken = true;
+      return (async () => {
+        const chunks: Buffer[] = [];
+        for (let step = await next(); !step.done; step = await next()) chunks.push(step.value);
+        return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      })();
+    },
     async drain(cap) {
       if (nreq.complete) return true;
       let dropped = 0;
@@ -203,6 +215,50 @@ function limitBody(nreq: IncomingMessage, limit: number): LimitedBody {
       }
     },
   };
+}
+
+/**
+ * IncomingRequest is the web Request a handler gets, made from node's request without undici's Request: its
+ * headers and body stream are built only when asked for, and readText takes a small body whole (wholeBody). It has
+ * what handlers use: method, url, headers, body, signal, text(), json(), arrayBuffer().
+ */
+class IncomingRequest {
+  readonly bodyUsed = false;
+  #headers: Headers | undefined;
+  readonly #nreq: IncomingMessage;
+  readonly #body: LimitedBody | null;
+  constructor(
+    readonly url: string,
+    readonly method: string,
+    nreq: IncomingMessage,
+    body: LimitedBody | null,
+    readonly signal: AbortSignal,
+  ) {
+    this.#nreq = nreq;
+    this.#body = body;
+    if (body) wholeBodies.set(this, () => body.whole());
+  }
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(this.#nreq.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#body ? this.#body.stream : null;
+  }
+  text(): Promise<string> {
+    return readText(this as unknown as Request);
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = Buffer.from(await this.text(), 'utf8');
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
 }
 
 /** errorResponse renders an OpsError as the catalog's JSON body; 503 adds Retry-After. */
