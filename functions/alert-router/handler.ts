@@ -115,7 +115,13 @@ export function createHandler(deps: Deps): Handler {
     },
     onUnstored: (ingests, err) => deps.log?.error({ ingests, err }, 'accepted alerts could not be journaled: they are back when their senders re-send them'),
   });
-  const bySnapshot = async <T>(value: T) => ({ value });
+  // nextDue of the state as the last ingest alone left it (set and cleared inside changes, which run one at a time)
+  let dueAfterIngest: { state: RouterState; due: number | undefined } | undefined;
+  // a change other than an ingest alone may move the next due time: it forgets what the last ingest worked out
+  const bySnapshot = async <T>(value: T) => {
+    dueAfterIngest = undefined;
+    return { value };
+  };
 
   const ACK_TTL_MS = 7 * 86_400_000;
   const ackUrl = (groupKey: string, now: number): string | undefined => {
@@ -190,6 +196,7 @@ export function createHandler(deps: Deps): Handler {
     const { value: body, text: bodyText } = await readJsonText(req);
     if (body === undefined && ctx.topic === 'cron-function') {
       const result = await holder.change(async (s, checkpoint) => {
+        dueAfterIngest = undefined;
         const r = await progress(s, config, now, ctx, checkpoint);
         gcAlerts(s, now, 15 * 60_000);
         gcSilences(s, now, 5 * 86_400_000);
@@ -206,9 +213,13 @@ export function createHandler(deps: Deps): Handler {
     const result = await holder.change(async (s, checkpoint) => {
       const ingested = ingestAlerts(s, alerts, config.config, now);
       const received = { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups };
-      // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal
-      const due = nextDue(s);
-      if (due === undefined || due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal, journalText: journalText(), answerBeforeWrite };
+      // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal.
+      // After an ingest alone, the next due time is the one before or a new group's first flush: no scan of every group.
+      const before = dueAfterIngest?.state === s ? dueAfterIngest.due : nextDue(s);
+      const due = Math.min(before ?? Infinity, ingested.firstNewFlushAt ?? Infinity);
+      dueAfterIngest = { state: s, due: due === Infinity ? undefined : due };
+      if (due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal, journalText: journalText(), answerBeforeWrite };
+      dueAfterIngest = undefined;
       return { value: { ...received, ...(await progress(s, config, now, ctx, checkpoint)) } };
     });
     ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');

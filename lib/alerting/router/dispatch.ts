@@ -60,11 +60,13 @@ function stored(alert: Alert, now: number): StoredAlert {
 /**
  * ingestAlerts stores alerts as Alertmanager does (same fingerprint = same alert, refreshed, never duplicated; a
  * resolved one that fires again later is a new episode) and puts each in the aggregation group of every route it
- * matches. A new group first flushes after its group_wait.
+ * matches. A new group first flushes after its group_wait (the earliest of those: firstNewFlushAt); nothing else
+ * that nextDue looks at changes.
  */
-export function ingestAlerts(state: RouterState, alerts: Alert[], config: AlertmanagerConfig, now: number): { fingerprints: string[]; newGroups: number } {
+export function ingestAlerts(state: RouterState, alerts: Alert[], config: AlertmanagerConfig, now: number): { fingerprints: string[]; newGroups: number; firstNewFlushAt?: number } {
   const fingerprints: string[] = [];
   let newGroups = 0;
+  let firstNewFlushAt = Infinity;
   for (const alert of alerts) {
     const fp = fingerprintLabels(alert.labels);
     fingerprints.push(fp);
@@ -86,11 +88,12 @@ export function ingestAlerts(state: RouterState, alerts: Alert[], config: Alertm
         group = { key, routeId: route.id, receiver: route.receiver, labels: groupLabels(route, alert.labels), fingerprints: [], createdAt: now, nextFlushAt: now + route.groupWaitMs };
         state.groups[key] = group;
         newGroups++;
+        firstNewFlushAt = Math.min(firstNewFlushAt, group.nextFlushAt);
       }
       addMember(group, fp);
     }
   }
-  return { fingerprints, newGroups };
+  return firstNewFlushAt === Infinity ? { fingerprints, newGroups } : { fingerprints, newGroups, firstNewFlushAt };
 }
 
 const isSubset = (a: string[], b: string[]) => {
