@@ -24,6 +24,7 @@ export interface AlertRouterConfig {
   DROP_MUTED_RECEIVERS: string[];
   DELIVERY_TIMEOUT_MS: number;
   API_V2_ACK: 'accepted' | 'written';
+  JOURNAL_LINGER_MS: number;
 }
 
 export const configSchema = {
@@ -45,6 +46,8 @@ export const configSchema = {
     // POST /api/v2/alerts answers once the ingest is applied and queued for the journal (Alertmanager's contract:
     // its senders re-send), or only once it is written; POST / (our functions, which send once) always waits
     API_V2_ACK: { type: 'string', enum: ['accepted', 'written'], default: 'accepted' },
+    // accepted ingests are gathered into one journal write at most this often (a stop writes at once)
+    JOURNAL_LINGER_MS: { type: 'integer', minimum: 0, maximum: 1000, default: 25 },
   },
 };
 
@@ -113,6 +116,7 @@ export function createHandler(deps: Deps): Handler {
       const alerts = 'alerts' in entry ? entry.alerts : normalizeAlerts(entry.body, new Date(entry.now), entry.resolveTimeoutMs);
       ingestAlerts(s, alerts, (requestRouting ?? (await routing())).config, entry.now);
     },
+    lingerMs: c.JOURNAL_LINGER_MS,
     onUnstored: (ingests, err) => deps.log?.error({ ingests, err }, 'accepted alerts could not be journaled: they are back when their senders re-send them'),
   });
   // nextDue of the state as the last ingest alone left it (set and cleared inside changes, which run one at a time)

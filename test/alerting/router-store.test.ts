@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
-import { createRouterStore, ingestAlerts, JOURNAL_PREFIX, SNAPSHOT_KEY, type RouterState, type RouterStore } from '#lib/alerting/router/index.ts';
+import { createRouterStore, ingestAlerts, JOURNAL_PREFIX, SNAPSHOT_KEY, type JournalEntry, type RouterState, type RouterStore } from '#lib/alerting/router/index.ts';
 import { createStateStore, type StateStore } from '#lib/storage/index.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 
@@ -20,14 +20,32 @@ async function freshState(): Promise<StateStore> {
   await s3.store.ensureBucket(name);
   return createStateStore(s3.store, name);
 }
-const open = (state: StateStore, ring?: number): RouterStore =>
-  createRouterStore({ state, replay: (s, entry) => void ingestAlerts(s, 'alerts' in entry ? entry.alerts : [], config, entry.now), ...(ring ? { ring } : {}) });
-const ingest = (store: RouterStore, key: string) =>
+const replay = (s: RouterState, entry: JournalEntry) => void ingestAlerts(s, 'alerts' in entry ? entry.alerts : [], config, entry.now);
+const open = (state: StateStore, ring?: number): RouterStore => createRouterStore({ state, replay, ...(ring ? { ring } : {}) });
+const ingest = (store: RouterStore, key: string, answerBeforeWrite = false) =>
   store.change(async (s) => {
     const alerts = [alert(key)];
     ingestAlerts(s, alerts, config, NOW);
-    return { value: key, journal: { now: NOW, alerts } };
+    return { value: key, journal: { now: NOW, alerts }, answerBeforeWrite };
   });
+/** gatedState wraps a real state store: journal writes wait until `open()`; `written` lists the records that landed. */
+async function gatedState() {
+  const real = await freshState();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const written: string[] = [];
+  const state: StateStore = {
+    ...real,
+    writeText: async (key, text, options) => {
+      if (!key.startsWith(JOURNAL_PREFIX)) return real.writeText(key, text, options);
+      await gate;
+      const result = await real.writeText(key, text, options);
+      written.push(text);
+      return result;
+    },
+  };
+  return { state, open: release, written };
+}
 const keysOf = async (state: StateStore, prefix: string) => {
   const keys: string[] = [];
   for await (const key of state.list(prefix)) keys.push(key);
@@ -91,7 +109,7 @@ test('snapshot :: another change writes a snapshot covering the journal; a cold 
   await ingest(store, 'c');
   assert.equal(await keysOf(state, JOURNAL_PREFIX), ['0001', '0002', '0003'].map((slot) => `${JOURNAL_PREFIX}${slot}.json`), 'no deletes: slots are reused');
   let replayed = 0;
-  const restarted = createRouterStore({ state, replay: (s, entry) => void (replayed++, ingestAlerts(s, 'alerts' in entry ? entry.alerts : [], config, entry.now)) });
+  const restarted = createRouterStore({ state, replay: (s, entry) => void (replayed++, replay(s, entry)) });
   const s = await restarted.read();
   assert.is(replayed, 1, 'only the record after the snapshot');
   assert.equal(alertKeys(s), ['a', 'b', 'c']);
@@ -150,6 +168,67 @@ test('failure :: a snapshot that fails is a retryable error; the next change sta
   assert.is(failed, 'STORAGE_UNAVAILABLE');
   failing.on = false;
   assert.equal(alertKeys(await store.read()), ['a']);
+});
+
+test('accepted :: an ingest that asks is answered before its write; idle waits for the write; a cold start finds it', async () => {
+  const { state, open: release, written } = await gatedState();
+  const store = createRouterStore({ state, replay });
+  assert.is(await ingest(store, 'early', true), 'early', 'answered while the journal write is held');
+  assert.is(written.length, 0);
+  const settled = store.idle();
+  release();
+  await settled;
+  assert.is(written.length, 1);
+  assert.equal(alertKeys(await open(state).read()), ['early']);
+});
+
+test('accepted :: at most earlyBacklog ingests are answered before their write; the next one waits for it', async () => {
+  const { state, open: release } = await gatedState();
+  const store = createRouterStore({ state, replay, earlyBacklog: 2, lingerMs: 0 });
+  const answered: string[] = [];
+  await ingest(store, 'a', true).then((k) => answered.push(k));
+  await ingest(store, 'b', true).then((k) => answered.push(k));
+  const third = ingest(store, 'c', true).then((k) => answered.push(k));
+  await store.read();
+  assert.equal(answered, ['a', 'b'], 'the third waits: two are already unwritten');
+  release();
+  await third;
+  await store.idle();
+  assert.equal(answered, ['a', 'b', 'c']);
+  assert.equal(alertKeys(await open(state).read()), ['a', 'b', 'c']);
+});
+
+test('accepted :: accepted ingests linger to share a write; an ingest that waits for its write ends the linger', async () => {
+  const state = await freshState();
+  const store = createRouterStore({ state, replay, lingerMs: 3_600_000 });
+  await ingest(store, 'first', true);
+  await store.idle(); // the first record goes at once
+  await ingest(store, 'lingering', true);
+  // an hour of linger: only the waiting ingest can make this write happen before the test times out
+  await ingest(store, 'waiting');
+  const records = [];
+  for (const key of await keysOf(state, JOURNAL_PREFIX)) records.push((await state.read<{ seq: number; entries: unknown[] }>(key))!.value);
+  assert.equal(records.map((r) => [r.seq, r.entries.length]), [[1, 1], [2, 2]], 'the lingering ingest shares the second record');
+});
+
+test('accepted :: a failed write is reported through onUnstored, and the ingests after it wait for their own write', async () => {
+  const { state, failing } = await failingState('journal', false);
+  const unstored: number[] = [];
+  const store = createRouterStore({ state, replay, lingerMs: 0, onUnstored: (n) => unstored.push(n) });
+  await ingest(store, 'kept');
+  await store.change(async () => ({ value: 'a snapshot covers kept' }));
+  failing.on = true;
+  assert.is(await ingest(store, 'accepted-then-lost', true), 'accepted-then-lost');
+  await store.idle();
+  assert.equal(unstored, [1]);
+  assert.equal(alertKeys(await store.read()), ['kept'], 'the memory copy forgot what was not stored');
+  const next = await ingest(store, 'after', true).catch((err: { code?: string }) => err.code);
+  assert.is(next, 'STORAGE_UNAVAILABLE', 'no early answer while writes fail: it waited for its own write, which failed');
+  failing.on = false;
+  assert.is(await ingest(store, 'healthy', true), 'healthy');
+  await store.idle();
+  assert.equal(unstored, [1]);
+  assert.equal(alertKeys(await open(state).read()), ['healthy', 'kept']);
 });
 
 test.run();

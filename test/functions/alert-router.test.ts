@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixedClock } from '#lib/runtime/index.ts';
+import { fixedClock, type Handler } from '#lib/runtime/index.ts';
 import { createStateStore } from '#lib/storage/index.ts';
 import { createHandler, type AlertRouterConfig } from '../../functions/alert-router/handler.ts';
 import { readFixture } from '../helpers/fixtures.ts';
@@ -32,7 +32,7 @@ let bucket = 0;
 const alert = (labels: Record<string, string>, extra: Record<string, string> = {}) => ({ labels: { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'STS', ...labels }, annotations: { summary: `summary ${labels.key ?? ''}` }, startsAt: '2026-11-24T09:59:00Z', ...extra });
 
 type Server = Awaited<ReturnType<typeof serveHandler>>;
-async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string, stateBucket?: string): Promise<Server> {
+async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string, stateBucket?: string): Promise<Server & { handler: Handler }> {
   let ROUTING_CONFIG: string | undefined;
   if (routing) {
     ROUTING_CONFIG = `file:${join(dir, `am-${++bucket}.yml`)}`;
@@ -43,7 +43,8 @@ async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string, 
   const name = stateBucket ?? `state-${bucket++}`;
   const state = createStateStore(s3.store, name);
   await s3.store.ensureBucket(name);
-  return serveHandler(createHandler({ config: config as never, state, random: () => 0.5, ackKey: () => 'test-ack-key' }), { clock, isPublic: (p) => p === '/ack' });
+  const handler = createHandler({ config: config as never, state, random: () => 0.5, ackKey: () => 'test-ack-key' });
+  return Object.assign(await serveHandler(handler, { clock, isPublic: (p) => p === '/ack' }), { handler });
 }
 async function tick(server: Server, at: string): Promise<{ status: number; body: any }> {
   clock.set(at);
@@ -192,6 +193,22 @@ test('restart :: alerts answered from the journal survive a cold start and are n
   assert.equal(bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key), ['j1', 'j2', 'j3']);
   await tick(second, '2026-11-24T10:01:31Z');
   assert.is(hook.requests.length, 1, 'nothing notified twice');
+  await second.close();
+});
+
+test('accepted :: POST /api/v2/alerts answers before its journal write; settle (the stop) writes it; a cold start has it', async () => {
+  // an hour of linger: the second body is still unwritten when the router stops, unless the stop writes it
+  const first = await router({ JOURNAL_LINGER_MS: 3_600_000 }, GROUPED(), 'state-accepted');
+  for (const key of ['v1', 'v2']) assert.is((await api(first, 'POST', '/api/v2/alerts', [alert({ key })])).status, 200);
+  await first.close();
+  await first.handler.settle!();
+  const second = await router({}, GROUPED(), 'state-accepted');
+  const stored = (await api(second, 'GET', '/api/v2/alerts')).body as Array<{ labels: { key: string }; endsAt: string }>;
+  assert.equal(stored.map((a) => a.labels.key).sort(), ['v1', 'v2']);
+  assert.equal(stored.map((a) => a.endsAt), ['2026-11-24T10:05:00.000Z', '2026-11-24T10:05:00.000Z'], 'replayed with the resolve timeout the ingest used');
+  await tick(second, '2026-11-24T10:00:31Z');
+  assert.is(hook.requests.length, 1);
+  assert.equal(bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key), ['v1', 'v2']);
   await second.close();
 });
 

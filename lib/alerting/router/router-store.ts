@@ -45,7 +45,8 @@ export interface RouterStore {
   idle(): Promise<void>;
 }
 
-type Batch = JournalRecord & { texts: string[]; settles: Array<(err?: unknown) => void>; early: number };
+/** Batch is a journal record being gathered: its entries as JSON text (the entries themselves are not kept). */
+type Batch = { seq: number; texts: string[]; settles: Array<(err?: unknown) => void>; early: number };
 
 /** EARLY_BACKLOG bounds the ingests answered before their journal write: beyond it, answers wait for the write. */
 const EARLY_BACKLOG = 64;
@@ -111,7 +112,7 @@ export function createRouterStore(options: {
   let journalBytes = 0;
   let coveredBytes = 0;
   let snapshotBytes = 0;
-  let lastWriteAt = 0;
+  let lastWriteAt = -Infinity;
   /** ends the linger of the record being gathered: an ingest that waits for its write has joined it. */
   let wake: (() => void) | undefined;
 
@@ -133,7 +134,7 @@ export function createRouterStore(options: {
         while (batches.length > 0) {
           const batch = batches[0]!;
           const lingering = lastWriteAt + lingerMs - performance.now();
-          if (batch.early === batch.entries.length && lingering > 0) {
+          if (batch.early === batch.texts.length && lingering > 0 && hurried === 0) {
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, lingering);
               wake = () => {
@@ -173,16 +174,25 @@ export function createRouterStore(options: {
     }
     return flushing ?? Promise.resolve();
   };
+  // waiting for the writes (a stop, a cold load) ends any linger: what is queued goes now
+  let hurried = 0;
   const writesSettled = async (): Promise<void> => {
-    while (flushing || batches.length > 0 || compacting) await Promise.all([flush(), compacting]);
+    hurried++;
+    try {
+      while (flushing || batches.length > 0 || compacting) {
+        wake?.();
+        await Promise.all([flush(), compacting]);
+      }
+    } finally {
+      hurried--;
+    }
   };
   const enqueue = (entry: JournalEntry, text: string | undefined, early: boolean): Promise<void> => {
     if (!open) {
-      open = { seq: nextSeq++, entries: [], texts: [], settles: [], early: 0 };
+      open = { seq: nextSeq++, texts: [], settles: [], early: 0 };
       batches.push(open);
     }
     const batch = open;
-    batch.entries.push(entry);
     batch.texts.push(text ?? JSON.stringify(entry));
     if (early) {
       batch.early++;
