@@ -41,7 +41,17 @@ export interface RouterStore {
    * saves a snapshot mid-way (after a decision, before delivering it).
    */
   change<T>(work: (state: RouterState, checkpoint: () => Promise<void>) => Promise<ChangeOutcome<T>>): Promise<T>;
-  /** idle resolves once no journal or snapshot write is in flight (for a clean stop, and for tests). */
+  /**
+   * acceptsEarly says whether an ingest may be answered before it is even applied (changeInBackground): the state is
+   * loaded, the last write succeeded, and fewer than `earlyBacklog` early ingests are queued or unwritten.
+   */
+  acceptsEarly(): boolean;
+  /**
+   * changeInBackground queues `work` like change, for a caller that has already answered: it counts in the early
+   * backlog until applied and written; a failure goes to `failed` (the sender's re-send brings the alerts back).
+   */
+  changeInBackground(work: (state: RouterState, checkpoint: () => Promise<void>) => Promise<ChangeOutcome<unknown>>, failed: (err: Error) => void): void;
+  /** idle resolves once no change is queued and no journal or snapshot write is in flight (a clean stop, tests). */
   idle(): Promise<void>;
 }
 
@@ -261,10 +271,25 @@ export function createRouterStore(options: {
     })();
   };
 
-  return {
-    read: () => (cached ? Promise.resolve(cached.value) : serialized(async () => (await load()).value)),
+  /** changes queued or running: a read waits for them, so an answered ingest is seen by the next read. */
+  let changesPending = 0;
+  let earlyQueued = 0;
+  const store: RouterStore = {
+    read: () => (cached && changesPending === 0 ? Promise.resolve(cached.value) : serialized(async () => (await load()).value)),
+    acceptsEarly: () => cached !== undefined && writesHealthy && earlyUnwritten + earlyQueued < earlyBacklog,
+    changeInBackground(work, failed) {
+      earlyQueued++;
+      store.change(work).then(
+        () => earlyQueued--,
+        (err: Error) => {
+          earlyQueued--;
+          failed(err);
+        },
+      );
+    },
     async change(work) {
       let durable: Promise<void> | undefined;
+      changesPending++;
       const value = await serialized(async () => {
         try {
           const current = await load();
@@ -286,11 +311,17 @@ export function createRouterStore(options: {
         } catch (err) {
           drop();
           throw err;
+        } finally {
+          changesPending--;
         }
       });
       await durable;
       return value;
     },
-    idle: writesSettled,
+    async idle() {
+      await serialized(async () => undefined);
+      await writesSettled();
+    },
   };
+  return store;
 }
