@@ -231,4 +231,35 @@ test('accepted :: a failed write is reported through onUnstored, and the ingests
   assert.equal(alertKeys(await open(state).read()), ['healthy', 'kept']);
 });
 
+test('background :: a change queued behind a slow one is seen by the read after it; a failure goes to failed', async () => {
+  const { state, failing } = await failingState('snapshot', false);
+  const store = createRouterStore({ state, replay, lingerMs: 0 });
+  await ingest(store, 'loaded');
+  assert.ok(store.acceptsEarly());
+  let release!: () => void;
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const slow = store.change(async () => {
+    const held = new Promise<void>((resolve) => (release = resolve));
+    started();
+    await held;
+    return { value: 'slow' };
+  });
+  await running;
+  store.changeInBackground(async (s) => {
+    const alerts = [alert('queued')];
+    ingestAlerts(s, alerts, config, NOW);
+    return { value: undefined, journal: { now: NOW, alerts }, answerBeforeWrite: true };
+  }, () => assert.unreachable('no failure expected'));
+  const read = store.read();
+  release();
+  await slow;
+  assert.equal(alertKeys(await read), ['loaded', 'queued'], 'the read waited for the queued change');
+  failing.on = true;
+  const failures: string[] = [];
+  store.changeInBackground(async () => ({ value: undefined }), (err) => failures.push((err as { code?: string }).code ?? '?'));
+  await store.idle();
+  assert.equal(failures, ['STORAGE_UNAVAILABLE'], 'a snapshot that failed in the background is reported');
+});
+
 test.run();

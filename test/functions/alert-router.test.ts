@@ -199,7 +199,12 @@ test('restart :: alerts answered from the journal survive a cold start and are n
 test('accepted :: POST /api/v2/alerts answers before its journal write; settle (the stop) writes it; a cold start has it', async () => {
   // an hour of linger: the second body is still unwritten when the router stops, unless the stop writes it
   const first = await router({ JOURNAL_LINGER_MS: 3_600_000 }, GROUPED(), 'state-accepted');
-  for (const key of ['v1', 'v2']) assert.is((await api(first, 'POST', '/api/v2/alerts', [alert({ key })])).status, 200);
+  const answers = [];
+  for (const key of ['v1', 'v2']) answers.push(await api(first, 'POST', '/api/v2/alerts', [alert({ key })]));
+  assert.equal(answers.map((a) => a.status), [200, 200]);
+  assert.is(answers[1]!.body.accepted, true, 'the second is answered before it is applied (the first loads the state)');
+  const seen = (await api(first, 'GET', '/api/v2/alerts')).body as Array<{ labels: { key: string } }>;
+  assert.equal(seen.map((a) => a.labels.key).sort(), ['v1', 'v2'], 'a read after the answer sees the alerts');
   await first.close();
   await first.handler.settle!();
   const second = await router({}, GROUPED(), 'state-accepted');
