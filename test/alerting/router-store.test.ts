@@ -251,10 +251,10 @@ test('background :: a change queued behind a slow one is seen by the read after 
     ingestAlerts(s, alerts, config, NOW);
     return { value: undefined, journal: { now: NOW, alerts }, answerBeforeWrite: true };
   }, () => assert.unreachable('no failure expected'));
-  const read = store.read();
+  const read = store.read().then(alertKeys); // what the read saw when it answered
   release();
   await slow;
-  assert.equal(alertKeys(await read), ['loaded', 'queued'], 'the read waited for the queued change');
+  assert.equal(await read, ['loaded', 'queued'], 'the read waited for the queued change');
   failing.on = true;
   const failures: string[] = [];
   store.changeInBackground(async () => ({ value: undefined }), (err) => failures.push((err as { code?: string }).code ?? '?'));
