@@ -1,16 +1,21 @@
 // Ingest + route throughput and p99 latency of alert-router's HTTP endpoint, side by side with Debian's
 // prometheus-alertmanager receiving the same load on /api/v2/alerts in the same run: 10 000 distinct alerts in
-// batches of 100, after the same 2 000-alert warm-up for both, posted one batch at a time and then from 4 clients at
+// batches of 100, after the same 2 000-alert warm-up for all, posted one batch at a time and then from 4 clients at
 // once. Each runs as in production: alert-router is its real bundle (dist/functions/alert-router.mjs) in its own
 // process, with its state in the embedded S3 server (s3rver) in another process, as MinIO is; the routing is the same
-// alertmanager.yml as Alertmanager's.
+// alertmanager.yml as Alertmanager's. All systems run at once and take turns, round by round (7 rounds, new alerts
+// each time): a small shared machine drifts in speed, and a drift between one system's rounds and the next's would
+// move the ratio. Reported: the median round of each system, and the median of the per-round ratios.
+// Systems: Alertmanager; alert-router on POST /api/v2/alerts (answered once validated, applied and journaled right
+// after: Alertmanager's contract, its senders re-send); alert-router on POST / (answered once journaled: what our own
+// functions use, which send once); and the same handler with its state in memory (no persistence).
 // Usage: npm run build && npx tsx bench/alert-router.ts [alerts=10000] [batch=100]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../test/helpers/free-port.ts';
-import { startS3Child } from './s3-child.ts';
+import { startS3Child, type S3Child } from './s3-child.ts';
 
 const total = Number(process.argv[2] ?? 10_000);
 const batch = Number(process.argv[3] ?? 100);
@@ -35,10 +40,8 @@ const batchesOf = (name: string, count: number) => Array.from({ length: Math.cei
     return { labels: { alertname: `${name}${n % 20}`, severity: n % 3 ? 'warning' : 'critical', subsystem: SUBSYSTEMS[n % 6], object: `obj-${n}` }, annotations: { summary: `bench alert ${n}` } };
   })),
 );
-const warmup = batchesOf('Warmup', 2000);
-const batches = Array.from({ length: 5 }, (_, i) => i).map((round) => batchesOf(`Bench${round}x`, total));
-const concurrent = Array.from({ length: 5 }, (_, i) => i).map((round) => batchesOf(`Parallel${round}x`, total));
 const CLIENTS = 4;
+const ROUNDS = 7;
 
 type Load = { perSecond: number; p50: number; p99: number };
 async function load(url: string, headers: Record<string, string>, bodies: string[], clients = 1): Promise<Load> {
@@ -61,73 +64,69 @@ async function load(url: string, headers: Record<string, string>, bodies: string
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return { perSecond: (bodies.length * batch) / seconds, p50: pct(0.5), p99: pct(0.99) };
 }
-// Each load is run ROUNDS times with alerts never seen before, and the median round is reported: one round is about
-// a hundred requests, short enough for a scheduling hiccup on a small machine to move it by a third.
-const ROUNDS = 5;
-const median = (runs: Load[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
-async function measure(url: string, headers: Record<string, string>): Promise<{ one: Load; many: Load }> {
-  await load(url, headers, warmup);
-  const one: Load[] = [];
-  const many: Load[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    one.push(await load(url, headers, batches[round]!));
-    many.push(await load(url, headers, concurrent[round]!, CLIENTS));
-  }
-  return { one: median(one), many: median(many) };
-}
 const stop = (child: ChildProcess) => new Promise((r) => {
   child.once('exit', r);
   child.kill('SIGTERM');
 });
 
-// Alertmanager 0.25 (Debian), no cluster
-const amPort = await freePort();
-const am = spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address='], { stdio: 'ignore' });
-await waitFor('alertmanager ready', async () => (await fetch(`http://127.0.0.1:${amPort}/-/ready`).catch(() => undefined))?.ok === true, 10_000);
-const reference = await measure(`http://127.0.0.1:${amPort}/api/v2/alerts`, {});
-await stop(am);
+type System = { name: string; url: string; headers: Record<string, string>; close: () => Promise<unknown> };
+const token = 'bench-token';
+const auth = { authorization: `Bearer ${token}` };
 
-// alert-router: its bundle in one process, s3rver in another, a fresh state bucket for each endpoint.
-// POST /api/v2/alerts answers once the ingest is applied and queued for the journal (Alertmanager's API contract: its
-// senders re-send); POST / (our own functions, which send once) answers once the journal write has landed.
+// Alertmanager 0.25 (Debian), no cluster
+async function alertmanager(): Promise<System> {
+  const port = await freePort();
+  const am = spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+  await waitFor('alertmanager ready', async () => (await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.ok === true, 10_000);
+  return { name: 'prometheus-alertmanager', url: `http://127.0.0.1:${port}/api/v2/alerts`, headers: {}, close: () => stop(am) };
+}
+
+// alert-router: its bundle in one process, s3rver in another, a fresh state bucket for each endpoint
 const bundle = join(import.meta.dirname, '..', 'dist', 'functions', 'alert-router.mjs');
 if (!existsSync(bundle)) throw new Error('run npm run build first');
-const token = 'bench-token';
-async function routerRun(pathname: string, name: string): Promise<{ one: Load; many: Load }> {
+async function router(pathname: string, name: string): Promise<System> {
   const keys = { accessKey: 'bench', secretKey: 'benchsecret' };
-  const s3 = await startS3Child(join(dir, `s3-${name}`), keys, ['cmp-ops-state']);
+  const s3: S3Child = await startS3Child(join(dir, `s3-${pathname.replace(/\W/g, '')}`), keys, ['cmp-ops-state']);
   const port = await freePort();
-  const router = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: keys.accessKey, S3_SECRET_KEY: keys.secretKey, CMP_OPS_INVOKE_TOKEN: token, ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: String(4 << 20), REQUEST_DEADLINE_MS: '60000' },
   });
   await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 10_000);
-  const result = await measure(`http://127.0.0.1:${port}${pathname}`, { authorization: `Bearer ${token}` });
-  await stop(router);
-  s3.close();
-  return result;
+  return { name, url: `http://127.0.0.1:${port}${pathname}`, headers: auth, close: async () => {
+    await stop(child);
+    s3.close();
+  } };
 }
-const accepted = await routerRun('/api/v2/alerts', 'accepted');
-const written = await routerRun('/', 'written');
 
-// the same handler with its state in memory (no persistence, as Alertmanager): what the routing core costs alone
-const memoryChild = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'router-memory-child.ts'), join(dir, 'am.yml'), token], { stdio: ['pipe', 'pipe', 'inherit'] });
-const memoryUrl = await new Promise<string>((resolve) => memoryChild.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
-const memory = await measure(`${memoryUrl}/`, { authorization: `Bearer ${token}` });
-await stop(memoryChild);
+// the same handler with its state in memory (no persistence, as Alertmanager keeps alerts): the routing core alone
+async function inMemory(): Promise<System> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'router-memory-child.ts'), join(dir, 'am.yml'), token], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  return { name: 'alert-router (memory)', url: `${url}/`, headers: auth, close: () => stop(child) };
+}
+
+const systems = [await alertmanager(), await router('/api/v2/alerts', 'alert-router /api/v2/alerts'), await router('/', 'alert-router / (written)'), await inMemory()];
+const results = systems.map(() => ({ one: [] as Load[], many: [] as Load[] }));
+for (const [i, system] of systems.entries()) await load(system.url, system.headers, batchesOf(`Warmup${i}x`, 2000));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [i, system] of systems.entries()) results[i]!.one.push(await load(system.url, system.headers, batchesOf(`One${round}x${i}x`, total)));
+  for (const [i, system] of systems.entries()) results[i]!.many.push(await load(system.url, system.headers, batchesOf(`Many${round}x${i}x`, total), CLIENTS));
+}
+for (const system of systems) await system.close();
 rmSync(dir, { recursive: true, force: true });
 
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const medianRound = (runs: Load[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
 const row = (name: string, r: Load) => `${name.padEnd(42)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
-console.log(`${total} distinct alerts in batches of ${batch} after a 2 000-alert warm-up; the median of ${ROUNDS} rounds, each with new alerts`);
-console.log(row('prometheus-alertmanager, 1 client', reference.one));
-console.log(row('alert-router /api/v2/alerts, 1 client', accepted.one));
-console.log(row('alert-router / (written), 1 client', written.one));
-console.log(row('alert-router (memory), 1 client', memory.one));
-console.log(row(`prometheus-alertmanager, ${CLIENTS} clients`, reference.many));
-console.log(row(`alert-router /api/v2/alerts, ${CLIENTS} clients`, accepted.many));
-console.log(row(`alert-router / (written), ${CLIENTS} clients`, written.many));
-console.log(row(`alert-router (memory), ${CLIENTS} clients`, memory.many));
-const ratios = (r: { one: Load; many: Load }) => `${(r.one.perSecond / reference.one.perSecond).toFixed(2)}× one client, ${(r.many.perSecond / reference.many.perSecond).toFixed(2)}× ${CLIENTS} clients`;
-console.log(`throughput ratio alert-router / alertmanager on /api/v2/alerts (state journaled in s3rver): ${ratios(accepted)} (goal ≥ 1.0×)`);
-console.log(`  on / (answered once journaled): ${ratios(written)}`);
-console.log(`  with the state in memory, no persistence: ${ratios(memory)}`);
+console.log(`${total} distinct alerts in batches of ${batch} after a 2 000-alert warm-up; ${ROUNDS} rounds, the systems taking turns; the median round of each`);
+for (const [key, label] of [['one', '1 client'], ['many', `${CLIENTS} clients`]] as const) {
+  for (const [i, system] of systems.entries()) console.log(row(`${system.name}, ${label}`, medianRound(results[i]![key])));
+}
+const perRound = (i: number, key: 'one' | 'many') => results[i]![key].map((r, round) => r.perSecond / results[0]![key][round]!.perSecond);
+const ratio = (i: number, key: 'one' | 'many') => medianOf(perRound(i, key));
+const ratios = (i: number) => `${ratio(i, 'one').toFixed(2)}× one client, ${ratio(i, 'many').toFixed(2)}× ${CLIENTS} clients`;
+const spread = (i: number, key: 'one' | 'many') => `${Math.min(...perRound(i, key)).toFixed(2)}–${Math.max(...perRound(i, key)).toFixed(2)}`;
+console.log(`throughput ratio alert-router / alertmanager on /api/v2/alerts (state journaled in s3rver), median of the per-round ratios: ${ratios(1)} (goal ≥ 1.0×); rounds ${spread(1, 'one')} and ${spread(1, 'many')}`);
+console.log(`  on / (answered once journaled): ${ratios(2)}`);
+console.log(`  with the state in memory, no persistence: ${ratios(3)}`);
