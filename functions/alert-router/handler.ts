@@ -152,7 +152,7 @@ export function createHandler(deps: Deps): Handler {
   const handler: Handler = async (req, ctx) => {
     const url = new URL(req.url);
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const now = ctx.now().toMillis();
+    const now = ctx.nowMs();
     const config = (requestRouting = await routing());
     if (path === '/ack' && (req.method === 'GET' || req.method === 'POST')) {
       // public: the HMAC signature of the link is the credential (index.ts isPublic)

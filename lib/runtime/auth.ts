@@ -8,6 +8,10 @@ export function bearerMatches(header: string | null, token: Secret): boolean {
   if (!match) return false;
   // Hash both sides so the comparison time does not depend on the expected token's length.
   const given = createHash('sha256').update(match[1]!).digest();
-  const expected = createHash('sha256').update(token.reveal()).digest();
+  let expected = expectedDigests.get(token);
+  if (!expected) expectedDigests.set(token, (expected = createHash('sha256').update(token.reveal()).digest()));
   return timingSafeEqual(given, expected);
 }
+
+// the digest of each expected token, made once per secret (a rotated secret is a new Secret)
+const expectedDigests = new WeakMap<Secret, Buffer>();

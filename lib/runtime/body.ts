@@ -1,20 +1,14 @@
 import { isOpsError, opsError } from './errors.ts';
+import { TextResponse } from './web.ts';
 
-// The text of each response json() built, so the server writes it to the socket at once instead of piping the web
-// stream through Readable.fromWeb (most of the cost of a small answer).
-const texts = new WeakMap<Response, string>();
-
-/** json builds a JSON response. */
+/** json builds a JSON response (a TextResponse: the server writes its text to the socket at once). */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  const text = `${JSON.stringify(body)}\n`;
-  const response = new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } });
-  texts.set(response, text);
-  return response;
+  return new TextResponse(`${JSON.stringify(body)}\n`, status, { 'content-type': 'application/json', ...headers }) as unknown as Response;
 }
 
 /** knownText is the body json() gave a response, when it did and nothing has read it yet. */
 export function knownText(response: Response): string | undefined {
-  return response.bodyUsed ? undefined : texts.get(response);
+  return response instanceof TextResponse && !response.bodyUsed ? response.bodyText : undefined;
 }
 
 /** bodyStream yields the request body chunk by chunk (the server has already bounded its size). */

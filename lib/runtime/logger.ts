@@ -35,3 +35,23 @@ export function createLogger(options: { name: string; level?: string; destinatio
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
+
+const LEVEL_NAMES = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+const skip = () => undefined;
+
+/**
+ * lazyChild is parent.child(bindings), made only when something is logged at an enabled level: a pino child costs
+ * about 12 µs, paid on every request for a request line most levels never write.
+ */
+export function lazyChild(parent: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const real = (): Logger => (child ??= parent.child(bindings));
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      if (typeof prop === 'string' && LEVEL_NAMES.has(prop) && !child && !parent.isLevelEnabled(prop)) return skip;
+      const target = real();
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
