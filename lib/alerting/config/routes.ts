@@ -6,15 +6,20 @@ import { matchesAll } from './matchers.ts';
  * ends the search among its siblings; a node none of whose children matched handles the alert itself.
  */
 export function matchRoutes(route: RouteNode, labels: Record<string, string>): RouteNode[] {
-  if (!matchesAll(route.matchers, labels)) return [];
   const all: RouteNode[] = [];
-  for (const child of route.routes) {
-    const found = matchRoutes(child, labels);
-    all.push(...found);
-    if (found.length > 0 && !child.continue) break;
-  }
-  if (all.length === 0) all.push(route);
+  collectRoutes(route, labels, all);
   return all;
+}
+
+/** collectRoutes appends the routes of `route`'s subtree that handle the alert; it answers whether any did. */
+function collectRoutes(route: RouteNode, labels: Record<string, string>, into: RouteNode[]): boolean {
+  if (!matchesAll(route.matchers, labels)) return false;
+  const before = into.length;
+  for (const child of route.routes) {
+    if (collectRoutes(child, labels, into) && !child.continue) break;
+  }
+  if (into.length === before) into.push(route);
+  return true;
 }
 
 function goQuote(v: string): string {
@@ -43,7 +48,11 @@ const keyCache = new WeakMap<RouteNode, Map<string, string>>();
 export function groupKey(route: RouteNode, labels: Record<string, string>): string {
   if (route.groupByAll) return `${route.key}:${labelSetString(labels)}`;
   // length-prefixed, so no value can pass for another; an absent label is not an empty one
-  const values = route.groupBy.map((name) => (labels[name] === undefined ? '-' : `${labels[name]!.length}:${labels[name]}`)).join('|');
+  let values = '';
+  for (const name of route.groupBy) {
+    const value = labels[name];
+    values += value === undefined ? '-|' : `${value.length}:${value}|`;
+  }
   let cache = keyCache.get(route);
   if (!cache || cache.size >= KEYS_CACHED) keyCache.set(route, (cache = new Map()));
   let key = cache.get(values);
