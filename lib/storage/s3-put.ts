@@ -13,7 +13,12 @@ export interface S3Target {
   secretKey: string;
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+// Idle kept-alive sockets are closed after 4 s, before the servers' own idle timeouts (Node's and s3rver's 5 s;
+// MinIO's are longer), so that few requests are sent on a socket the server is closing.
+const IDLE_SOCKET_MS = 4000;
+const agents = { http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
+/** a request on a reused socket that the server closed before reading it fails with one of these: sent again once. */
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 // RFC 3986 per path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone)
 const escapeKey = (key: string) => key.split('/').map((part) => encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
@@ -34,7 +39,8 @@ function readAll(res: IncomingMessage): Promise<string> {
  * 0.6 ms of CPU on each putObject (an MD5 and a SHA-256 of the body, request options, its retry wrapper); the state
  * records and the alert journal are small and written on every request, so they take this path. The signature is
  * minio-js's own SigV4. Errors come out mapped to the catalog like every other storage call; retrying is the
- * caller's business (a 503 brings the event back).
+ * caller's business (a 503 brings the event back), except for a request reset on a reused idle socket, sent again
+ * once (Node's documented remedy for that race).
  */
 export async function putBuffer(target: S3Target, bucket: string, key: string, body: Buffer, options: PutOptions = {}): Promise<{ etag: string }> {
   const path = `/${bucket}/${escapeKey(key)}`;
@@ -54,12 +60,16 @@ export async function putBuffer(target: S3Target, bucket: string, key: string, b
   const signed = { method: 'PUT', path, headers } as unknown as Parameters<typeof signV4>[0];
   headers.authorization = signV4(signed, target.accessKey, target.secretKey, target.region, date, sha256);
   const https = target.url.protocol === 'https:';
-  try {
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+  const send = () =>
+    new Promise<IncomingMessage>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)({ method: 'PUT', hostname: target.url.hostname, port: target.url.port || (https ? 443 : 80), path, headers, agent: https ? agents.https : agents.http, ...(options.signal ? { signal: options.signal } : {}) }, resolve);
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { staleSocket: req.reusedSocket && STALE_SOCKET.has(err.code ?? '') })));
       req.end(body);
     });
+  try {
+    // a kept-alive socket the server closed while idle resets the next request on it before any answer: the
+    // request never reached the server, and a PUT of the same body is safe to send again on a new socket
+    const res = await send().catch((err: { staleSocket?: boolean }) => (err.staleSocket ? send() : Promise.reject(err)));
     const text = await readAll(res);
     if (res.statusCode === 200) return { etag: String(res.headers.etag ?? '').replace(/"/g, '') };
     const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';

@@ -94,4 +94,37 @@ test('errors :: a wrong secret is STORAGE_DENIED; 412 is CONFLICT; 503 SlowDown 
   assert.is(await codeOf(target), 'STORAGE_UNAVAILABLE (retryable)');
 });
 
+test('stale socket :: a PUT reset on a kept-alive socket the server dropped is sent again once; a fresh one is not', async () => {
+  // A raw listener standing in for the race with a server's idle timeout: it drops a connection when a second
+  // request arrives on it (or every request, for the second case), without answering.
+  let dropEvery = false;
+  const seen: string[] = [];
+  const sockets = new WeakMap<object, number>();
+  const dropper = createServer((req, res) => {
+    const n = (sockets.get(req.socket) ?? 0) + 1;
+    sockets.set(req.socket, n);
+    seen.push(`${req.url}#${n}`);
+    req.resume();
+    req.on('end', () => {
+      if (dropEvery || n > 1) req.socket.destroy();
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', () => resolve()));
+  const at: S3Target = { ...target, url: new URL(`http://127.0.0.1:${(dropper.address() as AddressInfo).port}`) };
+  try {
+    await putBuffer(at, 'b', 'first', Buffer.from('1'));
+    await putBuffer(at, 'b', 'second', Buffer.from('2'));
+    assert.equal(seen, ['/b/first#1', '/b/second#2', '/b/second#1'], 'the second PUT went again on a new socket');
+    dropEvery = true;
+    seen.length = 0;
+    const failed = await putBuffer(at, 'b', 'third', Buffer.from('3')).then(() => 'ok', (err: { code: string }) => err.code);
+    assert.is(failed, 'STORAGE_UNAVAILABLE');
+    assert.equal(seen.filter((s) => s.startsWith('/b/third')).length <= 2, true, 'at most one more try');
+  } finally {
+    dropper.closeAllConnections();
+    await new Promise<void>((resolve) => dropper.close(() => resolve()));
+  }
+});
+
 test.run();

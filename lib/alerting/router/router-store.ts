@@ -1,7 +1,7 @@
 import { opsError } from '#lib/runtime/errors.ts';
 import type { StateStore } from '#lib/storage/index.ts';
 import type { Alert } from '../alert.ts';
-import { emptyState, type RouterState } from './state.ts';
+import { emptyState, stateTextInSlices, type RouterState } from './state.ts';
 
 /** SNAPSHOT_KEY is the router's whole state; JOURNAL_PREFIX holds the ingests made since that snapshot. */
 export const SNAPSHOT_KEY = 'alert-router/state.json';
@@ -246,29 +246,41 @@ export function createRouterStore(options: {
   };
   // A snapshot is cut at a record boundary: the open record is sealed, so everything applied so far is in records ≤ cut.
   type Cut = { text: string; cut: number; bytes: number };
-  const cut = (value: RouterState): Cut => {
+  const cutPoint = (value: RouterState): Omit<Cut, 'text'> => {
     open = undefined;
     value.journalSeq = nextSeq - 1;
-    return { text: `${JSON.stringify(value)}\n`, cut: nextSeq - 1, bytes: journalBytes };
+    return { cut: nextSeq - 1, bytes: journalBytes };
   };
+  const cut = (value: RouterState): Cut => ({ ...cutPoint(value), text: `${JSON.stringify(value)}\n` });
   const snapshotNow = async (value: RouterState, loadedAt: number): Promise<void> => {
     await writesSettled();
     if (generation !== loadedAt) throw retryable('an earlier alert journal write failed: the change was not stored, retry');
     await writeSnapshot(cut(value), loadedAt);
     replayedAtLoad = false;
   };
-  const compactInBackground = (value: RouterState, loadedAt: number): void => {
-    const taken = cut(value);
-    compacting = (async () => {
-      try {
-        while (batches.some((b) => b.seq <= taken.cut)) await flush();
-        if (generation === loadedAt) await writeSnapshot(taken, loadedAt);
-      } catch {
-        // left to the next compaction; an ingest that would overrun the ring snapshots in the foreground and reports it
-      } finally {
-        compacting = undefined;
-      }
-    })();
+  // A background snapshot is cut from inside the change queue, a slice of alerts per event-loop turn: requests are
+  // still read and answered meanwhile (accepted ingests queue up), and no change alters the state mid-cut. Its write
+  // then runs outside the queue, and only that write is what writesSettled waits for: a change waiting for a cut
+  // queued behind it would wait for ever.
+  let compactionQueued = false;
+  const compactInBackground = (loadedAt: number): void => {
+    compactionQueued = true;
+    serialized(async () => {
+      compactionQueued = false;
+      if (!cached || generation !== loadedAt || coveredSeq >= nextSeq - 1) return; // dropped, or a snapshot came first
+      const point = cutPoint(cached.value);
+      const taken: Cut = { ...point, text: `${await stateTextInSlices(cached.value)}\n` };
+      compacting = (async () => {
+        try {
+          while (batches.some((b) => b.seq <= taken.cut)) await flush();
+          if (generation === loadedAt) await writeSnapshot(taken, loadedAt);
+        } catch {
+          // left to the next compaction; an ingest that would overrun the ring snapshots in the foreground and reports it
+        } finally {
+          compacting = undefined;
+        }
+      })();
+    }).catch(() => undefined);
   };
 
   /** changes queued or running: a read waits for them, so an answered ingest is seen by the next read. */
@@ -303,7 +315,7 @@ export function createRouterStore(options: {
             if (early) written.catch(() => undefined); // reported through onUnstored
             else durable = written;
             const sinceSnapshot = journalBytes - coveredBytes;
-            if ((inUse >= ring / 2 || sinceSnapshot >= Math.max(snapshotBytes, MIN_COMPACT_BYTES)) && !compacting) compactInBackground(current.value, current.generation);
+            if ((inUse >= ring / 2 || sinceSnapshot >= Math.max(snapshotBytes, MIN_COMPACT_BYTES)) && !compacting && !compactionQueued) compactInBackground(current.generation);
           } else {
             await snapshotNow(current.value, current.generation);
           }
