@@ -3,7 +3,7 @@
 // batches of 100, after the same 2 000-alert warm-up for all, posted one batch at a time and then from 4 clients at
 // once. Each runs as in production: alert-router is its real bundle (dist/functions/alert-router.mjs) in its own
 // process, with its state in the embedded S3 server (s3rver) in another process, as MinIO is; the routing is the same
-// alertmanager.yml as Alertmanager's. All systems run at once and take turns, round by round (7 rounds, new alerts
+// alertmanager.yml as Alertmanager's. All systems run at once and take turns, round by round (11 rounds, new alerts
 // each time): a small shared machine drifts in speed, and a drift between one system's rounds and the next's would
 // move the ratio. Reported: the median round of each system, and the median of the per-round ratios.
 // Systems: Alertmanager; alert-router on POST /api/v2/alerts (answered once validated, applied and journaled right
@@ -41,7 +41,7 @@ const batchesOf = (name: string, count: number) => Array.from({ length: Math.cei
   })),
 );
 const CLIENTS = 4;
-const ROUNDS = 7;
+const ROUNDS = 11;
 
 type Load = { perSecond: number; p50: number; p99: number };
 async function load(url: string, headers: Record<string, string>, bodies: string[], clients = 1): Promise<Load> {

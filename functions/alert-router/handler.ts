@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { loadAlertmanagerConfig, type AlertmanagerConfig } from '#lib/alerting/config/index.ts';
-import { fingerprintLabels } from '#lib/alerting/fingerprint.ts';
 import { normalizeAlerts } from '#lib/alerting/ingest.ts';
 import { acknowledge, advanceEscalations, loadOnCall, signAck, startEscalations, verifyAck, type OnCallConfig } from '#lib/alerting/oncall/index.ts';
 import {
@@ -215,8 +214,8 @@ export function createHandler(deps: Deps): Handler {
     // the journal keeps the body as it came (valid JSON: it was just parsed) and what normalizing it used
     const journal = { now, resolveTimeoutMs: c.RESOLVE_TIMEOUT_MS, body };
     const journalText = () => `{"now":${now},"resolveTimeoutMs":${c.RESOLVE_TIMEOUT_MS},"body":${bodyText}}`;
-    const ingest = async (s: RouterState, checkpoint: () => Promise<void>, known?: string[]) => {
-      const ingested = ingestAlerts(s, alerts, config.config, now, known);
+    const ingest = async (s: RouterState, checkpoint: () => Promise<void>) => {
+      const ingested = ingestAlerts(s, alerts, config.config, now);
       const received = { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups };
       // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal.
       // After an ingest alone, the next due time is the one before or a new group's first flush: no scan of every group.
@@ -229,9 +228,8 @@ export function createHandler(deps: Deps): Handler {
     };
     if (answerBeforeWrite && holder.acceptsEarly()) {
       // accepted: answered once validated; applied and journaled in order right after (Alertmanager's contract)
-      const fingerprints = alerts.map((a) => fingerprintLabels(a.labels));
-      holder.changeInBackground((s, checkpoint) => ingest(s, checkpoint, fingerprints), (err) => deps.log?.error({ err, received: alerts.length }, 'accepted alerts could not be applied: they are back when their senders re-send them'));
-      return json({ received: alerts.length, fingerprints, accepted: true });
+      holder.changeInBackground(ingest, (err) => deps.log?.error({ err, received: alerts.length }, 'accepted alerts could not be applied: they are back when their senders re-send them'));
+      return json({ received: alerts.length, accepted: true });
     }
     const result = await holder.change(ingest);
     ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');

@@ -61,16 +61,15 @@ function stored(alert: Alert, now: number): StoredAlert {
  * ingestAlerts stores alerts as Alertmanager does (same fingerprint = same alert, refreshed, never duplicated; a
  * resolved one that fires again later is a new episode) and puts each in the aggregation group of every route it
  * matches. A new group first flushes after its group_wait (the earliest of those: firstNewFlushAt); nothing else
- * that nextDue looks at changes. `known` are the alerts' fingerprints when the caller has them already.
+ * that nextDue looks at changes.
  */
-export function ingestAlerts(state: RouterState, alerts: Alert[], config: AlertmanagerConfig, now: number, known?: string[]): { fingerprints: string[]; newGroups: number; firstNewFlushAt?: number } {
-  const fingerprints: string[] = known ?? [];
+export function ingestAlerts(state: RouterState, alerts: Alert[], config: AlertmanagerConfig, now: number): { fingerprints: string[]; newGroups: number; firstNewFlushAt?: number } {
+  const fingerprints: string[] = [];
   let newGroups = 0;
   let firstNewFlushAt = Infinity;
-  for (let i = 0; i < alerts.length; i++) {
-    const alert = alerts[i]!;
-    const fp = known ? known[i]! : fingerprintLabels(alert.labels);
-    if (!known) fingerprints.push(fp);
+  for (const alert of alerts) {
+    const fp = fingerprintLabels(alert.labels);
+    fingerprints.push(fp);
     const incoming = stored(alert, now);
     const existing = state.alerts[fp];
     if (existing && !(existing.endsAt <= now && incoming.startsAt > existing.endsAt)) {
