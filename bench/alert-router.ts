@@ -3,13 +3,13 @@
 // batches of 100, after the same 2 000-alert warm-up for all, posted one batch at a time and then from 4 clients at
 // once. Each runs as in production: alert-router is its real bundle (dist/functions/alert-router.mjs) in its own
 // process, with its state in the embedded S3 server (s3rver) in another process, as MinIO is; the routing is the same
-// alertmanager.yml as Alertmanager's. All systems run at once and take turns, round by round (11 rounds, new alerts
-// each time): a small shared machine drifts in speed, and a drift between one system's rounds and the next's would
-// move the ratio. Reported: the median round of each system, and the median of the per-round ratios.
+// alertmanager.yml as Alertmanager's. All systems run at once and take turns, round by round (7 rounds, each with
+// every system started afresh): a small shared machine drifts in speed, and a drift between one system's rounds and
+// the next's would move the ratio. Reported: the median round of each system, and the median of the per-round ratios.
 // Systems: Alertmanager; alert-router on POST /api/v2/alerts (answered once validated, applied and journaled right
 // after: Alertmanager's contract, its senders re-send); alert-router on POST / (answered once journaled: what our own
 // functions use, which send once); and the same handler with its state in memory (no persistence).
-// Usage: npm run build && npx tsx bench/alert-router.ts [alerts=10000] [batch=100]
+// Usage: npm run build && npx tsx bench/alert-router.ts [alerts=10000] [batch=100] [warm-up alerts=2000]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { startS3Child, type S3Child } from './s3-child.ts';
 
 const total = Number(process.argv[2] ?? 10_000);
 const batch = Number(process.argv[3] ?? 100);
+const warmupAlerts = Number(process.argv[4] ?? 2000);
 const dir = mkdtempSync(join(tmpdir(), 'bench-router-'));
 const routing = `route:
   receiver: ops
@@ -41,7 +42,7 @@ const batchesOf = (name: string, count: number) => Array.from({ length: Math.cei
   })),
 );
 const CLIENTS = 4;
-const ROUNDS = 11;
+const ROUNDS = 7;
 
 type Load = { perSecond: number; p50: number; p99: number };
 async function load(url: string, headers: Record<string, string>, bodies: string[], clients = 1): Promise<Load> {
@@ -74,9 +75,9 @@ const token = 'bench-token';
 const auth = { authorization: `Bearer ${token}` };
 
 // Alertmanager 0.25 (Debian), no cluster
-async function alertmanager(): Promise<System> {
+async function alertmanager(round: number): Promise<System> {
   const port = await freePort();
-  const am = spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+  const am = spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, `am-${round}`)}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
   await waitFor('alertmanager ready', async () => (await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.ok === true, 10_000);
   return { name: 'prometheus-alertmanager', url: `http://127.0.0.1:${port}/api/v2/alerts`, headers: {}, close: () => stop(am) };
 }
@@ -84,9 +85,9 @@ async function alertmanager(): Promise<System> {
 // alert-router: its bundle in one process, s3rver in another, a fresh state bucket for each endpoint
 const bundle = join(import.meta.dirname, '..', 'dist', 'functions', 'alert-router.mjs');
 if (!existsSync(bundle)) throw new Error('run npm run build first');
-async function router(pathname: string, name: string): Promise<System> {
+async function router(round: number, pathname: string, name: string): Promise<System> {
   const keys = { accessKey: 'bench', secretKey: 'benchsecret' };
-  const s3: S3Child = await startS3Child(join(dir, `s3-${pathname.replace(/\W/g, '')}`), keys, ['cmp-ops-state']);
+  const s3: S3Child = await startS3Child(join(dir, `s3-${round}-${pathname.replace(/\W/g, '')}`), keys, ['cmp-ops-state']);
   const port = await freePort();
   const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -106,22 +107,26 @@ async function inMemory(): Promise<System> {
   return { name: 'alert-router (memory)', url: `${url}/`, headers: auth, close: () => stop(child) };
 }
 
-const systems = [await alertmanager(), await router('/api/v2/alerts', 'alert-router /api/v2/alerts'), await router('/', 'alert-router / (written)'), await inMemory()];
-const results = systems.map(() => ({ one: [] as Load[], many: [] as Load[] }));
-for (const [i, system] of systems.entries()) await load(system.url, system.headers, batchesOf(`Warmup${i}x`, 2000));
+// Each round starts every system afresh (an empty state), so that each measures the load above, and nothing else: a
+// state grown over many rounds would measure a larger state than the 10 000 alerts asked for.
+const results = Array.from({ length: 4 }, () => ({ one: [] as Load[], many: [] as Load[] }));
+let names: string[] = [];
 for (let round = 0; round < ROUNDS; round++) {
+  const systems = [await alertmanager(round), await router(round, '/api/v2/alerts', 'alert-router /api/v2/alerts'), await router(round, '/', 'alert-router / (written)'), await inMemory()];
+  names = systems.map((s) => s.name);
+  for (const [i, system] of systems.entries()) await load(system.url, system.headers, batchesOf(`Warmup${round}x${i}x`, warmupAlerts));
   for (const [i, system] of systems.entries()) results[i]!.one.push(await load(system.url, system.headers, batchesOf(`One${round}x${i}x`, total)));
   for (const [i, system] of systems.entries()) results[i]!.many.push(await load(system.url, system.headers, batchesOf(`Many${round}x${i}x`, total), CLIENTS));
+  for (const system of systems) await system.close();
 }
-for (const system of systems) await system.close();
 rmSync(dir, { recursive: true, force: true });
 
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const medianRound = (runs: Load[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
 const row = (name: string, r: Load) => `${name.padEnd(42)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
-console.log(`${total} distinct alerts in batches of ${batch} after a 2 000-alert warm-up; ${ROUNDS} rounds, the systems taking turns; the median round of each`);
+console.log(`${total} distinct alerts in batches of ${batch} after a ${warmupAlerts}-alert warm-up; ${ROUNDS} rounds, each system fresh in each, taking turns; the median round of each`);
 for (const [key, label] of [['one', '1 client'], ['many', `${CLIENTS} clients`]] as const) {
-  for (const [i, system] of systems.entries()) console.log(row(`${system.name}, ${label}`, medianRound(results[i]![key])));
+  for (const [i, name] of names.entries()) console.log(row(`${name}, ${label}`, medianRound(results[i]![key])));
 }
 const perRound = (i: number, key: 'one' | 'many') => results[i]![key].map((r, round) => r.perSecond / results[0]![key][round]!.perSecond);
 const ratio = (i: number, key: 'one' | 'many') => medianOf(perRound(i, key));
