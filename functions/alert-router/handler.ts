@@ -43,7 +43,7 @@ export const configSchema = {
     FALLBACK_RECEIVER: { type: 'string', minLength: 1 },
     DROP_MUTED_RECEIVERS: { type: 'array', items: { type: 'string' }, default: [] },
     DELIVERY_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10000 },
-    // POST /api/v2/alerts answers once the ingest is applied and queued for the journal (Alertmanager's contract:
+    // POST /api/v2/alerts answers once the body is validated, then applies and journals it (Alertmanager's contract:
     // its senders re-send), or only once it is written; POST / (our functions, which send once) always waits
     API_V2_ACK: { type: 'string', enum: ['accepted', 'written'], default: 'accepted' },
     // accepted ingests are gathered into one journal write at most this often (a stop writes at once)
