@@ -43,11 +43,16 @@ export const wholeBodies = new WeakMap<object, () => Promise<Buffer> | undefined
 
 /** readText reads the whole (size-bounded) body as UTF-8. */
 export async function readText(req: Request): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
+}
+
+/** readBytes reads the whole (size-bounded) body as it came. */
+export async function readBytes(req: Request): Promise<Buffer> {
   const whole = wholeBodies.get(req)?.();
-  if (whole) return (await whole).toString('utf8');
+  if (whole) return whole;
   const chunks: Uint8Array[] = [];
   for await (const chunk of bodyStream(req)) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** readJson parses the body as JSON; bad JSON is a 400 BAD_JSON naming the position. An empty body is `undefined`. */

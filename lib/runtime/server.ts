@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DateTime } from 'luxon';
-import { json, knownText, readText, wholeBodies } from './body.ts';
+import { json, knownText, readBytes, readText, wholeBodies } from './body.ts';
 import { SimpleHeaders } from './web.ts';
 import type { Clock } from './clock.ts';
 import { errorBody, opsError, toOpsError, type OpsError } from './errors.ts';
@@ -222,7 +222,7 @@ function limitBody(nreq: IncomingMessage, limit: number): LimitedBody {
 
 /**
  * IncomingRequest is the web Request a handler gets, made from node's request without undici's Request: its
- * headers and body stream are built only when asked for, and readText takes a small body whole (wholeBody). It has
+ * headers and body stream are built only when asked for, and readText takes the body whole (wholeBodies). It has
  * what handlers use: method, url, headers, body, signal, text(), json(), arrayBuffer().
  */
 class IncomingRequest {
@@ -254,7 +254,7 @@ class IncomingRequest {
     return JSON.parse(await this.text());
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = Buffer.from(await this.text(), 'utf8');
+    const bytes = await readBytes(this as unknown as Request);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 }

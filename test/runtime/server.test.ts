@@ -88,6 +88,25 @@ test('bad input :: malformed JSON is 400 BAD_JSON with a position', async () => 
   await server.close();
 });
 
+test('request body :: bytes that are not UTF-8 reach the handler as sent, through arrayBuffer and through the stream', async () => {
+  const sent = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x41]);
+  for (const read of ['arrayBuffer', 'stream'] as const) {
+    const { server } = await start(async (req) => {
+      let bytes: Buffer;
+      if (read === 'arrayBuffer') bytes = Buffer.from(await req.arrayBuffer());
+      else {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+        bytes = Buffer.concat(chunks);
+      }
+      return json({ hex: bytes.toString('hex') });
+    });
+    const res = await fetch(server.url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/octet-stream' }, body: sent });
+    assert.equal(await res.json(), { hex: sent.toString('hex') }, read);
+    await server.close();
+  }
+});
+
 test('body limit :: declared length over the limit is 413 before the handler', async () => {
   let ran = false;
   const { server } = await start(async () => {

@@ -65,29 +65,29 @@ const MIN_COMPACT_BYTES = 1 << 20;
 
 /**
  * createRouterStore persists alert-router's state as a snapshot plus a journal. Alertmanager keeps alerts in memory
- * only; the router answers an ingest only once it is stored, and rewriting a snapshot of thousands of alerts on
- * every request made that cost grow with the state. So a request that only ingests appends its alerts to the
- * journal: ingests that arrive while a journal write is in flight share the next one (group commit), each answered
- * when the write holding it lands. Every other change (a tick, a flush decision, a delivery, a silence, an ack)
- * writes a snapshot before it answers. A snapshot is cut at a journal record boundary and written in the background
- * while ingests go on once half the ring is in use, or once the journal written since the last snapshot outgrows
- * that snapshot (as Redis rewrites its append-only file): snapshots then cost no more than the journal, whatever the
- * size of the state, and a cold start reads at most about twice the state.
+ * only, and rewriting a snapshot of thousands of alerts on every request made the cost grow with the state. So a
+ * request that only ingests appends its alerts to the journal: ingests that arrive while a journal write is in flight
+ * share the next one (group commit), each answered when the write holding it lands. Every other change (a tick, a
+ * flush decision, a delivery, a silence, an ack) writes a snapshot before it answers. A background snapshot is cut at
+ * a journal record boundary once half the ring is in use, or once the journal written since the last snapshot
+ * outgrows that snapshot (as Redis rewrites its append-only file): snapshots then cost no more than the journal,
+ * whatever the size of the state, and a cold start replays about one state's worth of journal at most.
  *
- * An ingest may ask to be answered before its write (`answerBeforeWrite`): POST /api/v2/alerts, whose senders
- * re-send every firing alert each evaluation and resolved ones for minutes (Alertmanager's API contract; Alertmanager
- * itself keeps alerts in memory only). Such an answer means "accepted": the write follows within one journal write,
- * a stop (SIGTERM) waits for it (`idle`), and only a crash inside that window loses it until the sender's next
- * re-send. The early answer is given only while the last write succeeded and fewer than EARLY_BACKLOG such ingests
- * are unwritten; otherwise the ingest waits for its write like any other. A lost early write is reported through
- * `onUnstored`.
+ * An ingest may be answered early: POST /api/v2/alerts, whose senders re-send every firing alert each evaluation and
+ * resolved ones for minutes (Alertmanager's API contract; Alertmanager itself keeps alerts in memory only). Either
+ * the caller answers before the change runs (changeInBackground), or the change asks to be answered before its
+ * write (`answerBeforeWrite`). Such an answer means "accepted": the records of accepted ingests linger up to
+ * `lingerMs` to share a write, a stop waits for them (`idle`), and only a crash inside that window loses them until
+ * the sender's next re-send. Early answers are given only while the last write succeeded and fewer than
+ * `earlyBacklog` such ingests are queued or unwritten; otherwise an ingest waits for its write like any other. A lost
+ * early write is reported through `onUnstored`.
  *
  * The journal is a ring of `ring` objects overwritten in turn (no deletes: a delete costs a request, and s3rver's
  * directory clean-up races concurrent deletes): a record is never overwritten before a stored snapshot covers it,
  * and an ingest that would do so waits for a snapshot instead. A cold start reads the snapshot and replays the
  * records newer than it, in order. A failed write drops the memory copy and fails every change not yet durable with a
- * retryable error, so nothing is acknowledged that a restart would lose. One writer is assumed (stack.yml); a second
- * one is caught by the snapshot's conditional write where the server honours it (MinIO).
+ * retryable error, so nothing answered as written is lost. One writer is assumed (stack.yml); a second one is caught
+ * by the snapshot's conditional write where the server honours it (MinIO).
  */
 export function createRouterStore(options: {
   state: StateStore;
@@ -125,6 +125,8 @@ export function createRouterStore(options: {
   let lastWriteAt = -Infinity;
   /** ends the linger of the record being gathered: an ingest that waits for its write has joined it. */
   let wake: (() => void) | undefined;
+  /** how many are waiting for the writes (a stop, a cold load): meanwhile nothing lingers, what is queued goes now. */
+  let hurried = 0;
 
   const serialized = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work, work);
@@ -184,8 +186,6 @@ export function createRouterStore(options: {
     }
     return flushing ?? Promise.resolve();
   };
-  // waiting for the writes (a stop, a cold load) ends any linger: what is queued goes now
-  let hurried = 0;
   const writesSettled = async (): Promise<void> => {
     hurried++;
     try {
