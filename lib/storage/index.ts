@@ -3,3 +3,4 @@ export { createMinioClient, createMinioStore, type S3Connection } from './minio-
 export { createStateStore, type StateRecord, type StateStore } from './state-store.ts';
 export { createMemoryStore } from './memory-store.ts';
 export { mapS3Error } from './s3-errors.ts';
+export { BodyBuilder, isPreparedBody, type PreparedBody } from './prepared-body.ts';

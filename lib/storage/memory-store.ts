@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { opsError } from '#lib/runtime/errors.ts';
 import type { ObjectInfo, ObjectStore, ObjectSummary } from './object-store.ts';
+import { isPreparedBody } from './prepared-body.ts';
 
 interface StoredObject {
   body: Buffer;
@@ -49,6 +50,7 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): ObjectSt
       let buffer: Buffer;
       if (typeof body === 'string') buffer = Buffer.from(body);
       else if (Buffer.isBuffer(body)) buffer = body;
+      else if (isPreparedBody(body)) buffer = Buffer.concat(body.chunks);
       else {
         const chunks: Buffer[] = [];
         for await (const chunk of body) chunks.push(Buffer.from(chunk as Buffer));

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import type { Secret } from '#lib/runtime/secrets.ts';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
+import { isPreparedBody } from './prepared-body.ts';
 import { mapS3Error } from './s3-errors.ts';
 import { putBuffer, type S3Target } from './s3-put.ts';
 
@@ -86,7 +87,8 @@ export function createMinioStore(client: Client): ObjectStore {
     },
 
     async put(bucket, key, body, options: PutOptions = {}) {
-      if (target && (typeof body === 'string' || Buffer.isBuffer(body))) return putBuffer(target, bucket, key, typeof body === 'string' ? Buffer.from(body) : body, options);
+      if (target && (typeof body === 'string' || Buffer.isBuffer(body) || isPreparedBody(body))) return putBuffer(target, bucket, key, typeof body === 'string' ? Buffer.from(body) : body, options);
+      if (isPreparedBody(body)) body = Buffer.concat(body.chunks);
       const headers: Record<string, string> = {};
       if (options.contentType) headers['Content-Type'] = options.contentType;
       for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${name}`] = value;

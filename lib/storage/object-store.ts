@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { PreparedBody } from './prepared-body.ts';
 
 /** ObjectInfo is what a HEAD tells about an object. `metadata` keys are lower-case, without `x-amz-meta-`. */
 export interface ObjectInfo {
@@ -40,7 +41,7 @@ export interface ObjectStore {
   /** getStream opens the object for reading (OBJECT_NOT_FOUND when absent); `offset` starts mid-object. */
   getStream(bucket: string, key: string, options?: { signal?: AbortSignal; offset?: number }): Promise<ObjectStream>;
   /** put writes an object; with a precondition it throws CONFLICT when the precondition fails. */
-  put(bucket: string, key: string, body: string | Buffer | Readable, options?: PutOptions): Promise<{ etag: string }>;
+  put(bucket: string, key: string, body: string | Buffer | PreparedBody | Readable, options?: PutOptions): Promise<{ etag: string }>;
   /** list yields the objects under a prefix in key order, after `startAfter` when given. */
   list(bucket: string, prefix: string, options?: { startAfter?: string; recursive?: boolean; signal?: AbortSignal }): AsyncIterable<ObjectSummary>;
   getTags(bucket: string, key: string): Promise<Record<string, string>>;

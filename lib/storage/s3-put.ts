@@ -3,6 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { signV4 } from 'minio/dist/esm/signing.mjs';
 import type { PutOptions } from './object-store.ts';
+import type { PreparedBody } from './prepared-body.ts';
 import { mapS3Error } from './s3-errors.ts';
 
 /** S3Target is where and as whom a signed request goes. */
@@ -38,14 +39,14 @@ function readAll(res: IncomingMessage): Promise<string> {
  * putBuffer writes a body held in memory with one signed PUT on a kept-alive connection. minio-js spends about
  * 0.6 ms of CPU on each putObject (an MD5 and a SHA-256 of the body, request options, its retry wrapper); the state
  * records and the alert journal are small and written on every request, so they take this path. The signature is
- * minio-js's own SigV4. Errors come out mapped to the catalog like every other storage call; retrying is the
- * caller's business (a 503 brings the event back), except for a request reset on a reused idle socket, sent again
- * once (Node's documented remedy for that race).
+ * minio-js's own SigV4; a PreparedBody brings the SHA-256 it was hashed with as it was made. Errors come out mapped
+ * to the catalog like every other storage call; retrying is the caller's business (a 503 brings the event back),
+ * except for a request reset on a reused idle socket, sent again once (Node's documented remedy for that race).
  */
-export async function putBuffer(target: S3Target, bucket: string, key: string, body: Buffer, options: PutOptions = {}): Promise<{ etag: string }> {
+export async function putBuffer(target: S3Target, bucket: string, key: string, body: Buffer | PreparedBody, options: PutOptions = {}): Promise<{ etag: string }> {
   const path = `/${bucket}/${escapeKey(key)}`;
   const date = new Date();
-  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sha256 = Buffer.isBuffer(body) ? createHash('sha256').update(body).digest('hex') : body.sha256;
   const headers: Record<string, string> = {
     host: target.url.host,
     'x-amz-date': amzDate(date),
@@ -64,7 +65,14 @@ export async function putBuffer(target: S3Target, bucket: string, key: string, b
     new Promise<IncomingMessage>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)({ method: 'PUT', hostname: target.url.hostname, port: target.url.port || (https ? 443 : 80), path, headers, agent: https ? agents.https : agents.http, ...(options.signal ? { signal: options.signal } : {}) }, resolve);
       req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { staleSocket: req.reusedSocket && STALE_SOCKET.has(err.code ?? '') })));
-      req.end(body);
+      if (Buffer.isBuffer(body)) req.end(body);
+      else {
+        // a prepared body's chunks go out as one write: they are in memory already, and cork keeps them together
+        req.cork();
+        for (const chunk of body.chunks) req.write(chunk);
+        req.uncork();
+        req.end();
+      }
     });
   try {
     // a kept-alive socket the server closed while idle resets the next request on it before any answer: the

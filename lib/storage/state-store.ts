@@ -1,5 +1,6 @@
 import { opsError } from '#lib/runtime/errors.ts';
 import type { ObjectStore } from './object-store.ts';
+import type { PreparedBody } from './prepared-body.ts';
 
 /** StateRecord is a stored JSON value with the etag to update it conditionally. */
 export interface StateRecord<T> {
@@ -15,8 +16,11 @@ export interface StateStore {
   create<T>(key: string, value: T): Promise<'created' | 'exists'>;
   /** write replaces the value; with ifMatch it throws CONFLICT when someone else wrote since that etag, with ifNoneMatch when the key exists. */
   write<T>(key: string, value: T, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ etag: string }>;
-  /** writeText is write for a value already serialized as JSON text (taken at a consistent moment by the caller). */
-  writeText(key: string, text: string, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ etag: string }>;
+  /**
+   * writeText is write for a value already serialized as JSON (taken at a consistent moment by the caller): text, or
+   * its UTF-8 bytes prepared ahead (a PreparedBody).
+   */
+  writeText(key: string, text: string | PreparedBody, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ etag: string }>;
   /** update applies `change` to the current value with optimistic concurrency, retrying on CONFLICT; null deletes nothing and writes nothing. */
   update<T>(key: string, change: (current: T | null) => T | null, options?: { attempts?: number }): Promise<T | null>;
   list(prefix: string, options?: { startAfter?: string }): AsyncIterable<string>;
@@ -53,7 +57,7 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
     }
   };
 
-  const writeText = async (key: string, text: string, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
+  const writeText = async (key: string, text: string | PreparedBody, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
     store.put(bucket, key, text, { contentType: 'application/json', ...options });
   const write = async <T>(key: string, value: T, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
     writeText(key, `${JSON.stringify(value)}\n`, options);

@@ -40,7 +40,7 @@ async function gatedState() {
       if (!key.startsWith(JOURNAL_PREFIX)) return real.writeText(key, text, options);
       await gate;
       const result = await real.writeText(key, text, options);
-      written.push(text);
+      written.push(typeof text === 'string' ? text : Buffer.concat(text.chunks).toString('utf8'));
       return result;
     },
   };

@@ -1,5 +1,6 @@
-// stateTextInSlices is the router's background snapshot text, made a slice of alerts per event-loop turn: it must be
-// the same JSON as JSON.stringify(state). Each case compares the two, one alert per slice, after changes in place.
+// stateTextInSlices is the router's background snapshot text, made a slice of alerts per event-loop turn: its pieces
+// joined must be the same JSON as JSON.stringify(state). Each case compares the two, with one and with two alerts per
+// slice (so a slice's own separators are checked too), after changes in place.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
@@ -9,7 +10,14 @@ const test = suite('alerting/state-text');
 const config = loadAlertmanagerConfig('route:\n  receiver: ops\n  group_by: [subsystem]\n  group_wait: 30s\nreceivers:\n  - name: ops\n', 'test');
 const NOW = Date.parse('2026-11-24T10:00:00Z');
 const alert = (key: string, summary: string, endsAt = '2026-11-24T10:05:00Z') => ({ labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key }, annotations: { summary }, startsAt: '2026-11-24T09:59:00Z', endsAt });
-const same = async (state: RouterState, what: string) => assert.equal(JSON.parse(await stateTextInSlices(state, 1)), JSON.parse(JSON.stringify(state)), what);
+const joined = async (state: RouterState, slice: number) => {
+  let text = '';
+  for await (const piece of stateTextInSlices(state, slice)) text += piece;
+  return text;
+};
+const same = async (state: RouterState, what: string) => {
+  for (const slice of [1, 2]) assert.equal(JSON.parse(await joined(state, slice)), JSON.parse(JSON.stringify(state)), `${what}, ${slice} per slice`);
+};
 
 test('an empty state, and one with alerts, groups and a silence', async () => {
   const state = emptyState();

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { BodyBuilder } from '#lib/storage/prepared-body.ts';
 import { putBuffer, type S3Target } from '#lib/storage/s3-put.ts';
 
 const test = suite('storage/s3-put');
@@ -84,6 +85,20 @@ for (const [key, path] of KEYS) {
     assert.is(r!.headers['if-none-match'], '*');
   });
 }
+
+test('prepared body :: chunks built piece by piece (multi-byte text cut across pieces) arrive whole, hashed and signed', async () => {
+  const pieces = ['{"alerts":{', '"ab":{"summary":"éphéméride ✓"}', ',"cd":{"summary":"', 'x'.repeat(70_000), '"}}}\n'];
+  const builder = new BodyBuilder();
+  for (const piece of pieces) builder.add(piece);
+  const body = builder.done();
+  assert.is(body.length, Buffer.byteLength(pieces.join('')));
+  assert.is(body.sha256, sha256(pieces.join('')));
+  await putBuffer(target, 'state', 'alert-router/state.json', body, { contentType: 'application/json' });
+  const [r] = received;
+  assert.ok(r!.signed, 'signature and payload hash verify');
+  assert.is(r!.body.toString('utf8'), pieces.join(''));
+  assert.is(r!.headers['content-length'], String(body.length));
+});
 
 test('errors :: a wrong secret is STORAGE_DENIED; 412 is CONFLICT; 503 SlowDown is STORAGE_UNAVAILABLE and retryable', async () => {
   const codeOf = (t: S3Target) => putBuffer(t, 'inbox', 'k', Buffer.from('x'), { ifMatch: 'abc' }).then(() => 'ok', (err: { code: string; retryable?: boolean }) => `${err.code}${err.retryable ? ' (retryable)' : ''}`);

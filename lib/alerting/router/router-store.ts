@@ -1,5 +1,6 @@
 import { opsError } from '#lib/runtime/errors.ts';
 import type { StateStore } from '#lib/storage/index.ts';
+import { BodyBuilder, type PreparedBody } from '#lib/storage/prepared-body.ts';
 import type { Alert } from '../alert.ts';
 import { emptyState, stateTextInSlices, type RouterState } from './state.ts';
 
@@ -245,7 +246,7 @@ export function createRouterStore(options: {
     }
   };
   // A snapshot is cut at a record boundary: the open record is sealed, so everything applied so far is in records ≤ cut.
-  type Cut = { text: string; cut: number; bytes: number };
+  type Cut = { text: string | PreparedBody; cut: number; bytes: number };
   const cutPoint = (value: RouterState): Omit<Cut, 'text'> => {
     open = undefined;
     value.journalSeq = nextSeq - 1;
@@ -269,7 +270,10 @@ export function createRouterStore(options: {
       compactionQueued = false;
       if (!cached || generation !== loadedAt || coveredSeq >= nextSeq - 1) return; // dropped, or a snapshot came first
       const point = cutPoint(cached.value);
-      const taken: Cut = { ...point, text: `${await stateTextInSlices(cached.value)}\n` };
+      const snapshot = new BodyBuilder();
+      for await (const piece of stateTextInSlices(cached.value)) snapshot.add(piece);
+      snapshot.add('\n');
+      const taken: Cut = { ...point, text: snapshot.done() };
       compacting = (async () => {
         try {
           while (batches.some((b) => b.seq <= taken.cut)) await flush();
@@ -291,7 +295,13 @@ export function createRouterStore(options: {
     acceptsEarly: () => cached !== undefined && writesHealthy && earlyUnwritten + earlyQueued < earlyBacklog,
     changeInBackground(work, failed) {
       earlyQueued++;
-      store.change(work).then(
+      // the change runs on the next turn of the event loop, once the caller's answer has gone out: the sender reads it
+      // and sends its next request while this one is applied, instead of after
+      const afterAnswer: typeof work = async (state, checkpoint) => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return work(state, checkpoint);
+      };
+      store.change(afterAnswer).then(
         () => earlyQueued--,
         (err: Error) => {
           earlyQueued--;
