@@ -20,6 +20,7 @@ import { startS3Child, type S3Child } from './s3-child.ts';
 const total = Number(process.argv[2] ?? 10_000);
 const batch = Number(process.argv[3] ?? 100);
 const warmupAlerts = Number(process.argv[4] ?? 2000);
+const warmupPasses = Number(process.argv[5] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'bench-router-'));
 const routing = `route:
   receiver: ops
@@ -110,13 +111,21 @@ async function inMemory(): Promise<System> {
 // Each round starts every system afresh (an empty state), so that each measures the load above, and nothing else: a
 // state grown over many rounds would measure a larger state than the 10 000 alerts asked for.
 const results = Array.from({ length: 4 }, () => ({ one: [] as Load[], many: [] as Load[] }));
+// after its load, each system is left alone for a while: what it does in the background once quiet (alert-router's
+// snapshot) is then done before the next system's load, not during it
+const QUIET_AFTER_LOAD_MS = 500;
+const settled = <T>(result: T) => new Promise<T>((resolve) => setTimeout(() => resolve(result), QUIET_AFTER_LOAD_MS));
 let names: string[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const systems = [await alertmanager(round), await router(round, '/api/v2/alerts', 'alert-router /api/v2/alerts'), await router(round, '/', 'alert-router / (written)'), await inMemory()];
   names = systems.map((s) => s.name);
-  for (const [i, system] of systems.entries()) await load(system.url, system.headers, batchesOf(`Warmup${round}x${i}x`, warmupAlerts));
-  for (const [i, system] of systems.entries()) results[i]!.one.push(await load(system.url, system.headers, batchesOf(`One${round}x${i}x`, total)));
-  for (const [i, system] of systems.entries()) results[i]!.many.push(await load(system.url, system.headers, batchesOf(`Many${round}x${i}x`, total), CLIENTS));
+  for (const [i, system] of systems.entries()) {
+    const warmup = batchesOf(`Warmup${round}x${i}x`, warmupAlerts);
+    for (let pass = 0; pass < warmupPasses; pass++) await load(system.url, system.headers, warmup);
+    await settled(undefined);
+  }
+  for (const [i, system] of systems.entries()) results[i]!.one.push(await settled(await load(system.url, system.headers, batchesOf(`One${round}x${i}x`, total))));
+  for (const [i, system] of systems.entries()) results[i]!.many.push(await settled(await load(system.url, system.headers, batchesOf(`Many${round}x${i}x`, total), CLIENTS)));
   for (const system of systems) await system.close();
 }
 rmSync(dir, { recursive: true, force: true });
@@ -124,7 +133,7 @@ rmSync(dir, { recursive: true, force: true });
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const medianRound = (runs: Load[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
 const row = (name: string, r: Load) => `${name.padEnd(42)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
-console.log(`${total} distinct alerts in batches of ${batch} after a ${warmupAlerts}-alert warm-up; ${ROUNDS} rounds, each system fresh in each, taking turns; the median round of each`);
+console.log(`${total} distinct alerts in batches of ${batch} after a warm-up of ${warmupAlerts} alerts sent ${warmupPasses} times; ${ROUNDS} rounds, each system fresh in each, taking turns; the median round of each`);
 for (const [key, label] of [['one', '1 client'], ['many', `${CLIENTS} clients`]] as const) {
   for (const [i, name] of names.entries()) console.log(row(`${name}, ${label}`, medianRound(results[i]![key])));
 }

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
 import { createRouterStore, ingestAlerts, JOURNAL_PREFIX, SNAPSHOT_KEY, type JournalEntry, type RouterState, type RouterStore } from '#lib/alerting/router/index.ts';
 import { createStateStore, type StateStore } from '#lib/storage/index.ts';
+import { waitFor } from '../helpers/free-port.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 
 const test = suite('alerting/router-store');
@@ -125,6 +126,28 @@ test('ring :: half the ring in use starts a background snapshot; slots are reuse
   assert.ok(((await state.read<RouterState>(SNAPSHOT_KEY))?.value.journalSeq ?? 0) >= 8, 'snapshots kept up');
   assert.ok((await keysOf(state, JOURNAL_PREFIX)).length <= 4, 'at most ring objects');
   assert.equal(alertKeys(await open(state, 4).read()), keys);
+});
+
+test('quiet :: a snapshot due by the journal\'s size waits while changes come, starts once they stop, and starts at once past the bound', async () => {
+  const coveredBy = async (state: StateStore) => (await state.read<RouterState>(SNAPSHOT_KEY))?.value.journalSeq ?? 0;
+  // due by size after the first record, but never quiet: no snapshot however many ingests come
+  const busy = await freshState();
+  const waiting = createRouterStore({ state: busy, replay, compactBytes: 1, quietMs: 3_600_000 });
+  for (const k of ['a', 'b', 'c', 'd', 'e', 'f']) await ingest(waiting, k);
+  await waiting.idle();
+  assert.is(await coveredBy(busy), 0, 'no snapshot while the quiet moment has not come');
+  // the same, with a quiet moment of 20 ms: once the ingests stop, a snapshot covers them all
+  const quiet = await freshState();
+  const store = createRouterStore({ state: quiet, replay, compactBytes: 1, quietMs: 20 });
+  for (const k of ['a', 'b', 'c']) await ingest(store, k);
+  await waitFor('a snapshot after the quiet moment', async () => (await coveredBy(quiet)) === 3, 5000);
+  assert.equal(alertKeys(await open(quiet).read()), ['a', 'b', 'c']);
+  // past the bound (twice the snapshot, at least journalBoundBytes), a snapshot starts at once, quiet or not
+  const bound = await freshState();
+  const pressed = createRouterStore({ state: bound, replay, compactBytes: 1, journalBoundBytes: 1, quietMs: 3_600_000 });
+  for (const k of ['a', 'b', 'c', 'd']) await ingest(pressed, k);
+  await pressed.idle();
+  assert.ok((await coveredBy(bound)) >= 2, 'a snapshot started at once, while changes still came');
 });
 
 test('ring :: when snapshots fail, an ingest that would overrun the ring is refused (503) rather than overwrite', async () => {

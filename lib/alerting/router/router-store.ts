@@ -63,6 +63,10 @@ type Batch = { seq: number; texts: string[]; settles: Array<(err?: unknown) => v
 const EARLY_BACKLOG = 64;
 /** MIN_COMPACT_BYTES: below this much journal since the last snapshot, only the ring's fill starts a snapshot. */
 const MIN_COMPACT_BYTES = 1 << 20;
+/** MAX_JOURNAL_BYTES: past this much journal since the last snapshot (and twice that snapshot), one starts at once. */
+const MAX_JOURNAL_BYTES = 8 << 20;
+/** QUIET_MS: a snapshot due only by the journal's size waits until no change has come for this long. */
+const QUIET_MS = 200;
 
 /**
  * createRouterStore persists alert-router's state as a snapshot plus a journal. Alertmanager keeps alerts in memory
@@ -72,7 +76,10 @@ const MIN_COMPACT_BYTES = 1 << 20;
  * flush decision, a delivery, a silence, an ack) writes a snapshot before it answers. A background snapshot is cut at
  * a journal record boundary once half the ring is in use, or once the journal written since the last snapshot
  * outgrows that snapshot (as Redis rewrites its append-only file): snapshots then cost no more than the journal,
- * whatever the size of the state, and a cold start replays about one state's worth of journal at most.
+ * whatever the size of the state. That second kind waits for a quiet moment (`quietMs` without a change): an alert
+ * storm is when answers matter most, and a snapshot cut meanwhile holds them up. It waits until the journal since
+ * the last snapshot reaches twice that snapshot and at least `journalBoundBytes` (8 MiB), the most a cold start
+ * then replays.
  *
  * An ingest may be answered early: POST /api/v2/alerts, whose senders re-send every firing alert each evaluation and
  * resolved ones for minutes (Alertmanager's API contract; Alertmanager itself keeps alerts in memory only). Either
@@ -99,11 +106,19 @@ export function createRouterStore(options: {
   /** a record holding only early-answered ingests is written at most this often (ms), to gather more of them per write: 25 by default. */
   lingerMs?: number;
   earlyBacklog?: number;
+  /** journal bytes since the last snapshot before one is due when quiet (1 MiB), and due at once (8 MiB), see above. */
+  compactBytes?: number;
+  journalBoundBytes?: number;
+  /** how long without a change makes a quiet moment (ms): 200 by default. */
+  quietMs?: number;
 }): RouterStore {
   const { state: records } = options;
   const ring = options.ring ?? 1024;
   const lingerMs = options.lingerMs ?? 25;
   const earlyBacklog = options.earlyBacklog ?? EARLY_BACKLOG;
+  const compactBytes = options.compactBytes ?? MIN_COMPACT_BYTES;
+  const journalBoundBytes = options.journalBoundBytes ?? MAX_JOURNAL_BYTES;
+  const quietMs = options.quietMs ?? QUIET_MS;
   const slotKey = (seq: number) => `${JOURNAL_PREFIX}${String(seq % ring).padStart(4, '0')}.json`;
   let cached: { value: RouterState; etag?: string; generation: number } | undefined;
   let generation = 0;
@@ -259,6 +274,26 @@ export function createRouterStore(options: {
     await writeSnapshot(cut(value), loadedAt);
     replayedAtLoad = false;
   };
+  const compactSoon = (loadedAt: number): void => {
+    if (!compacting && !compactionQueued) compactInBackground(loadedAt);
+  };
+  // One timer waits for a quiet moment; each change only notes its time, and the timer sleeps on while changes come.
+  let lastChangeAt = 0;
+  let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  const compactWhenQuiet = (loadedAt: number): void => {
+    if (quietTimer) return;
+    const check = () => {
+      const quietFor = performance.now() - lastChangeAt;
+      if (quietFor < quietMs) {
+        quietTimer = setTimeout(check, quietMs - quietFor).unref();
+        return;
+      }
+      quietTimer = undefined;
+      if (changesPending === 0) compactSoon(loadedAt);
+      else compactWhenQuiet(loadedAt);
+    };
+    quietTimer = setTimeout(check, quietMs).unref();
+  };
   // A background snapshot is cut from inside the change queue, a slice of alerts per event-loop turn: requests are
   // still read and answered meanwhile (accepted ingests queue up), and no change alters the state mid-cut. Its write
   // then runs outside the queue, and only that write is what writesSettled waits for: a change waiting for a cut
@@ -312,6 +347,7 @@ export function createRouterStore(options: {
     async change(work) {
       let durable: Promise<void> | undefined;
       changesPending++;
+      lastChangeAt = performance.now();
       const value = await serialized(async () => {
         try {
           const current = await load();
@@ -325,7 +361,8 @@ export function createRouterStore(options: {
             if (early) written.catch(() => undefined); // reported through onUnstored
             else durable = written;
             const sinceSnapshot = journalBytes - coveredBytes;
-            if ((inUse >= ring / 2 || sinceSnapshot >= Math.max(snapshotBytes, MIN_COMPACT_BYTES)) && !compacting && !compactionQueued) compactInBackground(current.generation);
+            if (inUse >= ring / 2 || sinceSnapshot >= Math.max(2 * snapshotBytes, journalBoundBytes)) compactSoon(current.generation);
+            else if (sinceSnapshot >= Math.max(snapshotBytes, compactBytes)) compactWhenQuiet(current.generation);
           } else {
             await snapshotNow(current.value, current.generation);
           }
