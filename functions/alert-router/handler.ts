@@ -145,7 +145,8 @@ export function createHandler(deps: Deps): Handler {
       return sendTo(receiver, entry.integration, entry.payload, sendCtx);
     }, { signal: ctx.signal, userAgent, externalURL: c.EXTERNAL_URL, timeoutMs: c.DELIVERY_TIMEOUT_MS, ...(c.FALLBACK_RECEIVER ? { fallbackReceiver: c.FALLBACK_RECEIVER } : {}), policy, newId: randomUUID, ackUrl: (g) => ackUrl(g, now) });
     for (const e of delivery.errors) ctx.log.warn({ receiver: e.receiver, integration: e.integration, retryable: e.retryable, err: e.error }, 'delivery failed');
-    return { notifications: flushed.notified, escalationsStarted, escalationSteps: escalated.length, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, deadLetters: delivery.dead, outbox: state.outbox.length };
+    if (delivery.paced > 0) ctx.log.info({ paced: delivery.paced }, 'chat messages held for a later run: one per second per webhook');
+    return { notifications: flushed.notified, escalationsStarted, escalationSteps: escalated.length, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, paced: delivery.paced, deadLetters: delivery.dead, outbox: state.outbox.length };
   }
 
   const handler: Handler = async (req, ctx) => {
@@ -222,7 +223,7 @@ export function createHandler(deps: Deps): Handler {
       const before = dueAfterIngest?.state === s ? dueAfterIngest.due : nextDue(s);
       const due = Math.min(before ?? Infinity, ingested.firstNewFlushAt ?? Infinity);
       dueAfterIngest = { state: s, due: due === Infinity ? undefined : due };
-      if (due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, deadLetters: 0, outbox: s.outbox.length }, journal, journalText: journalText(), answerBeforeWrite };
+      if (due > now) return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, paced: 0, deadLetters: 0, outbox: s.outbox.length }, journal, journalText: journalText(), answerBeforeWrite };
       dueAfterIngest = undefined;
       return { value: { ...received, ...(await progress(s, config, now, ctx, checkpoint)) } };
     };

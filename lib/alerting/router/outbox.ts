@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isOpsError } from '#lib/runtime/errors.ts';
 import type { AlertmanagerConfig } from '../config/alertmanager-config.ts';
 import { buildWebhookPayload, ZERO_TIME } from '../webhook-payload.ts';
@@ -36,12 +37,39 @@ export interface DeliveryReport {
   delivered: number;
   retrying: number;
   dead: number;
+  /** chat messages left for a later run by the pacing (no attempt counted). */
+  paced: number;
   errors: Array<{ receiver: string; integration: string; error: string; retryable: boolean }>;
 }
 
 export type Sender = (entry: OutboxEntry, ctx: SendContext) => Promise<void>;
 
 const DEAD_LETTERS_KEPT = 200;
+
+/**
+ * Chat webhooks are paced: Slack takes one message per second per incoming webhook ("short bursts" allowed, then a
+ * 429 with Retry-After). Messages to the same webhook URL in one delivery run are sent CHAT_PACE_MS apart, and past
+ * CHAT_PACED_PER_RUN of them the rest wait for a later run (a second apart, no attempt counted): a storm of groups
+ * holds the router's single-writer queue a few seconds at most, not one second per group.
+ */
+export const CHAT_PACE_MS = 1000;
+export const CHAT_PACED_PER_RUN = 4;
+
+/** Pacing is how deliverDue waits between chat messages: a monotonic clock and a sleep (injected by tests). */
+export interface Pacing {
+  clock(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+export const realPacing: Pacing = {
+  clock: () => performance.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+};
+
+/** chatUrl is the webhook URL an entry goes to when its integration is a chat one (Slack, Mattermost). */
+function chatUrl(config: AlertmanagerConfig, entry: OutboxEntry): string | undefined {
+  const [kind, index] = entry.integration.split('/');
+  return kind === 'slack' ? config.receivers.get(entry.receiver)?.slack[Number(index)]?.apiUrl : undefined;
+}
 
 /**
  * fallbackEntries builds the NotificationFailed notification for a dead letter, sent to the fallback receiver's
@@ -65,11 +93,28 @@ function fallbackEntries(config: AlertmanagerConfig, fallback: string | undefine
  * Delivered entries leave the outbox; retryable failures are rescheduled with backoff; permanent failures and the
  * last retry become dead letters and raise NotificationFailed through the fallback receiver.
  */
-export async function deliverDue(state: RouterState, config: AlertmanagerConfig, now: number, send: Sender, ctx: { signal: AbortSignal; userAgent: string; externalURL: string; timeoutMs: number; fallbackReceiver?: string; policy: RetryPolicy; newId: () => string; ackUrl?: (groupKey: string) => string | undefined }): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: 0, retrying: 0, dead: 0, errors: [] };
+export async function deliverDue(state: RouterState, config: AlertmanagerConfig, now: number, send: Sender, ctx: { signal: AbortSignal; userAgent: string; externalURL: string; timeoutMs: number; fallbackReceiver?: string; policy: RetryPolicy; newId: () => string; ackUrl?: (groupKey: string) => string | undefined; pacing?: Pacing }): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, retrying: 0, dead: 0, paced: 0, errors: [] };
+  const pacing = ctx.pacing ?? realPacing;
+  const chats = new Map<string, { sent: number; lastAt: number }>();
   const due = state.outbox.filter((e) => e.nextAttemptAt <= now);
   for (const entry of due) {
     if (ctx.signal.aborted) break;
+    const url = chatUrl(config, entry);
+    if (url) {
+      const chat = chats.get(url) ?? { sent: 0, lastAt: -Infinity };
+      chats.set(url, chat);
+      if (chat.sent >= CHAT_PACED_PER_RUN) {
+        // after the ones this run sends, a second apart each
+        entry.nextAttemptAt = Math.max(entry.nextAttemptAt, now + CHAT_PACE_MS * (CHAT_PACED_PER_RUN + ++report.paced));
+        continue;
+      }
+      const wait = chat.lastAt + CHAT_PACE_MS - pacing.clock();
+      if (wait > 0) await pacing.sleep(wait, ctx.signal);
+      if (ctx.signal.aborted) break;
+      chat.sent++;
+      chat.lastAt = pacing.clock();
+    }
     entry.attempts++;
     try {
       const ackUrl = ctx.ackUrl?.(entry.groupKey);
