@@ -10,7 +10,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ r
   verify: { summary: 'verify <file|s3://…>… [--expect ALG:HEX] | verify --check MANIFEST: checksums like sha256sum -c', load: () => import('./verify.ts') },
   sweep: { summary: 'sweep bucket[/prefix]…: re-prove stored objects against their verdicts (modified, missing, unverified, stale-pending)', load: () => import('./sweep.ts') },
   release: { summary: 'release approve|diff: record the running image digests as the validated release, or show what changed', load: () => import('./release.ts') },
-  routes: { summary: 'routes test|check --config alertmanager.yml [--at TIME] label=value…: receivers as amtool prints them', load: () => import('./routes.ts') },
+  routes: { summary: 'routes test|check|publish|export --config alertmanager.yml [--at TIME] label=value…: receivers as amtool prints them', load: () => import('./routes.ts') },
   oncall: { summary: 'oncall who --config alertmanager.yml [--at TIME]: who is on call, with French holidays and overrides', load: () => import('./oncall.ts') },
   silence: { summary: 'silence add|list|expire: Alertmanager-style silences in alert-router', load: () => import('./silence.ts') },
   alert: { summary: 'alert send label=value… [--annotation k=v]: post an alert to alert-router', load: () => import('./alert.ts') },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { parseDocument } from 'yaml';
 import { loadAlertmanagerConfig, matchRoutes, MatcherError, parseMatcher } from '#lib/alerting/config/index.ts';
 import { timeMute } from '#lib/alerting/router/time-mute.ts';
 import { parseFlags, UsageError, type CliIO } from '../io.ts';
@@ -9,8 +10,11 @@ import { parseS3Url, storeFromEnv } from '../s3.ts';
 const USAGE = `usage: cmp-ops routes test --config alertmanager.yml [--at TIME] [--verify.receivers a,b] label=value…
        cmp-ops routes check --config alertmanager.yml
        cmp-ops routes publish --config alertmanager.yml --to s3://cmp-ops-state/alert-router/alertmanager.yml
+       cmp-ops routes export --config alertmanager.yml > for-amtool.yml
 Prints the receivers comma-separated, exactly as \`amtool config routes test\`. --at (ISO 8601, or with a zone:
-2026-12-25T09:00 Europe/Paris) also applies mute_time_intervals and active_time_intervals, which amtool cannot.`;
+2026-12-25T09:00 Europe/Paris) also applies mute_time_intervals and active_time_intervals, which amtool cannot.
+export prints the file as Alertmanager and amtool take it: checked first, then without the cmp_ops section (which
+they reject as an unknown key), comments and layout kept.`;
 
 function labelsFrom(args: string[]): Record<string, string> {
   const labels: Record<string, string> = {};
@@ -40,9 +44,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const [action, ...rest] = argv;
   const { flags, positionals } = parseFlags(rest);
   const file = flags.get('config')?.at(-1) ?? flags.get('config.file')?.at(-1);
-  if (!file || !['test', 'check', 'publish'].includes(action ?? '')) throw new UsageError(USAGE);
+  if (!file || !['test', 'check', 'publish', 'export'].includes(action ?? '')) throw new UsageError(USAGE);
   const text = await readFile(resolve(io.cwd, file), 'utf8');
   const config = loadAlertmanagerConfig(text, file);
+  if (action === 'export') {
+    const document = parseDocument(text);
+    document.delete('cmp_ops');
+    io.stdout.write(document.toString());
+    return 0;
+  }
   if (action === 'publish') {
     const to = flags.get('to')?.at(-1);
     if (!to) throw new UsageError(USAGE);

@@ -127,6 +127,42 @@ test('the official v0.25.0 example :: the CLI prints what amtool prints, and --v
   assert.match(verify.out, /WARNING: Expected receivers did not match resolved receivers\./);
 });
 
+test('export :: amtool rejects a file with the cmp_ops section, takes what routes export prints, and routes it the same', async () => {
+  const yaml = `# ground segment routing
+route:
+  receiver: ops            # everything else
+  group_by: [alertname]
+  routes:
+    - matchers: ['severity="critical"']
+      receiver: pager
+cmp_ops:
+  users:
+    alice: { receiver: pager }
+  schedules:
+    - name: ground
+      time_zone: Europe/Paris
+      layers:
+        - { name: weekly, users: [alice], rotation: weekly, handover: '09:00', start: '2026-01-05' }
+receivers:
+  - name: ops
+  - name: pager
+`;
+  const original = join(dir, 'with-cmp-ops.yml');
+  writeFileSync(original, yaml);
+  assert.is(await exec('amtool', ['check-config', original]).then(() => 0, (err: { code: number }) => err.code), 1, 'amtool rejects cmp_ops');
+  const exported = await runCliCaptured(['routes', 'export', '--config', original]);
+  assert.is(exported.code, 0, exported.err);
+  assert.not.match(exported.out, /cmp_ops|schedules/);
+  assert.match(exported.out, /# everything else/, 'comments kept');
+  const file = join(dir, 'exported.yml');
+  writeFileSync(file, exported.out);
+  await exec('amtool', ['check-config', file]);
+  for (const labels of [{ alertname: 'A', severity: 'critical' }, { alertname: 'B', severity: 'info' }]) {
+    const ours = await runCliCaptured(['routes', 'test', '--config', original, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+    assert.is(ours.out.trim(), await amtoolRoutes(file, labels), JSON.stringify(labels));
+  }
+});
+
 const INVALID: Array<[string, string, RegExp]> = [
   ['unknown key', 'route:\n  receiver: a\n  recevier: b\nreceivers:\n  - name: a\n', /line 3: field recevier not found/],
   ['bad regex', "route:\n  receiver: a\n  routes:\n    - matchers: ['x=~\"(\"']\nreceivers:\n  - name: a\n", /line 4: error parsing regexp/],
