@@ -261,17 +261,25 @@ export function createRouterStore(options: {
     }
   };
   // A snapshot is cut at a record boundary: the open record is sealed, so everything applied so far is in records ≤ cut.
-  type Cut = { text: string | PreparedBody; cut: number; bytes: number };
+  type Cut = { text: PreparedBody; cut: number; bytes: number };
   const cutPoint = (value: RouterState): Omit<Cut, 'text'> => {
     open = undefined;
     value.journalSeq = nextSeq - 1;
     return { cut: nextSeq - 1, bytes: journalBytes };
   };
-  const cut = (value: RouterState): Cut => ({ ...cutPoint(value), text: `${JSON.stringify(value)}\n` });
+  /** snapshotBody serializes the state a slice at a time (state.ts), into hashed chunks ready for the PUT. */
+  const snapshotBody = async (value: RouterState): Promise<PreparedBody> => {
+    const body = new BodyBuilder();
+    for await (const piece of stateTextInSlices(value)) body.add(piece);
+    body.add('\n');
+    return body.done();
+  };
+  // called from inside the change queue: nothing changes the state while it is cut, though answers go on
+  const cut = async (value: RouterState): Promise<Cut> => ({ ...cutPoint(value), text: await snapshotBody(value) });
   const snapshotNow = async (value: RouterState, loadedAt: number): Promise<void> => {
     await writesSettled();
     if (generation !== loadedAt) throw retryable('an earlier alert journal write failed: the change was not stored, retry');
-    await writeSnapshot(cut(value), loadedAt);
+    await writeSnapshot(await cut(value), loadedAt);
     replayedAtLoad = false;
   };
   const compactSoon = (loadedAt: number): void => {
@@ -305,10 +313,7 @@ export function createRouterStore(options: {
       compactionQueued = false;
       if (!cached || generation !== loadedAt || coveredSeq >= nextSeq - 1) return; // dropped, or a snapshot came first
       const point = cutPoint(cached.value);
-      const snapshot = new BodyBuilder();
-      for await (const piece of stateTextInSlices(cached.value)) snapshot.add(piece);
-      snapshot.add('\n');
-      const taken: Cut = { ...point, text: snapshot.done() };
+      const taken: Cut = { ...point, text: await snapshotBody(cached.value) };
       compacting = (async () => {
         try {
           while (batches.some((b) => b.seq <= taken.cut)) await flush();
