@@ -27,10 +27,6 @@ export class BodyBuilder {
     this.#length += chunk.length;
   }
 
-  get length(): number {
-    return this.#length;
-  }
-
   done(): PreparedBody {
     return { chunks: this.#chunks, length: this.#length, sha256: this.#hash.digest('hex') };
   }

@@ -96,17 +96,18 @@ function fallbackEntries(config: AlertmanagerConfig, fallback: string | undefine
 export async function deliverDue(state: RouterState, config: AlertmanagerConfig, now: number, send: Sender, ctx: { signal: AbortSignal; userAgent: string; externalURL: string; timeoutMs: number; fallbackReceiver?: string; policy: RetryPolicy; newId: () => string; ackUrl?: (groupKey: string) => string | undefined; pacing?: Pacing }): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, retrying: 0, dead: 0, paced: 0, errors: [] };
   const pacing = ctx.pacing ?? realPacing;
-  const chats = new Map<string, { sent: number; lastAt: number }>();
+  const chats = new Map<string, { sent: number; held: number; lastAt: number }>();
   const due = state.outbox.filter((e) => e.nextAttemptAt <= now);
   for (const entry of due) {
     if (ctx.signal.aborted) break;
     const url = chatUrl(config, entry);
     if (url) {
-      const chat = chats.get(url) ?? { sent: 0, lastAt: -Infinity };
+      const chat = chats.get(url) ?? { sent: 0, held: 0, lastAt: -Infinity };
       chats.set(url, chat);
       if (chat.sent >= CHAT_PACED_PER_RUN) {
-        // after the ones this run sends, a second apart each
-        entry.nextAttemptAt = Math.max(entry.nextAttemptAt, now + CHAT_PACE_MS * (CHAT_PACED_PER_RUN + ++report.paced));
+        // after the ones this run sends to that webhook, a second apart each
+        entry.nextAttemptAt = Math.max(entry.nextAttemptAt, now + CHAT_PACE_MS * (chat.sent + ++chat.held));
+        report.paced++;
         continue;
       }
       const wait = chat.lastAt + CHAT_PACE_MS - pacing.clock();
