@@ -252,17 +252,17 @@ export function createRouterStore(options: {
   };
 
   const writeSnapshot = async (taken: Cut, loadedAt: number): Promise<void> => {
-    const { etag } = await records.writeText(SNAPSHOT_KEY, taken.text, cached?.etag ? { ifMatch: cached.etag } : {});
+    const { etag } = await records.writeText(SNAPSHOT_KEY, taken.body, cached?.etag ? { ifMatch: cached.etag } : {});
     if (cached && generation === loadedAt) cached.etag = etag;
     if (taken.cut >= coveredSeq) {
       coveredSeq = taken.cut;
       coveredBytes = taken.bytes;
-      snapshotBytes = taken.text.length;
+      snapshotBytes = taken.body.length;
     }
   };
   // A snapshot is cut at a record boundary: the open record is sealed, so everything applied so far is in records ≤ cut.
-  type Cut = { text: PreparedBody; cut: number; bytes: number };
-  const cutPoint = (value: RouterState): Omit<Cut, 'text'> => {
+  type Cut = { body: PreparedBody; cut: number; bytes: number };
+  const cutPoint = (value: RouterState): Omit<Cut, 'body'> => {
     open = undefined;
     value.journalSeq = nextSeq - 1;
     return { cut: nextSeq - 1, bytes: journalBytes };
@@ -275,7 +275,7 @@ export function createRouterStore(options: {
     return body.done();
   };
   // called from inside the change queue: nothing changes the state while it is cut, though answers go on
-  const cut = async (value: RouterState): Promise<Cut> => ({ ...cutPoint(value), text: await snapshotBody(value) });
+  const cut = async (value: RouterState): Promise<Cut> => ({ ...cutPoint(value), body: await snapshotBody(value) });
   const snapshotNow = async (value: RouterState, loadedAt: number): Promise<void> => {
     await writesSettled();
     if (generation !== loadedAt) throw retryable('an earlier alert journal write failed: the change was not stored, retry');
@@ -312,8 +312,7 @@ export function createRouterStore(options: {
     serialized(async () => {
       compactionQueued = false;
       if (!cached || generation !== loadedAt || coveredSeq >= nextSeq - 1) return; // dropped, or a snapshot came first
-      const point = cutPoint(cached.value);
-      const taken: Cut = { ...point, text: await snapshotBody(cached.value) };
+      const taken = await cut(cached.value);
       compacting = (async () => {
         try {
           while (batches.some((b) => b.seq <= taken.cut)) await flush();
