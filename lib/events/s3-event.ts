@@ -1,11 +1,19 @@
 import { opsError } from '#lib/runtime/errors.ts';
 
-/** ObjectEvent is one S3 object notification, normalized from MinIO's webhook envelope or a plain AWS record. */
+/**
+ * KeyDialect is how a record writes `s3.object.key`: AWS form-encodes it, MinIO query-escapes it (both `+` for a
+ * space), Ceph RGW sends the raw key, where `+` is a plus and `%` a percent sign.
+ */
+export type KeyDialect = 'aws' | 'minio' | 'ceph';
+
+/** ObjectEvent is one S3 object notification, normalized from MinIO's webhook envelope, an AWS or a Ceph RGW record. */
 export interface ObjectEvent {
-  /** name is always `s3:<Category>:<Action>` (AWS records omit the `s3:` prefix; it is added). */
+  /** name is always `s3:<Category>:<Action>` (AWS and RGW records omit the `s3:` prefix; it is added). */
   name: string;
+  /** source is the dialect the record came in, which decided how its key was read. */
+  source: KeyDialect;
   bucket: string;
-  /** key is the decoded object name (MinIO and AWS send it query-escaped: `+` for space). */
+  /** key is the object's real name (decoded from MinIO's and AWS's escaping, taken as is from RGW). */
   key: string;
   size?: number;
   etag?: string;
@@ -25,6 +33,16 @@ export const CREATION_EVENTS = ['s3:ObjectCreated:Put', 's3:ObjectCreated:Post',
 
 /** METADATA_ONLY_EVENTS change tags, retention or holds but not content: verifying on them would loop on our own tags. */
 const METADATA_ONLY_EVENTS = new Set(['s3:ObjectCreated:PutTagging', 's3:ObjectCreated:DeleteTagging', 's3:ObjectCreated:PutRetention', 's3:ObjectCreated:PutLegalHold', 's3:ObjectTagging:Put', 's3:ObjectTagging:Delete', 's3:ObjectAcl:Put']);
+
+/**
+ * keyDialectOf tells a record's dialect from `eventSource` (`ceph:s3`, `minio:s3`, `aws:s3`). RGW releases before
+ * Octopus wrote `aws:s3` but already sent the Ceph-only `opaqueData` field, which then marks them.
+ */
+export function keyDialectOf(record: { eventSource?: unknown; opaqueData?: unknown }): KeyDialect {
+  if (record.eventSource === 'ceph:s3' || typeof record.opaqueData === 'string') return 'ceph';
+  if (record.eventSource === 'minio:s3') return 'minio';
+  return 'aws';
+}
 
 /** decodeEventKey decodes an event's object key: Go's url.QueryEscape turns space into `+`, so `+` must go first. */
 export function decodeEventKey(raw: string): string {
@@ -50,7 +68,7 @@ export function parseObjectEvents(body: unknown): ObjectEvent[] {
 function parseRecord(record: unknown, index: number): ObjectEvent {
   const field = (path: string): string => `Records[${index}].${path}`;
   if (typeof record !== 'object' || record === null) throw opsError('BAD_REQUEST', `${field('')} is not an object`, [{ field: `Records[${index}]`, index, reason: 'must be an object' }]);
-  const r = record as { eventName?: unknown; eventTime?: unknown; s3?: { bucket?: { name?: unknown }; object?: Record<string, unknown> } };
+  const r = record as { eventName?: unknown; eventTime?: unknown; eventSource?: unknown; opaqueData?: unknown; s3?: { bucket?: { name?: unknown }; object?: Record<string, unknown> } };
   if (typeof r.eventName !== 'string') throw opsError('BAD_REQUEST', `${field('eventName')} is missing`, [{ field: field('eventName'), index, reason: 'is required' }]);
   const match = EVENT_NAME.exec(r.eventName);
   if (!match) throw opsError('UNKNOWN_EVENT', `event name "${r.eventName}" is not an S3 event`, [{ field: field('eventName'), index, reason: `unknown event ${r.eventName}` }]);
@@ -59,7 +77,9 @@ function parseRecord(record: unknown, index: number): ObjectEvent {
   const object = r.s3?.object;
   if (typeof bucket !== 'string' || bucket === '') throw opsError('BAD_REQUEST', `${field('s3.bucket.name')} is missing`, [{ field: field('s3.bucket.name'), index, reason: 'is required' }]);
   if (!object || typeof object.key !== 'string' || object.key === '') throw opsError('BAD_REQUEST', `${field('s3.object.key')} is missing`, [{ field: field('s3.object.key'), index, reason: 'is required' }]);
-  const event: ObjectEvent = { name, bucket, key: decodeEventKey(object.key) };
+  const source = keyDialectOf(r);
+  // Decoding RGW's raw key would turn `+` into a space and read another object (or none): it is taken as is.
+  const event: ObjectEvent = { name, source, bucket, key: source === 'ceph' ? object.key : decodeEventKey(object.key) };
   if (typeof object.size === 'number') event.size = object.size;
   const etag = object.eTag ?? object.etag;
   if (typeof etag === 'string' && etag !== '') event.etag = etag.replace(/"/g, '');
@@ -67,6 +87,7 @@ function parseRecord(record: unknown, index: number): ObjectEvent {
   if (typeof object.sequencer === 'string') event.sequencer = object.sequencer;
   if (typeof r.eventTime === 'string') event.eventTime = r.eventTime;
   if (object.userMetadata && typeof object.userMetadata === 'object') event.userMetadata = object.userMetadata as Record<string, string>;
+  else if (Array.isArray(object.metadata)) event.userMetadata = rgwMetadata(object.metadata);
   return event;
 }
 
@@ -85,4 +106,14 @@ export function decideEvent(event: ObjectEvent, options: { outputBuckets?: strin
 /** eventIdentity is the idempotency key of an event's object version: bucket, key and etag (or version id). */
 export function eventIdentity(event: { bucket: string; key: string; etag?: string; versionId?: string }): string {
   return `${event.bucket}/${event.key}@${event.versionId ?? event.etag ?? 'unknown'}`;
+}
+
+// RGW lists metadata as [{key:'x-amz-meta-color', val:'blue'}]; entries of another shape are skipped.
+function rgwMetadata(list: unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of list) {
+    const { key, val } = (entry ?? {}) as { key?: unknown; val?: unknown };
+    if (typeof key === 'string' && typeof val === 'string') out[key] = val;
+  }
+  return out;
 }

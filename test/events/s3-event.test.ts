@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decideEvent, decodeEventKey, eventIdentity, goQueryEscape, minioWebhookBody, parseObjectEvents } from '#lib/events/index.ts';
+import { decideEvent, decodeEventKey, eventIdentity, goQueryEscape, keyDialectOf, minioWebhookBody, parseObjectEvents } from '#lib/events/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
 
 const test = suite('events/s3-event');
@@ -12,6 +12,7 @@ test('real MinIO payload :: docs example parses to bucket, key, size, etag, sequ
   const [event] = parseObjectEvents(minioDocs);
   assert.equal(event, {
     name: 's3:ObjectCreated:Put',
+    source: 'minio',
     bucket: 'test-bucket',
     key: 'image.jpg',
     size: 84452,
@@ -67,6 +68,44 @@ test('AWS / Ceph records :: eventName without s3: prefix and no MinIO envelope',
   assert.is(decideEvent(event!).action, 'handle');
 });
 
+const rgwPut = JSON.parse(readFixture('rgw', 'ceph-16.2.15-objectcreated-put.json'));
+
+test('real RGW payload :: the raw key is kept as sent (`+` stays a plus), eventName gets its s3: prefix', () => {
+  const [event] = parseObjectEvents(rgwPut);
+  assert.equal(event, {
+    name: 's3:ObjectCreated:Put',
+    source: 'ceph',
+    bucket: 'nbk1',
+    key: 'dir/a b+c ü.txt',
+    size: 9,
+    etag: '2b44e6539bbe75558fd5bed8de20011b',
+    sequencer: 'C38A116B3F4A9F07',
+    eventTime: '2026-12-03T15:29:07.124759Z',
+    userMetadata: { 'x-amz-meta-color': 'blue' },
+  });
+  assert.is(decideEvent(event!).action, 'handle');
+});
+
+// One key, `dir/a b+c ü.txt`, as each server writes it in a record: all three must read back to the same name.
+const dialectCases: Array<[string, Record<string, unknown>, string]> = [
+  ['aws (form-encoded)', { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put' }, 'dir/a+b%2Bc+%C3%BC.txt'],
+  ['minio (query-escaped)', { eventSource: 'minio:s3', eventName: 's3:ObjectCreated:Put' }, goQueryEscape('dir/a b+c ü.txt')],
+  ['ceph (raw)', { eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put' }, 'dir/a b+c ü.txt'],
+  ['ceph before Octopus (aws:s3 + opaqueData)', { eventSource: 'aws:s3', opaqueData: '', eventName: 'ObjectCreated:Put' }, 'dir/a b+c ü.txt'],
+];
+for (const [name, head, raw] of dialectCases) {
+  test(`key dialects :: ${name}`, () => {
+    const [event] = parseObjectEvents({ Records: [{ ...head, s3: { bucket: { name: 'inbox' }, object: { key: raw } } }] });
+    assert.is(event!.key, 'dir/a b+c ü.txt');
+    assert.is(event!.source, keyDialectOf(head));
+  });
+}
+
+test('key dialects :: an RGW key with % and %2B is not decoded (it is no escape there)', () => {
+  const [event] = parseObjectEvents({ Records: [{ eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'inbox' }, object: { key: 'q/100% done %2B.txt' } } }] });
+  assert.is(event!.key, 'q/100% done %2B.txt');
+});
+
 const decisionCases: Array<[string, string, string, 'handle' | 'ignore']> = [
   ['put', 's3:ObjectCreated:Put', 'inbox', 'handle'],
   ['multipart', 's3:ObjectCreated:CompleteMultipartUpload', 'inbox', 'handle'],
@@ -79,7 +118,7 @@ const decisionCases: Array<[string, string, string, 'handle' | 'ignore']> = [
 ];
 for (const [name, eventName, bucket, action] of decisionCases) {
   test(`self-caused events :: ${name} → ${action}`, () => {
-    const decision = decideEvent({ name: eventName, bucket, key: 'a' }, { outputBuckets: ['quarantine'] });
+    const decision = decideEvent({ name: eventName, source: 'minio', bucket, key: 'a' }, { outputBuckets: ['quarantine'] });
     assert.is(decision.action, action);
   });
 }
