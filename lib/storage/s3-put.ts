@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { signV4 } from 'minio/dist/esm/signing.mjs';
 import type { PutOptions } from './object-store.ts';
 import type { PreparedBody } from './prepared-body.ts';
 import { mapS3Error } from './s3-errors.ts';
+import { signRequest, type SignTarget } from './sigv4.ts';
 
 /** S3Target is where and as whom a signed request goes. */
-export interface S3Target {
-  url: URL;
-  region: string;
-  accessKey: string;
-  secretKey: string;
-}
+export type S3Target = SignTarget;
 
 // Idle kept-alive sockets are closed after 4 s, before the servers' own idle timeouts (Node's and s3rver's 5 s;
 // MinIO's are longer), so that few requests are sent on a socket the server is closing.
@@ -23,7 +18,6 @@ const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 // RFC 3986 per path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone)
 const escapeKey = (key: string) => key.split('/').map((part) => encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
-const amzDate = (date: Date) => `${date.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
 
 function readAll(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,27 +33,19 @@ function readAll(res: IncomingMessage): Promise<string> {
  * putBuffer writes a body held in memory with one signed PUT on a kept-alive connection. minio-js spends about
  * 0.6 ms of CPU on each putObject (an MD5 and a SHA-256 of the body, request options, its retry wrapper); the state
  * records and the alert journal are small and written on every request, so they take this path. The signature is
- * minio-js's own SigV4; a PreparedBody brings the SHA-256 it was hashed with as it was made. Errors come out mapped
+ * aws4's SigV4; a PreparedBody brings the SHA-256 it was hashed with as it was made. Errors come out mapped
  * to the catalog like every other storage call; retrying is the caller's business (a 503 brings the event back),
  * except for a request reset on a reused idle socket, sent again once (Node's documented remedy for that race).
  */
 export async function putBuffer(target: S3Target, bucket: string, key: string, body: Buffer | PreparedBody, options: PutOptions = {}): Promise<{ etag: string }> {
   const path = `/${bucket}/${escapeKey(key)}`;
-  const date = new Date();
   const sha256 = Buffer.isBuffer(body) ? createHash('sha256').update(body).digest('hex') : body.sha256;
-  const headers: Record<string, string> = {
-    host: target.url.host,
-    'x-amz-date': amzDate(date),
-    'x-amz-content-sha256': sha256,
-    'content-length': String(body.length),
-  };
+  let headers: Record<string, string> = { 'content-length': String(body.length) };
   if (options.contentType) headers['content-type'] = options.contentType;
   for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
   if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
   if (options.ifMatch) headers['if-match'] = options.ifMatch;
-  // signV4 reads the method, the path and the headers (all lower-case) of the request it signs
-  const signed = { method: 'PUT', path, headers } as unknown as Parameters<typeof signV4>[0];
-  headers.authorization = signV4(signed, target.accessKey, target.secretKey, target.region, date, sha256);
+  headers = signRequest(target, { method: 'PUT', path, headers, sha256 });
   const https = target.url.protocol === 'https:';
   const send = () =>
     new Promise<IncomingMessage>((resolve, reject) => {
