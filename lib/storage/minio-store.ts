@@ -4,7 +4,7 @@ import type { Secret } from '#lib/runtime/secrets.ts';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { isPreparedBody } from './prepared-body.ts';
 import { mapS3Error } from './s3-errors.ts';
-import { putBuffer, type S3Target } from './s3-put.ts';
+import { lostRaceToConflict, putBuffer, type S3Target } from './s3-put.ts';
 
 /** S3Connection says where the S3-protocol server is and how to sign for it. */
 export interface S3Connection {
@@ -99,7 +99,7 @@ export function createMinioStore(client: Client): ObjectStore {
         const result = await client.putObject(bucket, key, body, size, headers);
         return { etag: String(result.etag ?? '').replace(/"/g, '') };
       } catch (err) {
-        throw mapS3Error(err, { bucket, key });
+        throw lostRaceToConflict(err, options, { bucket, key }) ?? mapS3Error(err, { bucket, key });
       }
     },
 

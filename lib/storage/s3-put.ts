@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { opsError, type OpsError } from '#lib/runtime/errors.ts';
 import type { PutOptions } from './object-store.ts';
 import type { PreparedBody } from './prepared-body.ts';
 import { mapS3Error } from './s3-errors.ts';
@@ -70,6 +71,17 @@ export async function putBuffer(target: S3Target, bucket: string, key: string, b
     const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`;
     throw Object.assign(new Error(message), { code, statusCode: res.statusCode });
   } catch (err) {
-    throw mapS3Error(err, { bucket, key });
+    throw lostRaceToConflict(err, options, { bucket, key }) ?? mapS3Error(err, { bucket, key });
   }
+}
+
+/**
+ * lostRaceToConflict reads Ceph RGW's answer to a conditional PUT that lost a race: Pacific often answers HTTP 500
+ * `UnknownError` instead of 412, without writing. For a conditional PUT that means "re-read and try again", so it
+ * becomes CONFLICT; undefined for any other error.
+ */
+export function lostRaceToConflict(err: unknown, options: PutOptions, where: { bucket: string; key: string }): OpsError | undefined {
+  const e = err as { statusCode?: number; code?: string };
+  if (!(options.ifMatch || options.ifNoneMatch) || e.code !== 'UnknownError' || (e.statusCode !== undefined && e.statusCode !== 500)) return undefined;
+  return opsError('CONFLICT', `${where.bucket}/${where.key} changed concurrently (the server answered 500 UnknownError to a conditional write)`, [{ field: 'key', reason: 'lost a conditional-write race' }], { cause: err });
 }

@@ -28,11 +28,25 @@ export interface StateStore {
 }
 
 /**
- * createStateStore stores each record as `<key>.json`-free JSON at `key` in `bucket`. Conditional writes use
- * If-None-Match/If-Match, which MinIO honours; on servers that ignore them (s3rver) create still reads first, so
- * sequential duplicates are caught, and only truly concurrent writers could race.
+ * createStateStore stores each record as JSON at `key` in `bucket`. Conditional writes use If-None-Match/If-Match,
+ * which MinIO and Ceph RGW honour (RGW's lost races, HTTP 500 UnknownError, arrive here as CONFLICT). The fallback
+ * for servers that ignore them (s3rver; `probeConditionalWrites` tells): create reads first and create/update of one
+ * key are serialized inside the process, so only writers in different processes could race there — which the
+ * single-writer functions (`com.openfaas.scale.max: 1`) never are.
  */
 export function createStateStore(store: ObjectStore, bucket: string): StateStore {
+  const queues = new Map<string, Promise<unknown>>();
+  // One key's create/update calls run one after another in this process: the fallback when preconditions are ignored.
+  const serialized = <R>(key: string, work: () => Promise<R>): Promise<R> => {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const tail = result.catch(() => undefined);
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+    return result;
+  };
   const read = async <T>(key: string): Promise<StateRecord<T> | null> => {
     // One GET: its ETag header is the version read (a stat only when the backend does not say it).
     let text = '';
@@ -67,17 +81,18 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
     read,
     write,
     writeText,
-    async create(key, value) {
-      if (await store.stat(bucket, key)) return 'exists';
-      try {
-        await write(key, value, { ifNoneMatch: '*' });
-        return 'created';
-      } catch (err) {
-        if ((err as { code?: string }).code === 'CONFLICT') return 'exists';
-        throw err;
-      }
-    },
-    async update(key, change, options = {}) {
+    create: (key, value) =>
+      serialized(key, async () => {
+        if (await store.stat(bucket, key)) return 'exists' as const;
+        try {
+          await write(key, value, { ifNoneMatch: '*' });
+          return 'created' as const;
+        } catch (err) {
+          if ((err as { code?: string }).code === 'CONFLICT') return 'exists' as const;
+          throw err;
+        }
+      }),
+    update: (key, change, options = {}) => serialized(key, async () => {
       const attempts = options.attempts ?? 5;
       for (let attempt = 1; ; attempt++) {
         const current = await read<Parameters<typeof change>[0] & object>(key);
@@ -90,7 +105,7 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
           if ((err as { code?: string }).code !== 'CONFLICT' || attempt >= attempts) throw err;
         }
       }
-    },
+    }),
     async *list(prefix, options = {}) {
       for await (const item of store.list(bucket, prefix, { recursive: true, ...(options.startAfter ? { startAfter: options.startAfter } : {}) })) yield item.key;
     },
