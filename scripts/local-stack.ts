@@ -17,18 +17,20 @@ const stack = await startLocalStack({
   ...(env.CMP_OPS_INVOKE_TOKEN ? { token: env.CMP_OPS_INVOKE_TOKEN } : {}),
   seedDemo: env.SEED_DEMO !== '0',
   timers: env.TIMERS !== '0',
+  // S3_BACKEND=rgw: Ceph RGW (Debian's ceph-mon, ceph-osd, radosgw) on the same port and keys, delivering its own events
+  ...(env.S3_BACKEND === 'rgw' ? { s3Backend: 'rgw' as const } : {}),
 });
 const ms = Math.round(performance.now() - started);
 console.log(`
 cmp-ops local stack ready in ${ms} ms
-  S3 (s3rver)   ${stack.s3Endpoint}   key ${env.S3_ACCESS_KEY ?? 'minioadmin'}   buckets inbox, quarantine, reports, cmp-ops-state
+  S3 (${env.S3_BACKEND === 'rgw' ? 'Ceph RGW' : 's3rver'})${env.S3_BACKEND === 'rgw' ? '' : '   '} ${stack.s3Endpoint}   key ${env.S3_ACCESS_KEY ?? 'minioadmin'}   buckets inbox, quarantine, reports, cmp-ops-state
   gateway       ${stack.gatewayUrl}/function/<name>   /async-function/<name>   /healthz
   functions     ${stack.functions.map((f) => f.name).join(', ')}
   invoke token  ${env.CMP_OPS_INVOKE_TOKEN ? '(from CMP_OPS_INVOKE_TOKEN)' : `${stack.token}   (also in ${join(stack.dataDir, 'invoke-token')})`}
   kube API      ${stack.kube.url}   (stand-in serving a demo cluster; KUBECONFIG=${join(stack.dataDir, 'kubeconfig')})
   notifications ${stack.notificationsFile}
   logs          ${join(stack.dataDir, 'logs')}/<function>.log
-Upload a file and its .sha256 into s3://inbox/ to see it verified; Ctrl-C stops everything.
+Upload a file and its .sha256 into s3://inbox/ to see it verified; Ctrl-C stops everything.${env.S3_BACKEND === 'rgw' ? '\nRGW topics are persistent: the first event of a new topic can take up to 30 s, the next ones ~0.1 s.' : ''}
 `);
 let stopping = false;
 const shutdown = (): void => {

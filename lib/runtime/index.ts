@@ -2,7 +2,7 @@ export { ERROR_CATALOG, OpsError, opsError, isOpsError, toOpsError, errorBody, t
 export { json, readJson, readJsonText, readText, bodyStream, mediaType } from './body.ts';
 export { compileValidator } from './validate.ts';
 export { serve, errorResponse, type Handler, type RequestContext, type RunningServer, type ServeOptions } from './server.ts';
-export { bearerMatches } from './auth.ts';
+export { bearerMatches, eventTokenFor, eventTokenMatches, redactEventToken, EVENT_TOKEN_PARAM } from './auth.ts';
 export { systemClock, fixedClock, type Clock } from './clock.ts';
 export { BASE_CONFIG, loadConfig, mergeSchemas, type ConfigSchema } from './config.ts';
 export { Secret, createSecretReader, ENV_FALLBACKS, type SecretReader } from './secrets.ts';

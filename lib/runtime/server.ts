@@ -1,3 +1,4 @@
+import { redactEventToken } from './auth.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -126,7 +127,7 @@ async function handle(options: ServeOptions, nreq: IncomingMessage, nres: Server
     else nres.destroy();
   } finally {
     clearTimeout(timer);
-    log.info({ method: nreq.method, path: nreq.url, status, code: errorCode, ms: Math.round(performance.now() - started) }, 'request');
+    log.info({ method: nreq.method, path: redactEventToken(nreq.url), status, code: errorCode, ms: Math.round(performance.now() - started) }, 'request');
   }
 }
 

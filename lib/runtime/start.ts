@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertSink } from '#lib/alerting/alert.ts';
 import { createMinioClient, createMinioStore, createStateStore, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
-import { bearerMatches } from './auth.ts';
+import { bearerMatches, eventTokenMatches } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { BASE_CONFIG, loadConfig, mergeSchemas, type ConfigSchema } from './config.ts';
 import { createGatewayAlertSink, createGatewayClient, type GatewayClient } from './gateway.ts';
@@ -92,7 +92,8 @@ export async function startFunction<C>(definition: FunctionDefinition<C>, env: R
     deadlineMs: config.REQUEST_DEADLINE_MS,
     log,
     clock: systemClock,
-    authorize: (req) => bearerMatches(req.headers.get('authorization'), token()),
+    // MinIO sends the bearer token; Ceph RGW sends no header, so its endpoint URLs carry a per-function event token
+    authorize: (req) => bearerMatches(req.headers.get('authorization'), token()) || eventTokenMatches(req, token(), definition.name),
     ...(definition.isPublic ? { isPublic: definition.isPublic } : {}),
   });
   log.info({ port: server.port, s3: config.S3_ENDPOINT, gateway: config.GATEWAY_URL }, `${definition.name} listening`);

@@ -4,7 +4,7 @@ import type { Secret } from '#lib/runtime/secrets.ts';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { isPreparedBody } from './prepared-body.ts';
 import { mapS3Error } from './s3-errors.ts';
-import { lostRaceToConflict, putBuffer, type S3Target } from './s3-put.ts';
+import { copyObjectSigned, lostRaceToConflict, putBuffer, type S3Target } from './s3-put.ts';
 
 /** S3Connection says where the S3-protocol server is and how to sign for it. */
 export interface S3Connection {
@@ -136,6 +136,7 @@ export function createMinioStore(client: Client): ObjectStore {
     },
 
     async copy(from, to, options = {}) {
+      if (target) return copyObjectSigned(target, from, to, options);
       try {
         const source = new CopySourceOptions({ Bucket: from.bucket, Object: from.key });
         const dest = new CopyDestinationOptions({

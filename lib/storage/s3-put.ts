@@ -43,7 +43,7 @@ export async function putBuffer(target: S3Target, bucket: string, key: string, b
   const sha256 = Buffer.isBuffer(body) ? createHash('sha256').update(body).digest('hex') : body.sha256;
   let headers: Record<string, string> = { 'content-length': String(body.length) };
   if (options.contentType) headers['content-type'] = options.contentType;
-  for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
+  for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = metaHeaderValue(value);
   if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
   if (options.ifMatch) headers['if-match'] = options.ifMatch;
   headers = signRequest(target, { method: 'PUT', path, headers, sha256 });
@@ -84,4 +84,44 @@ export function lostRaceToConflict(err: unknown, options: PutOptions, where: { b
   const e = err as { statusCode?: number; code?: string };
   if (!(options.ifMatch || options.ifNoneMatch) || e.code !== 'UnknownError' || (e.statusCode !== undefined && e.statusCode !== 500)) return undefined;
   return opsError('CONFLICT', `${where.bucket}/${where.key} changed concurrently (the server answered 500 UnknownError to a conditional write)`, [{ field: 'key', reason: 'lost a conditional-write race' }], { cause: err });
+}
+
+/**
+ * metaHeaderValue makes a user-metadata value safe for an HTTP header: a value with bytes outside printable ASCII is
+ * sent RFC 2047-encoded (`=?UTF-8?B?…?=`, as S3 itself returns such values); raw UTF-8 there breaks the signature.
+ */
+export function metaHeaderValue(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+/**
+ * copyObjectSigned copies an object server-side with one signed PUT and `x-amz-copy-source`, the destination path
+ * escaped per RFC 3986. minio-js's copyObject leaves a `+` raw in the destination path, which Ceph RGW canonicalizes as a space
+ * (SignatureDoesNotMatch for `a+b.dat`); MinIO and s3rver accept both.
+ */
+export async function copyObjectSigned(target: S3Target, from: { bucket: string; key: string }, to: { bucket: string; key: string }, options: { metadata?: Record<string, string> } = {}): Promise<void> {
+  const path = `/${to.bucket}/${escapeKey(to.key)}`;
+  const sha256 = createHash('sha256').update('').digest('hex');
+  // the source as minio-js writes it (encodeURI: `+` stays): s3rver decodes it with decodeURI, so `%2B` would not match
+  let headers: Record<string, string> = { 'content-length': '0', 'x-amz-copy-source': encodeURI(`/${from.bucket}/${from.key}`) };
+  if (options.metadata) {
+    headers['x-amz-metadata-directive'] = 'REPLACE';
+    for (const [name, value] of Object.entries(options.metadata)) headers[`x-amz-meta-${name.toLowerCase()}`] = metaHeaderValue(value);
+  }
+  headers = signRequest(target, { method: 'PUT', path, headers, sha256 });
+  const https = target.url.protocol === 'https:';
+  try {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = (https ? httpsRequest : httpRequest)({ method: 'PUT', hostname: target.url.hostname, port: target.url.port || (https ? 443 : 80), path, headers, agent: https ? agents.https : agents.http }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    const text = await readAll(res);
+    // a copy can fail after the 200 status line: the error is then in the body (S3's documented behaviour)
+    if (res.statusCode === 200 && !/<Error>/.test(text)) return;
+    const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';
+    throw Object.assign(new Error(/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`), { code, statusCode: res.statusCode === 200 ? 500 : res.statusCode });
+  } catch (err) {
+    throw mapS3Error(err, from);
+  }
 }

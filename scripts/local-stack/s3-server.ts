@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { Secret } from '#lib/runtime/index.ts';
+import { createMinioClient, createMinioStore } from '#lib/storage/index.ts';
+import { startRgw, type RunningRgw } from '../rgw/cluster.ts';
 
 const require = createRequire(import.meta.url);
 // s3rver is CommonJS; its account model is how a key pair other than S3RVER/S3RVER is accepted.
@@ -43,4 +46,22 @@ export async function startEmbeddedS3(options: { host: string; port: number; dir
     onEvent: (listener) => server.on('event', listener),
     close: () => server.close(),
   };
+}
+
+/**
+ * startRgwS3 serves the local stack's S3 from Ceph RGW (`S3_BACKEND=rgw`): a one-node cluster booted on host:port
+ * (or an already running one, which it then leaves running), with the buckets created. RGW delivers the object
+ * events itself once its topics are set up (scripts/rgw/notifications.ts), so onEvent never fires. Objects live in
+ * RAM (memstore) and are gone when it stops.
+ */
+export async function startRgwS3(options: { host: string; port: number; accessKey: string; secretKey: string; buckets: string[]; directory: string; running?: RunningRgw; log?: (line: string) => void }): Promise<EmbeddedS3 & { rgw: RunningRgw }> {
+  const rgw = options.running ?? (await startRgw({ host: options.host, port: options.port, accessKey: options.accessKey, secretKey: options.secretKey, directory: options.directory, ...(options.log ? { log: options.log } : {}) }));
+  try {
+    const store = createMinioStore(createMinioClient({ endpoint: rgw.endpoint, region: 'us-east-1', accessKey: new Secret(rgw.accessKey), secretKey: new Secret(rgw.secretKey) }));
+    for (const bucket of options.buckets) await store.ensureBucket(bucket);
+  } catch (err) {
+    if (!options.running) await rgw.stop();
+    throw err;
+  }
+  return { rgw, endpoint: rgw.endpoint, port: rgw.port, onEvent: () => undefined, close: async () => (options.running ? undefined : rgw.stop()) };
 }

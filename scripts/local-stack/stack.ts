@@ -9,7 +9,9 @@ import { cronMatches, matchTriggers, parseCron, parseTriggers, type TriggerDecla
 import { EventQueue } from './event-delivery.ts';
 import { startFunctionProcess, type FunctionProcess } from './function-process.ts';
 import { startLocalGateway, type LocalGateway } from './gateway.ts';
-import { startEmbeddedS3, type EmbeddedS3 } from './s3-server.ts';
+import { startEmbeddedS3, startRgwS3, type EmbeddedS3 } from './s3-server.ts';
+import { applyRgwNotifications } from '../rgw/notifications.ts';
+import type { RunningRgw } from '../rgw/cluster.ts';
 import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts';
 import { seedDemo } from './demo.ts';
 import { startKubeStandin, type KubeStandin } from './kube-api-standin.ts';
@@ -38,6 +40,12 @@ export interface LocalStackOptions {
   /** only starts a subset of the stack.yml functions. */
   only?: string[];
   log?: (line: string) => void;
+  /** s3Backend 'rgw' serves S3 from Ceph RGW, which delivers the object events itself (default: embedded s3rver). */
+  s3Backend?: 's3rver' | 'rgw';
+  /** rgw reuses an RGW already running (tests share one per process) instead of booting one. */
+  rgw?: RunningRgw;
+  /** rgwPersistent makes RGW's topics persistent (redelivery after an outage; a new topic's first event can take 30 s). */
+  rgwPersistent?: boolean;
 }
 
 /** LocalStack is a running local stack. */
@@ -73,7 +81,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const triggers: TriggerDeclaration = parseTriggers(JSON.parse(readFileSync(join(options.root, 'config', 'triggers.json'), 'utf8')));
   const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter((f) => !options.only || options.only.includes(f.name));
 
-  const s3: EmbeddedS3 = await startEmbeddedS3({ host, port: options.s3Port, directory: join(options.dataDir, 's3'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS });
+  const s3: EmbeddedS3 =
+    options.s3Backend === 'rgw'
+      ? await startRgwS3({ host, port: options.s3Port, directory: join(options.dataDir, 'rgw'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS, log, ...(options.rgw ? { running: options.rgw } : {}) })
+      : await startEmbeddedS3({ host, port: options.s3Port, directory: join(options.dataDir, 's3'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS });
   // No Kubernetes API server runs here: installation-watch reads a stand-in serving the demo cluster.
   const kube = await startKubeStandin(demoCluster(), { port: options.kubePort ?? 0 });
   const kubeconfig = join(options.dataDir, 'kubeconfig');
@@ -115,6 +126,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queues.set(target.id, new EventQueue(target, { url: `${gatewayUrl}/function/${target.function}`, token: () => token, retryMs: options.eventRetryMs ?? 3000, log }));
     }
     const store = createMinioStore(createMinioClient({ endpoint: s3.endpoint, region: 'us-east-1', accessKey: new Secret(options.accessKey), secretKey: new Secret(options.secretKey), partSize: 5 * 1024 ** 3 }));
+    // RGW pushes its own events (its record, its raw keys, the URL event token): the topics come from config/triggers.json
+    if (options.s3Backend === 'rgw') await applyRgwNotifications(triggers, { s3: { url: new URL(s3.endpoint), region: 'us-east-1', accessKey: options.accessKey, secretKey: options.secretKey }, gatewayUrl, invokeToken: new Secret(token), persistent: options.rgwPersistent ?? true });
     // Deliver each write the way MinIO's webhook target would: its payload, its escaping, the bearer token.
     const eventNames: Record<string, string> = { 'ObjectCreated:Put': 's3:ObjectCreated:Put', 'ObjectCreated:Post': 's3:ObjectCreated:Post', 'ObjectCreated:Copy': 's3:ObjectCreated:Copy', 'ObjectRemoved:Delete': 's3:ObjectRemoved:Delete' };
     const pendingStats: Array<Promise<void>> = [];
