@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { decideEvent, parseObjectEvents } from '#lib/events/index.ts';
 import { auditLog, auditLogObject, DEFAULT_RULES, FTP_LOG_FORMATS, isServerName, parseFtpLog, reconcileServers, SERVER_NAME_PATTERN, sourceFor, type AuditRules, type FtpLogFormat, type FtpSource, type PathMapping } from '#lib/ftp/index.ts';
 import { bodyStream, json, mediaType, opsError, readJson, type FunctionDeps, type Handler, type RequestContext } from '#lib/runtime/index.ts';
+import { DAILY_WINDOW_SCHEMA } from '#lib/time/index.ts';
 
 /** FtpAuditConfig is ftp-audit's own configuration (docs/ftp.md). */
 export interface FtpAuditConfig {
@@ -12,7 +13,6 @@ export interface FtpAuditConfig {
   FTP_DEFAULT_ZONE: string;
 }
 
-const window = { type: 'object', required: ['start', 'end', 'zone'], additionalProperties: false, properties: { start: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }, end: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }, zone: { type: 'string' } } };
 export const configSchema = {
   properties: {
     FTP_SOURCES: { type: 'array', default: [], items: { type: 'object', required: ['prefix', 'server', 'zone'], additionalProperties: false, properties: { prefix: { type: 'string' }, server: { type: 'string', pattern: SERVER_NAME_PATTERN }, zone: { type: 'string' }, format: { enum: [...FTP_LOG_FORMATS] } } } },
@@ -25,7 +25,7 @@ export const configSchema = {
         knownUsers: { type: 'array', items: { type: 'string' } },
         allowAnonymous: { type: 'boolean' },
         addressAllowlists: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
-        uploadWindows: { type: 'object', additionalProperties: window },
+        uploadWindows: { type: 'object', additionalProperties: DAILY_WINDOW_SCHEMA },
         subsystems: { type: 'array', items: { type: 'object', required: ['pattern', 'subsystem'], additionalProperties: false, properties: { pattern: { type: 'string' }, subsystem: { type: 'string' } } } },
       },
     },
