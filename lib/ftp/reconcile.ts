@@ -23,7 +23,7 @@ export interface PendingTransfer {
   line: number;
 }
 
-/** StoredObjectView is what reconciliation needs to know of an object: its size and checksum-verify's verdict tag. */
+/** ObjectLookup tells reconciliation what it needs of an object: its size and checksum-verify's verdict tag. */
 export interface ObjectLookup {
   lookup(bucket: string, key: string): Promise<{ size: number; verdict: string | null } | null>;
 }

@@ -7,7 +7,7 @@ import { hintFromName, readChecksumText } from './checksum-file.ts';
 import { etagTrusted, findExpected, isSafeManifestName, MANIFEST_NAMES, SIDECAR_SUFFIXES, type CallerExpected } from './expected-source.ts';
 import { hashStream, type Algorithm } from './hash-engine.ts';
 
-/** Verdict is what verification concluded about one object version. */
+/** VerdictStatus is what verification concluded about one object version. */
 export type VerdictStatus = 'ok' | 'mismatch' | 'pending' | 'unreadable' | 'vanished';
 
 /** VerdictRecord is the durable verdict kept in the state bucket and summarized in the object's tags. */

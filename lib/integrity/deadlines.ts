@@ -26,7 +26,7 @@ export async function checkDeadlines(deps: Pick<ArrivalDeps, 'store' | 'state' |
     if (++report.scanned > (options.limit ?? 10_000)) break;
     const stored = await deps.state.read<VerdictRecord>(key);
     const record = stored?.value;
-    if (!record || record.verdict !== 'pending' || record.missingAlertedAt || (record.firstSeenAt ?? record.verifiedAt) > cutoff) continue;
+    if (record?.verdict !== 'pending' || record.missingAlertedAt || (record.firstSeenAt ?? record.verifiedAt) > cutoff) continue;
     const updated = { ...record, missingAlertedAt: nowIso };
     alerts.push(missingAlert(updated, deps));
     writes.push(() => deps.state.write(verdictKey(record.bucket, record.key), updated, { ifMatch: stored!.etag }));
