@@ -299,3 +299,19 @@ datastores:
 holdMinutes:
   VMToolsNotRunning: 10
 `;
+
+/**
+ * startVcenterWithDemo serves demoVcenter for the local stack: its CA, the expectations file and the vCenter account
+ * (as the secret files installation-watch reads from SECRETS_DIR) under `dataDir`; `env` points installation-watch at it.
+ */
+export async function startVcenterWithDemo(dataDir: string): Promise<{ standin: VcenterStandin; env: Record<string, string> }> {
+  const certs = createTestCertificates(join(dataDir, 'vcenter-pki'));
+  const standin = await startVcenterStandin(demoVcenter(), { tls: { key: certs.key, cert: certs.cert } });
+  const secrets = join(dataDir, 'secrets');
+  mkdirSync(secrets, { recursive: true });
+  writeFileSync(join(secrets, 'cmp-ops-vsphere-username'), `${standin.username}\n`, { mode: 0o600 });
+  writeFileSync(join(secrets, 'cmp-ops-vsphere-password'), `${standin.password}\n`, { mode: 0o600 });
+  const expectations = join(dataDir, 'vsphere-expectations.yaml');
+  writeFileSync(expectations, DEMO_EXPECTATIONS);
+  return { standin, env: { VSPHERE_URL: standin.url, VSPHERE_CA_FILE: certs.caFile, VSPHERE_EXPECTATIONS: `file:${expectations}` } };
+}
