@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Secret } from '#lib/runtime/index.ts';
 import { createMinioClient, createMinioStore } from '#lib/storage/index.ts';
@@ -55,6 +56,8 @@ export async function startEmbeddedS3(options: { host: string; port: number; dir
  * RAM (memstore) and are gone when it stops.
  */
 export async function startRgwS3(options: { host: string; port: number; accessKey: string; secretKey: string; buckets: string[]; directory: string; running?: RunningRgw; log?: (line: string) => void }): Promise<EmbeddedS3 & { rgw: RunningRgw }> {
+  // memstore kept nothing from a previous run, and a leftover mon store would make `ceph-mon --mkfs` refuse
+  if (!options.running) rmSync(options.directory, { recursive: true, force: true });
   const rgw = options.running ?? (await startRgw({ host: options.host, port: options.port, accessKey: options.accessKey, secretKey: options.secretKey, directory: options.directory, ...(options.log ? { log: options.log } : {}) }));
   try {
     const store = createMinioStore(createMinioClient({ endpoint: rgw.endpoint, region: 'us-east-1', accessKey: new Secret(rgw.accessKey), secretKey: new Secret(rgw.secretKey) }));

@@ -49,10 +49,11 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
       secretKey: rgw.secretKey,
       seedDemo: false,
       timers: false,
-      only: ['checksum-verify', 'alert-router', 'netbackup-status'],
+      only: ['checksum-verify', 'alert-router', 'netbackup-status', 'ftp-audit', 'integrity-sweep'],
       functionEnv: {
         'alert-router': { WEBHOOK_RECEIVERS: JSON.stringify([{ name: 'on-call', url: `${listener.url}/alerts` }]) },
         'checksum-verify': { SUBSYSTEM_MAP: JSON.stringify({ 'STS/': 'STS', 'DUTCH/': 'DUTCH' }) },
+        'integrity-sweep': { SWEEP_TARGETS: JSON.stringify([{ bucket: 'inbox', prefix: 'STS/' }]), SUBSYSTEM_MAP: JSON.stringify({ 'STS/': 'STS' }) },
       },
       log: () => undefined,
     });
@@ -129,6 +130,33 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
     const stateKeys: string[] = [];
     for await (const item of stack.store.list('cmp-ops-state', '')) stateKeys.push(item.key);
     assert.ok(stateKeys.some((k) => k.includes('netbackup')), `netbackup state in RGW: ${stateKeys.join(', ')}`);
+  });
+
+  test('ftp on RGW :: a vsftpd log uploaded to reports/ftp/ → one FtpBruteForce notification', async () => {
+    const now = new Date();
+    const stamp = (s: number) => {
+      const d = new Date(now.getTime() - 3600_000 + s * 1000);
+      return d.toLocaleString('en-US', { timeZone: 'Europe/Paris', weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', year: 'numeric', hourCycle: 'h23' }).replace(/^(\w+), (\w+) (\d+), (\d+), (.*)$/, (_, w, m, d2, y, t) => `${w} ${m} ${String(Number(d2)).padStart(2, ' ')} ${t} ${y}`);
+    };
+    const before = notificationLines().length;
+    await stack.store.put('reports', 'ftp/ftp1/vsftpd.log', [1, 2, 3, 4, 5].map((s) => `${stamp(s)} [pid 9] [root] FAIL LOGIN: Client "10.6.6.6"`).join('\n') + '\n');
+    await waitFor('the FtpBruteForce notification', async () => notificationLines().length > before, FIRST_EVENT_MS);
+    await stack.settled();
+    assert.equal(notificationLines().slice(before).flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => a.labels.alertname)), ['FtpBruteForce']);
+  });
+
+  test('integrity sweep on RGW :: an object removed behind the verifier is found missing; the report is stored in RGW', async () => {
+    await stack.store.remove('inbox', 'STS/2026-12-03/good.bin');
+    const res = await fetch(`${stack.gatewayUrl}/function/integrity-sweep`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` }, body: '{}' });
+    const report = (await res.json()) as { status: string; runId: string; counts: Record<string, number> };
+    assert.is(res.status, 200);
+    assert.is(report.status, 'complete');
+    assert.equal(report.counts, { missing: 1 });
+    const stored = await createStateStore(stack.store, 'cmp-ops-state').read<{ counts: unknown }>(`sweep/reports/${report.runId}.json`);
+    assert.equal(stored?.value.counts, report.counts);
+    await stack.settled();
+    const drift = notificationLines().flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => `${a.labels.alertname}:${a.labels.drift ?? ''}`));
+    assert.ok(drift.includes('IntegrityDrift:missing'), drift.join(', '));
   });
 }
 
