@@ -45,6 +45,8 @@ export interface LocalStackOptions {
   s3Backend?: 's3rver' | 'rgw';
   /** rgw reuses an RGW already running (tests share one per process) instead of booting one. */
   rgw?: RunningRgw;
+  /** functionStartTimeoutMs bounds each function process's start (15 s by default). */
+  functionStartTimeoutMs?: number;
   /** rgwPersistent makes RGW's topics persistent (redelivery after an outage; a new topic's first event can take 30 s). */
   rgwPersistent?: boolean;
 }
@@ -120,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
           cwd: options.root,
           logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
+          ...(options.functionStartTimeoutMs ? { startTimeoutMs: options.functionStartTimeoutMs } : {}),
         }),
       ),
     );
