@@ -76,7 +76,9 @@ export function createVsphereCheck(deps: Pick<FunctionDeps<VsphereConfig>, 'conf
       read: async (e, signal) => {
         const client = createVsphereClient({ url, username: secrets.get(VSPHERE_USERNAME_SECRET), password: secrets.get(VSPHERE_PASSWORD_SECRET), dialect: c.VSPHERE_API, timeoutMs: c.VSPHERE_TIMEOUT_MS, ...(ca ? { ca } : {}) });
         try {
-          return await readInventory(client, e, signal);
+          // its own deadline, shorter than the request's: a hung vCenter becomes VSphereUnreachable, not a failed tick
+          const deadline = AbortSignal.timeout(c.VSPHERE_TIMEOUT_MS);
+          return await readInventory(client, e, signal ? AbortSignal.any([signal, deadline]) : deadline);
         } finally {
           client.close();
         }
