@@ -19,7 +19,11 @@ function readText(path: string, io: CliIO, what: string): string {
 
 /** summarize counts the inventory by state, the first record `vmware check` prints. */
 export function summarize(inventory: Inventory, vcenter: string): Record<string, unknown> {
-  const count = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+  const count = (values: string[]) => {
+    const counts: Record<string, number> = {};
+    for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+    return counts;
+  };
   const sized = inventory.datastores.filter((d) => typeof d.capacity === 'number' && typeof d.free_space === 'number');
   return {
     kind: 'Inventory', vcenter, dialect: inventory.dialect,
