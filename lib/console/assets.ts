@@ -40,7 +40,7 @@ form.inline{display:inline}
 .counts{margin:.2rem 0 .4rem}
 .sev{font-weight:600;white-space:nowrap}.sev-critical{color:var(--crit)}.sev-warning{color:var(--warn)}.sev-info{color:var(--info)}.sev-ok{color:var(--ok)}
 .group{border:1px solid var(--line);border-left:5px solid var(--info);border-radius:4px;margin:.4rem 0;padding:.3rem .5rem}
-.group.sev-critical{border-left-color:var(--crit)}.group.sev-warning{border-left-color:var(--warn)}
+.group.g-critical{border-left-color:var(--crit)}.group.g-warning{border-left-color:var(--warn)}
 .group h3{font-size:.92rem;margin:.1rem 0;font-weight:500;color:var(--fg)}
 .label{white-space:nowrap;font-size:.85rem}.ln{color:var(--muted)}
 .esc{margin:.25rem 0;font-size:.88rem;display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}.esc p{margin:0}
@@ -130,7 +130,7 @@ export const CONSOLE_JS = `(() => {
       const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       swap(doc);
       const fresh = doc.getElementById('status');
-      say((message ? message + ' — ' : '') + 'Updated: ' + (fresh ? fresh.textContent.replace('Page of ', '') : ''));
+      say((message ? message + ' — ' : '') + 'Updated: ' + (fresh ? fresh.textContent.replace('Loaded ', '') : ''));
     } catch (err) {
       say('Refresh failed (' + err.message + '): showing the last data.');
     } finally {

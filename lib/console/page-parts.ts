@@ -27,7 +27,7 @@ export function panelShell<T>(id: string, title: string, p: Panel<T>, ctx: PageC
     : '';
   return html`<section class="panel" id="panel-${id}" aria-labelledby="h-${id}">
 <div class="ph"><h2 id="h-${id}">${title}</h2><p class="asof">${asOf}</p></div>
-${banner}<div class="pb" id="pb-${id}">${p.data === null ? html`<p class="empty">${p.error ? 'No data could be read yet.' : `Nothing recorded by ${source} yet.`}</p>` : body(p.data)}</div>
+${banner}<div class="pb" id="pb-${id}" tabindex="0" aria-labelledby="h-${id}">${p.data === null ? html`<p class="empty">${p.error ? 'No data could be read yet.' : `Nothing recorded by ${source} yet.`}</p>` : body(p.data)}</div>
 </section>`;
 }
 
@@ -41,7 +41,7 @@ function escalationLine(g: GroupView, ctx: PageContext, id: string): Html {
   const ack = ctx.actions && !e.stopped
     ? html`<form method="post" action="ack" class="inline" data-inline="ack"><input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="group" value="${g.key}"><input type="hidden" name="return" value="${ctx.query}"><button type="submit" id="ack-${id}" class="act primary">Acknowledge</button></form>`
     : '';
-  return html`<div class="esc live"><p><span aria-hidden="true">⏰</span> Not acknowledged — ${state}.</p>${ack}</div>`;
+  return html`<div class="esc live"><p><strong>Not acknowledged</strong> — ${state}.</p>${ack}</div>`;
 }
 
 /** alertsBody lists the groups as alert-router groups them, worst first, with acknowledgements and silences. */
@@ -50,7 +50,7 @@ export function alertsBody(a: AlertsPanel, ctx: PageContext): Html {
   const notes = a.notes.length ? html`<p class="banner warn"><span aria-hidden="true">ℹ</span> ${a.notes.join('; ')}</p>` : '';
   const groups = a.groups.map((g, gi) => {
     const id = `g${gi}`;
-    return html`<article class="group sev-${g.severity}" aria-labelledby="${id}-h">
+    return html`<article class="group g-${g.severity}" aria-labelledby="${id}-h">
 <h3 id="${id}-h">${severityBadge(g.severity)} <span class="gl">${Object.keys(g.labels).length ? labelList(g.labels) : 'all alerts'}</span> <span class="muted">→ ${g.receiver} · ${g.alertCount} alert${g.alertCount === 1 ? '' : 's'}</span></h3>
 ${escalationLine(g, ctx, id)}<ul class="alerts">${g.alerts.map((al, ai) => html`<li class="alert">
 <div class="arow">${severityBadge(al.severity)} <strong>${al.alertname}</strong> <span class="sub">${al.subsystem || '—'}</span> <span class="since">since ${ctx.t.time(al.startsAt)} <span class="muted">(${ctx.t.ago(al.startsAt)})</span></span>${al.silencedBy.length ? html` <span class="tag">🔇 silenced</span>` : ''}${al.inhibitedBy ? html` <span class="tag">inhibited</span>` : ''}</div>

@@ -7,7 +7,7 @@ import { alertsBody, backupsBody, deliveriesBody, ftpBody, installationBody, onC
 export function layout(title: string, body: Html, options: { wall?: boolean; refresh?: boolean } = {}): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark"><title>${title}</title><link rel="stylesheet" href="assets/console.css">
+<meta name="color-scheme" content="light dark"><link rel="icon" href="data:,"><title>${title}</title><link rel="stylesheet" href="assets/console.css">
 ${options.refresh ? html`<script src="assets/console.js" defer></script>` : ''}</head>
 <body class="${options.wall ? 'wall' : 'desk'}">${body}</body></html>`.text;
 }
@@ -47,7 +47,7 @@ export function renderPage(o: Overview, p: PageOptions): string {
   const body = html`<a class="skip" href="#panels">Skip to panels</a>
 <header class="top"><div class="brand"><h1>Ground segment operations</h1><p class="muted">${o.alerts.data ? html`${critical ? severityBadge('critical') : ''} ${o.alerts.data.matching} alert(s) shown` : ''}</p></div>
 <div class="refresh" data-refresh-seconds="${p.refreshSeconds}"><button type="button" id="pause" aria-pressed="false" hidden>Pause auto-refresh</button> <a href="${ctx.query || './'}" id="refresh-now">Refresh</a>
-<span id="status" role="status" aria-live="polite">Page of ${p.t.clock(p.t.now)}</span></div>
+<span id="status" role="status" aria-live="polite">Loaded ${p.t.clock(p.t.now)}</span></div>
 <div class="who">${p.user}${p.readOnlyUser ? ' (read-only)' : ''} <form method="post" action="logout" class="inline"><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit" id="logout">Log out</button></form></div>
 </header>
 ${p.filters.wall ? '' : filterForm(p.filters)}${problems}${flash}

@@ -32,7 +32,7 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   if (![N, r, p].every(Number.isInteger) || N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 20 || r < 1 || r > 32 || p < 1 || p > 16) return false;
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
-  if (salt.length < 8 || expected.length < 16) return false;
+  if (salt.length < 4 || expected.length < 16) return false;
   const key = await derive(password, salt, { N, r, p, keylen: expected.length });
   return timingSafeEqual(key, expected);
 }

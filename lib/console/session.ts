@@ -67,7 +67,8 @@ export function csrfMatches(key: string, bound: string, token: string | null | u
 /** readCookies parses a Cookie header into a map (the first value of a repeated name wins, as browsers send the most specific first). */
 export function readCookies(header: string | null): Map<string, string> {
   const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
+  for (const raw of (header ?? '').split(';')) {
+    const part = raw.trim();
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();
