@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { bearerMatches } from '#lib/runtime/auth.ts';
 import { errorBody, isOpsError, opsError, toOpsError, type OpsError } from '#lib/runtime/errors.ts';
 import type { Secret } from '#lib/runtime/secrets.ts';
+import type { HandlerRequest } from '#lib/runtime/web.ts';
 import type { Handler, RequestContext } from '#lib/runtime/server.ts';
 import type { Expectation } from '#lib/netbackup/index.ts';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.ts';
@@ -59,7 +60,7 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAA
 
 type Reply = { status: number; body: string; type: string; headers?: Record<string, string>; cookies?: string[] };
 
-function respond(req: Request, r: Reply): Response {
+function respond(req: HandlerRequest, r: Reply): Response {
   const headers = new Headers({ ...SECURITY_HEADERS, 'content-type': r.type, vary: 'accept-encoding', ...r.headers });
   for (const c of r.cookies ?? []) headers.append('set-cookie', c);
   const accept = req.headers.get('accept-encoding') ?? '';
@@ -88,10 +89,10 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
   const throttle = new LoginThrottle(s.loginMaxFailures, s.loginWindowMinutes * 60_000);
   const addressThrottle = new LoginThrottle(s.loginMaxFailures * 4, s.loginWindowMinutes * 60_000);
   const policy = { idleMs: s.sessionIdleMinutes * 60_000, maxMs: s.sessionMaxHours * 3_600_000 };
-  const secure = (req: Request) => s.secureCookies === 'always' || (s.secureCookies === 'auto' && req.headers.get('x-forwarded-proto') === 'https');
+  const secure = (req: HandlerRequest) => s.secureCookies === 'always' || (s.secureCookies === 'auto' && req.headers.get('x-forwarded-proto') === 'https');
   const overviewSettings = (now: number): OverviewSettings => ({ now, zone: s.zone, deliveryDeadlineMs: s.deliveryDeadlineMinutes * 60_000, backupExpectations: s.backupExpectations, defaultBackupHours: s.backupDefaultHours, limits: s.limits });
 
-  const sessionOf = (req: Request, now: number): { session?: Session; refused?: 'forged' | 'expired'; renewed?: string } => {
+  const sessionOf = (req: HandlerRequest, now: number): { session?: Session; refused?: 'forged' | 'expired'; renewed?: string } => {
     const value = readCookies(req.headers.get('cookie')).get(SESSION_COOKIE);
     if (!value) return {};
     const opened = openSession(deps.sessionKey(), value, now, policy);
@@ -103,20 +104,20 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     return { session: renewed, renewed: cookieHeader(SESSION_COOKIE, sealSession(deps.sessionKey(), renewed), { secure: secure(req) }) };
   };
 
-  const loginPage = (req: Request, status: number, message?: string, user?: string, next?: string): Reply => {
+  const loginPage = (req: HandlerRequest, status: number, message?: string, user?: string, next?: string): Reply => {
     const nonce = randomBytes(16).toString('base64url');
     return page(status, renderLogin({ csrf: csrfToken(deps.sessionKey(), `login:${nonce}`), ...(message ? { message } : {}), ...(user ? { user } : {}), ...(next ? { next } : {}) }), {
       cookies: [cookieHeader(PRE_COOKIE, nonce, { maxAgeSeconds: 3600, secure: secure(req) })],
     });
   };
 
-  const readForm = async (req: Request): Promise<URLSearchParams> => {
+  const readForm = async (req: HandlerRequest): Promise<URLSearchParams> => {
     const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') throw opsError('UNSUPPORTED_MEDIA_TYPE', 'forms are posted as application/x-www-form-urlencoded');
     return new URLSearchParams(await req.text());
   };
 
-  async function login(req: Request, now: number): Promise<Reply> {
+  async function login(req: HandlerRequest, now: number): Promise<Reply> {
     const form = await readForm(req);
     const nonce = readCookies(req.headers.get('cookie')).get(PRE_COOKIE) ?? '';
     if (!nonce || !csrfMatches(deps.sessionKey(), `login:${nonce}`, form.get('csrf'))) {
@@ -143,7 +144,7 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     return redirect(`./${next}`, [cookieHeader(SESSION_COOKIE, sealSession(deps.sessionKey(), session), { secure: secure(req) }), cookieHeader(PRE_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) })]);
   }
 
-  async function action(req: Request, ctx: RequestContext, name: string, session: Session, now: number): Promise<{ message: string; returnTo: string } | Reply> {
+  async function action(req: HandlerRequest, ctx: RequestContext, name: string, session: Session, now: number): Promise<{ message: string; returnTo: string } | Reply> {
     const form = await readForm(req);
     if (!csrfMatches(deps.sessionKey(), session.id, form.get('csrf'))) throw opsError('CSRF_REJECTED');
     if (name === 'logout') return redirect('login', [cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) })]);
@@ -176,7 +177,7 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     return { message: `Silence ${silenceID.slice(0, 8)} created by ${session.user} until ${t.clock(Date.parse(parsed.silence.endsAt)).slice(0, 5)}`, returnTo };
   }
 
-  async function route(req: Request, ctx: RequestContext): Promise<Reply> {
+  async function route(req: HandlerRequest, ctx: RequestContext): Promise<Reply> {
     const url = new URL(req.url);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const now = deps.now();

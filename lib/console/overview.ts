@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { matchesAll } from '#lib/alerting/config/index.ts';
 import { whoIsOnCall } from '#lib/alerting/oncall/index.ts';
-import { globToRegExp, type Expectation } from '#lib/netbackup/index.ts';
+import type { Expectation } from '#lib/netbackup/index.ts';
+import { globToRegExp } from '#lib/text/index.ts';
 import { prepareAlerts, type PreparedAlert } from './alert-groups.ts';
 import type { Filters, FilterProblem } from './filters.ts';
 import type { AlertsSource, BackupsSource, DeliveriesSource, FtpSource, InstallationSource, RouterEscalation, Snapshot, Snapshots } from './sources.ts';
@@ -235,7 +236,7 @@ function deliveriesPanel(source: DeliveriesSource, s: OverviewSettings): Deliver
 const FAILED_CLASSES = new Set(['failure', 'partial']);
 
 function backupsPanel(source: BackupsSource, s: OverviewSettings): BackupsPanel {
-  const expectations = s.backupExpectations.map((e) => ({ policy: globToRegExp(e.policy), client: globToRegExp(e.client), hours: e.everyHours }));
+  const expectations = s.backupExpectations.map((e) => ({ policy: globToRegExp(e.policy, { ignoreCase: true }), client: globToRegExp(e.client, { ignoreCase: true }), hours: e.everyHours }));
   const rows: BackupsPanel['rows'] = [];
   for (const m of source.masters) {
     const status = new Map<string, string>();

@@ -3,7 +3,7 @@ import { loadOnCall } from '#lib/alerting/oncall/index.ts';
 import type { Alert } from '#lib/alerting/index.ts';
 import type { NetBackupState } from '#lib/netbackup/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
-import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { ftpServerOfStateKey, ftpServerStatePrefix, netbackupStateKey, verdictPrefix, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import type { RouterClient } from './router-client.ts';
 import type { AlertsSource, BackupsSource, DeliveriesSource, DeliveryRecord, FtpSource, InstallationSource, Routing, SourceName, Sources, SweepSummary } from './sources.ts';
 
@@ -72,7 +72,7 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
 
     async deliveries(signal): Promise<SourceRead<DeliveriesSource>> {
       const seen = new Set<string>();
-      for await (const o of deps.store.list(deps.state.bucket, 'verdicts/', { recursive: true, signal })) {
+      for await (const o of deps.store.list(deps.state.bucket, verdictPrefix(), { recursive: true, signal })) {
         if (seen.size >= deps.maxVerdicts) break;
         seen.add(o.key);
         if (verdicts.get(o.key)?.etag === o.etag) continue;
@@ -98,7 +98,7 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
       const masters: BackupsSource['masters'] = [];
       let producedAt: number | undefined;
       for (const master of deps.netbackupMasters) {
-        const key = `netbackup/state/${encodeURIComponent(master)}.json`;
+        const key = netbackupStateKey(master);
         const info = await deps.store.stat(deps.state.bucket, key, { signal });
         if (!info) continue;
         const value = (await deps.state.read<NetBackupState>(key))?.value;
@@ -113,9 +113,11 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
       const pending: FtpSource['pending'] = [];
       const servers: string[] = [];
       // read time, not the records' age: ftp-audit rewrites a server's record only when its logs bring something
-      for await (const o of deps.store.list(deps.state.bucket, 'ftp/state/', { recursive: true, signal })) {
+      for await (const o of deps.store.list(deps.state.bucket, ftpServerStatePrefix, { recursive: true, signal })) {
+        const server = ftpServerOfStateKey(o.key);
+        if (server === null) continue;
         const value = (await deps.state.read<{ pending?: Record<string, FtpSource['pending'][number]> }>(o.key))?.value;
-        servers.push(decodeURIComponent(o.key.slice('ftp/state/'.length).replace(/\.json$/, '')));
+        servers.push(server);
         for (const p of Object.values(value?.pending ?? {})) pending.push({ server: p.server, host: p.host, user: p.user, path: p.path, bytes: p.bytes, time: p.time });
       }
       return { data: { pending, servers } };
