@@ -84,7 +84,7 @@ export function createHandler(deps: Deps, options: { readFile?: (path: string) =
     routingText: routingFromSpec(c.ROUTING_CONFIG, deps.store, c.STATE_BUCKET, options.readFile ?? ((p) => readFileSync(p, 'utf8'))),
   });
   const seconds = (r: Record<SourceName, number>, unit: number) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v * unit])) as Record<SourceName, number>;
-  const collector = new Collector(readers, { pollMs: seconds(c.CONSOLE_POLL_SECONDS, 1000), cadenceMs: seconds(c.CONSOLE_SOURCE_CADENCE_MINUTES, 60_000), firstReadWaitMs: 3000 }, () => deps.clock.millis(), (source, err) => logReadError(deps.log, source, err));
+  const collector = new Collector(readers, { pollMs: seconds(c.CONSOLE_POLL_SECONDS, 1000), cadenceMs: seconds(c.CONSOLE_SOURCE_CADENCE_MINUTES, 60_000), firstReadWaitMs: 10_000 }, () => deps.clock.millis(), (source, err) => logReadError(deps.log, source, err));
   let users: { text: string; map: Map<string, ConsoleUser> } | undefined;
   const app = createConsoleApp({
     settings: {

@@ -127,7 +127,7 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     const password = form.get('password') ?? '';
     const next = safeReturn(form.get('next'));
     const forwarded = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown';
-    const wait = Math.max(throttle.retryAfterMs(user, '-', now), addressThrottle.retryAfterMs('-', forwarded, now));
+    const wait = Math.max(throttle.retryAfterMs(user, now), addressThrottle.retryAfterMs(forwarded, now));
     if (wait > 0) {
       const r = loginPage(req, 429, `Too many failed logins for this user or address: try again in ${Math.ceil(wait / 60_000)} min.`, user, next);
       return { ...r, headers: { 'retry-after': String(Math.ceil(wait / 1000)) } };
@@ -135,11 +135,11 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     const known = deps.users().get(user);
     const ok = await verifyPassword(password, known?.hash ?? DUMMY_HASH);
     if (!known || !ok || password === '') {
-      throttle.fail(user, '-', now);
-      addressThrottle.fail('-', forwarded, now);
+      throttle.fail(user, now);
+      addressThrottle.fail(forwarded, now);
       return loginPage(req, 401, 'Wrong user name or password.', user, next);
     }
-    throttle.succeed(user);
+    throttle.forget(user);
     const session = newSession(user, s.readOnlyUsers.includes(user), now);
     return redirect(`./${next}`, [cookieHeader(SESSION_COOKIE, sealSession(deps.sessionKey(), session), { secure: secure(req) }), cookieHeader(PRE_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) })]);
   }
@@ -199,7 +199,8 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
       if (req.method !== 'GET' || req.headers.get('x-console-refresh') || req.headers.get('x-console-inline')) {
         const why = refused === 'forged' ? 'the session cookie was not issued by this console' : refused === 'expired' ? 'the session expired' : 'not logged in';
         if (req.headers.get('x-console-inline') || req.headers.get('x-console-refresh')) return { status: 401, body: JSON.stringify(errorBody(opsError('UNAUTHORIZED', `${why}: log in again`))), type: 'application/json', cookies: clear };
-        return { ...loginPage(req, 401, `Nothing was done: ${why}. Please log in again.`), cookies: [...clear, ...loginPage(req, 401).cookies!] };
+        const again = loginPage(req, 401, `Nothing was done: ${why}. Please log in again.`);
+        return { ...again, cookies: [...clear, ...again.cookies!] };
       }
       if (path !== '/' && path !== '/silence-new') return page(404, renderMessage('Not found', `There is no page ${path} here.`), { cookies: clear });
       return redirect(`login${refused === 'expired' ? '?reason=expired' : ''}${url.search && path === '/' && !refused ? `${refused ? '&' : '?'}next=${encodeURIComponent(url.search)}` : ''}`, clear);

@@ -43,7 +43,7 @@ form.inline{display:inline}
 .group.g-critical{border-left-color:var(--crit)}.group.g-warning{border-left-color:var(--warn)}
 .group h3{font-size:.92rem;margin:.1rem 0;font-weight:500;color:var(--fg)}
 .label{white-space:nowrap;font-size:.85rem}.ln{color:var(--muted)}
-.esc{margin:.25rem 0;font-size:.88rem;display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}.esc p{margin:0}
+.esc{margin:.25rem 0;font-size:.88rem}.esc.live{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}.esc p{margin:0}
 .esc.acked{color:var(--ok);font-weight:600}
 .alerts{list-style:none;margin:0;padding:0}.alert{border-top:1px dashed var(--line);padding:.25rem 0}
 .alert .sum{margin:.1rem 0}.alert details{font-size:.82rem;display:inline-block;margin-right:.6rem}

@@ -1,7 +1,7 @@
 /**
- * LoginThrottle counts failed logins per user name and per client address in a sliding window: once either has
- * `maxFailures` inside `windowMs`, further attempts are refused until the oldest failure leaves the window. Kept in
- * memory: a restart or another replica starts afresh, which bounds guessing per process, not globally.
+ * LoginThrottle counts failed logins per key (a user name, or a client address) in a sliding window: once a key has
+ * `maxFailures` inside `windowMs`, further attempts for it are refused until the oldest failure leaves the window.
+ * Kept in memory: a restart or another replica starts afresh, which bounds guessing per process, not globally.
  */
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
@@ -11,25 +11,26 @@ export class LoginThrottle {
     readonly maxKeys = 10_000,
   ) {}
 
-  /** retryAfterMs is 0 when an attempt for this user from this address may proceed, else how long to wait. */
-  retryAfterMs(user: string, address: string, now: number): number {
-    let wait = 0;
-    for (const key of [`u:${user}`, `a:${address}`]) {
-      const recent = this.#recent(key, now);
-      if (recent.length >= this.maxFailures) wait = Math.max(wait, recent[recent.length - this.maxFailures]! + this.windowMs - now);
-    }
-    return wait;
+  /** retryAfterMs is 0 when an attempt for this key may proceed, else how long to wait. */
+  retryAfterMs(key: string, now: number): number {
+    const recent = this.#recent(key, now);
+    return recent.length >= this.maxFailures ? recent[recent.length - this.maxFailures]! + this.windowMs - now : 0;
   }
 
-  /** fail records a failed attempt for both the user and the address. */
-  fail(user: string, address: string, now: number): void {
-    if (this.#failures.size >= this.maxKeys) this.#prune(now);
-    for (const key of [`u:${user}`, `a:${address}`]) this.#failures.set(key, [...this.#recent(key, now), now].slice(-this.maxFailures));
+  /** fail records a failed attempt for the key. */
+  fail(key: string, now: number): void {
+    if (!this.#failures.has(key) && this.#failures.size >= this.maxKeys) this.#prune(now);
+    this.#failures.set(key, [...this.#recent(key, now), now].slice(-this.maxFailures));
   }
 
-  /** succeed forgets the user's failures (the address keeps its own). */
-  succeed(user: string): void {
-    this.#failures.delete(`u:${user}`);
+  /** forget drops the key's failures (a user who logged in). */
+  forget(key: string): void {
+    this.#failures.delete(key);
+  }
+
+  /** size is how many keys are remembered. */
+  get size(): number {
+    return this.#failures.size;
   }
 
   #recent(key: string, now: number): number[] {
