@@ -8,7 +8,7 @@ import type { Handler, RequestContext } from '#lib/runtime/server.ts';
 import type { Expectation } from '#lib/netbackup/index.ts';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.ts';
 import type { Collector } from './collector.ts';
-import { filterQuery, parseFilters } from './filters.ts';
+import { parseFilters } from './filters.ts';
 import { TimeFormat } from './html.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { buildOverview, type OverviewSettings } from './overview.ts';
@@ -264,4 +264,3 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
   };
 }
 
-export { filterQuery };

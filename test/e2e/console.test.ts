@@ -32,7 +32,7 @@ const pageErrors: string[] = [];
 const router = async (path: string) => {
   const res = await fetch(`${stack.gatewayUrl}/function/alert-router${path}`, { headers: { authorization: `Bearer ${stack.token}` } });
   assert.is(res.status, 200, path);
-  return res.json() as Promise<any>;
+  return res.json() as Promise<unknown>;
 };
 const demoEscalation = async () => ((await router('/api/v1/escalations')) as Array<{ groupKey: string; notified: string[]; ack?: { by: string } }>).find((e) => e.groupKey.includes('ChecksumMismatch') && e.groupKey.includes('DUTCH'));
 const form = (fields: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
