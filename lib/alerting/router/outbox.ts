@@ -3,7 +3,7 @@ import { isOpsError } from '#lib/runtime/errors.ts';
 import type { AlertmanagerConfig } from '../config/alertmanager-config.ts';
 import { buildWebhookPayload, ZERO_TIME } from '../webhook-payload.ts';
 import { fingerprintLabels } from '../fingerprint.ts';
-import { integrations } from './dispatch.ts';
+import { integrations } from './notify-stages.ts';
 import type { SendContext } from './senders.ts';
 import type { DeadLetter, OutboxEntry, RouterState } from './state.ts';
 

@@ -1,0 +1,79 @@
+// The compactor alone: the policy (half the ring, the journal's size against the last snapshot, the bound), one
+// snapshot queued or written at a time, the quiet moment that waits while changes come, and the write it exposes.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compactionDue, Compactor, type CompactionPolicy, type JournalUse } from '#lib/alerting/router/index.ts';
+import { waitFor } from '../helpers/free-port.ts';
+
+const test = suite('alerting/compactor');
+const policy: CompactionPolicy = { ring: 8, compactBytes: 1000, journalBoundBytes: 8000, quietMs: 20 };
+
+const cases: Array<[string, JournalUse, ReturnType<typeof compactionDue>]> = [
+  ['half the ring :: now', { recordsInUse: 4, bytesSinceSnapshot: 0, snapshotBytes: 0 }, 'now'],
+  ['little journal :: nothing', { recordsInUse: 2, bytesSinceSnapshot: 999, snapshotBytes: 0 }, undefined],
+  ['journal past the minimum, larger than the snapshot :: when quiet', { recordsInUse: 2, bytesSinceSnapshot: 1000, snapshotBytes: 900 }, 'when-quiet'],
+  ['journal smaller than the snapshot :: nothing', { recordsInUse: 2, bytesSinceSnapshot: 5000, snapshotBytes: 6000 }, undefined],
+  ['journal past the bound and twice the snapshot :: now', { recordsInUse: 2, bytesSinceSnapshot: 8000, snapshotBytes: 4000 }, 'now'],
+  ['journal past the bound, not twice the snapshot :: when quiet', { recordsInUse: 2, bytesSinceSnapshot: 8000, snapshotBytes: 5000 }, 'when-quiet'],
+];
+for (const [name, use, expected] of cases) test(`policy :: ${name}`, () => assert.is(compactionDue(use, policy), expected));
+
+/** harness runs queued work at once, in order, and counts cuts; `release` lets the write finish. */
+function harness(changesPending = () => 0) {
+  const queue: Array<() => Promise<void>> = [];
+  let cuts = 0;
+  let release!: () => void;
+  const written = new Promise<void>((resolve) => (release = resolve));
+  const compactor = new Compactor({
+    policy,
+    enqueue: (work) => queue.push(work),
+    changesPending,
+    cut: async () => {
+      cuts++;
+      return () => written;
+    },
+  });
+  const runQueued = async () => {
+    while (queue.length) await queue.shift()!();
+  };
+  return { compactor, runQueued, cuts: () => cuts, queued: () => queue.length, release };
+}
+
+test('one at a time :: a second start while one is queued or being written does nothing', async () => {
+  const h = harness();
+  h.compactor.start();
+  h.compactor.start();
+  assert.is(h.queued(), 1);
+  await h.runQueued();
+  assert.ok(h.compactor.writing, 'the write is in flight');
+  h.compactor.start();
+  assert.is(h.queued(), 0);
+  h.release();
+  await h.compactor.writing;
+  assert.is(h.compactor.writing, undefined);
+  h.compactor.start();
+  await h.runQueued();
+  assert.is(h.cuts(), 2);
+});
+
+test('quiet :: a snapshot due when quiet waits while changes are pending, then starts', async () => {
+  let pending = 1;
+  const h = harness(() => pending);
+  h.compactor.noteChange();
+  h.compactor.afterAppend({ recordsInUse: 1, bytesSinceSnapshot: 2000, snapshotBytes: 0 });
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.is(h.queued(), 0, 'a change is still pending: no snapshot');
+  pending = 0;
+  await waitFor('the snapshot queued once quiet', async () => h.queued() === 1, 5000);
+  await h.runQueued();
+  assert.is(h.cuts(), 1);
+});
+
+test('nothing to do :: a cut that finds a snapshot came first starts no write', async () => {
+  const compactor = new Compactor({ policy, enqueue: (work) => void work(), changesPending: () => 0, cut: async () => undefined });
+  compactor.start();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(compactor.writing, undefined);
+});
+
+test.run();
