@@ -1,4 +1,4 @@
-import { createAlertRouter, createRouterApi, routingSource } from '#lib/alerting/router/index.ts';
+import { createAlertRouter, createRouterApi, defaultMaxActiveAlerts, OVERLOAD_RETRY_AFTER_S, routingSource } from '#lib/alerting/router/index.ts';
 import type { FunctionDeps, Handler, Logger } from '#lib/runtime/index.ts';
 import type { ObjectStore } from '#lib/storage/index.ts';
 
@@ -16,6 +16,9 @@ export interface AlertRouterConfig {
   DELIVERY_TIMEOUT_MS: number;
   API_V2_ACK: 'accepted' | 'written';
   JOURNAL_LINGER_MS: number;
+  MAX_ACTIVE_ALERTS?: number;
+  MEMORY_LIMIT_MIB: number;
+  INGEST_QUEUE_MAX: number;
 }
 
 export const configSchema = {
@@ -39,6 +42,10 @@ export const configSchema = {
     API_V2_ACK: { type: 'string', enum: ['accepted', 'written'], default: 'accepted' },
     // accepted ingests are gathered into one journal write at most this often (a stop writes at once)
     JOURNAL_LINGER_MS: { type: 'integer', minimum: 0, maximum: 1000, default: 25 },
+    // the storm bound (docs/alerting.md#overload): alerts held before new ones get 429, by default from the memory limit
+    MAX_ACTIVE_ALERTS: { type: 'integer', minimum: 1 },
+    MEMORY_LIMIT_MIB: { type: 'integer', minimum: 64, default: 256 },
+    INGEST_QUEUE_MAX: { type: 'integer', minimum: 1, default: 128 },
   },
 };
 
@@ -63,6 +70,7 @@ export function createHandler(deps: Deps): Handler {
       dropMutedReceivers: c.DROP_MUTED_RECEIVERS,
       apiV2Ack: c.API_V2_ACK,
       journalLingerMs: c.JOURNAL_LINGER_MS,
+      limits: { maxActiveAlerts: c.MAX_ACTIVE_ALERTS ?? defaultMaxActiveAlerts(c.MEMORY_LIMIT_MIB ?? 256), maxQueuedChanges: c.INGEST_QUEUE_MAX ?? 128, retryAfterSeconds: OVERLOAD_RETRY_AFTER_S },
     },
     ...(deps.ackKey ? { ackKey: deps.ackKey } : {}),
     ...(deps.log ? { log: deps.log } : {}),

@@ -40,6 +40,20 @@ function addMember(group: GroupState, fp: string): void {
   group.fingerprints.push(fp);
 }
 
+// How many alerts a state holds, kept beside it once asked for (Object.keys of 100 000 alerts on every ingest would
+// cost more than the ingest): ingestAlerts and gcAlerts, the only ones that add or remove alerts, keep it in step.
+const alertCounts = new WeakMap<RouterState, number>();
+/** alertCount is how many alerts (firing, or resolved and not yet collected) the state holds. */
+export function alertCount(state: RouterState): number {
+  let n = alertCounts.get(state);
+  if (n === undefined) alertCounts.set(state, (n = Object.keys(state.alerts).length));
+  return n;
+}
+const countChange = (state: RouterState, by: number) => {
+  const n = alertCounts.get(state);
+  if (n !== undefined) alertCounts.set(state, n + by);
+};
+
 /** timeOf parses an RFC 3339 time; the alerts of one batch mostly share theirs, so the last two are remembered. */
 const lastParsed = { start: ['', 0] as [string, number], end: ['', 0] as [string, number] };
 function timeOf(text: string, memo: [string, number]): number {
@@ -76,7 +90,10 @@ export function ingestAlerts(state: RouterState, alerts: Alert[], config: Alertm
       existing.annotations = incoming.annotations;
       existing.generatorURL = incoming.generatorURL || existing.generatorURL;
       existing.updatedAt = now;
-    } else state.alerts[fp] = incoming;
+    } else {
+      if (!existing) countChange(state, 1);
+      state.alerts[fp] = incoming;
+    }
     const resolved = state.alerts[fp]!.endsAt <= now;
     for (const route of matchRoutes(config.route, alert.labels)) {
       const key = groupKey(route, alert.labels);
@@ -154,6 +171,7 @@ export function gcAlerts(state: RouterState, now: number, retentionMs: number): 
     delete state.alerts[fp];
     removed++;
   }
+  countChange(state, -removed);
   return removed;
 }
 

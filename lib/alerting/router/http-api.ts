@@ -1,7 +1,9 @@
 import { json, readJson, readJsonText } from '#lib/runtime/body.ts';
-import { opsError } from '#lib/runtime/errors.ts';
+import { errorBody, isOpsError, opsError } from '#lib/runtime/errors.ts';
 import type { Handler, RequestContext } from '#lib/runtime/server.ts';
 import { verifyAck } from '../oncall/escalation.ts';
+import { alertListingStream, parseAlertQuery, selectAlerts } from './alert-listing.ts';
+import { deadLetterSummary } from './outbox.ts';
 import type { AlertRouter } from './router-service.ts';
 import { gettableSilence, silenceState } from './silences.ts';
 
@@ -38,7 +40,14 @@ export function routerRoutes(router: AlertRouter, ackKey: () => string | undefin
   const ingest = (early: boolean) => async ({ req, ctx, now }: ApiRequest) => {
     const { value: body, text } = await readJsonText(req);
     if (body === undefined && ctx.topic === 'cron-function') return json({ tick: true, ...(await router.tick(now, ctx)) });
-    return json(await router.ingest(body, text, now, early, ctx));
+    try {
+      return json(await router.ingest(body, text, now, early, ctx));
+    } catch (err) {
+      // the storm policy's answer: 429 with when to come back (the catalog's generic rendering knows only 503's)
+      const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (!isOpsError(err) || err.code !== 'ROUTER_OVERLOADED' || retryAfter === undefined) throw err;
+      return json(errorBody(err), err.status, { 'retry-after': String(retryAfter) });
+    }
   };
   const SILENCE = /^\/api\/v2\/silence\/([0-9a-f-]{36})$/;
   return [
@@ -52,6 +61,15 @@ export function routerRoutes(router: AlertRouter, ackKey: () => string | undefin
         const esc = await router.acknowledge(body.groupKey, body.by, now, typeof body.note === 'string' ? body.note : undefined);
         if (!esc) throw opsError('NOT_FOUND', `no escalation for group ${body.groupKey}`);
         return json({ acknowledged: esc.groupKey, by: esc.ack!.by, notified: esc.notified });
+      },
+    },
+    { method: 'GET', path: '/api/v1/dead-letters', handle: async () => json((await router.read()).deadLetters.map(deadLetterSummary)) },
+    {
+      method: 'POST', path: /^\/api\/v1\/dead-letters\/([^/]+)\/retry$/,
+      async handle({ params: [id], ctx, now }) {
+        const retried = await router.retryDeadLetter(decodeURIComponent(id!), now, ctx);
+        if (!retried) throw opsError('NOT_FOUND', `no dead letter ${id}`);
+        return json(retried);
       },
     },
     { method: 'GET', path: '/api/v1/escalations', handle: async () => json(Object.values((await router.read()).escalations ?? {})) },
@@ -81,8 +99,17 @@ export function routerRoutes(router: AlertRouter, ackKey: () => string | undefin
     },
     {
       method: 'GET', path: '/api/v2/alerts',
-      async handle({ now }) {
-        return json(Object.entries((await router.read()).alerts).map(([fp, a]) => ({ fingerprint: fp, labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString(), status: { state: a.endsAt > now ? 'active' : 'resolved' } })));
+      async handle({ url, ctx, now }) {
+        const query = parseAlertQuery(url.searchParams);
+        const state = await router.read();
+        const page = await selectAlerts(state, query, now, ctx.signal);
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (page.next) {
+          const next = new URLSearchParams(url.searchParams);
+          next.set('after', page.next);
+          headers.link = `<${url.pathname}?${next}>; rel="next"`;
+        }
+        return new Response(alertListingStream(state, page, now, ctx.signal), { status: 200, headers });
       },
     },
     { method: 'POST', path: '/api/v2/alerts', handle: ingest(true) },

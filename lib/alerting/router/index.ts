@@ -13,3 +13,5 @@ export * from './snapshot.ts';
 export * from './routing-source.ts';
 export * from './router-service.ts';
 export * from './http-api.ts';
+export * from './ingest-bound.ts';
+export * from './alert-listing.ts';

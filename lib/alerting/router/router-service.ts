@@ -4,8 +4,9 @@ import type { Logger } from '#lib/runtime/logger.ts';
 import type { StateStore } from '#lib/storage/index.ts';
 import { normalizeAlerts } from '../ingest.ts';
 import { acknowledge, advanceEscalations, signAck, startEscalations } from '../oncall/escalation.ts';
-import { flushDue, gcAlerts, ingestAlerts } from './dispatch.ts';
-import { deliverDue, type RetryPolicy } from './outbox.ts';
+import { alertCount, flushDue, gcAlerts, ingestAlerts } from './dispatch.ts';
+import { admitIngest, type Admission, type IngestLimits } from './ingest-bound.ts';
+import { deliverDue, ownAlertEntries, requeueDeadLetter, type RetryPolicy } from './outbox.ts';
 import { createRouterStore, type ChangeWork, type RouterStore } from './router-store.ts';
 import type { Routing } from './routing-source.ts';
 import { sendTo } from './senders.ts';
@@ -23,6 +24,8 @@ export interface RouterSettings {
   /** `accepted`: POST /api/v2/alerts answers once validated; `written`: once journaled, like POST /. */
   apiV2Ack: 'accepted' | 'written';
   journalLingerMs: number;
+  /** the storm policy: how many alerts and queued changes the router takes before it answers 429. */
+  limits: IngestLimits;
 }
 
 /** RunContext is what one request lends a run: its deadline signal and its logger. */
@@ -60,6 +63,11 @@ export interface AlertRouter {
   acknowledge(groupKey: string, by: string, now: number, note?: string): Promise<Escalation | undefined>;
   upsertSilence(input: PostableSilence, now: number): Promise<string>;
   expireSilence(id: string, now: number): Promise<void>;
+  /**
+   * retryDeadLetter puts a dead letter back in the outbox and delivers it at once: `delivered`, or where it stands
+   * now (`retrying` with its backoff, or a dead letter again); undefined when no dead letter has that id.
+   */
+  retryDeadLetter(id: string, now: number, ctx: RunContext): Promise<{ id: string; outcome: 'delivered' | 'retrying' | 'dead'; lastError?: string } | undefined>;
   /** settle resolves once accepted work is applied and written (a stop). */
   settle(): Promise<void>;
 }
@@ -102,6 +110,30 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
     return { notifications: flushed.notified, escalationsStarted, escalationSteps: escalated.length, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, paced: delivery.paced, deadLetters: delivery.dead, outbox: state.outbox.length };
   }
 
+  /**
+   * refuse answers an ingest the storm policy turned away, and raises RouterOverloaded through the fallback receiver
+   * once per overload (state.overload, cleared by a tick once the alerts held fall under 90 % of the bound).
+   */
+  let overloadQueued = false;
+  const refuse = (admission: Exclude<Admission, { admitted: true }>, routing: Routing, now: number, ctx: RunContext): never => {
+    const why = admission.reason === 'queue' ? `${store.backlog()} changes are queued` : `it holds ${admission.held} alerts, its bound is ${s.limits.maxActiveAlerts}`;
+    if (!overloadQueued && !store.current()?.overload) {
+      overloadQueued = true;
+      store.change(async (state, checkpoint) => {
+        if (state.overload) return { value: undefined };
+        state.overload = { since: now, held: alertCount(state) };
+        state.outbox.push(...ownAlertEntries(routing.config, s.fallbackReceiver, {
+          labels: { alertname: 'RouterOverloaded', severity: 'critical', subsystem: 'CMP-OPS' },
+          annotations: { summary: `alert-router refuses new alerts (429): ${why}`, description: `Senders are told to retry after ${s.limits.retryAfterSeconds} s; alerts already accepted are kept and re-sends of them still pass. MAX_ACTIVE_ALERTS=${s.limits.maxActiveAlerts}.` },
+          groupKey: '{}/router:{alertname="RouterOverloaded"}',
+        }, now, s.externalURL, randomUUID));
+        await checkpoint();
+        return { value: await flushAndDeliver(state, routing, now, ctx, checkpoint) };
+      }).catch((err) => deps.log?.error({ err }, 'RouterOverloaded could not be raised')).finally(() => (overloadQueued = false));
+    }
+    throw Object.assign(opsError('ROUTER_OVERLOADED', `alert-router is overloaded: ${why}; retry after ${admission.retryAfterSeconds} s`), { retryAfterSeconds: admission.retryAfterSeconds });
+  };
+
   return {
     async routing() {
       return (requestRouting = await deps.routing());
@@ -110,6 +142,8 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
     async ingest(body, bodyText, now, early, ctx) {
       const routing = requestRouting ?? (await this.routing());
       const alerts = normalizeAlerts(body, new Date(now), s.resolveTimeoutMs);
+      const admission = admitIngest(store.current(), alerts, store.backlog(), s.limits);
+      if (!admission.admitted) refuse(admission, routing, now, ctx);
       const answerBeforeWrite = early && s.apiV2Ack !== 'written';
       const journal = { now, resolveTimeoutMs: s.resolveTimeoutMs, body };
       const work: ChangeWork<Record<string, unknown>> = async (state, checkpoint) => {
@@ -137,6 +171,7 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
         const report = await flushAndDeliver(state, routing, now, ctx, checkpoint);
         gcAlerts(state, now, ALERT_RETENTION_MS);
         gcSilences(state, now, SILENCE_RETENTION_MS);
+        if (state.overload && alertCount(state) < 0.9 * s.limits.maxActiveAlerts) delete state.overload;
         return { value: report };
       });
       ctx.log.info(result, 'tick');
@@ -145,6 +180,20 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
     acknowledge: (groupKey, by, now, note) => store.change(async (state) => ({ value: acknowledge(state, groupKey, by, now, note) })),
     upsertSilence: (input, now) => store.change(async (state) => ({ value: upsertSilence(state, input, now) })),
     expireSilence: (id, now) => store.change(async (state) => ({ value: expireSilence(state, id, now) })),
+    async retryDeadLetter(id, now, ctx) {
+      const routing = requestRouting ?? (await this.routing());
+      return store.change(async (state, checkpoint) => {
+        const entry = requeueDeadLetter(state, id, now);
+        if (!entry) return { value: undefined };
+        await checkpoint(); // the requeued entry is stored before it is sent: a crash now still delivers it
+        await flushAndDeliver(state, routing, now, ctx, checkpoint);
+        const still = state.outbox.find((e) => e.id === id);
+        const dead = state.deadLetters.find((d) => d.id === id);
+        const outcome = still ? 'retrying' : dead ? 'dead' : 'delivered';
+        const lastError = still?.lastError ?? dead?.lastError;
+        return { value: { id, outcome, ...(lastError ? { lastError } : {}) } };
+      });
+    },
     settle: () => store.idle(),
   };
 }

@@ -25,6 +25,10 @@ export type ChangeWork<T> = (state: RouterState, checkpoint: () => Promise<void>
 /** RouterStore keeps the router's state in memory and durable in the state bucket; see createRouterStore. */
 export interface RouterStore {
   read(): Promise<RouterState>;
+  /** current is the memory copy as it stands, without waiting for queued changes (none before the cold load). */
+  current(): RouterState | undefined;
+  /** backlog counts the changes queued, running or waiting for their write: what an ingest would wait behind. */
+  backlog(): number;
   /** change runs `work` on the state, one change at a time, and answers once the change is durable. */
   change<T>(work: ChangeWork<T>): Promise<T>;
   /**
@@ -102,6 +106,7 @@ export function createRouterStore(options: {
   let dueAfterIngest: { state: RouterState; due: number | undefined } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let changesPending = 0;
+  let awaitingWrite = 0;
   let earlyQueued = 0;
 
   const serialized = <T>(work: () => Promise<T>): Promise<T> => {
@@ -180,6 +185,8 @@ export function createRouterStore(options: {
 
   const store: RouterStore = {
     read: () => (loaded && changesPending === 0 ? Promise.resolve(loaded.value) : serialized(async () => (await load()).value)),
+    current: () => loaded?.value,
+    backlog: () => changesPending + awaitingWrite,
     acceptsEarly: () => loaded !== undefined && journal.healthy && journal.earlyUnwritten + earlyQueued < earlyBacklog,
     nextDueAfterIngest(state, firstNewFlushAt) {
       const before = dueAfterIngest?.state === state ? dueAfterIngest.due : nextDue(state);
@@ -232,7 +239,10 @@ export function createRouterStore(options: {
           changesPending--;
         }
       });
-      await durable;
+      if (durable) {
+        awaitingWrite++;
+        await durable.finally(() => awaitingWrite--);
+      }
       return value;
     },
     async idle() {

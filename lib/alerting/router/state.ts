@@ -87,6 +87,8 @@ export interface RouterState {
   silences: Record<string, Silence>;
   outbox: OutboxEntry[];
   deadLetters: DeadLetter[];
+  /** set while new alerts are refused (the alert bound was reached): RouterOverloaded went out once, at `since`. */
+  overload?: { since: number; held: number };
 }
 
 export function emptyState(): RouterState {
