@@ -1,5 +1,5 @@
 // The compactor alone: the policy (half the ring, the journal's size against the last snapshot, the bound), one
-// snapshot queued or written at a time, the quiet moment that waits while changes come, and the write it exposes.
+// snapshot queued at a time, the quiet moment that waits while changes come, a failure left to the next one.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compactionDue, Compactor, type CompactionPolicy, type JournalUse } from '#lib/alerting/router/index.ts';
@@ -18,42 +18,43 @@ const cases: Array<[string, JournalUse, ReturnType<typeof compactionDue>]> = [
 ];
 for (const [name, use, expected] of cases) test(`policy :: ${name}`, () => assert.is(compactionDue(use, policy), expected));
 
-/** harness runs queued work at once, in order, and counts cuts; `release` lets the write finish. */
+/** harness keeps queued work until runQueued, and counts the snapshots taken. */
 function harness(changesPending = () => 0) {
   const queue: Array<() => Promise<void>> = [];
-  let cuts = 0;
-  let release!: () => void;
-  const written = new Promise<void>((resolve) => (release = resolve));
+  let snapshots = 0;
   const compactor = new Compactor({
     policy,
     enqueue: (work) => queue.push(work),
     changesPending,
-    cut: async () => {
-      cuts++;
-      return () => written;
+    snapshot: async () => {
+      snapshots++;
     },
   });
   const runQueued = async () => {
     while (queue.length) await queue.shift()!();
   };
-  return { compactor, runQueued, cuts: () => cuts, queued: () => queue.length, release };
+  return { compactor, runQueued, snapshots: () => snapshots, queued: () => queue.length };
 }
 
-test('one at a time :: a second start while one is queued or being written does nothing', async () => {
+test('one at a time :: a second start while one is queued does nothing; once it ran, another may start', async () => {
   const h = harness();
   h.compactor.start();
   h.compactor.start();
   assert.is(h.queued(), 1);
+  assert.ok(h.compactor.queued);
   await h.runQueued();
-  assert.ok(h.compactor.writing, 'the write is in flight');
+  assert.not.ok(h.compactor.queued);
   h.compactor.start();
+  await h.runQueued();
+  assert.is(h.snapshots(), 2);
+});
+
+test('policy :: afterAppend starts at once when due now, and not at all when nothing is due', async () => {
+  const h = harness();
+  h.compactor.afterAppend({ recordsInUse: 1, bytesSinceSnapshot: 10, snapshotBytes: 0 });
   assert.is(h.queued(), 0);
-  h.release();
-  await h.compactor.writing;
-  assert.is(h.compactor.writing, undefined);
-  h.compactor.start();
-  await h.runQueued();
-  assert.is(h.cuts(), 2);
+  h.compactor.afterAppend({ recordsInUse: 4, bytesSinceSnapshot: 10, snapshotBytes: 0 });
+  assert.is(h.queued(), 1);
 });
 
 test('quiet :: a snapshot due when quiet waits while changes are pending, then starts', async () => {
@@ -66,14 +67,16 @@ test('quiet :: a snapshot due when quiet waits while changes are pending, then s
   pending = 0;
   await waitFor('the snapshot queued once quiet', async () => h.queued() === 1, 5000);
   await h.runQueued();
-  assert.is(h.cuts(), 1);
+  assert.is(h.snapshots(), 1);
 });
 
-test('nothing to do :: a cut that finds a snapshot came first starts no write', async () => {
-  const compactor = new Compactor({ policy, enqueue: (work) => void work(), changesPending: () => 0, cut: async () => undefined });
+test('failure :: a snapshot that fails is left to the next one', async () => {
+  const queue: Array<() => Promise<void>> = [];
+  const compactor = new Compactor({ policy, enqueue: (work) => queue.push(work), changesPending: () => 0, snapshot: async () => Promise.reject(new Error('503')) });
   compactor.start();
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.is(compactor.writing, undefined);
+  await queue.shift()!();
+  compactor.start();
+  assert.is(queue.length, 1);
 });
 
 test.run();

@@ -30,39 +30,30 @@ export function compactionDue(use: JournalUse, policy: CompactionPolicy): 'now' 
 
 /**
  * Compactor starts background snapshots. Its states: idle; waiting for a quiet moment (one timer, which each change
- * only postpones by noting its time); queued (the cut waits its turn in the change queue); writing (the cut is taken
- * and its write is in flight). At most one snapshot is queued or written at a time.
- *
- * The cut runs inside the router's one-change-at-a-time queue (`enqueue`), so no change alters the state mid-cut;
- * `cut` returns the write to start (or nothing when a snapshot came first), which runs outside the queue. Only that
- * write is what `writing` exposes: a change that waited for a cut queued behind it would wait for ever.
+ * only postpones by noting its time); queued (the snapshot waits its turn in the change queue). At most one is
+ * queued at a time. The snapshot runs inside the router's one-change-at-a-time queue (`enqueue`), so no change
+ * alters the state while it is written part by part (snapshot.ts); accepted ingests are still answered meanwhile.
  */
 export class Compactor {
   readonly #policy: CompactionPolicy;
   readonly #enqueue: (work: () => Promise<void>) => void;
-  readonly #cut: () => Promise<(() => Promise<void>) | undefined>;
+  readonly #snapshot: () => Promise<void>;
   /** changes queued or running: the quiet moment waits for none to be left. */
   readonly #changesPending: () => number;
   #lastChangeAt = 0;
   #quietTimer: ReturnType<typeof setTimeout> | undefined;
   #queued = false;
-  #writing: Promise<void> | undefined;
 
-  constructor(options: {
-    policy: CompactionPolicy;
-    enqueue: (work: () => Promise<void>) => void;
-    cut: () => Promise<(() => Promise<void>) | undefined>;
-    changesPending: () => number;
-  }) {
+  constructor(options: { policy: CompactionPolicy; enqueue: (work: () => Promise<void>) => void; snapshot: () => Promise<void>; changesPending: () => number }) {
     this.#policy = options.policy;
     this.#enqueue = options.enqueue;
-    this.#cut = options.cut;
+    this.#snapshot = options.snapshot;
     this.#changesPending = options.changesPending;
   }
 
-  /** writing is the background snapshot write in flight, if any. */
-  get writing(): Promise<void> | undefined {
-    return this.#writing;
+  /** queued says whether a background snapshot waits its turn. */
+  get queued(): boolean {
+    return this.#queued;
   }
 
   /** noteChange records that a change came: the quiet moment starts over. */
@@ -77,19 +68,14 @@ export class Compactor {
     else if (due === 'when-quiet') this.#startWhenQuiet();
   }
 
-  /** start queues a background snapshot unless one is queued or being written. */
+  /** start queues a background snapshot unless one is queued already. */
   start(): void {
-    if (this.#queued || this.#writing) return;
+    if (this.#queued) return;
     this.#queued = true;
     this.#enqueue(async () => {
       this.#queued = false;
-      const write = await this.#cut();
-      if (!write) return;
-      this.#writing = write()
-        .catch(() => undefined) // left to the next compaction; an ingest that would overrun the ring snapshots in the foreground
-        .finally(() => {
-          this.#writing = undefined;
-        });
+      // a failure is left to the next compaction; an ingest that would overrun the ring snapshots in the foreground
+      await this.#snapshot().catch(() => undefined);
     });
   }
 

@@ -1,6 +1,7 @@
 import { json, readJson, readJsonText } from '#lib/runtime/body.ts';
 import { errorBody, isOpsError, opsError } from '#lib/runtime/errors.ts';
 import type { Handler, RequestContext } from '#lib/runtime/server.ts';
+import type { HandlerRequest } from '#lib/runtime/web.ts';
 import { verifyAck } from '../oncall/escalation.ts';
 import { alertListingStream, parseAlertQuery, selectAlerts } from './alert-listing.ts';
 import { deadLetterSummary } from './outbox.ts';
@@ -9,7 +10,7 @@ import { gettableSilence, silenceState } from './silences.ts';
 
 /** ApiRequest is what a route's handler gets: the request, its context, the path's captures and the time. */
 export interface ApiRequest {
-  req: Request;
+  req: HandlerRequest;
   url: URL;
   ctx: RequestContext;
   params: string[];

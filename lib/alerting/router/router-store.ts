@@ -3,7 +3,7 @@ import type { StateStore } from '#lib/storage/index.ts';
 import { Compactor } from './compactor.ts';
 import { JOURNAL_PREFIX, JournalWriter, journalEntryText, type JournalEntry, type JournalRecord } from './journal-writer.ts';
 import { nextDue } from './dispatch.ts';
-import { readSnapshot, serializeSnapshot, writeSnapshot, type SerializedSnapshot } from './snapshot.ts';
+import { readSnapshot, writeSnapshot } from './snapshot.ts';
 import { emptyState, type RouterState } from './state.ts';
 
 /** ChangeOutcome says how a change becomes durable: by a journal entry (an ingest alone) or by a new snapshot. */
@@ -53,10 +53,11 @@ export interface RouterStore {
 /** EARLY_BACKLOG bounds the ingests answered before their journal write: beyond it, answers wait for the write. */
 const EARLY_BACKLOG = 64;
 
-/** LoadedState is the memory copy: the state, the snapshot's etag, and the generation that tells copies apart. */
+/** LoadedState is the memory copy: the state, the stored snapshot's etag and part set, the generation that tells copies apart. */
 interface LoadedState {
   value: RouterState;
   etag?: string;
+  set?: 'a' | 'b';
   generation: number;
 }
 
@@ -132,17 +133,13 @@ export function createRouterStore(options: {
     policy: { ring, compactBytes: options.compactBytes ?? 1 << 20, journalBoundBytes: options.journalBoundBytes ?? 8 << 20, quietMs: options.quietMs ?? 200 },
     enqueue: (work) => void serialized(work).catch(() => undefined),
     changesPending: () => changesPending,
-    cut: async () => {
+    snapshot: async () => {
       const copy = loaded;
-      if (!copy || covered.seq >= journal.lastSeq) return undefined; // dropped, or a snapshot came first
-      const snapshot = await takeSnapshot(copy.value);
-      return async () => {
-        while (journal.pendingUpTo(snapshot.journalSeq)) await journal.flush();
-        if (generation === copy.generation) await storeSnapshot(snapshot, copy);
-      };
+      if (!copy || covered.seq >= journal.lastSeq) return; // dropped, or a snapshot came first
+      await snapshotNow(copy);
     },
   });
-  const writesSettled = () => journal.drain(() => compactor.writing);
+  const writesSettled = () => journal.drain();
 
   const load = async (): Promise<LoadedState> => {
     if (loaded) return loaded;
@@ -162,24 +159,23 @@ export function createRouterStore(options: {
     for (const record of newer) for (const entry of record.entries) await options.replay(value, entry);
     journal.continueAfter(Math.max(covered.seq, ...newer.map((r) => r.seq)));
     replayedAtLoad = newer.length > 0;
-    loaded = { value, ...(stored ? { etag: stored.etag } : {}), generation };
+    loaded = { value, ...(stored ? { etag: stored.stored.etag, ...(stored.stored.set ? { set: stored.stored.set } : {}) } : {}), generation };
     return loaded;
   };
 
-  /** takeSnapshot seals the open journal record and serializes the state at that boundary (inside the queue). */
-  const takeSnapshot = async (value: RouterState): Promise<SerializedSnapshot> => {
-    value.journalSeq = journal.seal();
-    return serializeSnapshot(value, journal.bytesWritten);
-  };
-  const storeSnapshot = async (snapshot: SerializedSnapshot, copy: LoadedState): Promise<void> => {
-    const { etag } = await writeSnapshot(records, snapshot, loaded?.etag);
-    if (loaded && generation === copy.generation) loaded.etag = etag;
-    if (snapshot.journalSeq >= covered.seq) covered = { seq: snapshot.journalSeq, journalBytes: snapshot.journalBytes, snapshotBytes: snapshot.size };
-  };
+  /**
+   * snapshotNow writes a snapshot of the memory copy, from inside the change queue: the open journal record is
+   * sealed, so everything applied so far is in records ≤ the cut, and those are written before the snapshot is.
+   */
   const snapshotNow = async (copy: LoadedState): Promise<void> => {
+    copy.value.journalSeq = journal.seal();
+    const journalBytes = journal.bytesWritten;
     await writesSettled();
     if (generation !== copy.generation) throw opsError('STORAGE_UNAVAILABLE', 'an earlier alert journal write failed: the change was not stored, retry');
-    await storeSnapshot(await takeSnapshot(copy.value), copy);
+    const stored = await writeSnapshot(records, copy.value, { ...(copy.etag ? { etag: copy.etag } : {}), ...(copy.set ? { set: copy.set } : {}) });
+    if (generation === copy.generation) Object.assign(copy, { etag: stored.etag, set: stored.set });
+    const seq = copy.value.journalSeq;
+    if (seq >= covered.seq) covered = { seq, journalBytes, snapshotBytes: stored.bytes };
     replayedAtLoad = false;
   };
 
