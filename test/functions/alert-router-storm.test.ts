@@ -73,6 +73,15 @@ test('bound :: past MAX_ACTIVE_ALERTS new alerts get 429 + Retry-After, one Rout
   await server.close();
 });
 
+test('bound :: accepted ingests not applied yet count too: concurrent batches never take the router past the bound', async () => {
+  const server = await router({ MAX_ACTIVE_ALERTS: 5, API_V2_ACK: 'accepted' });
+  assert.is((await get(server.url, '/api/v2/alerts')).status, 200, 'loaded');
+  const answers = await Promise.all([0, 1, 2].map((b) => post(server.url, '/api/v2/alerts', [0, 1, 2].map((i) => alert(`c${b}-${i}`)))));
+  assert.equal(answers.map((a) => a.status).sort(), [200, 429, 429]);
+  assert.is((await get(server.url, '/api/v2/alerts')).body.length, 3);
+  await server.close();
+});
+
 test('queue :: with the ingest queue full, an ingest is refused with 429 instead of queued without end', async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));

@@ -31,12 +31,14 @@ export type Admission = { admitted: true } | { admitted: false; reason: 'alerts'
  * admitIngest applies the storm policy to a batch before anything is queued: past `maxQueuedChanges` every ingest
  * waits outside (the queue is bounded); past `maxActiveAlerts`, a batch that brings alerts the router does not hold
  * yet is refused whole, while re-sends of held alerts (refreshes, resolutions) still pass, so nothing already
- * accepted is dropped. `state` is the memory copy as it stands (none before the cold load: admitted).
+ * accepted is dropped. `state` is the memory copy as it stands (none before the cold load: admitted); `queue` counts
+ * the changes queued or waiting for their write, and the alerts of ingests queued but not applied yet.
  */
-export function admitIngest(state: RouterState | undefined, alerts: Alert[], queued: number, limits: IngestLimits): Admission {
-  if (queued >= limits.maxQueuedChanges) return { admitted: false, reason: 'queue', held: state ? alertCount(state) : 0, retryAfterSeconds: limits.retryAfterSeconds };
+export function admitIngest(state: RouterState | undefined, alerts: Alert[], queue: { changes: number; alerts: number }, limits: IngestLimits): Admission {
+  if (queue.changes >= limits.maxQueuedChanges) return { admitted: false, reason: 'queue', held: state ? alertCount(state) : 0, retryAfterSeconds: limits.retryAfterSeconds };
   if (!state) return { admitted: true };
-  const held = alertCount(state);
+  // alerts of ingests accepted but not applied yet count as new: the bound holds however many are in flight
+  const held = alertCount(state) + queue.alerts;
   if (held + alerts.length <= limits.maxActiveAlerts) return { admitted: true };
   let added = 0;
   for (const alert of alerts) if (!state.alerts[fingerprintLabels(alert.labels)]) added++;

@@ -115,6 +115,8 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
    * once per overload (state.overload, cleared by a tick once the alerts held fall under 90 % of the bound).
    */
   let overloadQueued = false;
+  /** alerts of ingests queued but not applied yet: the bound counts them as new (admitIngest). */
+  let alertsQueued = 0;
   const refuse = (admission: Exclude<Admission, { admitted: true }>, routing: Routing, now: number, ctx: RunContext): never => {
     const why = admission.reason === 'queue' ? `${store.backlog()} changes are queued` : `it holds ${admission.held} alerts, its bound is ${s.limits.maxActiveAlerts}`;
     if (!overloadQueued && !store.current()?.overload) {
@@ -142,11 +144,18 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
     async ingest(body, bodyText, now, early, ctx) {
       const routing = requestRouting ?? (await this.routing());
       const alerts = normalizeAlerts(body, new Date(now), s.resolveTimeoutMs);
-      const admission = admitIngest(store.current(), alerts, store.backlog(), s.limits);
+      const admission = admitIngest(store.current(), alerts, { changes: store.backlog(), alerts: alertsQueued }, s.limits);
       if (!admission.admitted) refuse(admission, routing, now, ctx);
+      alertsQueued += alerts.length;
+      let counted = true;
+      const applied = () => {
+        if (counted) alertsQueued -= alerts.length;
+        counted = false;
+      };
       const answerBeforeWrite = early && s.apiV2Ack !== 'written';
       const journal = { now, resolveTimeoutMs: s.resolveTimeoutMs, body };
       const work: ChangeWork<Record<string, unknown>> = async (state, checkpoint) => {
+        applied();
         const ingested = ingestAlerts(state, alerts, routing.config, now);
         const received = { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups };
         // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal
@@ -158,10 +167,10 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
       };
       if (answerBeforeWrite && store.acceptsEarly()) {
         // accepted: answered once validated; applied and journaled in order right after (Alertmanager's contract)
-        store.changeInBackground(work, (err) => deps.log?.error({ err, received: alerts.length }, 'accepted alerts could not be applied: they are back when their senders re-send them'));
+        store.changeInBackground(work, (err) => applied() ?? deps.log?.error({ err, received: alerts.length }, 'accepted alerts could not be applied: they are back when their senders re-send them'));
         return { received: alerts.length, accepted: true };
       }
-      const result = await store.change(work);
+      const result = await store.change(work).finally(applied);
       ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');
       return result;
     },
