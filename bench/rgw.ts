@@ -21,7 +21,7 @@ async function measure(backend: 's3rver' | 'rgw'): Promise<{ startMs: number; p5
   const dataDir = mkdtempSync(join(tmpdir(), `cmp-ops-bench-${backend}-`));
   const t0 = performance.now();
   const logs: string[] = [];
-  const stack = await startLocalStack({ root, dataDir, s3Backend: backend, rgwPersistent: false, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, only: ['checksum-verify', 'alert-router'], functionStartTimeoutMs: 60_000, log: (line) => logs.push(line) });
+  const stack = await startLocalStack({ root, dataDir, s3Backend: backend, rgwPersistent: false, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, only: ['checksum-verify', 'alert-router'], startTimeoutMs: 60_000, log: (line) => logs.push(line) });
   const startMs = performance.now() - t0;
   const lines = () => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).length : 0);
   const latencies: number[] = [];

@@ -16,6 +16,7 @@ import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts'
 import { seedDemo } from './demo.ts';
 import { startKubeStandin, type KubeStandin } from './kube-api-standin.ts';
 import { demoCluster } from './kube-demo.ts';
+import { writeConsoleSecrets, type ConsoleLogin } from './console-user.ts';
 import { startVcenterWithDemo, type VcenterStandin } from './vcenter-standin.ts';
 
 export const LOCAL_BUCKETS = ['inbox', 'quarantine', 'reports', 'cmp-ops-state'];
@@ -40,13 +41,15 @@ export interface LocalStackOptions {
   kubePort?: number;
   /** only starts a subset of the stack.yml functions. */
   only?: string[];
+  /** consolePassword is ops-console's `operator` password ($CMP_OPS_CONSOLE_PASSWORD); else generated once into the data dir. */
+  consolePassword?: string;
+  /** startTimeoutMs bounds each function's cold start (15 s; a loaded machine needs more). */
+  startTimeoutMs?: number;
   log?: (line: string) => void;
   /** s3Backend 'rgw' serves S3 from Ceph RGW, which delivers the object events itself (default: embedded s3rver). */
   s3Backend?: 's3rver' | 'rgw';
   /** rgw reuses an RGW already running (tests share one per process) instead of booting one. */
   rgw?: RunningRgw;
-  /** functionStartTimeoutMs bounds each function process's start (15 s by default). */
-  functionStartTimeoutMs?: number;
   /** rgwPersistent makes RGW's topics persistent (redelivery after an outage; a new topic's first event can take 30 s). */
   rgwPersistent?: boolean;
 }
@@ -62,6 +65,8 @@ export interface LocalStack {
   functions: FunctionProcess[];
   /** kube is the Kubernetes API stand-in installation-watch reads (no API server runs locally). */
   kube: KubeStandin;
+  /** console is ops-console's page and its local login, when ops-console runs. */
+  console?: ConsoleLogin & { url: string };
   /** vcenter is the vCenter (vSphere Automation API) stand-in installation-watch reads, over HTTPS with a local CA. */
   vcenter: VcenterStandin;
   /** settled resolves when every object event was delivered and every async call finished. */
@@ -86,6 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const triggers: TriggerDeclaration = parseTriggers(JSON.parse(readFileSync(join(options.root, 'config', 'triggers.json'), 'utf8')));
   const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter((f) => !options.only || options.only.includes(f.name));
 
+  const consoleLogin = stackFunctions.some((f) => f.name === 'ops-console') ? await writeConsoleSecrets(options.dataDir, options.consolePassword) : undefined;
   const s3: EmbeddedS3 =
     options.s3Backend === 'rgw'
       ? await startRgwS3({ host, port: options.s3Port, directory: join(options.dataDir, 'rgw'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS, log, ...(options.rgw ? { running: options.rgw } : {}) })
@@ -122,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
           cwd: options.root,
           logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
-          ...(options.functionStartTimeoutMs ? { startTimeoutMs: options.functionStartTimeoutMs } : {}),
+          ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
         }),
       ),
     );
@@ -184,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store,
       functions: processes,
       kube,
+      ...(consoleLogin ? { console: { ...consoleLogin, url: `${gatewayUrl}/function/ops-console/` } } : {}),
       vcenter,
       async settled() {
         // Each step can cause the next (an event's handler posts to alert-router through the gateway).

@@ -44,7 +44,7 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
       // RGW's 30 s queue-list re-read, which on this shared 2-core machine took over a minute
       rgwPersistent: false,
       // five function processes: on a loaded machine their start takes longer than the default 15 s
-      functionStartTimeoutMs: 60_000,
+      startTimeoutMs: 60_000,
       s3Port: rgw.port,
       gatewayPort: 0,
       accessKey: rgw.accessKey,
