@@ -1,6 +1,7 @@
 // Shared timing for the benches: each side runs as a child process under /usr/bin/time (wall seconds and peak RSS),
 // the sides of a comparison interleaved round by round so a stall of the shared machine hits both, medians reported.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 
 /** Run is one timed process: wall seconds, peak RSS in MiB and its stdout. */
 export interface Run {
@@ -9,11 +10,14 @@ export interface Run {
   out: string;
 }
 
-/** timeProcess runs `command args…` to the end (exit 0 or 1 accepted) and measures it; `shell` runs a sh -c line. */
-export function timeProcess(command: string, args: string[], options: SpawnSyncOptions = {}): Run {
+/** timeProcess runs `command args…` to the end (exit 0 or 1 accepted) and measures it; `outFile` takes its stdout. */
+export function timeProcess(command: string, args: string[], options: SpawnSyncOptions & { outFile?: string } = {}): Run {
+  const { outFile, ...spawnOptions } = options;
+  const fd = outFile ? openSync(outFile, 'w') : null;
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...options });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...spawnOptions, ...(fd !== null ? { stdio: ['ignore', fd, 'pipe'] } : {}) });
   const seconds = (performance.now() - started) / 1000;
+  if (fd !== null) closeSync(fd);
   const stderr = String(r.stderr);
   if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${stderr.slice(-2000)}`);
   return { seconds, rssMiB: Number(stderr.trim().split('\n').at(-1)) / 1024, out: String(r.stdout) };

@@ -10,3 +10,4 @@ export { evaluateJobs, summarize, emptyState, DEFAULT_EVALUATION, type Evaluatio
 export { insideWindow, isMissed, globToRegExp, type Expectation, type BackupWindow } from './expectations.ts';
 export { pullJobPages, nextUrl, type RestPullOptions, type PulledPage } from './rest-client.ts';
 export { ingestReport, ingestJobs, stateKey, type IngestDeps, type IngestResult } from './ingest.ts';
+export { writeJobLine } from './job-json.ts';
