@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   kubePort?: number;
   /** only starts a subset of the stack.yml functions. */
   only?: string[];
+  /** startTimeoutMs bounds each function's start (15 s by default; a loaded machine may need more). */
+  startTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -109,6 +111,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
           cwd: options.root,
           logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
+          ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
         }),
       ),
     );
