@@ -195,7 +195,7 @@ function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls
     CMP_OPS_INVOKE_TOKEN: urls.token,
   };
   if (fn.name === 'alert-router') env.NOTIFICATIONS_FILE = urls.notificationsFile;
-  if (fn.name === 'installation-watch') env.KUBECONFIG = urls.kubeconfig;
+  if (fn.name === 'installation-watch' || fn.name === 'release-validation') env.KUBECONFIG = urls.kubeconfig;
   return { ...env, ...options.functionEnv?.[fn.name] };
 }
 
