@@ -31,6 +31,11 @@ export const ERROR_CATALOG = {
   TESTLINK_UNAVAILABLE: { status: 503, message: 'TestLink is unreachable or failing; the results wait in the XML import file' },
   TESTLINK_REJECTED: { status: 502, message: 'TestLink refused a call (its error code and the test case are in the message)' },
   TESTLINK_NOT_XMLRPC: { status: 502, message: 'the TestLink URL answered something other than XML-RPC (an HTML page): check the URL' },
+  VSPHERE_UNAVAILABLE: { status: 503, message: 'vCenter (vSphere Automation API) is unreachable, timed out or failing; retry later' },
+  VSPHERE_AUTH: { status: 502, message: 'vCenter refused the credentials (401/403): fix the cmp-ops-vsphere-username/-password secrets' },
+  VSPHERE_TLS: { status: 502, message: 'vCenter\'s certificate is not trusted: set VSPHERE_CA_FILE to its CA (never skipped)' },
+  VSPHERE_LIST_TOO_LARGE: { status: 502, message: 'a vCenter list stayed over its size limit even narrowed by power state and host' },
+  VSPHERE_EXPECTATIONS_INVALID: { status: 400, message: 'the vSphere expectations file is invalid; details give the line' },
   // configuration
   KUBE_UNAVAILABLE: { status: 503, message: 'the Kubernetes API server is unreachable or failing; retry later' },
   KUBE_UNAUTHORIZED: { status: 502, message: 'the Kubernetes API refused the credentials (401): check the ServiceAccount token or KUBECONFIG' },

@@ -14,6 +14,7 @@ import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts'
 import { seedDemo } from './demo.ts';
 import { startKubeStandin, type KubeStandin } from './kube-api-standin.ts';
 import { demoCluster } from './kube-demo.ts';
+import { startVcenterWithDemo, type VcenterStandin } from './vcenter-standin.ts';
 
 export const LOCAL_BUCKETS = ['inbox', 'quarantine', 'reports', 'cmp-ops-state'];
 
@@ -51,6 +52,8 @@ export interface LocalStack {
   functions: FunctionProcess[];
   /** kube is the Kubernetes API stand-in installation-watch reads (no API server runs locally). */
   kube: KubeStandin;
+  /** vcenter is the vCenter (vSphere Automation API) stand-in installation-watch reads, over HTTPS with a local CA. */
+  vcenter: VcenterStandin;
   /** settled resolves when every object event was delivered and every async call finished. */
   settled(): Promise<void>;
   /** tick fires the cron timers due at `time` (timers also fire by themselves each minute when enabled). */
@@ -78,6 +81,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const kube = await startKubeStandin(demoCluster(), { port: options.kubePort ?? 0 });
   const kubeconfig = join(options.dataDir, 'kubeconfig');
   kube.writeKubeconfig(kubeconfig);
+  const vsphere = await startVcenterWithDemo(options.dataDir);
+  const vcenter = vsphere.standin;
   const ports = new Map<string, number>();
   let gateway: LocalGateway | undefined;
   const processes: FunctionProcess[] = [];
@@ -91,6 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await gateway?.close();
     await s3.close();
     await kube.close();
+    await vcenter.close();
   };
   try {
     gateway = await startLocalGateway({ host, port: options.gatewayPort, upstream: (name) => ports.get(name), log });
@@ -100,7 +106,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         startFunctionProcess({
           name: fn.name,
           bundle: join(options.root, 'dist', 'functions', `${fn.name}.mjs`),
-          env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile, kubeconfig }),
+          env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
           cwd: options.root,
           logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
         }),
@@ -162,6 +168,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store,
       functions: processes,
       kube,
+      vcenter,
       async settled() {
         // Each step can cause the next (an event's handler posts to alert-router through the gateway).
         for (let i = 0; i < 3; i++) {
@@ -181,7 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string; kubeconfig: string }): Record<string, string> {
+function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string; kubeconfig: string; vsphere: Record<string, string> }): Record<string, string> {
   const fromStack = Object.fromEntries(Object.entries(fn.environment).filter(([k]) => !LOCAL_OVERRIDDEN.has(k)));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -195,7 +202,8 @@ function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls
     CMP_OPS_INVOKE_TOKEN: urls.token,
   };
   if (fn.name === 'alert-router') env.NOTIFICATIONS_FILE = urls.notificationsFile;
-  if (fn.name === 'installation-watch' || fn.name === 'release-validation') env.KUBECONFIG = urls.kubeconfig;
+  if (fn.name === 'installation-watch') Object.assign(env, { KUBECONFIG: urls.kubeconfig, ...urls.vsphere });
+  if (fn.name === 'release-validation') env.KUBECONFIG = urls.kubeconfig;
   return { ...env, ...options.functionEnv?.[fn.name] };
 }
 
