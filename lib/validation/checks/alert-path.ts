@@ -31,12 +31,14 @@ export async function checkAlertPath(spec: AlertPathSpec, deps: CheckDeps): Prom
   const deadline = sentAt.plus({ milliseconds: spec.withinMinutes * 60_000 });
   const alert: Alert = buildAlert({
     alertname: TEST_ALERTNAME, severity: 'critical', subsystem: 'cmp-ops',
-    labels: { release: deps.release, validation_run: deps.runId, ...spec.labels },
+    labels: { release: deps.release, validation_run: deps.runId },
     summary: `Validation of release ${deps.release}: test alert, please acknowledge`,
     description: `Sent by the validation campaign (run ${deps.runId}) to prove that alerts reach the on-call person; acknowledge it within ${spec.withinMinutes} min.`,
     startsAt: sentAt.toUTC().toISO() as string,
   });
   alert.endsAt = deadline.plus({ hours: 1 }).toUTC().toISO() as string;
+  // the campaign's labels may set severity and subsystem too, so that the routing sends it where a person answers
+  alert.labels = { ...alert.labels, ...spec.labels, alertname: TEST_ALERTNAME };
   await port.send([alert], deps.signal);
   const labels = alert.labels;
   const sent = `test alert ${TEST_ALERTNAME} (validation_run=${deps.runId}) sent at ${sentAt.toUTC().toISO()}`;
