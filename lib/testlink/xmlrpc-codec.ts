@@ -90,9 +90,9 @@ function child(node: OrderedNode, name: string): OrderedNode | undefined {
 
 function decodeValue(valueNode: OrderedNode): XmlRpcValue {
   const content = valueNode.value;
-  const typed = elements(content);
   // `<value>text</value>` without a type element is a string (spec: "If no type is indicated, the type is string")
-  if (typed.length === 0) return textOf(content);
+  if (!Array.isArray(content) || !(content as OrderedNode[]).some((c) => tagOf(c) !== undefined)) return textOf(content);
+  const typed = elements(content);
   const node = typed[0]!;
   const tag = tagOf(node)!;
   const text = textOf(node[tag]);
