@@ -24,7 +24,7 @@ const notifications = (): Array<{ receiver: string; status: string; alerts: Arra
 test.before(async () => {
   if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-alertpath-'));
-  const routing = readFixture('alerts', 'oncall.yml').replace(/\n    webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '').replace(/wait: \d+m/g, 'wait: 1ms');
+  const routing = readFixture('alerts', 'oncall.yml').replace(/\n {4}webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '').replace(/wait: \d+m/g, 'wait: 1ms');
   writeFileSync(join(dataDir, 'alertmanager.yml'), routing);
   stack = await startLocalStack({
     root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, eventRetryMs: 100, only: ['alert-router'], log: () => undefined,

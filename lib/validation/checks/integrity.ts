@@ -1,4 +1,5 @@
-import { examineBatch, verdictKey, type Drift, type SweepItem, type VerdictRecord } from '#lib/integrity/index.ts';
+import { examineBatch, type Drift, type SweepItem, type VerdictRecord } from '#lib/integrity/index.ts';
+import { verdictKey, verdictPrefix } from '#lib/storage/index.ts';
 import { splitLocation, type DeliveryIntactSpec, type SweepCleanSpec } from '../check-specs.ts';
 import { isChecksumFile } from './objects.ts';
 import { capped, type CheckDeps, type CheckOutcome } from './types.ts';
@@ -46,7 +47,7 @@ export async function checkSweepClean(spec: SweepCleanSpec, deps: CheckDeps): Pr
     if (batch.length >= BATCH) await flush();
   }
   await flush();
-  const recordPrefix = `verdicts/${bucket}/`;
+  const recordPrefix = verdictPrefix(bucket);
   for await (const recordKey of deps.state.list(`${recordPrefix}${prefix}`)) {
     const key = recordKey.slice(recordPrefix.length);
     if (await deps.store.stat(bucket, key, deps.signal ? { signal: deps.signal } : {})) continue;
