@@ -1,6 +1,5 @@
 import { create } from 'xmlbuilder2';
 import type { DateTime } from 'luxon';
-import type { CaseResult } from './run-checks.ts';
 
 /** ImportContext names where TestLink's results import puts the executions (names take precedence over ids there). */
 export interface ImportContext {
@@ -8,6 +7,16 @@ export interface ImportContext {
   plan: string;
   build: string;
   platform?: string;
+}
+
+/** ImportedResult is what the import file holds of one case's result. */
+export interface ImportedResult {
+  testcase: string;
+  status: 'p' | 'f' | 'b';
+  notes: string;
+  /** timestamp is in importTimestamp's form. */
+  timestamp: string;
+  durationMs: number;
 }
 
 /** importTimestamp is the form TestLink's import accepts (`isValidISODateTime`: `YYYY-MM-DD HH:MM:SS`). */
@@ -20,7 +29,7 @@ export function importTimestamp(time: DateTime): string {
  * `<results>` root, the project, plan, build and platform by name, and one `<testcase external_id=…>` per result with
  * `result` (p/f/b), `notes`, `timestamp`, `execution_type` 2 (automated) and `execution_duration` in minutes.
  */
-export function resultsImportXml(context: ImportContext, results: CaseResult[]): string {
+export function resultsImportXml(context: ImportContext, results: ImportedResult[]): string {
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('results');
   const prefix = results[0]?.testcase.slice(0, results[0].testcase.lastIndexOf('-'));
   root.ele('testproject', { name: context.project, ...(prefix ? { prefix } : {}) });
