@@ -4,7 +4,7 @@ import type { AlertSink } from '#lib/alerting/index.ts';
 import type { KubeReader } from '#lib/k8s/index.ts';
 import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
 import { compileValidator, json, opsError, readJson, type FunctionDeps, type Handler, type Secret } from '#lib/runtime/index.ts';
-import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { readConfigText, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import { createTestLinkClient } from '#lib/testlink/index.ts';
 import { parseCampaign, resolveCampaign, runCampaign, type AlertPathPort } from '#lib/validation/index.ts';
 
@@ -46,13 +46,9 @@ type Deps = Pick<FunctionDeps<ReleaseValidationConfig>, 'config' | 'store' | 'st
 };
 
 async function readCampaign(state: StateStore, store: ObjectStore, key: string, signal: AbortSignal): Promise<string> {
-  if (!(await store.stat(state.bucket, key, { signal }))) throw opsError('NOT_FOUND', `no campaign at s3://${state.bucket}/${key}`, [{ field: '/campaignKey', reason: 'no such object' }]);
-  let text = '';
-  for await (const chunk of await store.getStream(state.bucket, key, { signal })) {
-    text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-    if (text.length > CAMPAIGN_LIMIT) throw opsError('PAYLOAD_TOO_LARGE', `the campaign at ${key} is larger than ${CAMPAIGN_LIMIT} bytes`);
-  }
-  return text;
+  const read = await readConfigText(`state:${key}`, { store, stateBucket: state.bucket, invalidCode: 'CAMPAIGN_INVALID', maxBytes: CAMPAIGN_LIMIT, signal });
+  if (!read || !('text' in read)) throw opsError('NOT_FOUND', `no campaign at s3://${state.bucket}/${key}`, [{ field: '/campaignKey', reason: 'no such object' }]);
+  return read.text;
 }
 
 function clusterReader(c: ReleaseValidationConfig): KubeReader | undefined {

@@ -84,6 +84,15 @@ test('bad input :: unknown check is 400 CAMPAIGN_INVALID with its line, nothing 
   assert.is(testlink.calls.length, before);
 });
 
+test('campaignKey :: the campaign is read from the state bucket; an absent key is 404', async () => {
+  await s3.store.put('cmp-ops-state', 'validation/campaigns/demo.yml', campaign('  - { check: images-approved, testcase: CMP-1, namespaces: [ops] }\n'));
+  const res = await call({ release: '2026.11-demo', campaignKey: 'validation/campaigns/demo.yml' });
+  assert.is(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.results.map((r: { testcase: string }) => r.testcase), ['CMP-1']);
+  const missing = await call({ release: '2026.11-demo', campaignKey: 'validation/campaigns/none.yml' });
+  assert.equal([missing.status, missing.body.error.code], [404, 'NOT_FOUND']);
+});
+
 test('TestLink refuses the devKey :: 502 before any check runs', async () => {
   const res = await call({ release: '2026.11-demo', campaign: campaign('  - { check: images-approved, testcase: CMP-1 }\n') }, 'wrong');
   assert.is(res.status, 502);

@@ -1,9 +1,8 @@
 import { DEFAULT_TIMINGS, imageFindings, nodeFindings, parseReleaseManifest, podFindings, runningContainers, workloadFindings, type ClusterSnapshot, type Finding } from '#lib/k8s/index.ts';
+import { readConfigText } from '#lib/storage/index.ts';
 import type { ImagesApprovedSpec, WorkloadsHealthySpec } from '../check-specs.ts';
-import { readSmallText } from './objects.ts';
 import { blocked, capped, type CheckDeps, type CheckOutcome } from './types.ts';
 
-const MANIFEST_LIMIT = 4 * 1024 * 1024;
 // only what is wrong now counts: a restart seen between two runs needs installation-watch's memory, not a campaign
 const NOW_WRONG = new Set(['PodCrashLooping', 'PodImagePullFailing', 'PodPendingTooLong']);
 
@@ -20,9 +19,9 @@ const findingLine = (f: Finding) => `${f.kind} ${f.labels.namespace ? `${f.label
 export async function checkImagesApproved(spec: ImagesApprovedSpec, deps: CheckDeps): Promise<CheckOutcome> {
   if (!deps.kube) return blocked('no Kubernetes API configured (KUBECONFIG or the in-cluster ServiceAccount)');
   const where = (spec.manifest ?? 'state:installation-watch/release.yaml').slice('state:'.length);
-  const text = await readSmallText(deps.store, deps.state.bucket, where, MANIFEST_LIMIT, deps.signal);
-  if (text === null) return { status: 'f', summary: `no approved release manifest at s3://${deps.state.bucket}/${where}`, evidence: ['record it with `cmp-ops release approve --release NAME --to s3://…`'] };
-  const manifest = parseReleaseManifest(text, `s3://${deps.state.bucket}/${where}`);
+  const read = await readConfigText(`state:${where}`, { store: deps.store, stateBucket: deps.state.bucket, invalidCode: 'RELEASE_INVALID', ...(deps.signal ? { signal: deps.signal } : {}) });
+  if (!read || !('text' in read)) return { status: 'f', summary: `no approved release manifest at s3://${deps.state.bucket}/${where}`, evidence: ['record it with `cmp-ops release approve --release NAME --to s3://…`'] };
+  const manifest = parseReleaseManifest(read.text, `s3://${deps.state.bucket}/${where}`);
   const { snapshot, inScope } = scoped(await deps.kube.snapshot(deps.signal), spec.namespaces);
   const subsystemOf = (labels: Record<string, string> | undefined) => labels?.[deps.subsystemLabel] ?? 'CLUSTER';
   const findings = imageFindings(snapshot, manifest, subsystemOf, inScope);
