@@ -26,6 +26,7 @@ cmp-ops local stack ready in ${ms} ms
   functions     ${stack.functions.map((f) => f.name).join(', ')}
   invoke token  ${env.CMP_OPS_INVOKE_TOKEN ? '(from CMP_OPS_INVOKE_TOKEN)' : `${stack.token}   (also in ${join(stack.dataDir, 'invoke-token')})`}
   kube API      ${stack.kube.url}   (stand-in serving a demo cluster; KUBECONFIG=${join(stack.dataDir, 'kubeconfig')})
+  vCenter       ${stack.vcenter.url}   (stand-in over HTTPS: one expected VM off, one datastore nearly full)
   notifications ${stack.notificationsFile}
   logs          ${join(stack.dataDir, 'logs')}/<function>.log
 Upload a file and its .sha256 into s3://inbox/ to see it verified; Ctrl-C stops everything.

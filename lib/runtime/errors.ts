@@ -15,6 +15,7 @@ export const ERROR_CATALOG = {
   NOT_FOUND: { status: 404, message: 'no such resource' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed on this path' },
   CONFLICT: { status: 409, message: 'the resource changed concurrently; retry' },
+  ROUTER_OVERLOADED: { status: 429, message: 'alert-router holds as many alerts as it may; retry after Retry-After' },
   // dependencies
   STORAGE_UNAVAILABLE: { status: 503, message: 'object storage is unreachable or failing; retry later' },
   STORAGE_DENIED: { status: 502, message: 'object storage refused the credentials or the operation' },
