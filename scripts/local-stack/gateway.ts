@@ -29,7 +29,8 @@ export async function startLocalGateway(options: { host: string; port: number; u
   const forward = async (name: string, rest: string, method: string, headers: Headers, body: ReadableStream<Uint8Array> | Buffer | null): Promise<Response> => {
     const port = options.upstream(name);
     if (port === undefined) return new Response(`error finding function ${name}: not found\n`, { status: 404 });
-    return fetch(`http://127.0.0.1:${port}${rest || '/'}`, { method, headers, body, ...(body ? { duplex: 'half' } : {}) } as RequestInit);
+    // redirects go back to the caller as the OpenFaaS gateway's reverse proxy passes them (with their Set-Cookie)
+    return fetch(`http://127.0.0.1:${port}${rest || '/'}`, { method, headers, body, redirect: 'manual', ...(body ? { duplex: 'half' } : {}) } as RequestInit);
   };
 
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -85,8 +86,10 @@ export async function startLocalGateway(options: { host: string; port: number; u
       const response = await forward(name, rest + url.search, req.method ?? 'GET', headers, body);
       res.statusCode = response.status;
       response.headers.forEach((value, key) => {
-        if (!HOP_BY_HOP.has(key)) res.setHeader(key, value);
+        // fetch has already decoded a compressed body: its content-encoding no longer applies
+        if (!HOP_BY_HOP.has(key) && key !== 'set-cookie' && key !== 'content-encoding') res.setHeader(key, value);
       });
+      if (response.headers.getSetCookie().length > 0) res.setHeader('set-cookie', response.headers.getSetCookie());
       res.setHeader('x-call-id', callId);
       if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
       res.end();
