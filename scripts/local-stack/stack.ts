@@ -213,6 +213,7 @@ function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls
   };
   if (fn.name === 'alert-router') env.NOTIFICATIONS_FILE = urls.notificationsFile;
   if (fn.name === 'installation-watch') Object.assign(env, { KUBECONFIG: urls.kubeconfig, ...urls.vsphere });
+  if (fn.name === 'release-validation') env.KUBECONFIG = urls.kubeconfig;
   return { ...env, ...options.functionEnv?.[fn.name] };
 }
 
