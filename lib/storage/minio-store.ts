@@ -3,7 +3,7 @@ import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import type { Secret } from '#lib/runtime/secrets.ts';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { isPreparedBody } from './prepared-body.ts';
-import { mapS3Error } from './s3-errors.ts';
+import { mapS3Error, mapStreamErrors } from './s3-errors.ts';
 import { putBuffer, type S3Target } from './s3-put.ts';
 
 /** S3Connection says where the S3-protocol server is and how to sign for it. */
@@ -69,6 +69,7 @@ export function createMinioStore(client: Client): ObjectStore {
       } catch (err) {
         throw mapS3Error(err, { bucket, key });
       }
+      mapStreamErrors(stream, { bucket, key });
       // The GET's own ETag header names the version read: readers need no separate stat (one request, not two).
       const etag = (stream as Readable & { headers?: Record<string, string | string[] | undefined> }).headers?.etag;
       if (typeof etag === 'string') (stream as ObjectStream).etag = etag.replace(/"/g, '');

@@ -31,8 +31,8 @@ export function startFunctionProcess(options: { name: string; bundle: string; en
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 15000} ms: ${tail.join('\n')}`));
-    }, options.startTimeoutMs ?? 15000);
+      reject(new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 60_000} ms: ${tail.join('\n')}`));
+    }, options.startTimeoutMs ?? 60_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       log.write(`${line}\n`);
