@@ -3,9 +3,10 @@ import { parseReleaseManifest, runWatch, type KubeReader, type ReleaseManifest, 
 import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
 import { isOpsError, json, opsError, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 import type { ObjectStore } from '#lib/storage/index.ts';
+import { createVsphereCheck, vsphereConfigProperties, type VsphereCheck, type VsphereConfig } from './vsphere.ts';
 
 /** InstallationWatchConfig is installation-watch's own configuration (docs/deploy.md). */
-export interface InstallationWatchConfig {
+export interface InstallationWatchConfig extends VsphereConfig {
   KUBECONFIG?: string;
   RELEASE_MANIFEST: string;
   WATCH_NAMESPACES: string[];
@@ -30,6 +31,7 @@ export const configSchema = {
     RESTART_HOLD_MINUTES: { type: 'number', exclusiveMinimum: 0, default: 30 },
     KUBE_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
     KUBE_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 30000 },
+    ...vsphereConfigProperties,
   },
 };
 
@@ -76,17 +78,22 @@ export function releaseSource(spec: string, store: ObjectStore, stateBucket: str
 }
 
 /** createHandler builds installation-watch's edge: each cron tick (or POST) reads the cluster once and reports. */
-export function createHandler(deps: Pick<FunctionDeps<InstallationWatchConfig>, 'config' | 'store' | 'state' | 'alerts'>, reader?: KubeReader): Handler {
+export function createHandler(deps: Pick<FunctionDeps<InstallationWatchConfig>, 'config' | 'store' | 'state' | 'alerts'> & Partial<Pick<FunctionDeps<InstallationWatchConfig>, 'secrets'>>, reader?: KubeReader, vsphereCheck?: VsphereCheck): Handler {
   const c = deps.config;
   const kube = reader ?? createKubeReader(loadKubeConfig(c.KUBECONFIG), { pageSize: c.KUBE_PAGE_SIZE, timeoutMs: c.KUBE_TIMEOUT_MS });
   const release = releaseSource(c.RELEASE_MANIFEST, deps.store, c.STATE_BUCKET);
   const subsystemOf = (labels: Record<string, string> | undefined) => labels?.[c.SUBSYSTEM_LABEL] ?? 'CLUSTER';
+  const vsphere = vsphereCheck ?? createVsphereCheck(deps);
   return async (_req, ctx) => {
-    const report = await runWatch({
+    // vCenter is read even when the cluster cannot be: the VMs may be why it cannot.
+    const [cluster, vcenter] = await Promise.allSettled([runWatch({
       reader: kube, release, state: deps.state, alerts: deps.alerts, now: ctx.now(), subsystemOf, namespaces: c.WATCH_NAMESPACES, cluster: c.CLUSTER_NAME, signal: ctx.signal,
       timings: { pendingMaxMs: c.PENDING_MAX_MINUTES * 60_000, unavailableForMs: c.UNAVAILABLE_FOR_MINUTES * 60_000, restartHoldMs: c.RESTART_HOLD_MINUTES * 60_000 },
-    });
+    }), vsphere?.(ctx)]);
+    if (cluster.status === 'rejected') throw cluster.reason;
+    if (vcenter.status === 'rejected') throw vcenter.reason;
+    const report = cluster.value;
     ctx.log.info({ nodes: report.nodes, pods: report.pods, findings: report.findings.length, firing: report.firing, resolved: report.resolved }, 'cluster checked');
-    return json(report);
+    return json(vcenter.value ? { ...report, vsphere: vcenter.value } : report);
   };
 }

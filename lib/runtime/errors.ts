@@ -28,6 +28,11 @@ export const ERROR_CATALOG = {
   NETBACKUP_UNAVAILABLE: { status: 503, message: 'the NetBackup REST API is unreachable, busy or failing; retry later' },
   NETBACKUP_AUTH: { status: 502, message: 'the NetBackup REST API refused the API key (401/403): fix the cmp-ops-netbackup-api-key secret' },
   NETBACKUP_PAGINATION: { status: 502, message: 'the NetBackup REST API paging is inconsistent; the pull stopped without losing the pages read' },
+  VSPHERE_UNAVAILABLE: { status: 503, message: 'vCenter (vSphere Automation API) is unreachable, timed out or failing; retry later' },
+  VSPHERE_AUTH: { status: 502, message: 'vCenter refused the credentials (401/403): fix the cmp-ops-vsphere-username/-password secrets' },
+  VSPHERE_TLS: { status: 502, message: 'vCenter\'s certificate is not trusted: set VSPHERE_CA_FILE to its CA (never skipped)' },
+  VSPHERE_LIST_TOO_LARGE: { status: 502, message: 'a vCenter list stayed over its size limit even narrowed by power state and host' },
+  VSPHERE_EXPECTATIONS_INVALID: { status: 400, message: 'the vSphere expectations file is invalid; details give the line' },
   // configuration
   KUBE_UNAVAILABLE: { status: 503, message: 'the Kubernetes API server is unreachable or failing; retry later' },
   KUBE_UNAUTHORIZED: { status: 502, message: 'the Kubernetes API refused the credentials (401): check the ServiceAccount token or KUBECONFIG' },

@@ -14,6 +14,7 @@ import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts'
 import { seedDemo } from './demo.ts';
 import { startKubeStandin, type KubeStandin } from './kube-api-standin.ts';
 import { demoCluster } from './kube-demo.ts';
+import { startVcenterWithDemo, type VcenterStandin } from './vcenter-standin.ts';
 
 export const LOCAL_BUCKETS = ['inbox', 'quarantine', 'reports', 'cmp-ops-state'];
 
@@ -51,6 +52,8 @@ export interface LocalStack {
   functions: FunctionProcess[];
   /** kube is the Kubernetes API stand-in installation-watch reads (no API server runs locally). */
   kube: KubeStandin;
+  /** vcenter is the vCenter (vSphere Automation API) stand-in installation-watch reads, over HTTPS with a local CA. */
+  vcenter: VcenterStandin;
   /** settled resolves when every object event was delivered and every async call finished. */
   settled(): Promise<void>;
   /** tick fires the cron timers due at `time` (timers also fire by themselves each minute when enabled). */
@@ -82,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let gateway: LocalGateway | undefined;
   let s3: EmbeddedS3 | undefined;
   let kube: KubeStandin | undefined;
+  let vcenter: VcenterStandin | undefined;
   const processes: FunctionProcess[] = [];
   const queues = new Map<string, EventQueue>();
   let timer: NodeJS.Timeout | undefined;
@@ -94,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await gateway?.close();
     await s3?.close();
     await kube?.close();
+    await vcenter?.close();
   };
   const health = async (): Promise<string[]> => {
     if (!ready) return ['starting'];
@@ -131,12 +136,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     kube = await startKubeStandin(demoCluster(), { port: options.kubePort ?? 0 });
     const kubeconfig = join(options.dataDir, 'kubeconfig');
     kube.writeKubeconfig(kubeconfig);
+    const vsphere = await startVcenterWithDemo(options.dataDir);
+    vcenter = vsphere.standin;
     const s3Endpoint = s3.endpoint;
     const launches = stackFunctions.map((fn) =>
       startFunctionProcess({
         name: fn.name,
         bundle: join(options.root, 'dist', 'functions', `${fn.name}.mjs`),
-        env: functionEnvironment(fn, options, { s3Endpoint, gatewayUrl, token, notificationsFile, kubeconfig }),
+        env: functionEnvironment(fn, options, { s3Endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
         cwd: options.root,
         logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
       }).then((proc) => {
@@ -179,6 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store,
       functions: processes,
       kube,
+      vcenter,
       async settled() {
         // Each step can cause the next (an event's handler posts to alert-router through the gateway).
         for (let i = 0; i < 3; i++) {
@@ -199,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string; kubeconfig: string }): Record<string, string> {
+function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string; kubeconfig: string; vsphere: Record<string, string> }): Record<string, string> {
   const fromStack = Object.fromEntries(Object.entries(fn.environment).filter(([k]) => !LOCAL_OVERRIDDEN.has(k)));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -217,7 +225,7 @@ function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls
     // Links in notifications (ack, externalURL) point at this stack's gateway, whatever GATEWAY_PORT is.
     env.EXTERNAL_URL = `${urls.gatewayUrl}/function/alert-router`;
   }
-  if (fn.name === 'installation-watch') env.KUBECONFIG = urls.kubeconfig;
+  if (fn.name === 'installation-watch') Object.assign(env, { KUBECONFIG: urls.kubeconfig, ...urls.vsphere });
   return { ...env, ...options.functionEnv?.[fn.name] };
 }
 
