@@ -4,3 +4,4 @@ export { createStateStore, type StateRecord, type StateStore } from './state-sto
 export { createMemoryStore } from './memory-store.ts';
 export { mapS3Error } from './s3-errors.ts';
 export { BodyBuilder, isPreparedBody, type PreparedBody } from './prepared-body.ts';
+export { checkObjectKey, guardObjectKeys, objectKeyProblem } from './object-key.ts';

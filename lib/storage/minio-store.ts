@@ -3,6 +3,7 @@ import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import type { Secret } from '#lib/runtime/secrets.ts';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { isPreparedBody } from './prepared-body.ts';
+import { guardObjectKeys } from './object-key.ts';
 import { mapS3Error, mapStreamErrors } from './s3-errors.ts';
 import { putBuffer, type S3Target } from './s3-put.ts';
 
@@ -40,7 +41,7 @@ export function createMinioClient(connection: S3Connection): Client {
 /** createMinioStore adapts a minio-js client to the ObjectStore port, mapping every backend error to a catalog code. */
 export function createMinioStore(client: Client): ObjectStore {
   const target = targets.get(client);
-  return {
+  return guardObjectKeys({
     async stat(bucket, key) {
       try {
         const stat = await client.statObject(bucket, key);
@@ -175,5 +176,5 @@ export function createMinioStore(client: Client): ObjectStore {
         throw mapS3Error(err, { bucket });
       }
     },
-  };
+  });
 }
