@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { buildAlert } from '#lib/alerting/index.ts';
 import { decideEvent, parseObjectEvents } from '#lib/events/index.ts';
 import { sourceOf } from '#lib/lines/index.ts';
-import { DEFAULT_EVALUATION, ingestJobs, ingestReport, NETBACKUP_FORMATS, pullJobPages, restJobs, stateKey, type EvaluationConfig, type NetBackupFormat, type NetBackupJob } from '#lib/netbackup/index.ts';
+import { DEFAULT_EVALUATION, ingestJobs, ingestReport, ingestReportBody, NETBACKUP_FORMATS, pullJobs, type EvaluationConfig, type NetBackupFormat } from '#lib/netbackup/index.ts';
 import { bodyStream, json, mediaType, opsError, readJson, type FunctionDeps, type Handler, type RequestContext } from '#lib/runtime/index.ts';
+import { DAILY_WINDOW_SCHEMA } from '#lib/time/index.ts';
 
 /** NetBackupStatusConfig is netbackup-status's own configuration (docs/netbackup.md). */
 export interface NetBackupStatusConfig {
@@ -16,7 +15,6 @@ export interface NetBackupStatusConfig {
   REPORTS_PREFIX: string;
 }
 
-const window = { type: 'object', required: ['start', 'end', 'zone'], additionalProperties: false, properties: { start: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }, end: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }, zone: { type: 'string', minLength: 1 } } };
 export const configSchema = {
   properties: {
     NETBACKUP_MASTER: { type: 'string', minLength: 1, default: 'default' },
@@ -29,7 +27,7 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        expectations: { type: 'array', items: { type: 'object', required: ['name', 'policy', 'client', 'everyHours'], additionalProperties: false, properties: { name: { type: 'string' }, policy: { type: 'string' }, client: { type: 'string' }, everyHours: { type: 'number', exclusiveMinimum: 0 }, window } } },
+        expectations: { type: 'array', items: { type: 'object', required: ['name', 'policy', 'client', 'everyHours'], additionalProperties: false, properties: { name: { type: 'string' }, policy: { type: 'string' }, client: { type: 'string' }, everyHours: { type: 'number', exclusiveMinimum: 0 }, window: DAILY_WINDOW_SCHEMA } } },
         subsystems: { type: 'array', items: { type: 'object', required: ['pattern', 'subsystem'], additionalProperties: false, properties: { pattern: { type: 'string' }, subsystem: { type: 'string' } } } },
         longRunningFactor: { type: 'number', exclusiveMinimum: 1 },
         minSamples: { type: 'integer', minimum: 1 },
@@ -58,30 +56,8 @@ export function createHandler(deps: Deps): Handler {
       const result = await ingestJobs([], ingestDeps(ctx), undefined);
       return json({ mode: 'expectations-only', ...result });
     }
-    const watermarkKey = `${stateKey(deps.config.NETBACKUP_MASTER)}.watermark`;
-    const watermark = (await deps.state.read<{ since: string }>(watermarkKey))?.value.since;
-    const jobs: NetBackupJob[] = [];
-    let newest = watermark;
-    let pages = 0;
-    try {
-      for await (const { page } of pullJobPages({ baseUrl: deps.config.NETBACKUP_API_URL, apiKey: deps.secrets.get('cmp-ops-netbackup-api-key'), apiVersions: deps.config.NETBACKUP_API_VERSIONS, pageLimit: deps.config.NETBACKUP_PAGE_LIMIT, maxPages: deps.config.NETBACKUP_MAX_PAGES, signal: ctx.signal, ...(watermark ? { since: watermark } : {}) })) {
-        pages++;
-        for (const item of restJobs(page)) if (item.kind === 'job') jobs.push(item);
-        for (const item of page.data ?? []) {
-          const updated = item.attributes?.lastUpdateTime;
-          if (typeof updated === 'string' && (!newest || updated > newest)) newest = updated;
-        }
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'NETBACKUP_AUTH') {
-        // A wrong key is a configuration problem an operator must fix: say so as an alert, then fail the call.
-        await deps.alerts.send([buildAlert({ alertname: 'NetBackupApiAuth', severity: 'critical', subsystem: 'cmp-ops', labels: { master: deps.config.NETBACKUP_MASTER }, summary: 'NetBackup REST API refuses the cmp-ops API key', description: (err as Error).message, startsAt: ctx.now().toUTC().toISO()! })], ctx.signal);
-      }
-      throw err;
-    }
-    const result = await ingestJobs(jobs, ingestDeps(ctx), undefined);
-    if (newest && newest !== watermark) await deps.state.write(watermarkKey, { since: newest });
-    return json({ mode: 'pull', pages, jobs: jobs.length, ...result });
+    const api = { baseUrl: deps.config.NETBACKUP_API_URL, apiKey: deps.secrets.get('cmp-ops-netbackup-api-key'), apiVersions: deps.config.NETBACKUP_API_VERSIONS, pageLimit: deps.config.NETBACKUP_PAGE_LIMIT, maxPages: deps.config.NETBACKUP_MAX_PAGES };
+    return json({ mode: 'pull', ...(await pullJobs(api, ingestDeps(ctx))) });
   };
 
   return async (req, ctx) => {
@@ -90,17 +66,7 @@ export function createHandler(deps: Deps): Handler {
     if (type === 'text/plain' || type === 'application/octet-stream') {
       const format = new URL(req.url).searchParams.get('format') ?? 'auto';
       if (!(NETBACKUP_FORMATS as readonly string[]).includes(format)) throw opsError('BAD_REQUEST', `format "${format}" is not one of ${NETBACKUP_FORMATS.join(', ')}`, [{ field: 'format', reason: 'unknown format' }]);
-      const hash = createHash('sha256');
-      const hashed = async function* () {
-        for await (const chunk of bodyStream(req)) {
-          hash.update(chunk);
-          yield chunk;
-        }
-      };
-      let digest = '';
-      const reportId = () => (digest ||= hash.digest('hex'));
-      const result = await ingestReport(hashed(), { format: format as NetBackupFormat }, ingestDeps(ctx), reportId);
-      return json({ source: 'body', sha256: reportId(), ...result });
+      return json({ source: 'body', ...(await ingestReportBody(bodyStream(req), { format: format as NetBackupFormat }, ingestDeps(ctx))) });
     }
     const body = await readJson(req);
     if (body && typeof body === 'object' && 'Records' in body) {
@@ -123,9 +89,8 @@ export function createHandler(deps: Deps): Handler {
     }
     if (body && typeof body === 'object' && (body as { pull?: unknown }).pull === true) return pull(ctx);
     if (body && typeof body === 'object' && Array.isArray((body as { data?: unknown }).data)) {
-      const text = JSON.stringify(body);
-      const id = createHash('sha256').update(text).digest('hex');
-      return json({ source: 'rest-page', ...(await ingestReport(sourceOf(text), { format: 'rest-json' }, ingestDeps(ctx), id)) });
+      const { sha256, ...result } = await ingestReportBody(sourceOf(JSON.stringify(body)), { format: 'rest-json' }, ingestDeps(ctx));
+      return json({ source: 'rest-page', ...result });
     }
     throw opsError('BAD_REQUEST', 'expected a report body (text/plain), a REST jobs page, an S3 event, or {"pull": true}', [{ field: '/', reason: 'unrecognized request' }]);
   };

@@ -1,9 +1,10 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { AlertSink } from '#lib/alerting/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
-import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { opsError } from '#lib/runtime/errors.ts';
+import { ftpCursorKey, ftpServerOfStateKey, ftpServerStateKey, ftpServerStatePrefix, type ObjectInfo, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import { auditRecord, findingAlert, type AuditMemory, type AuditRules, type Finding } from './audit.ts';
-import type { FtpRecord } from './parse.ts';
+import { parseFtpLog, type FtpLogFormat, type FtpRecord } from './parse.ts';
 import { pendingFrom, reconcileTransfers, type PathMapping, type PendingTransfer } from './reconcile.ts';
 
 /** ServerState is what is remembered per FTP server between runs (one JSON record in the state bucket). */
@@ -36,19 +37,15 @@ export interface AuditRunResult {
 const SEEN_KEPT = 5000;
 const REJECTS_KEPT = 100;
 
-/** serverStateKey is where a server's audit state lives. */
-export function serverStateKey(server: string): string {
-  return `ftp/state/${encodeURIComponent(server)}.json`;
-}
-
 async function loadState(state: StateStore, server: string) {
-  const stored = await state.read<ServerState>(serverStateKey(server));
+  const stored = await state.read<ServerState>(ftpServerStateKey(server));
   return { stored, value: stored?.value ?? { memory: { failures: {} }, seen: [], pending: {} } };
 }
 
 /**
  * auditLog audits a stream of parsed records for one server: findings not seen before become alerts, completed
  * uploads wait for reconciliation. Alerts are sent before the state is saved, so a failed send is retried whole.
+ * Input with lines but not one readable record is UNKNOWN_FORMAT (naming its first line), and nothing is saved.
  */
 export async function auditLog(records: AsyncIterable<FtpRecord>, server: string, deps: AuditRunDeps): Promise<AuditRunResult> {
   const { stored, value } = await loadState(deps.state, server);
@@ -74,10 +71,14 @@ export async function auditLog(records: AsyncIterable<FtpRecord>, server: string
       result.findings.push(finding);
     }
   }
+  const first = result.rejects[0];
+  if (result.transfers + result.sessions === 0 && first) {
+    throw opsError('UNKNOWN_FORMAT', `no line is an FTP log line cmp-ops reads (xferlog, vsftpd, ProFTPD, pure-ftpd, CLF, stats, W3C); line ${first.line} is the first`, [{ line: first.line, reason: first.reason }]);
+  }
   await deps.alerts.send(result.findings.map((f) => findingAlert(f, deps.rules)), deps.signal);
   value.seen = [...seen].slice(-SEEN_KEPT);
   result.pending = Object.keys(value.pending).length;
-  await deps.state.write(serverStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
+  await deps.state.write(ftpServerStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
   return result;
 }
 
@@ -97,7 +98,7 @@ export async function reconcileServer(server: string, store: ObjectStore, mappin
   await deps.alerts.send(fresh.map((f) => findingAlert(f, deps.rules, 24)), deps.signal);
   value.pending = Object.fromEntries(outcome.stillPending.map((p) => [p.id, p]));
   value.seen = [...value.seen, ...fresh.map((f) => f.key)].slice(-SEEN_KEPT);
-  await deps.state.write(serverStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
+  await deps.state.write(ftpServerStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
   return { server, verified: outcome.verified.length, findings: fresh, stillPending: outcome.stillPending.length, unmapped: outcome.unmapped.length };
 }
 
@@ -125,4 +126,61 @@ export function completeLines(source: AsyncIterable<Uint8Array>): { stream: Asyn
     }
   }
   return { stream: stream(), consumed: () => consumed, lines: () => lines };
+}
+
+/** LogCursor is how far a log object has been read: bytes and lines, so a grown log continues and a rotated one restarts. */
+interface LogCursor {
+  offset: number;
+  line: number;
+  etag: string;
+}
+
+/** LogObjectResult is what auditing a log object did: up to date, audited from an offset, or in no known format. */
+export type LogObjectResult =
+  | { upToDate: true }
+  | ({ fromOffset: number; bytesRead: number } & AuditRunResult)
+  | { fromOffset: number; bytesRead: number; unknownFormat: { line: number; reason: string } };
+
+/**
+ * auditLogObject audits a log object of one source from where the last run stopped (its cursor): a grown log raises
+ * only its new lines, a log shorter than the cursor (rotated, replaced) is read from the start, and a partial last
+ * line waits for the next run. A log in no known format moves the cursor too, so a redelivery does not read it again.
+ */
+export async function auditLogObject(info: ObjectInfo, source: { server: string; zone: string; format?: FtpLogFormat }, store: ObjectStore, deps: AuditRunDeps): Promise<LogObjectResult> {
+  const cursorKey = ftpCursorKey(info.bucket, info.key);
+  const cursor = (await deps.state.read<LogCursor>(cursorKey))?.value;
+  const from = cursor && info.size >= cursor.offset ? cursor : { offset: 0, line: 1, etag: '' };
+  if (from.offset === info.size) return { upToDate: true };
+  const raw = await store.getStream(info.bucket, info.key, { ...(deps.signal ? { signal: deps.signal } : {}), ...(from.offset ? { offset: from.offset } : {}) });
+  const cut = completeLines(raw);
+  const records = parseFtpLog(cut.stream, { server: source.server, zone: source.zone, format: source.format ?? 'auto', fileTime: DateTime.fromJSDate(info.lastModified), firstLine: from.line });
+  let outcome: AuditRunResult | { unknownFormat: { line: number; reason: string } };
+  try {
+    outcome = await auditLog(records, source.server, deps);
+  } catch (err) {
+    const e = err as { code?: string; details?: Array<{ line: number; reason: string }> };
+    if (e.code !== 'UNKNOWN_FORMAT' || !e.details?.[0]) throw err;
+    outcome = { unknownFormat: e.details[0] };
+  }
+  const read = cut.consumed();
+  await deps.state.write(cursorKey, { offset: from.offset + read, line: from.line + cut.lines(), etag: info.etag } satisfies LogCursor);
+  return { fromOffset: from.offset, bytesRead: read, ...outcome };
+}
+
+/**
+ * reconcileServers reconciles the pending uploads of every server with a stored audit state (the configured ones and
+ * any that posted a log), raising the uploads overdue in the store.
+ */
+export async function reconcileServers(configured: readonly string[], store: ObjectStore, mappings: PathMapping[], deadlineMinutes: number, deps: AuditRunDeps) {
+  const servers = new Set(configured);
+  for await (const key of deps.state.list(ftpServerStatePrefix)) {
+    const server = ftpServerOfStateKey(key);
+    if (server !== null) servers.add(server);
+  }
+  const results = [];
+  for (const server of servers) {
+    if (!(await deps.state.read(ftpServerStateKey(server)))) continue;
+    results.push(await reconcileServer(server, store, mappings, deadlineMinutes, deps));
+  }
+  return results;
 }

@@ -1,13 +1,11 @@
 import { DateTime } from 'luxon';
 import { buildAlert, type Alert, type Severity } from '#lib/alerting/index.ts';
+import { globToRegExp } from '#lib/text/index.ts';
+import { insideDailyWindow, type DailyWindow } from '#lib/time/index.ts';
 import type { SessionRecord, TransferRecord } from './records.ts';
 
-/** UploadWindow is when an account may upload, in local time of a zone (wraps past midnight). */
-export interface UploadWindow {
-  start: string;
-  end: string;
-  zone: string;
-}
+/** UploadWindow is when an account may upload. */
+export type UploadWindow = DailyWindow;
 
 /** AuditRules are the operator's rules (validated at cold start); every rule raises its own alert. */
 export interface AuditRules {
@@ -65,16 +63,6 @@ export function addressAllowed(address: string, allowlist: string[]): boolean {
   });
 }
 
-function insideWindow(iso: string, window: UploadWindow): boolean {
-  const local = DateTime.fromISO(iso, { zone: 'utc' }).setZone(window.zone);
-  const minute = local.hour * 60 + local.minute;
-  const [sh, sm] = window.start.split(':').map(Number) as [number, number];
-  const [eh, em] = window.end.split(':').map(Number) as [number, number];
-  const start = sh * 60 + sm;
-  const end = eh * 60 + em;
-  return start <= end ? minute >= start && minute < end : minute >= start || minute < end;
-}
-
 /**
  * auditRecord applies every rule to one record and returns its findings. `memory` holds the failed-login times per
  * address across records and runs (pruned to the burst window), like fail2ban's findtime.
@@ -114,19 +102,15 @@ export function auditRecord(record: TransferRecord | SessionRecord, rules: Audit
   if (!record.complete) add('FtpTransferIncomplete', 'warning', `${record.path}|${record.time}`, `${what} failed or was cut short after ${record.bytes} bytes`, record.path);
   if (record.direction === 'upload' && record.complete && record.bytes === 0) add('FtpZeroByteUpload', 'warning', `${record.path}|${record.time}`, `${what}: 0 bytes`, record.path);
   const window = user ? rules.uploadWindows[user] : undefined;
-  if (record.direction === 'upload' && window && !insideWindow(record.time, window)) {
+  if (record.direction === 'upload' && window && !insideDailyWindow(DateTime.fromISO(record.time, { zone: 'utc' }), window)) {
     add('FtpUploadOutsideWindow', 'warning', `${record.path}|${record.time}`, `${what} at ${record.time}, outside ${window.start}–${window.end} ${window.zone}`, record.path);
   }
   return out;
 }
 
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 /** findingAlert turns a finding into the alert it raises (auto-resolving after `holdHours`, as events do). */
 export function findingAlert(finding: Finding, rules: AuditRules, holdHours = 4): Alert {
-  const subsystem = rules.subsystems.find((s) => finding.path !== undefined && glob(s.pattern).test(finding.path))?.subsystem ?? 'unknown';
+  const subsystem = rules.subsystems.find((s) => finding.path !== undefined && globToRegExp(s.pattern).test(finding.path))?.subsystem ?? 'unknown';
   const labels: Record<string, string> = { server: finding.server, host: finding.host };
   if (finding.user) labels.user = finding.user;
   if (finding.path !== undefined) labels.path = finding.path;

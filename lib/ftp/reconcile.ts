@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { globToRegExp } from '#lib/text/index.ts';
 import type { Finding } from './audit.ts';
 import type { TransferRecord } from './records.ts';
 
@@ -22,7 +23,7 @@ export interface PendingTransfer {
   line: number;
 }
 
-/** StoredObjectView is what reconciliation needs to know of an object: its size and checksum-verify's verdict tag. */
+/** ObjectLookup tells reconciliation what it needs of an object: its size and checksum-verify's verdict tag. */
 export interface ObjectLookup {
   lookup(bucket: string, key: string): Promise<{ size: number; verdict: string | null } | null>;
 }
@@ -47,13 +48,9 @@ export function pendingFrom(t: TransferRecord): PendingTransfer | null {
   return { id: `${t.server}|${t.time}|${t.bytes}|${path.replace(/ /g, '_')}`, server: t.server, host: t.host, user: t.user, path, bytes: t.bytes, time: t.time, line: t.line };
 }
 
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 /** mapPath finds the object an upload should have become (longest matching path prefix wins). */
 export function mapPath(server: string, path: string, mappings: PathMapping[]): { bucket: string; key: string } | null {
-  const hit = mappings.filter((m) => glob(m.server).test(server) && path.startsWith(m.pathPrefix)).sort((a, b) => b.pathPrefix.length - a.pathPrefix.length)[0];
+  const hit = mappings.filter((m) => globToRegExp(m.server).test(server) && path.startsWith(m.pathPrefix)).sort((a, b) => b.pathPrefix.length - a.pathPrefix.length)[0];
   return hit ? { bucket: hit.bucket, key: `${hit.keyPrefix}${path.slice(hit.pathPrefix.length).replace(/^\/+/, '')}` } : null;
 }
 

@@ -28,7 +28,7 @@ export function looksLikeVsftpd(text: string): boolean {
  * year from `years`.
  */
 export function parseVsftpdLine(text: string, line: number, source: SourceContext, years: YearInference): TransferRecord | SessionRecord | Reject {
-  let m = NATIVE.exec(text);
+  const m = NATIVE.exec(text);
   let iso: string | null;
   let body: RegExpExecArray | null;
   if (m) {

@@ -2,12 +2,12 @@ import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
-import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { manifestKey, verdictKey, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import { hintFromName, readChecksumText } from './checksum-file.ts';
 import { etagTrusted, findExpected, isSafeManifestName, MANIFEST_NAMES, SIDECAR_SUFFIXES, type CallerExpected } from './expected-source.ts';
 import { hashStream, type Algorithm } from './hash-engine.ts';
 
-/** Verdict is what verification concluded about one object version. */
+/** VerdictStatus is what verification concluded about one object version. */
 export type VerdictStatus = 'ok' | 'mismatch' | 'pending' | 'unreadable' | 'vanished';
 
 /** VerdictRecord is the durable verdict kept in the state bucket and summarized in the object's tags. */
@@ -45,32 +45,8 @@ export interface ArrivalDeps {
   etagPrefixes?: readonly string[];
 }
 
+/** VERDICT_TAG is the object tag that carries an object's verdict. */
 export const VERDICT_TAG = 'cmp-ops-verdict';
-
-
-/** verdictKey is the state key of an object's current verdict. */
-export function verdictKey(bucket: string, key: string): string {
-  return `verdicts/${bucket}/${key}`;
-}
-
-/**
- * parseGnuChecksumLine reads one `sha256sum` output line: `HEX  name`, `HEX *name` (binary marker) or the
- * backslash form `\HEX  escaped\nname` for names with newlines or backslashes. Returns null when the line is not one.
- */
-export function parseGnuChecksumLine(line: string): { hex: string; name: string } | null {
-  const escaped = line.startsWith('\\');
-  const match = /^\\?([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
-  if (!match) return null;
-  const name = escaped ? match[2]!.replace(/\\(\\|n|r)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : '\\')) : match[2]!;
-  return { hex: match[1]!.toLowerCase(), name };
-}
-
-/** sha256OfObject streams an object through SHA-256; memory stays flat whatever the size. */
-export async function sha256OfObject(store: ObjectStore, bucket: string, key: string, signal?: AbortSignal): Promise<{ hex: string; size: number }> {
-  const { digests, size } = await hashStream(await store.getStream(bucket, key, signal ? { signal } : {}), ['sha256'], signal ? { signal } : {});
-  return { hex: digests.sha256!, size };
-}
-
 
 /**
  * verifyArrival verifies one arrived object (or, for a `.sha256` sidecar, the object it covers): hash, compare,
@@ -185,11 +161,6 @@ export interface ManifestRecord {
   arrivedAt: string;
   waiting: string[];
   incompleteAlertedAt?: string;
-}
-
-/** manifestKey is the state key of a manifest's record. */
-export function manifestKey(bucket: string, key: string): string {
-  return `manifests/${bucket}/${key}`;
 }
 
 /** missingAlert is ChecksumMissing for an object still without a checksum (resolved when `resolvedAt` is given). */

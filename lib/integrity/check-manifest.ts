@@ -62,8 +62,8 @@ export async function checkEntries(items: Array<ChecksumEntry | Reject>, open: F
 
 /** statusLine renders one result as `-c` prints it: a name holding a newline is escaped and prefixed with `\`. */
 export function statusLine(result: CheckResult): string {
-  const escape = result.name.includes('\n');
-  const name = escape ? `\\${result.name.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}` : result.name;
+  const escaped = result.name.includes('\n');
+  const name = escaped ? `\\${result.name.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}` : result.name;
   return `${name}: ${result.status}`;
 }
 

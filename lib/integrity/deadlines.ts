@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { buildAlert, type Alert } from '#lib/alerting/index.ts';
-import { missingAlert, verdictKey, type ArrivalDeps, type ManifestRecord, type VerdictRecord } from './arrival.ts';
+import { manifestPrefix, verdictKey, verdictPrefix } from '#lib/storage/index.ts';
+import { missingAlert, type ArrivalDeps, type ManifestRecord, type VerdictRecord } from './arrival.ts';
 
 /** DeadlineReport says what one timer pass found. */
 export interface DeadlineReport {
@@ -21,17 +22,17 @@ export async function checkDeadlines(deps: Pick<ArrivalDeps, 'store' | 'state' |
   const cutoff = now.minus({ minutes: deadlineMinutes }).toUTC().toISO() as string;
   const alerts: Alert[] = [];
   const writes: Array<() => Promise<unknown>> = [];
-  for await (const key of deps.state.list('verdicts/')) {
+  for await (const key of deps.state.list(verdictPrefix())) {
     if (++report.scanned > (options.limit ?? 10_000)) break;
     const stored = await deps.state.read<VerdictRecord>(key);
     const record = stored?.value;
-    if (!record || record.verdict !== 'pending' || record.missingAlertedAt || (record.firstSeenAt ?? record.verifiedAt) > cutoff) continue;
+    if (record?.verdict !== 'pending' || record.missingAlertedAt || (record.firstSeenAt ?? record.verifiedAt) > cutoff) continue;
     const updated = { ...record, missingAlertedAt: nowIso };
     alerts.push(missingAlert(updated, deps));
     writes.push(() => deps.state.write(verdictKey(record.bucket, record.key), updated, { ifMatch: stored!.etag }));
     report.checksumMissing.push(`${record.bucket}/${record.key}`);
   }
-  for await (const key of deps.state.list('manifests/')) {
+  for await (const key of deps.state.list(manifestPrefix)) {
     const stored = await deps.state.read<ManifestRecord>(key);
     const manifest = stored?.value;
     if (!manifest || (manifest.waiting.length === 0 && !manifest.incompleteAlertedAt)) continue;

@@ -1,4 +1,4 @@
-import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { verdictKey, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import type { VerdictRecord } from './arrival.ts';
 import { hashStream } from './hash-engine.ts';
 
@@ -31,7 +31,7 @@ export interface Drift {
  */
 export async function examineObject(deps: { store: ObjectStore; state: StateStore }, item: SweepItem, staleBefore: string, signal?: AbortSignal): Promise<{ drift: Drift | null; bytes: number }> {
   const { bucket, key } = item;
-  const record = (await deps.state.read<VerdictRecord>(`verdicts/${bucket}/${key}`))?.value;
+  const record = (await deps.state.read<VerdictRecord>(verdictKey(bucket, key)))?.value;
   if (!record || record.verdict === 'vanished') return { drift: { kind: 'unverified', bucket, key, detail: 'never verified' }, bytes: 0 };
   if (record.verdict === 'pending') {
     const since = record.firstSeenAt ?? record.verifiedAt;

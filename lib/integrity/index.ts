@@ -1,4 +1,4 @@
-export { verifyArrival, verdictKey, parseGnuChecksumLine, sha256OfObject, VERDICT_TAG, type VerdictRecord, type VerdictStatus, type ArrivalDeps } from './arrival.ts';
+export { verifyArrival, VERDICT_TAG, type VerdictRecord, type VerdictStatus, type ArrivalDeps } from './arrival.ts';
 export { hashStream, ALGORITHMS, type Algorithm, type HashResult } from './hash-engine.ts';
 export { Crc32, Crc32c, PosixCksum } from './crc.ts';
 export { ChecksumFileReader, readChecksumText, hintFromName, type ChecksumEntry } from './checksum-file.ts';
@@ -6,7 +6,7 @@ export { checkEntries, statusLine, warningLines, type CheckResult, type CheckSum
 export { findExpected, etagMd5, etagTrusted, pickEntry, isSafeManifestName, SIDECAR_SUFFIXES, MANIFEST_NAMES, type Expected, type CallerExpected } from './expected-source.ts';
 export type { ArrivalResult } from './arrival.ts';
 export { checkDeadlines, type DeadlineReport } from './deadlines.ts';
-export { manifestKey, missingAlert, type ManifestRecord } from './arrival.ts';
+export { missingAlert, type ManifestRecord } from './arrival.ts';
 export { runSweep, type SweepSettings, type SweepTarget, type SweepReport, type SweepState, type DriftKind } from './sweep.ts';
 export { subsystemResolver } from './subsystems.ts';
 export { examineObject, examineBatch, type SweepItem, type Drift } from './examine.ts';

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
-import type { ObjectStore, StateStore } from '#lib/storage/index.ts';
+import { verdictPrefix, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import type { VerdictRecord } from './arrival.ts';
 import { examineObject, FINDINGS_KEPT, type Drift, type DriftKind, type SweepItem } from './examine.ts';
 import { MANIFEST_NAMES, SIDECAR_SUFFIXES } from './expected-source.ts';
@@ -157,7 +157,7 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
   // reported, so a difference in sort order could only cost a request, never a false finding.
   while (state.phase === 'records' && state.targetIndex < settings.targets.length) {
     const target = settings.targets[state.targetIndex]!;
-    const recordPrefix = `verdicts/${target.bucket}/`;
+    const recordPrefix = verdictPrefix(target.bucket);
     const objects = deps.store.list(target.bucket, target.prefix, { ...(state.startAfter ? { startAfter: state.startAfter } : {}), ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
     let object = await objects.next();
     try {

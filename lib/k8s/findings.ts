@@ -26,7 +26,7 @@ export interface Finding {
   description: string;
 }
 
-/** FINDING_HOLD_MS says how long a condition must persist before it alerts (Prometheus `for`): rollouts are not outages. */
+/** WatchTimings say how long a condition must persist before it alerts (Prometheus `for`): rollouts are not outages. */
 export interface WatchTimings {
   unavailableForMs: number;
   pendingMaxMs: number;

@@ -1,2 +1,2 @@
-export { readLineBatches, readLineBlocks, readLineChunks, readLines, blockLine, sourceOf, makeReject, isReject } from './read-lines.ts';
-export type { NumberedLine, Reject, LineOptions, LineChunk, LineBlock } from './read-lines.ts';
+export { readLineBlocks, blockLine, sourceOf, makeReject, isReject } from './read-lines.ts';
+export type { NumberedLine, Reject, LineOptions, LineBlock } from './read-lines.ts';

@@ -39,15 +39,6 @@ const BATCH_LINES = 1024;
 const SEGMENT = 64 * 1024;
 
 /**
- * LineChunk is a run of consecutive lines: `lines[i]` is line `first + i`, its text (line ending removed), or the
- * Reject that replaced a line too long to keep.
- */
-export interface LineChunk {
-  first: number;
-  lines: Array<string | Reject>;
-}
-
-/**
  * LineBlock is a run of at most 1024 consecutive lines kept inside one decoded text, without a string per line:
  * line `first + i` is `text.slice(starts[i], ends[i])` (line ending removed), unless `rejects` holds a Reject for i.
  */
@@ -227,45 +218,7 @@ export async function* readLineBlocks(source: AsyncIterable<Uint8Array | string>
   if (last) yield last;
 }
 
-/**
- * readLineChunks splits a byte or string stream into lines, at most 1024 per chunk: a parser pays one await per
- * chunk rather than per line, and few lines are alive at a time, so the young generation stays cheap to collect.
- * No object is made per line. The rules are LineSplitter's.
- */
-export async function* readLineChunks(source: AsyncIterable<Uint8Array | string>, options: LineOptions = {}): AsyncGenerator<LineChunk> {
-  const splitter = new LineSplitter(options);
-  for await (const chunk of source) yield* chunksOf(splitter.push(chunk));
-  const last = splitter.end();
-  if (last) yield* chunksOf([last]);
-}
-
-// The lines of one source chunk's blocks, regrouped by 1024 from the chunk's first line.
-function chunksOf(blocks: LineBlock[]): LineChunk[] {
-  const out: LineChunk[] = [];
-  let current: LineChunk | null = null;
-  for (const block of blocks) {
-    for (let i = 0; i < block.count; i++) {
-      if (!current || current.lines.length === BATCH_LINES) out.push((current = { first: block.first + i, lines: [] }));
-      current.lines.push(blockLine(block, i));
-    }
-  }
-  return out;
-}
-
-/** readLineBatches is readLineChunks with a numbered object per line (see there for the rules). */
-export async function* readLineBatches(source: AsyncIterable<Uint8Array | string>, options: LineOptions = {}): AsyncGenerator<Array<NumberedLine | Reject>> {
-  for await (const chunk of readLineChunks(source, options)) yield chunk.lines.map((item, i) => (typeof item === 'string' ? { line: chunk.first + i, text: item } : item));
-}
-
-/** readLines yields the lines of a stream one at a time (see readLineBatches for the rules). */
-export async function* readLines(
-  source: AsyncIterable<Uint8Array | string>,
-  options: LineOptions = {},
-): AsyncGenerator<NumberedLine | Reject> {
-  for await (const batch of readLineBatches(source, options)) yield* batch;
-}
-
-/** linesOf turns a string or string array into a one-chunk async source, for tests and HTTP bodies. */
+/** sourceOf turns a string or string array into an async source of chunks, for HTTP bodies already read and tests. */
 export async function* sourceOf(text: string | string[]): AsyncGenerator<string> {
   if (Array.isArray(text)) yield* text;
   else yield text;

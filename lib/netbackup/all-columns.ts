@@ -7,7 +7,7 @@ import { classifyJob, epochToIso, statusMessage, type JobTry, type NetBackupJob 
 const TAIL = ['parentjob', 'kbpersec', 'copy', 'robot', 'vault', 'profile', 'session', 'ejecttapes', 'srcstunit', 'srcserver', 'srcmedia', 'dstmedia', 'stream', 'suspendable', 'resumable', 'restartable', 'datamovement', 'snapshot', 'backupid', 'killable', 'controllinghost'] as const;
 const HEAD_LENGTH = 31; // jobid … fileslastwritten
 
-/** ParseOptions say which columns layout the line has; 'auto' tells them apart per line. */
+/** ColumnsOptions say which columns layout the line has; 'auto' tells them apart per line. */
 export interface ColumnsOptions {
   layout: 'all-columns' | 'most-columns' | 'auto';
 }

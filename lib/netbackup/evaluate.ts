@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { buildAlert, type Alert } from '#lib/alerting/index.ts';
-import { globToRegExp, isMissed, type Expectation } from './expectations.ts';
+import { globToRegExp } from '#lib/text/index.ts';
+import { isMissed, type Expectation } from './expectations.ts';
 import type { JobClass, NetBackupJob } from './job.ts';
 
 /** EvaluationConfig holds the operator's rules (validated at cold start). */
@@ -58,6 +59,15 @@ const RECENT_KEPT = 50;
 const REPORTS_KEPT = 200;
 const BACKUP_TYPE = /backup|archive|^0$/i;
 
+/**
+ * WINDOW_CLOSED_STATUS is NetBackup status 196, "client backup was not attempted because backup window closed": the
+ * job waited in the queue until its window ended, so the backup was missed (BackupMissed), not a failed attempt.
+ */
+export const WINDOW_CLOSED_STATUS = 196;
+
+// Client names are host names and policy names are typed by hand in several places: both compare ignoring case.
+const nameGlob = (glob: string) => globToRegExp(glob, { ignoreCase: true });
+
 /** emptyState is the state before the first report. */
 export function emptyState(): NetBackupState {
   return { version: 1, pairs: {}, finalJobs: {}, elapsedByPolicy: {}, activeKb: {}, alerts: {}, reports: [] };
@@ -86,7 +96,7 @@ export function evaluateJobs(jobs: NetBackupJob[], previous: NetBackupState | nu
   const nowIso = now.toUTC().toISO({ suppressMilliseconds: true })!;
   const firing = new Map(Object.entries(state.alerts));
   const subsystemOf = (client: string, policy: string): string => {
-    for (const { pattern, subsystem } of config.subsystems) if (globToRegExp(pattern).test(client) || globToRegExp(pattern).test(policy)) return subsystem;
+    for (const { pattern, subsystem } of config.subsystems) if (nameGlob(pattern).test(client) || nameGlob(pattern).test(policy)) return subsystem;
     return 'unknown';
   };
   const raise = (key: string, alert: Alert): void => {
@@ -133,7 +143,7 @@ export function evaluateJobs(jobs: NetBackupJob[], previous: NetBackupState | nu
       clearWhere((a) => a.labels.policy === job.policy && a.labels.client === job.client && ['BackupFailed', 'BackupPartial', 'BackupMissed'].includes(a.labels.alertname));
     } else if (job.class === 'partial') {
       raise(`BackupPartial|${key}`, jobAlert('BackupPartial', 'warning', job, `Backup partially successful: ${job.policy} / ${job.client}`));
-    } else if (job.status === 196) {
+    } else if (job.status === WINDOW_CLOSED_STATUS) {
       pair.consecutiveFailures++;
       raise(`BackupMissed|${job.policy}|${job.client}`, jobAlert('BackupMissed', 'critical', job, `Backup missed: window closed while queued (${job.policy} / ${job.client})`));
     } else {
@@ -175,8 +185,8 @@ function checkLiveJob(job: NetBackupJob, state: NetBackupState, config: Evaluati
 
 function checkExpectations(state: NetBackupState, config: EvaluationConfig, now: DateTime, firing: Map<string, Alert>, subsystemOf: (c: string, p: string) => string): void {
   for (const expectation of config.expectations) {
-    const policy = globToRegExp(expectation.policy);
-    const client = globToRegExp(expectation.client);
+    const policy = nameGlob(expectation.policy);
+    const client = nameGlob(expectation.client);
     const byPair = new Map<string, PairStats[]>();
     for (const pair of Object.values(state.pairs)) {
       if (!policy.test(pair.policy) || !client.test(pair.client)) continue;

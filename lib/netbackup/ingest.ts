@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { AlertSink } from '#lib/alerting/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
-import type { StateStore } from '#lib/storage/index.ts';
+import { netbackupStateKey, type StateStore } from '#lib/storage/index.ts';
 import { evaluateJobs, type EvaluationConfig, type NetBackupState, type SummaryRow } from './evaluate.ts';
 import type { NetBackupJob } from './job.ts';
 import { parseNetBackup, type ParseOptions } from './parse.ts';
@@ -31,11 +32,6 @@ export interface IngestResult {
 
 const REJECTS_KEPT = 100;
 
-/** stateKey is where the evaluation state of a master lives in the state bucket. */
-export function stateKey(master: string): string {
-  return `netbackup/state/${encodeURIComponent(master)}.json`;
-}
-
 // What evaluation needs of a job: status lines and file lists are dropped so a large report stays small in memory.
 function slim(job: NetBackupJob): NetBackupJob {
   return { ...job, fileList: [], tries: job.tries.map((t) => ({ ...t, statusLines: [] })) };
@@ -46,7 +42,7 @@ function slim(job: NetBackupJob): NetBackupJob {
  * fails (alert-router down) nothing is saved and the redelivered report raises the same alerts.
  */
 export async function ingestJobs(jobs: NetBackupJob[], deps: IngestDeps, reportId: string | undefined): Promise<{ alertsSent: number; replay: boolean; summary: SummaryRow[] }> {
-  const key = stateKey(deps.master);
+  const key = netbackupStateKey(deps.master);
   const stored = await deps.state.read<NetBackupState>(key);
   const result = evaluateJobs(jobs, stored?.value ?? null, deps.config, deps.now, reportId);
   if (result.replay) return { alertsSent: 0, replay: true, summary: result.summary };
@@ -74,4 +70,22 @@ export async function ingestReport(source: AsyncIterable<Uint8Array | string>, o
   }
   const ingested = await ingestJobs(jobs, deps, typeof reportId === 'function' ? reportId() : reportId);
   return { jobs: jobs.length, rejects, rejectCount, summaries, ...ingested };
+}
+
+/**
+ * ingestReportBody is ingestReport for a body without a name of its own: the report is identified by the SHA-256 of
+ * its bytes (computed while it streams), so the same body posted twice is a replay.
+ */
+export async function ingestReportBody(source: AsyncIterable<Uint8Array | string>, options: ParseOptions, deps: IngestDeps): Promise<IngestResult & { sha256: string }> {
+  const hash = createHash('sha256');
+  async function* hashed() {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  let digest = '';
+  const reportId = () => (digest ||= hash.digest('hex'));
+  const result = await ingestReport(hashed(), options, deps, reportId);
+  return { sha256: reportId(), ...result };
 }

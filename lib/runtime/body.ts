@@ -1,5 +1,5 @@
 import { isOpsError, opsError } from './errors.ts';
-import { TextResponse } from './web.ts';
+import { TextResponse, type HandlerRequest } from './web.ts';
 
 /** json builds a JSON response (a TextResponse: the server writes its text to the socket at once). */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -12,7 +12,7 @@ export function knownText(response: Response): string | undefined {
 }
 
 /** bodyStream yields the request body chunk by chunk (the server has already bounded its size). */
-export async function* bodyStream(req: Request): AsyncGenerator<Uint8Array> {
+export async function* bodyStream(req: HandlerRequest): AsyncGenerator<Uint8Array> {
   if (!req.body) return;
   const reader = req.body.getReader();
   try {
@@ -42,12 +42,12 @@ async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
 export const wholeBodies = new WeakMap<object, () => Promise<Buffer> | undefined>();
 
 /** readText reads the whole (size-bounded) body as UTF-8. */
-export async function readText(req: Request): Promise<string> {
+export async function readText(req: HandlerRequest): Promise<string> {
   return (await readBytes(req)).toString('utf8');
 }
 
 /** readBytes reads the whole (size-bounded) body as it came. */
-export async function readBytes(req: Request): Promise<Buffer> {
+export async function readBytes(req: HandlerRequest): Promise<Buffer> {
   const whole = wholeBodies.get(req)?.();
   if (whole) return whole;
   const chunks: Uint8Array[] = [];
@@ -56,12 +56,12 @@ export async function readBytes(req: Request): Promise<Buffer> {
 }
 
 /** readJson parses the body as JSON; bad JSON is a 400 BAD_JSON naming the position. An empty body is `undefined`. */
-export async function readJson(req: Request): Promise<unknown> {
+export async function readJson(req: HandlerRequest): Promise<unknown> {
   return (await readJsonText(req)).value;
 }
 
 /** readJsonText is readJson that also gives the text it parsed (valid JSON whenever `value` is defined). */
-export async function readJsonText(req: Request): Promise<{ value: unknown; text: string }> {
+export async function readJsonText(req: HandlerRequest): Promise<{ value: unknown; text: string }> {
   const text = await readText(req);
   if (text.trim() === '') return { value: undefined, text };
   try {
@@ -75,7 +75,7 @@ export async function readJsonText(req: Request): Promise<{ value: unknown; text
 }
 
 /** mediaType is the request's content-type without parameters, lower-cased ('' when absent). */
-export function mediaType(req: Request): string {
+export function mediaType(req: HandlerRequest): string {
   return (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DateTime } from 'luxon';
 import { json, knownText, readBytes, readText, wholeBodies } from './body.ts';
-import { SimpleHeaders } from './web.ts';
+import { SimpleHeaders, type HandlerRequest } from './web.ts';
 import type { Clock } from './clock.ts';
 import { errorBody, opsError, toOpsError, type OpsError } from './errors.ts';
 import { lazyChild, type Logger } from './logger.ts';
@@ -23,8 +23,8 @@ export interface RequestContext {
   topic?: string;
 }
 
-/** Handler is a function's edge: a web Request in, a web Response out. Throwing is fine: the server maps it. */
-export type Handler = ((req: Request, ctx: RequestContext) => Promise<Response>) & {
+/** Handler is a function's edge: a request in, a web Response out. Throwing is fine: the server maps it. */
+export type Handler = ((req: HandlerRequest, ctx: RequestContext) => Promise<Response>) & {
   /** settle resolves once work the handler answered before finishing (a write behind) is done: awaited on stop. */
   settle?: () => Promise<void>;
 };
@@ -40,7 +40,7 @@ export interface ServeOptions {
   log: Logger;
   clock: Clock;
   /** authorize checks the caller; false answers 401 before the handler runs. */
-  authorize(req: Request): boolean;
+  authorize(req: HandlerRequest): boolean;
   /** isPublic lets a path skip the bearer check (it must check its own signature, e.g. a signed ack link). */
   isPublic?(pathname: string, method: string): boolean;
 }
@@ -133,7 +133,7 @@ async function handle(options: ServeOptions, nreq: IncomingMessage, nres: Server
 async function respond(options: ServeOptions, nreq: IncomingMessage, signal: AbortSignal, log: Logger, callId: string, body: LimitedBody | null): Promise<Response> {
   const url = new URL(nreq.url ?? '/', `http://${nreq.headers.host ?? 'localhost'}`);
   const method = nreq.method ?? 'GET';
-  const request = new IncomingRequest(url.href, method, nreq, body, signal) as unknown as Request;
+  const request: HandlerRequest = new IncomingRequest(url.href, method, nreq, body, signal);
   // The cron-connector cannot send credentials (its basic auth covers only /system/*): a bodiless POST marked
   // X-Topic: cron-function is a timer tick. It carries no input, so it can only start the scheduled run.
   const cronTick = method === 'POST' && headerValue(nreq, 'x-topic') === 'cron-function' && isBodiless(nreq);
@@ -225,9 +225,9 @@ function limitBody(nreq: IncomingMessage, limit: number): LimitedBody {
  * headers and body stream are built only when asked for, and readText takes the body whole (wholeBodies). It has
  * what handlers use: method, url, headers, body, signal, text(), json(), arrayBuffer().
  */
-class IncomingRequest {
+class IncomingRequest implements HandlerRequest {
   readonly bodyUsed = false;
-  #headers: Headers | undefined;
+  #headers: SimpleHeaders | undefined;
   readonly #nreq: IncomingMessage;
   readonly #body: LimitedBody | null;
   constructor(
@@ -241,20 +241,20 @@ class IncomingRequest {
     this.#body = body;
     if (body) wholeBodies.set(this, () => body.whole());
   }
-  get headers(): Headers {
-    return (this.#headers ??= new SimpleHeaders(this.#nreq.headers) as unknown as Headers);
+  get headers(): SimpleHeaders {
+    return (this.#headers ??= new SimpleHeaders(this.#nreq.headers));
   }
   get body(): ReadableStream<Uint8Array> | null {
     return this.#body ? this.#body.stream : null;
   }
   text(): Promise<string> {
-    return readText(this as unknown as Request);
+    return readText(this);
   }
   async json(): Promise<unknown> {
     return JSON.parse(await this.text());
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await readBytes(this as unknown as Request);
+    const bytes = await readBytes(this);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 }

@@ -1,5 +1,6 @@
 export type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 export { createMinioClient, createMinioStore, type S3Connection } from './minio-store.ts';
+export { verdictKey, verdictPrefix, manifestKey, manifestPrefix, ftpServerStateKey, ftpServerStatePrefix, ftpServerOfStateKey, ftpCursorKey, netbackupStateKey, netbackupWatermarkKey } from './state-keys.ts';
 export { createStateStore, type StateRecord, type StateStore } from './state-store.ts';
 export { createMemoryStore } from './memory-store.ts';
 export { mapS3Error } from './s3-errors.ts';

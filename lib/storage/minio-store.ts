@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
-import type { Secret } from '#lib/runtime/secrets.ts';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { isPreparedBody } from './prepared-body.ts';
 import { guardObjectKeys } from './object-key.ts';
@@ -11,8 +10,9 @@ import { putBuffer, type S3Target } from './s3-put.ts';
 export interface S3Connection {
   endpoint: string;
   region: string;
-  accessKey: Secret;
-  secretKey: Secret;
+  // a runtime Secret (prints as <secret>); only reveal() is used, so storage needs nothing of lib/runtime
+  accessKey: { reveal(): string };
+  secretKey: { reveal(): string };
   /** partSize raises minio-js's multipart threshold (servers without ListMultipartUploads need whole-object PUTs). */
   partSize?: number;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LocalStack } from './stack.ts';
+import type { ObjectStore } from '#lib/storage/index.ts';
 import { demoRelease } from './kube-demo.ts';
 
 /** DEMO_OBJECTS are the first-start demo: one intact delivery (file, then sidecar) and one corrupted (sidecar first). */
@@ -18,7 +18,7 @@ export function demoObjects(): Array<{ bucket: string; key: string; body: Buffer
 }
 
 /** seedDemo uploads the demo through the S3 API once per data directory, so the events flow as for real arrivals. */
-export async function seedDemo(stack: LocalStack, log: (line: string) => void): Promise<void> {
+export async function seedDemo(stack: { store: ObjectStore }, log: (line: string) => void): Promise<void> {
   const marker = 'local-stack/demo-seeded';
   if (await stack.store.stat('cmp-ops-state', marker)) return;
   for (const object of demoObjects()) {

@@ -29,7 +29,7 @@ test('log object → findings → alerts :: a brute force and a cut-off upload n
     const d = new Date(now.getTime() - 3600_000 + s * 1000);
     return d.toLocaleString('en-US', { timeZone: 'Europe/Paris', weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', year: 'numeric', hourCycle: 'h23' }).replace(/^(\w+), (\w+) (\d+), (\d+), (.*)$/, (_, w, m, d2, y, t) => `${w} ${m} ${String(Number(d2)).padStart(2, ' ')} ${t} ${y}`);
   };
-  const log = [1, 2, 3, 4, 5].map((s) => `${stamp(s)} [pid 9] [root] FAIL LOGIN: Client "10.6.6.6"`).join('\n') + '\n';
+  const log = [1, 2, 3, 4, 5].map((s) => `${stamp(s)} [pid 9] [root] FAIL LOGIN: Client "10.6.6.6"\n`).join('');
   await stack.store.put('reports', 'ftp/ftp1/vsftpd.log', log);
   await stack.settled();
   assert.equal(notifications().flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => a.labels.alertname)), ['FtpBruteForce']);

@@ -86,6 +86,7 @@ test('reconciliation :: within the deadline nothing; past it, not landed / size 
 
 test('bad input :: a posted log without ?server is 400 naming the field; binary garbage is rejected by line, the rest audited', async () => {
   const server = await serveHandler(handler(), { clock });
+  // biome-ignore lint/suspicious/noExplicitAny: the test reads whichever response fields its case is about
   const post = (query: string, body: string) => fetch(`${server.url}${query}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
   const missing = await post('', 'x');
   assert.is(missing.status, 400);
@@ -94,6 +95,58 @@ test('bad input :: a posted log without ?server is 400 naming the field; binary 
   assert.is(mixed.status, 200);
   assert.equal(mixed.body.rejects.map((r: { line: number }) => r.line), [1]);
   assert.equal(mixed.body.findings.map((f: { alertname: string }) => f.alertname), ['FtpZeroByteUpload']);
+  await server.close();
+});
+
+test('bad input :: a body with no recognisable line (1 MB of random bytes) is 400 UNKNOWN_FORMAT naming line 1, nothing stored', async () => {
+  const server = await serveHandler(handler(), { clock });
+  let seed = 0x2f6b_1d3a;
+  const bytes = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < bytes.length; i++) {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    bytes[i] = seed >>> 24;
+  }
+  const r = await fetch(`${server.url}?server=ftp9`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/octet-stream' }, body: bytes });
+  const body = (await r.json()) as { error: { code: string; details: Array<{ line: number }> } };
+  assert.is(r.status, 400);
+  assert.is(body.error.code, 'UNKNOWN_FORMAT');
+  assert.is(body.error.details[0]!.line, 1);
+  assert.is(await createStateStore(s3.store, 'cmp-ops-state').read('ftp/state/ftp9.json'), null);
+  await server.close();
+});
+
+const badServers: Array<[string, string]> = [
+  ['traversal with a NUL', '../../%00x'],
+  ['a slash', 'ftp1/../x'],
+  ['a space', 'ftp%201'],
+  ['a dot-dot name', '..'],
+];
+for (const [variant, query] of badServers) {
+  test(`bad input :: a server name that cannot be a state key is 400 naming the field :: ${variant}`, async () => {
+    const server = await serveHandler(handler(), { clock });
+    const r = await fetch(`${server.url}?server=${query}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' }, body: xfer('10:10:00', 10, '/inbox/y.bin') });
+    const body = (await r.json()) as { error: { code: string; details: Array<{ field: string }> } };
+    assert.is(r.status, 400);
+    assert.is(body.error.code, 'BAD_REQUEST');
+    assert.is(body.error.details[0]!.field, 'server');
+    const keys: string[] = [];
+    for await (const key of createStateStore(s3.store, 'cmp-ops-state').list('ftp/')) keys.push(key);
+    assert.ok(keys.every((k) => /^ftp\/(state|cursor)\/[\w./-]+$/.test(k) && !k.includes('..')), keys.join(', '));
+    await server.close();
+  });
+}
+
+test('bad input :: a log object in no known format is reported with its line and read once; an unknown ?zone is 400 naming the field', async () => {
+  const server = await serveHandler(handler(), { clock });
+  await s3.store.put('reports', 'ftp/ftp1/garbage.log', 'not a log line\nnor this one\n');
+  const first = await deliver(server, 'ftp/ftp1/garbage.log');
+  assert.is(first.status, 200);
+  assert.equal(first.body.results[0].unknownFormat.line, 1);
+  const again = await deliver(server, 'ftp/ftp1/garbage.log');
+  assert.ok(again.body.results[0].upToDate, 'the cursor moved past the unreadable log');
+  const r = await fetch(`${server.url}?server=ftp1&zone=Mars/Olympus`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' }, body: xfer('10:10:00', 10, '/inbox/y.bin') });
+  assert.is(r.status, 400);
+  assert.is(((await r.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]!.field, 'zone');
   await server.close();
 });
 

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_EVALUATION, evaluateJobs, insideWindow, parseColumnsLine, type EvaluationConfig, type NetBackupJob, type NetBackupState } from '#lib/netbackup/index.ts';
+import { DEFAULT_EVALUATION, evaluateJobs, parseColumnsLine, type EvaluationConfig, type NetBackupJob, type NetBackupState } from '#lib/netbackup/index.ts';
+import { insideDailyWindow } from '#lib/time/index.ts';
 import { allColumnsLine, type JobSpec } from '../helpers/netbackup-lines.ts';
 
 const test = suite('netbackup/evaluate');
@@ -106,11 +107,11 @@ test('expectation with a window :: not missed while the Paris window is still op
 
 test('windows and DST :: 04:30Z is 06:30 in Paris summer time (outside) but 05:30 in winter (inside)', () => {
   const window = { start: '22:00', end: '06:00', zone: 'Europe/Paris' };
-  assert.not.ok(insideWindow(at('2026-07-01T04:30:00Z'), window));
-  assert.ok(insideWindow(at('2026-12-01T04:30:00Z'), window));
+  assert.not.ok(insideDailyWindow(at('2026-07-01T04:30:00Z'), window));
+  assert.ok(insideDailyWindow(at('2026-12-01T04:30:00Z'), window));
   // the night the clocks go back (2026-10-25, 03:00 CEST → 02:00 CET at 01:00Z): 04:30Z is 05:30 CET, inside
-  assert.ok(insideWindow(at('2026-10-25T04:30:00Z'), window));
-  assert.not.ok(insideWindow(at('2026-10-25T05:30:00Z'), window));
+  assert.ok(insideDailyWindow(at('2026-10-25T04:30:00Z'), window));
+  assert.not.ok(insideDailyWindow(at('2026-10-25T05:30:00Z'), window));
 });
 
 test.run();

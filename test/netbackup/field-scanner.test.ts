@@ -8,7 +8,7 @@ import { parseNetBackup, type NetBackupRecord } from '#lib/netbackup/index.ts';
 import { FieldScanner } from '../../lib/netbackup/field-scanner.ts';
 import { allColumnsLine, type JobSpec } from '../helpers/netbackup-lines.ts';
 
-const test = suite('netbackup/byte-path');
+const test = suite('netbackup/field-scanner');
 
 async function collect(source: AsyncIterable<Uint8Array | string>): Promise<NetBackupRecord[]> {
   const out: NetBackupRecord[] = [];

@@ -8,7 +8,7 @@ import { parseFtpLog, type FtpRecord } from '#lib/ftp/index.ts';
 import { sourceOf } from '#lib/lines/index.ts';
 import { parseXferlogTokens, scanXferlogLine } from '../../lib/ftp/xferlog.ts';
 
-const test = suite('ftp/xferlog-scanner');
+const test = suite('ftp/xferlog');
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');

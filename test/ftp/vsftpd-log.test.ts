@@ -10,7 +10,7 @@ import { auditRecord, DEFAULT_RULES, parseFtpLog, type Finding, type FtpRecord, 
 import { waitFor } from '../helpers/free-port.ts';
 import { FTP_USER, startVsftpd, type RunningVsftpd } from '../helpers/vsftpd.ts';
 
-const test = suite('ftp/vsftpd-integration');
+const test = suite('ftp/vsftpd-log');
 let server: RunningVsftpd;
 const payload = Buffer.alloc(300_000, 'S');
 

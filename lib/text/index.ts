@@ -1,0 +1,1 @@
+export { globToRegExp, type GlobOptions } from './glob.ts';
