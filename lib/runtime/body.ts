@@ -83,7 +83,7 @@ export function mediaType(req: HandlerRequest): string {
  * readEmptyOptions accepts the body of a call that takes no options: empty, or the JSON object `{}`. Anything else is
  * BAD_JSON or BAD_REQUEST naming the field, so a stray or mistaken body does not start a full run.
  */
-export async function readEmptyOptions(req: Request, what: string): Promise<void> {
+export async function readEmptyOptions(req: HandlerRequest, what: string): Promise<void> {
   const body = await readJson(req);
   if (body === undefined) return;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
