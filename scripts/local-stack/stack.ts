@@ -155,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stackFunctions.forEach((fn, i) => starting.set(fn.name, launches[i]!.then((p) => p.port, () => undefined)));
     const started = await Promise.allSettled(launches);
     starting.clear();
+    processes.sort((a, b) => stackFunctions.findIndex((f) => f.name === a.name) - stackFunctions.findIndex((f) => f.name === b.name));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const tick = async (time: DateTime): Promise<string[]> => {
