@@ -3,7 +3,8 @@
 // object store's in bench/alert-router.ts. As a program: tsx bench/router-memory-child.ts <routing.yml> <token>
 // prints the URL.
 import { bearerMatches, createLogger, Secret, serve, systemClock } from '#lib/runtime/index.ts';
-import { createMemoryStore, createStateStore } from '#lib/storage/index.ts';
+import { createStateStore } from '#lib/storage/index.ts';
+import { createMemoryStore } from '../test/helpers/memory-store.ts';
 import { createHandler } from '../functions/alert-router/handler.ts';
 
 const [routing, token] = process.argv.slice(2);

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { parseReleaseManifest, runWatch, type KubeReader, type ReleaseManifest, type ReleaseSource } from '#lib/k8s/index.ts';
 import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
-import { isOpsError, json, opsError, readEmptyOptions, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
-import type { ObjectStore } from '#lib/storage/index.ts';
+import { json, readEmptyOptions, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+import { readConfigText, type ObjectStore } from '#lib/storage/index.ts';
 import { createVsphereCheck, vsphereConfigProperties, type VsphereCheck, type VsphereConfig } from './vsphere.ts';
 
 /** InstallationWatchConfig is installation-watch's own configuration (docs/deploy.md). */
@@ -35,45 +34,14 @@ export const configSchema = {
   },
 };
 
-const MANIFEST_LIMIT = 4 * 1024 * 1024;
-
-async function readBounded(stream: AsyncIterable<Buffer | string>, what: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += b.length;
-    if (size > MANIFEST_LIMIT) throw opsError('RELEASE_INVALID', `${what} is larger than ${MANIFEST_LIMIT} bytes`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * releaseSource reads the approved release from `state:<key>` (an object in the state bucket, written by
  * `cmp-ops release approve --to`) or `file:<path>` (the mounted ConfigMap); absent means none approved yet.
  */
 export function releaseSource(spec: string, store: ObjectStore, stateBucket: string): ReleaseSource {
-  const [scheme, ...rest] = spec.split(':');
-  const where = rest.join(':');
   return async (signal): Promise<ReleaseManifest | null> => {
-    let text: string;
-    if (scheme === 'file') {
-      try {
-        text = await readFile(where, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw err;
-      }
-    } else {
-      try {
-        text = await readBounded(await store.getStream(stateBucket, where, signal ? { signal } : {}), spec);
-      } catch (err) {
-        if (isOpsError(err) && err.code === 'OBJECT_NOT_FOUND') return null;
-        throw err;
-      }
-    }
-    return parseReleaseManifest(text, spec);
+    const read = await readConfigText(spec, { store, stateBucket, invalidCode: 'RELEASE_INVALID', ...(signal ? { signal } : {}) });
+    return read && 'text' in read ? parseReleaseManifest(read.text, spec) : null;
   };
 }
 

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Secret } from '#lib/runtime/index.ts';
-import { createMemoryStore, createMinioClient, createMinioStore, createStateStore, type StateStore } from '#lib/storage/index.ts';
+import { createMinioClient, createMinioStore, createStateStore, type StateStore } from '#lib/storage/index.ts';
+import { createMemoryStore } from '../helpers/memory-store.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 import { freePort } from '../helpers/free-port.ts';
 

@@ -6,7 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Alert } from '#lib/alerting/alert.ts';
 import { opsError } from '#lib/runtime/errors.ts';
-import { createMemoryStore, createStateStore, type StateStore } from '#lib/storage/index.ts';
+import { createStateStore, type StateStore } from '#lib/storage/index.ts';
+import { createMemoryStore } from '../helpers/memory-store.ts';
 import { parseExpectations, runVsphereWatch, vsphereStateKey, type Inventory, type VsphereExpectations } from '#lib/vsphere/index.ts';
 
 const test = suite('vsphere/watch');

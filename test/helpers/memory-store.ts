@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { opsError } from '#lib/runtime/errors.ts';
-import type { ObjectInfo, ObjectStore, ObjectSummary } from './object-store.ts';
-import { isPreparedBody } from './prepared-body.ts';
+import { isPreparedBody, type ObjectInfo, type ObjectStore, type ObjectSummary } from '#lib/storage/index.ts';
 
 interface StoredObject {
   body: Buffer;
