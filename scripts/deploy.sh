@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys cmp-ops onto an OpenFaaS (CE) cluster with MinIO. Secrets must exist first (k8s/secrets.template.yaml).
 # Usage: REGISTRY=registry.example:5000 TAG=0.1.0 OPENFAAS_URL=http://gateway:8080 \
-#        API_SERVER_CIDR=10.0.0.1/32 NETBACKUP_CIDR=10.20.0.5/32 scripts/deploy.sh [--render]
+#        API_SERVER_CIDR=10.0.0.1/32 NETBACKUP_CIDR=10.20.0.5/32 VSPHERE_CIDR=10.20.0.8/32 scripts/deploy.sh [--render]
 #   --render: no faas-cli; build and push the images yourself, then apply plain Deployments + Services
 #             (scripts/render-manifests.ts) with kubectl.
 set -euo pipefail
@@ -9,14 +9,15 @@ cd "$(dirname "$0")/.."
 : "${REGISTRY:?set REGISTRY to the image registry}"
 : "${API_SERVER_CIDR:?set API_SERVER_CIDR to the kubernetes endpoint IPs (kubectl get endpoints kubernetes -n default)}"
 : "${NETBACKUP_CIDR:?set NETBACKUP_CIDR to the NetBackup primary server address}"
+: "${VSPHERE_CIDR:?set VSPHERE_CIDR to the vCenter address installation-watch reads (VSPHERE_URL)}"
 mode="${1:-faas-cli}"
-for secret in cmp-ops-invoke-token cmp-ops-s3-access-key cmp-ops-s3-secret-key cmp-ops-netbackup-api-key cmp-ops-ack-key; do
+for secret in cmp-ops-invoke-token cmp-ops-s3-access-key cmp-ops-s3-secret-key cmp-ops-netbackup-api-key cmp-ops-ack-key cmp-ops-vsphere-username cmp-ops-vsphere-password cmp-ops-vsphere-ca; do
   kubectl -n openfaas-fn get secret "$secret" >/dev/null || { echo "missing secret $secret: create it first (k8s/secrets.template.yaml)" >&2; exit 1; }
 done
 # cluster side: read-only RBAC for installation-watch, routing ConfigMap, cron-connector, and the NetworkPolicies with
 # this site's API server and NetBackup addresses in place of the TEMPLATE ipBlocks
 kubectl apply -f k8s/rbac.yaml -f k8s/routing-configmap.yaml -f k8s/cron-connector.yaml
-sed -e "s#192.0.2.1/32#${API_SERVER_CIDR}#" -e "s#192.0.2.10/32#${NETBACKUP_CIDR}#" k8s/network-policies.yaml | kubectl apply -f -
+sed -e "s#192.0.2.1/32#${API_SERVER_CIDR}#" -e "s#192.0.2.10/32#${NETBACKUP_CIDR}#" -e "s#192.0.2.20/32#${VSPHERE_CIDR}#" k8s/network-policies.yaml | kubectl apply -f -
 if [ "$mode" = "--render" ]; then
   npx tsx scripts/render-manifests.ts | kubectl apply -f -
 else

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { isOpsError, opsError, type FunctionDeps, type RequestContext } from '#lib/runtime/index.ts';
-import type { ObjectStore } from '#lib/storage/index.ts';
+import { opsError, type FunctionDeps, type RequestContext } from '#lib/runtime/index.ts';
+import { readConfigText, type ObjectStore } from '#lib/storage/index.ts';
 import { createVsphereClient, DEFAULT_EXPECTATIONS, parseExpectations, readInventory, runVsphereWatch, type VsphereDialect, type VsphereExpectations, type VsphereReport } from '#lib/vsphere/index.ts';
 
 /** VsphereConfig is the vCenter part of installation-watch's configuration (docs/deploy.md "vCenter"). */
@@ -29,23 +28,10 @@ const EXPECTATIONS_LIMIT = 1024 * 1024;
 export type VsphereCheck = (ctx: Pick<RequestContext, 'now' | 'signal' | 'log'>) => Promise<VsphereReport>;
 
 /** expectationsSource reads `state:<key>` (state bucket) or `file:<path>` (a mounted ConfigMap) each tick; absent means defaults. */
-function expectationsSource(spec: string, store: ObjectStore, bucket: string): (signal?: AbortSignal) => Promise<VsphereExpectations> {
-  const where = spec.slice(spec.indexOf(':') + 1);
+function expectationsSource(spec: string, store: ObjectStore, stateBucket: string): (signal?: AbortSignal) => Promise<VsphereExpectations> {
   return async (signal) => {
-    let text = '';
-    try {
-      if (spec.startsWith('file:')) text = await readFile(where, 'utf8');
-      else {
-        for await (const chunk of await store.getStream(bucket, where, signal ? { signal } : {})) {
-          text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-          if (text.length > EXPECTATIONS_LIMIT) throw opsError('VSPHERE_EXPECTATIONS_INVALID', `${spec} is larger than ${EXPECTATIONS_LIMIT} bytes`);
-        }
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (isOpsError(err) && err.code === 'OBJECT_NOT_FOUND')) return DEFAULT_EXPECTATIONS;
-      throw err;
-    }
-    return parseExpectations(text, spec);
+    const read = await readConfigText(spec, { store, stateBucket, invalidCode: 'VSPHERE_EXPECTATIONS_INVALID', maxBytes: EXPECTATIONS_LIMIT, ...(signal ? { signal } : {}) });
+    return read && 'text' in read ? parseExpectations(read.text, spec) : DEFAULT_EXPECTATIONS;
   };
 }
 
@@ -76,7 +62,9 @@ export function createVsphereCheck(deps: Pick<FunctionDeps<VsphereConfig>, 'conf
       read: async (e, signal) => {
         const client = createVsphereClient({ url, username: secrets.get(VSPHERE_USERNAME_SECRET), password: secrets.get(VSPHERE_PASSWORD_SECRET), dialect: c.VSPHERE_API, timeoutMs: c.VSPHERE_TIMEOUT_MS, ...(ca ? { ca } : {}) });
         try {
-          return await readInventory(client, e, signal);
+          // its own deadline, shorter than the request's: a hung vCenter becomes VSphereUnreachable, not a failed tick
+          const deadline = AbortSignal.timeout(c.VSPHERE_TIMEOUT_MS);
+          return await readInventory(client, e, signal ? AbortSignal.any([signal, deadline]) : deadline);
         } finally {
           client.close();
         }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import { manifestKey, verdictKey, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
-import { hintFromName, readChecksumText } from './checksum-file.ts';
+import { hintFromName, readChecksumStream } from './checksum-file.ts';
 import { etagTrusted, findExpected, isSafeManifestName, MANIFEST_NAMES, SIDECAR_SUFFIXES, type CallerExpected } from './expected-source.ts';
 import { hashStream, type Algorithm } from './hash-engine.ts';
 
@@ -71,11 +71,9 @@ export type ArrivalResult = VerdictRecord | { bucket: string; key: string; verdi
 // A manifest verifies every file it names that has arrived; names leaving the delivery folder are refused.
 async function verifyManifest(target: { bucket: string; key: string }, deps: ArrivalDeps, signal?: AbortSignal): Promise<ArrivalResult> {
   const dir = target.key.slice(0, target.key.lastIndexOf('/') + 1);
-  const chunks: Buffer[] = [];
-  for await (const chunk of await deps.store.getStream(target.bucket, target.key, signal ? { signal } : {})) chunks.push(chunk as Buffer);
-  const items = readChecksumText(Buffer.concat(chunks).toString('utf8'), hintFromName(target.key));
+  const items = readChecksumStream(await deps.store.getStream(target.bucket, target.key, signal ? { signal } : {}), hintFromName(target.key));
   const results: Array<VerdictRecord | { key: string; verdict: 'waiting-for-object' | 'unreadable'; reason?: string }> = [];
-  for (const item of items) {
+  for await (const item of items) {
     if (item.kind === 'reject') {
       results.push({ key: target.key, verdict: 'unreadable', reason: `line ${item.line}: ${item.reason}` });
       continue;

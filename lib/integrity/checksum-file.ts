@@ -1,4 +1,4 @@
-import { makeReject, type Reject } from '#lib/lines/index.ts';
+import { blockLine, makeReject, readLineBlocks, type Reject } from '#lib/lines/index.ts';
 import type { Algorithm } from './hash-engine.ts';
 
 /** ChecksumEntry is one expected checksum read from a sidecar, manifest or tool output. */
@@ -165,6 +165,18 @@ export function readChecksumText(text: string, hint?: Algorithm): Array<Checksum
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return lines.flatMap((l, i) => reader.push(l.endsWith('\r') ? l.slice(0, -1) : l, i + 1));
+}
+
+/** readChecksumStream parses a checksum file as it streams: a manifest may name many thousand files. */
+export async function* readChecksumStream(source: AsyncIterable<Uint8Array | string>, hint?: Algorithm): AsyncGenerator<ChecksumEntry | Reject> {
+  const reader = new ChecksumFileReader(hint);
+  for await (const block of readLineBlocks(source)) {
+    for (let i = 0; i < block.count; i++) {
+      const line = blockLine(block, i);
+      if (typeof line === 'string') yield* reader.push(line, block.first + i);
+      else yield line;
+    }
+  }
 }
 
 /** hintFromName guesses the algorithm from a sidecar or manifest name (`x.sha256`, `SHA512SUMS`, `x.md5sum`). */

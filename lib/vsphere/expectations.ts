@@ -1,4 +1,5 @@
 import { isOpsError, opsError } from '#lib/runtime/errors.ts';
+import { globToRegExp } from '#lib/text/index.ts';
 import { compileValidator } from '#lib/runtime/validate.ts';
 import { parseYamlWithLines, withLines } from '#lib/runtime/yaml.ts';
 
@@ -91,13 +92,7 @@ export function parseExpectations(text: string, source = 'vSphere expectations')
   };
 }
 
-/** globToRegExp turns `sts-*`/`egm-db-0?` into an anchored, case-insensitive pattern (VM names are not case-sensitive in vCenter searches). */
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
-}
-
-/** isExactName tells whether a pattern names one VM (no wildcard), so it can be asked for by name. */
-export function isExactName(pattern: string): boolean {
-  return !/[*?]/.test(pattern);
+/** nameMatcher compiles a VM, host or datastore name glob; vCenter compares names ignoring case. */
+export function nameMatcher(pattern: string): RegExp {
+  return globToRegExp(pattern, { ignoreCase: true });
 }

@@ -1,5 +1,5 @@
 import type { Severity } from '#lib/alerting/alert.ts';
-import { globToRegExp, type DatastoreThresholds, type VsphereExpectations } from './expectations.ts';
+import { nameMatcher, type DatastoreThresholds, type VsphereExpectations } from './expectations.ts';
 import type { DatastoreSummary, Inventory, VmSummary } from './inventory.ts';
 
 /** VsphereFindingKind is every condition read from vCenter (each becomes an alert of the same name). */
@@ -23,7 +23,7 @@ const GIB = 1024 ** 3;
 
 /** subsystemLookup answers the subsystem of a name from the pattern map (first match wins), compiled once. */
 export function subsystemLookup(map: VsphereExpectations['subsystems']): (name: string) => string {
-  const compiled = map.map((m) => ({ re: globToRegExp(m.pattern), subsystem: m.subsystem }));
+  const compiled = map.map((m) => ({ re: nameMatcher(m.pattern), subsystem: m.subsystem }));
   return (name) => compiled.find((m) => m.re.test(name))?.subsystem ?? DEFAULT_SUBSYSTEM;
 }
 
@@ -45,7 +45,7 @@ function vmFindings(inventory: Inventory, expectations: VsphereExpectations): Vs
   const seen = new Set<string>();
   for (const [subsystem, patterns] of Object.entries(expectations.expected)) {
     for (const pattern of patterns) {
-      const re = globToRegExp(pattern);
+      const re = nameMatcher(pattern);
       const matching = inventory.vms.filter((vm) => re.test(vm.name));
       if (matching.length === 0) {
         out.push({
@@ -90,12 +90,12 @@ function hostFindings(inventory: Inventory, subsystemOf: (name: string) => strin
 }
 
 function thresholdsFor(ds: DatastoreSummary, t: DatastoreThresholds): { minFreePercent: number; minFreeGiB?: number; criticalFreePercent?: number } {
-  const override = t.overrides.find((o) => globToRegExp(o.pattern).test(ds.name));
+  const override = t.overrides.find((o) => nameMatcher(o.pattern).test(ds.name));
   return { minFreePercent: t.minFreePercent, minFreeGiB: t.minFreeGiB, criticalFreePercent: t.criticalFreePercent, ...override };
 }
 
 function datastoreFindings(inventory: Inventory, t: DatastoreThresholds, subsystemOf: (name: string) => string): VsphereFinding[] {
-  const ignored = t.ignore.map(globToRegExp);
+  const ignored = t.ignore.map(nameMatcher);
   const out: VsphereFinding[] = [];
   for (const ds of inventory.datastores) {
     // capacity and free_space are unset while a datastore is inaccessible: nothing to measure then.
@@ -124,7 +124,7 @@ export function evaluateInventory(inventory: Inventory, expectations: VsphereExp
 
 /** expectedVms lists the VMs an expectation names, split by whether they run (tools are asked of those) or not (details are). */
 export function expectedVms(vms: VmSummary[], expectations: VsphereExpectations): { running: VmSummary[]; stopped: VmSummary[] } {
-  const patterns = Object.values(expectations.expected).flat().map(globToRegExp);
+  const patterns = Object.values(expectations.expected).flat().map(nameMatcher);
   const expected = vms.filter((vm) => patterns.some((re) => re.test(vm.name)));
   return { running: expected.filter((vm) => vm.power_state === 'POWERED_ON'), stopped: expected.filter((vm) => vm.power_state !== 'POWERED_ON') };
 }

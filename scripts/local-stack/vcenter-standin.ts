@@ -131,7 +131,7 @@ export async function startVcenterStandin(initial: StandinInventory, options: Vc
   let failStatus = 503;
   const requests: string[] = [];
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'https://standin');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     const dialect = url.pathname.startsWith('/api/') ? 'api' : url.pathname.startsWith('/rest/') ? 'rest' : undefined;

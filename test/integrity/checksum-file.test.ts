@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readChecksumText, type ChecksumEntry } from '#lib/integrity/index.ts';
+import { readChecksumStream, readChecksumText, type ChecksumEntry } from '#lib/integrity/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
 
@@ -76,6 +76,21 @@ for (const [name, text, reason] of bad) {
 test('bare digest :: a sidecar holding only the hex covers its own file (name null), upper case folded', () => {
   const [e] = entries(readChecksumText('E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\r\n'));
   assert.equal([e!.name, e!.format, e!.expected.slice(0, 4)], [null, 'bare', 'e3b0']);
+});
+
+test('streaming :: read as it streams, cut anywhere, a manifest gives what the whole text gives', async () => {
+  for (const file of ['coreutils-9.1__check-input.sha256', 'coreutils-9.1__sha256sum-tag.txt', 'coreutils-9.1__cksum-crc.txt']) {
+    const text = readFixture('checksums', file);
+    const bytes = Buffer.from(text);
+    for (const cut of [1, 7, 64, bytes.length]) {
+      async function* chunks() {
+        for (let i = 0; i < bytes.length; i += cut) yield bytes.subarray(i, i + cut);
+      }
+      const streamed: Array<ChecksumEntry | Reject> = [];
+      for await (const item of readChecksumStream(chunks())) streamed.push(item);
+      assert.equal(streamed, readChecksumText(text), `${file} in pieces of ${cut}`);
+    }
+  }
 });
 
 test.run();

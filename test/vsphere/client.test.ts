@@ -4,6 +4,7 @@
 // {"value": …} wrapping and filter.x.N parameters), vAPI error bodies, session expiry as 401, the VM list cap answered
 // with UNABLE_TO_ALLOCATE_RESOURCE. Everything runs over real HTTPS with a CA generated here with openssl.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +182,21 @@ test('unavailable :: 503 at login, and nobody listening, are VSPHERE_UNAVAILABLE
   const down = await rejection(readInventory(client({ url: `https://127.0.0.1:${port}`, username: 'u', password: 'p' }), DEFAULT_EXPECTATIONS));
   assert.is(down.code, 'VSPHERE_UNAVAILABLE');
   assert.match(down.message, /ECONNREFUSED/);
+});
+
+test('deadline :: a vCenter that accepts and never answers is ended by the read deadline (DEADLINE_EXCEEDED)', async () => {
+  const hung = createHttpsServer({ key: certs.key, cert: certs.cert }, () => undefined);
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    const url = `https://127.0.0.1:${(hung.address() as { port: number }).port}`;
+    const c = createVsphereClient({ url, username: new Secret('u'), password: new Secret('p'), dialect: 'auto', timeoutMs: 60_000, ca: certs.ca });
+    clients.push(c);
+    const err = await rejection(readInventory(c, DEFAULT_EXPECTATIONS, AbortSignal.timeout(300)));
+    assert.is(err.code, 'DEADLINE_EXCEEDED');
+  } finally {
+    hung.closeAllConnections();
+    await new Promise((resolve) => hung.close(resolve));
+  }
 });
 
 test('error bodies :: both dialects read from the published samples', () => {
