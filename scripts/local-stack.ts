@@ -16,6 +16,13 @@ const stack = await startLocalStack({
   secretKey: env.S3_SECRET_KEY ?? 'minioadmin',
   ...(env.CMP_OPS_INVOKE_TOKEN ? { token: env.CMP_OPS_INVOKE_TOKEN } : {}),
   seedDemo: env.SEED_DEMO !== '0',
+  ...(env.CMP_OPS_CONSOLE_PASSWORD ? { consolePassword: env.CMP_OPS_CONSOLE_PASSWORD } : {}),
+  // the demo routing pages the on-call person for critical alerts and escalates until the console acknowledges
+  functionEnv: {
+    // checksum-verify sends a mismatch once, without endsAt: the demo's alert stays firing for a day, not 5 minutes
+    'alert-router': { ROUTING_CONFIG: `file:${join(root, 'config', 'local', 'alertmanager.yml')}`, RESOLVE_TIMEOUT_MS: '86400000' },
+    'ops-console': { ROUTING_CONFIG: `file:${join(root, 'config', 'local', 'alertmanager.yml')}` },
+  },
   timers: env.TIMERS !== '0',
 });
 const ms = Math.round(performance.now() - started);
@@ -26,7 +33,9 @@ cmp-ops local stack ready in ${ms} ms
   functions     ${stack.functions.map((f) => f.name).join(', ')}
   invoke token  ${env.CMP_OPS_INVOKE_TOKEN ? '(from CMP_OPS_INVOKE_TOKEN)' : `${stack.token}   (also in ${join(stack.dataDir, 'invoke-token')})`}
   kube API      ${stack.kube.url}   (stand-in serving a demo cluster; KUBECONFIG=${join(stack.dataDir, 'kubeconfig')})
-  notifications ${stack.notificationsFile}
+  vCenter       ${stack.vcenter.url}   (stand-in over HTTPS: one expected VM off, one datastore nearly full)
+  notifications ${stack.notificationsFile}${stack.console ? `
+  console       ${stack.console.url}   user ${stack.console.user}   password ${stack.console.passwordFile ? `${stack.console.password}   (in ${stack.console.passwordFile})` : '(from CMP_OPS_CONSOLE_PASSWORD)'}` : ''}
   logs          ${join(stack.dataDir, 'logs')}/<function>.log
 Upload a file and its .sha256 into s3://inbox/ to see it verified; Ctrl-C stops everything.
 `);

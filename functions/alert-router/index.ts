@@ -1,3 +1,4 @@
+import { isPublicPath } from '#lib/alerting/router/index.ts';
 import { startFunction } from '#lib/runtime/index.ts';
 import { configSchema, createHandler, type AlertRouterConfig } from './handler.ts';
 
@@ -5,6 +6,5 @@ await startFunction<AlertRouterConfig>({
   name: 'alert-router',
   configSchema,
   build: (deps) => createHandler({ ...deps, ackKey: () => deps.secrets.find('cmp-ops-ack-key')?.reveal() }),
-  // the signed acknowledgement link carries its own credential (an HMAC over group and expiry)
-  isPublic: (pathname, method) => pathname === '/ack' && (method === 'GET' || method === 'POST'),
+  isPublic: isPublicPath,
 });

@@ -15,6 +15,9 @@ export const ERROR_CATALOG = {
   NOT_FOUND: { status: 404, message: 'no such resource' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed on this path' },
   CONFLICT: { status: 409, message: 'the resource changed concurrently; retry' },
+  CSRF_REJECTED: { status: 403, message: 'the form carried no valid CSRF token: reload the page and try again' },
+  CONSOLE_READ_ONLY: { status: 403, message: 'this console user is read-only: actions need an operator login' },
+  ROUTER_OVERLOADED: { status: 429, message: 'alert-router holds as many alerts as it may; retry after Retry-After' },
   // dependencies
   STORAGE_UNAVAILABLE: { status: 503, message: 'object storage is unreachable or failing; retry later' },
   STORAGE_DENIED: { status: 502, message: 'object storage refused the credentials or the operation' },

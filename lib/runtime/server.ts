@@ -268,7 +268,12 @@ export function errorResponse(err: OpsError, closeConnection = false): Response 
 
 async function writeResponse(nres: ServerResponse, response: Response): Promise<void> {
   nres.statusCode = response.status;
-  response.headers.forEach((value, name) => nres.setHeader(name, value));
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') nres.setHeader(name, value);
+  });
+  // several cookies are several Set-Cookie lines (forEach gives them one by one: setHeader kept only the last)
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) nres.setHeader('set-cookie', cookies);
   const text = knownText(response);
   if (text !== undefined) {
     nres.setHeader('content-length', Buffer.byteLength(text));

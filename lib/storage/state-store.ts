@@ -40,7 +40,10 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
     try {
       const stream = await store.getStream(bucket, key);
       etag = stream.etag;
-      for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+      // one decoder across chunks: a character split between two chunks must not become two U+FFFD
+      const decoder = new TextDecoder();
+      for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true });
+      text += decoder.decode();
     } catch (err) {
       if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
       throw err;

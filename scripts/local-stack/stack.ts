@@ -14,6 +14,7 @@ import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts'
 import { seedDemo } from './demo.ts';
 import { startKubeStandin, type KubeStandin } from './kube-api-standin.ts';
 import { demoCluster } from './kube-demo.ts';
+import { writeConsoleSecrets, type ConsoleLogin } from './console-user.ts';
 import { startVcenterWithDemo, type VcenterStandin } from './vcenter-standin.ts';
 
 export const LOCAL_BUCKETS = ['inbox', 'quarantine', 'reports', 'cmp-ops-state'];
@@ -38,6 +39,10 @@ export interface LocalStackOptions {
   kubePort?: number;
   /** only starts a subset of the stack.yml functions. */
   only?: string[];
+  /** consolePassword is ops-console's `operator` password ($CMP_OPS_CONSOLE_PASSWORD); else generated once into the data dir. */
+  consolePassword?: string;
+  /** startTimeoutMs bounds each function's cold start (15 s; a loaded machine needs more). */
+  startTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -52,6 +57,8 @@ export interface LocalStack {
   functions: FunctionProcess[];
   /** kube is the Kubernetes API stand-in installation-watch reads (no API server runs locally). */
   kube: KubeStandin;
+  /** console is ops-console's page and its local login, when ops-console runs. */
+  console?: ConsoleLogin & { url: string };
   /** vcenter is the vCenter (vSphere Automation API) stand-in installation-watch reads, over HTTPS with a local CA. */
   vcenter: VcenterStandin;
   /** settled resolves when every object event was delivered and every async call finished. */
@@ -79,6 +86,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const triggers: TriggerDeclaration = parseTriggers(JSON.parse(readFileSync(join(options.root, 'config', 'triggers.json'), 'utf8')));
   const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter((f) => !options.only || options.only.includes(f.name));
 
+  const consoleLogin = stackFunctions.some((f) => f.name === 'ops-console') ? await writeConsoleSecrets(options.dataDir, options.consolePassword) : undefined;
   const ports = new Map<string, number>();
   // A function still starting: the gateway holds its calls until it listens (OpenFaaS holds them while scaling up).
   const starting = new Map<string, Promise<number | undefined>>();
@@ -146,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         env: functionEnvironment(fn, options, { s3Endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
         cwd: options.root,
         logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
+        ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
       }).then((proc) => {
         processes.push(proc);
         ports.set(proc.name, proc.port);
@@ -187,6 +196,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store,
       functions: processes,
       kube,
+      ...(consoleLogin ? { console: { ...consoleLogin, url: `${gatewayUrl}/function/ops-console/` } } : {}),
       vcenter,
       async settled() {
         // Each step can cause the next (an event's handler posts to alert-router through the gateway).

@@ -140,7 +140,7 @@ test('quiet :: a snapshot due by the journal\'s size waits while changes come, s
   const quiet = await freshState();
   const store = createRouterStore({ state: quiet, replay, compactBytes: 1, quietMs: 20 });
   for (const k of ['a', 'b', 'c']) await ingest(store, k);
-  await waitFor('a snapshot after the quiet moment', async () => (await coveredBy(quiet)) === 3, 5000);
+  await waitFor('a snapshot after the quiet moment', async () => (await coveredBy(quiet)) === 3, 30_000);
   assert.equal(alertKeys(await open(quiet).read()), ['a', 'b', 'c']);
   // past the bound (twice the snapshot, at least journalBoundBytes), a snapshot starts at once, quiet or not
   const bound = await freshState();

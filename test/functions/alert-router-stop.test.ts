@@ -35,7 +35,11 @@ test('SIGTERM :: accepted ingests still lingering are written before the process
     env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: 'testkey', S3_SECRET_KEY: 'testsecret', CMP_OPS_INVOKE_TOKEN: 'stop-token', ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, JOURNAL_LINGER_MS: '1000', LOG_LEVEL: 'warn', SECRETS_DIR: join(dir, 'secrets') },
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 20_000);
+  // compiled by tsx at start: on a loaded machine that alone can take a while
+  await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 90_000).catch((err) => {
+    child.kill('SIGKILL'); // never left running after a failed test
+    throw err;
+  });
   for (const key of ['s1', 's2']) {
     const res = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: 'POST', headers: { authorization: 'Bearer stop-token', 'content-type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key } }]) });
     assert.is(res.status, 200);

@@ -1,6 +1,7 @@
 import { signLink, verifyLink } from '#lib/runtime/signed-link.ts';
 import type { AlertmanagerConfig } from '../config/alertmanager-config.ts';
-import { groupPayload, integrations } from '../router/dispatch.ts';
+import { groupPayload } from '../router/dispatch.ts';
+import { integrations } from '../router/notify-stages.ts';
 import type { Escalation, OutboxEntry, RouterState } from '../router/state.ts';
 import type { EscalationStep, OnCallConfig } from './extension.ts';
 import { whoIsOnCall } from './schedule.ts';

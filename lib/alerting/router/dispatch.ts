@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alert.ts';
-import type { AlertmanagerConfig, Receiver, RouteNode } from '../config/alertmanager-config.ts';
+import type { AlertmanagerConfig, RouteNode } from '../config/alertmanager-config.ts';
 import { groupKey, groupLabels, matchRoutes } from '../config/routes.ts';
 import { fingerprintLabels } from '../fingerprint.ts';
-import { buildWebhookPayload, ZERO_TIME, type WebhookAlert } from '../webhook-payload.ts';
-import { buildInhibitor } from './inhibit.ts';
-import { silencedBy } from './silences.ts';
+import { buildWebhookPayload, ZERO_TIME } from '../webhook-payload.ts';
+import { alertOrder, notifyPipeline, runStages, storedToWebhook } from './notify-stages.ts';
 import type { GroupState, OutboxEntry, RouterState, StoredAlert } from './state.ts';
-import { timeMute } from './time-mute.ts';
 
 /** DispatchOptions are what the pure core needs beyond the routing configuration. */
 export interface DispatchOptions {
@@ -41,6 +39,20 @@ function addMember(group: GroupState, fp: string): void {
   m.set.add(fp);
   group.fingerprints.push(fp);
 }
+
+// How many alerts a state holds, kept beside it once asked for (Object.keys of 100 000 alerts on every ingest would
+// cost more than the ingest): ingestAlerts and gcAlerts, the only ones that add or remove alerts, keep it in step.
+const alertCounts = new WeakMap<RouterState, number>();
+/** alertCount is how many alerts (firing, or resolved and not yet collected) the state holds. */
+export function alertCount(state: RouterState): number {
+  let n = alertCounts.get(state);
+  if (n === undefined) alertCounts.set(state, (n = Object.keys(state.alerts).length));
+  return n;
+}
+const countChange = (state: RouterState, by: number) => {
+  const n = alertCounts.get(state);
+  if (n !== undefined) alertCounts.set(state, n + by);
+};
 
 /** timeOf parses an RFC 3339 time; the alerts of one batch mostly share theirs, so the last two are remembered. */
 const lastParsed = { start: ['', 0] as [string, number], end: ['', 0] as [string, number] };
@@ -78,7 +90,10 @@ export function ingestAlerts(state: RouterState, alerts: Alert[], config: Alertm
       existing.annotations = incoming.annotations;
       existing.generatorURL = incoming.generatorURL || existing.generatorURL;
       existing.updatedAt = now;
-    } else state.alerts[fp] = incoming;
+    } else {
+      if (!existing) countChange(state, 1);
+      state.alerts[fp] = incoming;
+    }
     const resolved = state.alerts[fp]!.endsAt <= now;
     for (const route of matchRoutes(config.route, alert.labels)) {
       const key = groupKey(route, alert.labels);
@@ -96,76 +111,14 @@ export function ingestAlerts(state: RouterState, alerts: Alert[], config: Alertm
   return firstNewFlushAt === Infinity ? { fingerprints, newGroups } : { fingerprints, newGroups, firstNewFlushAt };
 }
 
-const isSubset = (a: string[], b: string[]) => {
-  const set = new Set(b);
-  return a.every((x) => set.has(x));
-};
-
-/** needsUpdate is Alertmanager's DedupStage decision (notify/notify.go). */
-export function needsUpdate(last: GroupState['last'], firing: string[], resolved: string[], sendResolved: boolean, repeatMs: number, now: number): boolean {
-  if (!last) return firing.length > 0;
-  if (!isSubset(firing, last.firing)) return true;
-  if (firing.length === 0) return last.firing.length > 0;
-  if (sendResolved && !isSubset(resolved, last.resolved)) return true;
-  return last.at + repeatMs <= now;
-}
-
-function toWebhook(fp: string, a: StoredAlert, now: number): WebhookAlert {
-  const resolved = a.endsAt <= now;
-  return {
-    status: resolved ? 'resolved' : 'firing',
-    labels: a.labels,
-    annotations: a.annotations,
-    startsAt: new Date(a.startsAt).toISOString(),
-    endsAt: resolved ? new Date(a.endsAt).toISOString() : ZERO_TIME,
-    generatorURL: a.generatorURL,
-    fingerprint: fp,
-  };
-}
-
-/** labelsBefore is prometheus/common LabelSet.Before: compare sorted names, then values, then size. */
-function labelsBefore(a: Record<string, string>, b: Record<string, string>): number {
-  const ak = Object.keys(a).sort();
-  const bk = Object.keys(b).sort();
-  for (let i = 0; i < Math.min(ak.length, bk.length); i++) {
-    if (ak[i] !== bk[i]) return ak[i]! < bk[i]! ? -1 : 1;
-    const av = a[ak[i]!]!;
-    const bv = b[bk[i]!]!;
-    if (av !== bv) return av < bv ? -1 : 1;
-  }
-  return ak.length - bk.length;
-}
-
-/** alertOrder is Alertmanager's AlertSlice order inside a notification: job, then instance, then the label sets. */
-export function alertOrder(a: StoredAlert, b: StoredAlert): number {
-  for (const key of ['job', 'instance']) {
-    const [ai, bi] = [a.labels[key], b.labels[key]];
-    if (ai === undefined && bi === undefined) continue;
-    if (ai === undefined) return 1;
-    if (bi === undefined) return -1;
-    if (ai !== bi) return ai < bi ? -1 : 1;
-  }
-  return labelsBefore(a.labels, b.labels);
-}
-
 /** groupPayload renders a group's current firing alerts for a receiver (escalation steps reuse it). */
 export function groupPayload(state: RouterState, group: GroupState, receiver: string, now: number, externalURL: string) {
   const firing = group.fingerprints.filter((fp) => state.alerts[fp] && state.alerts[fp]!.endsAt > now).sort((x, y) => alertOrder(state.alerts[x]!, state.alerts[y]!));
-  const alerts = firing.map((fp) => toWebhook(fp, state.alerts[fp]!, now));
+  const alerts = firing.map((fp) => storedToWebhook(fp, state.alerts[fp]!, now));
   return { ...buildWebhookPayload({ receiver, groupLabels: group.labels, alerts, externalURL }), groupKey: group.key };
 }
 
-/** integrations lists a receiver's deliveries as `kind/index` with their send_resolved. */
-export function integrations(receiver: Receiver): Array<{ id: string; sendResolved: boolean; maxAlerts: number }> {
-  return [
-    ...receiver.webhook.map((w, i) => ({ id: `webhook/${i}`, sendResolved: w.sendResolved, maxAlerts: w.maxAlerts })),
-    ...receiver.slack.map((s, i) => ({ id: `slack/${i}`, sendResolved: s.sendResolved, maxAlerts: 0 })),
-    ...receiver.email.map((e, i) => ({ id: `email/${i}`, sendResolved: e.sendResolved, maxAlerts: 0 })),
-    ...receiver.pagerduty.map((p, i) => ({ id: `pagerduty/${i}`, sendResolved: p.sendResolved, maxAlerts: 0 })),
-    ...(receiver.file ?? []).map((_f, i) => ({ id: `file/${i}`, sendResolved: true, maxAlerts: 0 })),
-  ];
-}
-
+/** FlushReport counts what a flush did: groups run, notifications decided, deferred and dropped by time intervals. */
 export interface FlushReport {
   flushed: number;
   notified: number;
@@ -175,18 +128,17 @@ export interface FlushReport {
 }
 
 /**
- * flushDue runs every group whose time has come through Alertmanager's pipeline: inhibition, silences, time
- * intervals (deferred to the interval's end, or dropped, per receiver), then the dedup decision against the
- * group's notification log. Each notification becomes one outbox entry per integration; the log is written at the
- * decision, so a crash after it still delivers (the outbox is saved with it) and never decides twice.
+ * flushDue runs every group whose time has come through the notify pipeline (notify-stages.ts): time intervals
+ * (deferred to the interval's end, or dropped, per receiver), inhibition, silences, then the dedup decision against
+ * the group's notification log and one outbox entry per integration. The log is written at the decision, so a crash
+ * after it still delivers (the outbox is saved with it) and never decides twice.
  */
 export function flushDue(state: RouterState, config: AlertmanagerConfig, now: number, options: DispatchOptions): FlushReport {
   const report: FlushReport = { flushed: 0, notified: 0, deferred: 0, muted: 0, entries: [] };
   const due = Object.values(state.groups).filter((g) => g.nextFlushAt <= now);
   if (due.length === 0) return report;
   const routes = routeIndex(config.route);
-  const inhibitor = buildInhibitor(config.inhibitRules, state.alerts, now);
-  const newId = options.newId ?? randomUUID;
+  const stages = notifyPipeline({ state, config, externalURL: options.externalURL, mutedPolicy: options.mutedPolicy, newId: options.newId ?? randomUUID, entries: report.entries });
   for (const group of due) {
     const route = routes.get(group.routeId);
     const receiver = config.receivers.get(group.receiver);
@@ -196,45 +148,14 @@ export function flushDue(state: RouterState, config: AlertmanagerConfig, now: nu
     }
     report.flushed++;
     group.fingerprints = group.fingerprints.filter((fp) => state.alerts[fp]);
-    const muteWindow = timeMute(config, route, now);
-    if (muteWindow) {
-      if (options.mutedPolicy(group.receiver) === 'delay') {
-        group.deferredUntil = muteWindow.until ?? now + route.groupIntervalMs;
-        group.nextFlushAt = group.deferredUntil;
-        report.deferred++;
-      } else {
-        group.nextFlushAt = now + route.groupIntervalMs;
-        report.muted++;
-      }
+    const outcome = runStages(stages, { group, route, receiver, alerts: group.fingerprints }, now);
+    if ('stopped' in outcome && outcome.stopped !== 'unchanged') {
+      report[outcome.stopped]++;
       continue;
     }
-    delete group.deferredUntil;
-    const visible = group.fingerprints.filter((fp) => !silencedBy(state, state.alerts[fp]!.labels, now) && !inhibitor(state.alerts[fp]!, fp));
-    const firing = visible.filter((fp) => state.alerts[fp]!.endsAt > now).sort();
-    const resolved = visible.filter((fp) => state.alerts[fp]!.endsAt <= now).sort();
-    const list = integrations(receiver);
-    const sendResolved = list.some((i) => i.sendResolved);
-    if (needsUpdate(group.last, firing, resolved, sendResolved, route.repeatIntervalMs, now)) {
-      const alerts = [...firing, ...resolved].sort((x, y) => alertOrder(state.alerts[x]!, state.alerts[y]!)).map((fp) => toWebhook(fp, state.alerts[fp]!, now));
-      for (const integration of list) {
-        let payloadAlerts = integration.sendResolved ? alerts : alerts.filter((a) => a.status === 'firing');
-        if (payloadAlerts.length === 0) continue;
-        let truncated = 0;
-        if (integration.maxAlerts > 0 && payloadAlerts.length > integration.maxAlerts) {
-          truncated = payloadAlerts.length - integration.maxAlerts;
-          payloadAlerts = payloadAlerts.slice(0, integration.maxAlerts);
-        }
-        const payload = { ...buildWebhookPayload({ receiver: group.receiver, groupLabels: group.labels, alerts: payloadAlerts, externalURL: options.externalURL }), groupKey: group.key, truncatedAlerts: truncated, status: (firing.length > 0 ? 'firing' : 'resolved') as 'firing' | 'resolved' };
-        const entry: OutboxEntry = { id: newId(), groupKey: group.key, receiver: group.receiver, integration: integration.id, payload, createdAt: now, attempts: 0, nextAttemptAt: now };
-        state.outbox.push(entry);
-        report.entries.push(entry);
-      }
-      group.last = { firing, resolved, at: now };
-      report.notified++;
-    }
+    if ('next' in outcome) report.notified++;
     // resolved alerts leave the group once flushed (Alertmanager deletes them after a flush); an empty group ends
-    const gone = new Set(group.fingerprints.filter((fp) => state.alerts[fp]!.endsAt <= now));
-    group.fingerprints = group.fingerprints.filter((fp) => !gone.has(fp));
+    group.fingerprints = group.fingerprints.filter((fp) => state.alerts[fp]!.endsAt > now);
     if (group.fingerprints.length === 0) delete state.groups[group.key];
     else group.nextFlushAt = now + route.groupIntervalMs;
   }
@@ -250,6 +171,7 @@ export function gcAlerts(state: RouterState, now: number, retentionMs: number): 
     delete state.alerts[fp];
     removed++;
   }
+  countChange(state, -removed);
   return removed;
 }
 

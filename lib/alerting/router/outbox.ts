@@ -3,7 +3,7 @@ import { isOpsError } from '#lib/runtime/errors.ts';
 import type { AlertmanagerConfig } from '../config/alertmanager-config.ts';
 import { buildWebhookPayload, ZERO_TIME } from '../webhook-payload.ts';
 import { fingerprintLabels } from '../fingerprint.ts';
-import { integrations } from './dispatch.ts';
+import { integrations } from './notify-stages.ts';
 import type { SendContext } from './senders.ts';
 import type { DeadLetter, OutboxEntry, RouterState } from './state.ts';
 
@@ -72,20 +72,29 @@ function chatUrl(config: AlertmanagerConfig, entry: OutboxEntry): string | undef
 }
 
 /**
- * fallbackEntries builds the NotificationFailed notification for a dead letter, sent to the fallback receiver's
- * integrations (never itself retried into another fallback).
+ * ownAlertEntries builds a notification the router raises about itself (NotificationFailed, RouterOverloaded) for
+ * the fallback receiver's integrations; none when there is no such receiver or it is the one that failed.
  */
-function fallbackEntries(config: AlertmanagerConfig, fallback: string | undefined, dead: DeadLetter, now: number, externalURL: string, newId: () => string): OutboxEntry[] {
+export function ownAlertEntries(config: AlertmanagerConfig, fallback: string | undefined, alert: { labels: Record<string, string> & { alertname: string }; annotations: Record<string, string>; groupKey: string; fallbackFor?: string }, now: number, externalURL: string, newId: () => string): OutboxEntry[] {
   const receiver = fallback ? config.receivers.get(fallback) : undefined;
-  if (!receiver || fallback === dead.receiver) return [];
-  const labels = { alertname: 'NotificationFailed', severity: 'critical', subsystem: 'CMP-OPS', receiver: dead.receiver, integration: dead.integration };
-  const alert = {
-    status: 'firing' as const, labels,
-    annotations: { summary: `notification to ${dead.receiver} (${dead.integration}) failed after ${dead.attempts} attempts`, description: `${dead.lastError ?? 'unknown error'}; group ${dead.groupKey}; ${dead.payload.alerts.length} alerts: ${dead.payload.alerts.map((a) => a.labels.alertname).join(', ')}` },
-    startsAt: new Date(now).toISOString(), endsAt: ZERO_TIME, generatorURL: '', fingerprint: fingerprintLabels(labels),
+  if (!receiver) return [];
+  const webhookAlert = {
+    status: 'firing' as const, labels: alert.labels, annotations: alert.annotations,
+    startsAt: new Date(now).toISOString(), endsAt: ZERO_TIME, generatorURL: '', fingerprint: fingerprintLabels(alert.labels),
   };
-  const payload = { ...buildWebhookPayload({ receiver: receiver.name, groupLabels: { alertname: 'NotificationFailed' }, alerts: [alert], externalURL }), groupKey: `{}/fallback:{receiver=${JSON.stringify(dead.receiver)}}` };
-  return integrations(receiver).map((i) => ({ id: newId(), groupKey: payload.groupKey, receiver: receiver.name, integration: i.id, payload, createdAt: now, attempts: 0, nextAttemptAt: now, fallbackFor: dead.id }));
+  const payload = { ...buildWebhookPayload({ receiver: receiver.name, groupLabels: { alertname: alert.labels.alertname }, alerts: [webhookAlert], externalURL }), groupKey: alert.groupKey };
+  return integrations(receiver).map((i) => ({ id: newId(), groupKey: payload.groupKey, receiver: receiver.name, integration: i.id, payload, createdAt: now, attempts: 0, nextAttemptAt: now, ...(alert.fallbackFor ? { fallbackFor: alert.fallbackFor } : {}) }));
+}
+
+/** fallbackEntries builds the NotificationFailed notification for a dead letter (never itself retried into another fallback). */
+function fallbackEntries(config: AlertmanagerConfig, fallback: string | undefined, dead: DeadLetter, now: number, externalURL: string, newId: () => string): OutboxEntry[] {
+  if (fallback === dead.receiver) return [];
+  return ownAlertEntries(config, fallback, {
+    labels: { alertname: 'NotificationFailed', severity: 'critical', subsystem: 'CMP-OPS', receiver: dead.receiver, integration: dead.integration },
+    annotations: { summary: `notification to ${dead.receiver} (${dead.integration}) failed after ${dead.attempts} attempts`, description: `${dead.lastError ?? 'unknown error'}; group ${dead.groupKey}; ${dead.payload.alerts.length} alerts: ${dead.payload.alerts.map((a) => a.labels.alertname).join(', ')}` },
+    groupKey: `{}/fallback:{receiver=${JSON.stringify(dead.receiver)}}`,
+    fallbackFor: dead.id,
+  }, now, externalURL, newId);
 }
 
 /**
@@ -139,4 +148,28 @@ export async function deliverDue(state: RouterState, config: AlertmanagerConfig,
     }
   }
   return report;
+}
+
+/**
+ * requeueDeadLetter puts a dead letter back in the outbox as a fresh entry (same id, attempts from zero, due now),
+ * for an operator who fixed the receiver; undefined when no dead letter has that id.
+ */
+export function requeueDeadLetter(state: RouterState, id: string, now: number): OutboxEntry | undefined {
+  const dead = state.deadLetters.find((d) => d.id === id);
+  if (!dead) return undefined;
+  state.deadLetters = state.deadLetters.filter((d) => d.id !== id);
+  const { failedAt: _failedAt, lastError: _lastError, ...entry } = dead;
+  const requeued: OutboxEntry = { ...entry, attempts: 0, nextAttemptAt: now };
+  state.outbox.push(requeued);
+  return requeued;
+}
+
+/** deadLetterSummary is a dead letter as GET /api/v1/dead-letters lists it: what failed, why, and what it said. */
+export function deadLetterSummary(d: DeadLetter): Record<string, unknown> {
+  return {
+    id: d.id, receiver: d.receiver, integration: d.integration, groupKey: d.groupKey, attempts: d.attempts, lastError: d.lastError ?? null,
+    createdAt: new Date(d.createdAt).toISOString(), failedAt: new Date(d.failedAt).toISOString(), status: d.payload.status,
+    alerts: d.payload.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels })),
+    ...(d.fallbackFor ? { fallbackFor: d.fallbackFor } : {}),
+  };
 }

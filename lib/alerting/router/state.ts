@@ -87,30 +87,10 @@ export interface RouterState {
   silences: Record<string, Silence>;
   outbox: OutboxEntry[];
   deadLetters: DeadLetter[];
+  /** set while new alerts are refused (the alert bound was reached): RouterOverloaded went out once, at `since`. */
+  overload?: { since: number; held: number };
 }
 
 export function emptyState(): RouterState {
   return { version: 1, alerts: {}, groups: {}, silences: {}, outbox: [], deadLetters: [], escalations: {} };
-}
-
-/**
- * stateTextInSlices yields JSON.stringify(state) (the alerts last) in pieces, one per `slice` alerts, with a turn of
- * the event loop between pieces: a snapshot of 60 000 alerts is about 16 MB, and serializing it at once held every
- * request for about 90 ms. A slice is one JSON.stringify of an object of its alerts (as fast as the whole state's,
- * where one call per alert cost 40 % more). The caller keeps the state unchanged until the last piece (router-store
- * cuts it from inside its one-change-at-a-time queue) and may convert each piece as it comes.
- */
-export async function* stateTextInSlices(state: RouterState, slice = 1000): AsyncGenerator<string> {
-  const { alerts, ...rest } = state;
-  const head = JSON.stringify(rest);
-  yield `${head === '{}' ? '{' : `${head.slice(0, -1)},`}"alerts":{`;
-  const keys = Object.keys(alerts);
-  for (let i = 0; i < keys.length; i += slice) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const part: Record<string, StoredAlert> = {};
-    for (const key of keys.slice(i, i + slice)) part[key] = alerts[key]!;
-    const text = JSON.stringify(part);
-    yield `${i > 0 ? ',' : ''}${text.slice(1, -1)}`;
-  }
-  yield '}}';
 }
