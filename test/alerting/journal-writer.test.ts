@@ -108,6 +108,7 @@ test('failure :: a failed write fails every pending record (STORAGE_UNAVAILABLE)
   g.failing.on = false;
   await writer.append(entry(3), false);
   assert.ok(writer.healthy, 'healthy again once a write lands');
+  assert.equal((await records(g.real)).map((r) => r.seq), [1], 'the next record took the failed one\'s number: no gap');
 });
 
 test.run();

@@ -46,7 +46,8 @@ interface PendingRecord {
  * Its states: idle (nothing pending), gathering (an open record, no write yet), writing (one record in flight; the
  * open one, if any, waits behind it). Only `flushLoop` writes; `seal` closes the open record so that later entries
  * start the next one (a snapshot is cut at that boundary). A failed write fails every pending record with a
- * retryable error and reports it through `onFailure`; the writer is then unhealthy until a write succeeds.
+ * retryable error and reports it through `onFailure`; the writer is then unhealthy until a write succeeds, and the
+ * next record reuses the failed one's number, so the records written are always numbered without gaps.
  */
 export class JournalWriter {
   readonly #state: StateStore;
@@ -188,6 +189,9 @@ export class JournalWriter {
     const failed = this.#pending;
     this.#pending = [];
     this.#open = undefined;
+    // the next record takes the number of the first that failed: written records stay numbered without gaps, which
+    // a cold load relies on (it reads them in turn and stops at the first missing)
+    if (failed[0]) this.#nextSeq = failed[0].seq;
     const early = failed.reduce((n, r) => n + r.early, 0);
     this.#earlyUnwritten -= early;
     this.#onFailure(error, early);
