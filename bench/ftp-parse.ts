@@ -1,32 +1,29 @@
-// Parsing N xferlog lines (the shape vsftpd writes) against `mawk '{print $9, $NF}'` over the same file in the same
-// run, and the parser's peak RSS as N grows (also with the heap capped, to show memory is bounded).
-// Usage: npx tsx bench/ftp-parse.ts [N=1000000]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+// `cmp-ops ftp parse` of N xferlog lines (the shape vsftpd writes) written to a file, as a user runs it, against a
+// mawk program writing each transfer as a JSON line of its 17 fields, interleaved for several rounds (medians); the
+// command's peak RSS, and the same run with the heap capped (memory is bounded).
+// Usage: npm run build && npx tsx bench/ftp-parse.ts [N=1000000] [rounds=5]
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
-import { DateTime } from 'luxon';
-import { parseFtpLogBatches } from '#lib/ftp/index.ts';
+import { interleave, spread, timeProcess, verdict } from './measure.ts';
 
-if (process.argv[2] === '--child') {
-  let records = 0;
-  let rejects = 0;
-  const started = performance.now();
-  for await (const batch of parseFtpLogBatches(createReadStream(process.argv[3]!, { highWaterMark: 1 << 20 }), { server: 'bench', zone: 'Europe/Paris', fileTime: DateTime.utc() })) {
-    for (const r of batch) {
-      if (r.kind === 'reject') rejects++;
-      else records++;
-    }
-  }
-  process.stdout.write(JSON.stringify({ records, rejects, seconds: (performance.now() - started) / 1000, rssMiB: process.resourceUsage().maxRSS / 1024 }));
-  process.exit(0);
-}
+const n = Number(process.argv[2] ?? 1_000_000);
+const rounds = Number(process.argv[3] ?? 5);
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'bin', 'cmp-ops.mjs');
+if (!existsSync(join(root, 'dist', 'cli.mjs'))) throw new Error('run npm run build first');
 
-async function writeLog(path: string, n: number): Promise<void> {
+// xferlog's fields after the weekday: month, day, clock, year, transfer time, host, size, path, type, action,
+// direction, access mode, user, service, authentication method, authenticated user, completion status.
+const MAWK_PROGRAM = `
+function s(v) { gsub(/\\\\/, "\\\\\\\\", v); gsub(/"/, "\\\\\\"", v); return "\\"" v "\\"" }
+{ print "{\\"month\\":" s($2) ",\\"day\\":" $3 ",\\"clock\\":" s($4) ",\\"year\\":" $5 ",\\"seconds\\":" $6 ",\\"host\\":" s($7) ",\\"bytes\\":" $8 ",\\"path\\":" s($9) ",\\"type\\":" s($10) ",\\"action\\":" s($11) ",\\"direction\\":" s($12) ",\\"access\\":" s($13) ",\\"user\\":" s($14) ",\\"service\\":" s($15) ",\\"authMethod\\":" $16 ",\\"authUser\\":" s($17) ",\\"status\\":" s($18) "}" }
+`;
+
+async function writeLog(path: string, lines: number): Promise<void> {
   const out = createWriteStream(path);
   const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < lines; i++) {
     const d = new Date(Date.UTC(2026, 10, 1) + i * 1000);
     const stamp = `${days[(d.getUTCDay() + 6) % 7]} Nov ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)} 2026`;
     const line = `${stamp} ${1 + (i % 30)} 10.0.${i % 250}.${i % 200} ${1000 + i} /inbox/STS/deliveries/product_${i}.bin b _ i r sts ftp 0 * ${i % 50 ? 'c' : 'i'}\n`;
@@ -35,24 +32,31 @@ async function writeLog(path: string, n: number): Promise<void> {
   await new Promise<void>((r) => out.end(() => r()));
 }
 
+async function countLines(path: string): Promise<number> {
+  let count = 0;
+  for await (const chunk of createReadStream(path)) for (const byte of chunk as Buffer) if (byte === 10) count++;
+  return count;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'ftp-bench-'));
-const bundle = join(dir, 'bench.mjs');
-buildSync({ entryPoints: [import.meta.filename], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error', banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" } });
-for (const n of [10_000, Number(process.argv[2] ?? 1_000_000)]) {
+try {
   const file = join(dir, `xferlog-${n}`);
   await writeLog(file, n);
-  // best of three runs for both sides, so a stall of the shared machine does not decide the ratio
-  let mawkSeconds = Infinity;
-  let r = { records: 0, rejects: 0, seconds: Infinity, rssMiB: 0 };
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    execFileSync('mawk', ['{print $9, $NF}', file], { stdio: ['ignore', 'ignore', 'inherit'] });
-    mawkSeconds = Math.min(mawkSeconds, (performance.now() - t0) / 1000);
-    const run = JSON.parse(spawnSync(process.execPath, [bundle, '--child', file], { encoding: 'utf8' }).stdout) as typeof r;
-    if (run.seconds < r.seconds) r = { ...run, rssMiB: Math.max(run.rssMiB, r.rssMiB) };
-  }
-  const capped = spawnSync(process.execPath, ['--max-old-space-size=64', bundle, '--child', file], { encoding: 'utf8' });
-  const c = capped.status === 0 ? (JSON.parse(capped.stdout) as { rssMiB: number }) : null;
-  console.log(`${n} lines (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB): cmp-ops ${(n / r.seconds / 1000).toFixed(0)}k lines/s (${r.records} records, ${r.rejects} rejects), mawk ${(n / mawkSeconds / 1000).toFixed(0)}k lines/s → ratio ${(mawkSeconds / r.seconds).toFixed(2)}; peak RSS ${r.rssMiB.toFixed(0)} MiB; heap capped at 64 MiB: ${c ? `finished, peak RSS ${c.rssMiB.toFixed(0)} MiB` : 'FAILED'}`);
+  const program = join(dir, 'xferlog.awk');
+  writeFileSync(program, MAWK_PROGRAM);
+  const ours = join(dir, 'ours.jsonl');
+  const theirs = join(dir, 'mawk.jsonl');
+  const r = interleave(rounds, {
+    mawk: () => timeProcess('mawk', ['-f', program, file], { outFile: theirs }),
+    cmpOps: () => timeProcess(process.execPath, [cli, 'ftp', 'parse', file, '--zone', 'Europe/Paris', '--server', 'bench'], { outFile: ours }),
+  });
+  const [mine, mawks] = [await countLines(ours), await countLines(theirs)];
+  if (mine !== n || mawks !== n) throw new Error(`expected ${n} JSON lines, cmp-ops wrote ${mine}, mawk ${mawks}`);
+  const capped = timeProcess(process.execPath, ['--max-old-space-size=64', cli, 'ftp', 'parse', file, '--zone', 'Europe/Paris'], { outFile: ours });
+  const mib = (path: string) => (statSync(path).size / 2 ** 20).toFixed(0);
+  console.log(`${n} lines (${mib(file)} MiB in, ${mib(ours)} MiB of JSON out), ${rounds} interleaved rounds, medians`);
+  console.log(`ftp parse to a file: cmp-ops ${r.cmpOps.seconds.toFixed(2)} s ${spread(r.cmpOps)} vs mawk JSON of 17 fields ${r.mawk.seconds.toFixed(2)} s ${spread(r.mawk)} → ${verdict(r.mawk.seconds / r.cmpOps.seconds, '≥ 0.50')}`);
+  console.log(`peak RSS of cmp-ops: ${r.cmpOps.rssMiB.toFixed(0)} MiB; with the heap capped at 64 MiB: finished in ${capped.seconds.toFixed(2)} s, peak RSS ${capped.rssMiB.toFixed(0)} MiB`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
-rmSync(dir, { recursive: true, force: true });

@@ -1,37 +1,39 @@
-// Hashing figures, measured in one run on the same file (size in MiB as the first argument, default 1024):
-// - SHA-256 through `cmp-ops verify` (the CLI bundle) vs `openssl dgst -sha256`;
+// Hashing figures, measured in one run on the same file (size in MiB as the first argument, default 1024), each
+// command run as a user runs it, interleaved with its reference for several rounds (medians):
+// - SHA-256 through `cmp-ops verify FILE --algorithms sha256` (the CLI bundle) vs `openssl dgst -sha256 FILE`;
 // - SHA-256 + MD5 in one pass vs the slower of the two alone;
 // - peak RSS of the verify process (it must stay flat whatever the size).
-// Usage: npm run build && npx tsx bench/hash.ts [MiB]
-import { spawnSync } from 'node:child_process';
+// Usage: npm run build && npx tsx bench/hash.ts [MiB] [rounds=5]
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { interleave, spread, timeProcess, verdict } from './measure.ts';
 import { writePatternFile } from './pattern-file.ts';
 
 const mib = Number(process.argv[2] ?? 1024);
+const rounds = Number(process.argv[3] ?? 5);
 const root = join(import.meta.dirname, '..');
-const cli = join(root, 'dist', 'cli.mjs');
-if (!existsSync(cli)) throw new Error('run npm run build first');
-const file = join(tmpdir(), `cmp-ops-hash-bench-${mib}.bin`);
+const cli = join(root, 'bin', 'cmp-ops.mjs');
+if (!existsSync(join(root, 'dist', 'cli.mjs'))) throw new Error('run npm run build first');
+const file = join(tmpdir(), `cmp-ops-hash-bench-${mib}-${process.pid}.bin`);
 writePatternFile(file, mib);
-
-function timed(command: string, args: string[]): { seconds: number; rssMiB: number; out: string } {
-  const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${command} failed: ${r.stderr}`);
-  const rssKiB = Number(r.stderr.trim().split('\n').at(-1));
-  return { seconds: (performance.now() - started) / 1000, rssMiB: rssKiB / 1024, out: r.stdout };
+try {
+  const verify = (algorithms: string) => () => timeProcess(process.execPath, [cli, 'verify', file, '--algorithms', algorithms]);
+  const r = interleave(rounds, {
+    openssl: () => timeProcess('openssl', ['dgst', '-sha256', file]),
+    sha256: verify('sha256'),
+    md5: verify('md5'),
+    both: verify('sha256,md5'),
+  });
+  const expected = timeProcess('openssl', ['dgst', '-sha256', '-r', file]).out.split(' ')[0];
+  const ours = JSON.parse(timeProcess(process.execPath, [cli, 'verify', file, '--algorithms', 'sha256']).out) as { digests: { sha256: string } };
+  if (ours.digests.sha256 !== expected) throw new Error(`digests differ: cmp-ops ${ours.digests.sha256}, openssl ${expected}`);
+  const rate = (s: number) => `${(mib / s).toFixed(0)} MiB/s`;
+  const slower = Math.max(r.sha256.seconds, r.md5.seconds);
+  console.log(`file: ${mib} MiB, ${rounds} interleaved rounds, medians`);
+  console.log(`sha256: cmp-ops verify ${rate(r.sha256.seconds)} ${spread(r.sha256)} vs openssl dgst ${rate(r.openssl.seconds)} ${spread(r.openssl)} → ${verdict(r.openssl.seconds / r.sha256.seconds, '≥ 1.00')}`);
+  console.log(`sha256+md5 one pass: ${r.both.seconds.toFixed(2)} s ${spread(r.both)} vs slower alone ${slower.toFixed(2)} s (md5 ${spread(r.md5)}) → ${verdict(r.both.seconds / slower, '≤ 1.10')}`);
+  console.log(`peak RSS of cmp-ops verify: sha256 ${r.sha256.rssMiB.toFixed(0)} MiB, sha256+md5 ${r.both.rssMiB.toFixed(0)} MiB (goal ≤ 150 MiB)`);
+} finally {
+  rmSync(file, { force: true });
 }
-const best = (f: () => { seconds: number; rssMiB: number; out: string }) => [f(), f()].sort((a, b) => a.seconds - b.seconds)[0]!;
-
-const openssl = best(() => timed('openssl', ['dgst', '-sha256', file]));
-const sha = best(() => timed(process.execPath, [cli, 'verify', file, '--algorithms', 'sha256']));
-const md5 = best(() => timed(process.execPath, [cli, 'verify', file, '--algorithms', 'md5']));
-const both = best(() => timed(process.execPath, [cli, 'verify', file, '--algorithms', 'sha256,md5']));
-const rate = (s: number) => `${(mib / s).toFixed(0)} MiB/s`;
-console.log(`file: ${mib} MiB`);
-console.log(`sha256: cmp-ops verify ${rate(sha.seconds)} vs openssl dgst ${rate(openssl.seconds)} → ratio ${(openssl.seconds / sha.seconds).toFixed(2)} (goal ≥ 0.90)`);
-console.log(`sha256+md5 one pass: ${both.seconds.toFixed(2)} s vs slower alone ${Math.max(sha.seconds, md5.seconds).toFixed(2)} s → ${(both.seconds / Math.max(sha.seconds, md5.seconds)).toFixed(2)}× (goal ≤ 1.15)`);
-console.log(`peak RSS of cmp-ops verify: sha256 ${sha.rssMiB.toFixed(0)} MiB, sha256+md5 ${both.rssMiB.toFixed(0)} MiB (goal ≤ 150 MiB)`);
-rmSync(file);

@@ -1,30 +1,28 @@
-// Parsing N -all_columns lines (built in the documented field order) to normalized records, against
-// `mawk -F, '{print $1,$4,$5,$7}'` over the same file in the same run; peak RSS of the parser as N grows.
-// Usage: npx tsx bench/netbackup-parse.ts [N=1000000]   (the parser runs in a child process so RSS is its own)
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+// `cmp-ops netbackup parse` of N -all_columns lines (built in the documented field order) written to a file, as a
+// user runs it, against a mawk program writing the same jobs as JSON lines of their 22 main fields, interleaved
+// for several rounds (medians); the command's peak RSS, and the same run with the heap capped (memory is bounded).
+// Usage: npm run build && npx tsx bench/netbackup-parse.ts [N=500000] [rounds=5]
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
-import { parseNetBackupBatches } from '#lib/netbackup/index.ts';
 import { allColumnsLine } from '../test/helpers/netbackup-lines.ts';
+import { interleave, spread, timeProcess, verdict } from './measure.ts';
 
-if (process.argv[2] === '--child') {
-  let jobs = 0;
-  let rejects = 0;
-  const started = performance.now();
-  for await (const batch of parseNetBackupBatches(createReadStream(process.argv[3]!, { highWaterMark: 1 << 20 }))) {
-    for (const r of batch) {
-      if (r.kind === 'job') jobs++;
-      else rejects++;
-    }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(JSON.stringify({ jobs, rejects, seconds, rssMiB: process.resourceUsage().maxRSS / 1024 }));
-  process.exit(0);
-}
+const n = Number(process.argv[2] ?? 500_000);
+const rounds = Number(process.argv[3] ?? 5);
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'bin', 'cmp-ops.mjs');
+if (!existsSync(join(root, 'dist', 'cli.mjs'))) throw new Error('run npm run build first');
 
-async function writeFile(path: string, lines: number): Promise<void> {
+// The 22 leading -all_columns fields (jobid … classtype), strings escaped as JSON wants.
+const MAWK_PROGRAM = `
+function s(v) { gsub(/\\\\/, "\\\\\\\\", v); gsub(/"/, "\\\\\\"", v); return "\\"" v "\\"" }
+function n(v) { return v == "" ? "null" : v }
+BEGIN { FS = "," }
+{ print "{\\"jobId\\":" n($1) ",\\"type\\":" n($2) ",\\"state\\":" n($3) ",\\"status\\":" n($4) ",\\"policy\\":" s($5) ",\\"schedule\\":" s($6) ",\\"client\\":" s($7) ",\\"mediaServer\\":" s($8) ",\\"started\\":" n($9) ",\\"elapsedSeconds\\":" n($10) ",\\"ended\\":" n($11) ",\\"storageUnit\\":" s($12) ",\\"try\\":" n($13) ",\\"operation\\":" n($14) ",\\"kilobytes\\":" n($15) ",\\"files\\":" n($16) ",\\"pathLastWritten\\":" s($17) ",\\"percent\\":" n($18) ",\\"pid\\":" n($19) ",\\"owner\\":" s($20) ",\\"subtype\\":" n($21) ",\\"classType\\":" n($22) "}" }
+`;
+
+async function writeReport(path: string, lines: number): Promise<void> {
   const out = createWriteStream(path);
   const variants = [
     allColumnsLine({ jobid: 1, client: 'cgcu-win01', fileList: ['C:\\', 'D:\\Data, archive'], status: 0 }),
@@ -38,29 +36,31 @@ async function writeFile(path: string, lines: number): Promise<void> {
   await new Promise<void>((r) => out.end(() => r()));
 }
 
-const sizes = [10_000, Number(process.argv[2] ?? 1_000_000)];
-const dir = mkdtempSync(join(tmpdir(), 'nb-bench-'));
-// The parser runs from an esbuild bundle (as in the function image), so its RSS is not the TypeScript loader's.
-const bundle = join(dir, 'bench.mjs');
-buildSync({ entryPoints: [import.meta.filename], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error', banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" } });
-for (const n of sizes) {
-  const file = join(dir, `jobs-${n}.txt`);
-  await writeFile(file, n);
-  // best of three runs for both sides, interleaved, so a stall of the shared machine does not decide the ratio
-  let mawkSeconds = Infinity;
-  let r = { jobs: 0, rejects: 0, seconds: Infinity, rssMiB: 0 };
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    execFileSync('mawk', ['-F,', '{print $1,$4,$5,$7}', file], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
-    mawkSeconds = Math.min(mawkSeconds, (performance.now() - t0) / 1000);
-    const child = spawnSync(process.execPath, [bundle, '--child', file], { encoding: 'utf8' });
-    const run = JSON.parse(child.stdout) as typeof r;
-    if (run.seconds < r.seconds) r = { ...run, rssMiB: Math.max(run.rssMiB, r.rssMiB) };
-  }
-  // Flat memory means bounded, not just small: the same parse with the old heap capped at 64 MiB must still finish.
-  const capped = spawnSync(process.execPath, ['--max-old-space-size=64', bundle, '--child', file], { encoding: 'utf8' });
-  const c = capped.status === 0 ? (JSON.parse(capped.stdout) as { rssMiB: number; seconds: number }) : null;
-  const mb = statSync(file).size / 2 ** 20;
-  console.log(`${n} lines (${mb.toFixed(0)} MiB): cmp-ops ${(n / r.seconds / 1000).toFixed(0)}k lines/s (${r.jobs} jobs, ${r.rejects} rejects), mawk ${(n / mawkSeconds / 1000).toFixed(0)}k lines/s → ratio ${(mawkSeconds / r.seconds).toFixed(2)}; peak RSS ${r.rssMiB.toFixed(0)} MiB; with the heap capped at 64 MiB: ${c ? `finished, peak RSS ${c.rssMiB.toFixed(0)} MiB, ${(n / c.seconds / 1000).toFixed(0)}k lines/s` : 'FAILED (memory grows with input)'}`);
+async function countLines(path: string): Promise<number> {
+  let count = 0;
+  for await (const chunk of createReadStream(path)) for (const byte of chunk as Buffer) if (byte === 10) count++;
+  return count;
 }
-rmSync(dir, { recursive: true, force: true });
+
+const dir = mkdtempSync(join(tmpdir(), 'nb-bench-'));
+try {
+  const file = join(dir, `jobs-${n}.txt`);
+  await writeReport(file, n);
+  const program = join(dir, 'jobs.awk');
+  writeFileSync(program, MAWK_PROGRAM);
+  const ours = join(dir, 'ours.jsonl');
+  const theirs = join(dir, 'mawk.jsonl');
+  const r = interleave(rounds, {
+    mawk: () => timeProcess('mawk', ['-f', program, file], { outFile: theirs }),
+    cmpOps: () => timeProcess(process.execPath, [cli, 'netbackup', 'parse', file], { outFile: ours }),
+  });
+  const [jobs, mawks] = [await countLines(ours), await countLines(theirs)];
+  if (jobs !== n || mawks !== n) throw new Error(`expected ${n} JSON lines, cmp-ops wrote ${jobs}, mawk ${mawks}`);
+  const capped = timeProcess(process.execPath, ['--max-old-space-size=64', cli, 'netbackup', 'parse', file], { outFile: ours });
+  const mib = (path: string) => (statSync(path).size / 2 ** 20).toFixed(0);
+  console.log(`${n} lines (${mib(file)} MiB in, ${mib(ours)} MiB of JSON out), ${rounds} interleaved rounds, medians`);
+  console.log(`netbackup parse to a file: cmp-ops ${r.cmpOps.seconds.toFixed(2)} s ${spread(r.cmpOps)} vs mawk JSON of 22 fields ${r.mawk.seconds.toFixed(2)} s ${spread(r.mawk)} → ${verdict(r.mawk.seconds / r.cmpOps.seconds, '≥ 0.50')}`);
+  console.log(`peak RSS of cmp-ops: ${r.cmpOps.rssMiB.toFixed(0)} MiB; with the heap capped at 64 MiB: finished in ${capped.seconds.toFixed(2)} s, peak RSS ${capped.rssMiB.toFixed(0)} MiB`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

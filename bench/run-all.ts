@@ -1,11 +1,11 @@
 // run-all runs every benchmark, one after the other (they measure against references on the same two cores, so
 // never two at once), with their default sizes: `npm run build && npm run bench [name…]` (names: hash, s3-verify,
-// sweep, netbackup-parse, ftp-parse, alert-router, e2e-latency). Each prints its own ratios; this adds the time taken.
+// sweep, netbackup-parse, ftp-parse, function-rss, alert-router, e2e-latency). Each prints its own ratios; this adds the time taken.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHES = ['hash', 's3-verify', 'sweep', 'netbackup-parse', 'ftp-parse', 'alert-router', 'e2e-latency'];
+const BENCHES = ['hash', 's3-verify', 'sweep', 'netbackup-parse', 'ftp-parse', 'function-rss', 'alert-router', 'e2e-latency'];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !BENCHES.includes(name));
 if (unknown.length > 0) {

@@ -6,7 +6,8 @@ import { UsageError, type CliIO } from './io.ts';
 /** openInput opens a file argument, or stdin for `-` or no argument; a missing file is a usage error (exit 2). */
 export async function openInput(path: string | undefined, io: CliIO): Promise<Readable> {
   if (path === undefined || path === '-') return io.stdin;
-  const stream = createReadStream(resolve(io.cwd, path));
+  // Large reads: a parser reads a block of lines per chunk, one await each.
+  const stream = createReadStream(resolve(io.cwd, path), { highWaterMark: 1 << 20 });
   await new Promise<void>((ok, fail) => {
     stream.once('open', () => ok());
     stream.once('error', (err) => fail(new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));

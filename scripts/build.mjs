@@ -8,6 +8,47 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 
+// Packages a function needs only for some requests (the S3 client until the first object is touched, mail for an
+// e-mail receiver, public holidays for an on-call rota): in a function bundle they are evaluated on first use,
+// not at cold start, which keeps an idle function small (cmp-ops-ops#18).
+const LAZY_PACKAGES = ['minio', 'nodemailer', 'date-holidays'];
+
+/**
+ * lazyPackages is an esbuild plugin that puts a stand-in in front of each package: every function export (classes
+ * included) becomes a proxy that loads the package on first call, construction or property read; the default
+ * export is the module itself, as esbuild gives it to a default import in Node mode. A name that is not a
+ * function is left out, so an import of it fails the build instead of misbehaving.
+ */
+async function lazyPackages(packages) {
+  const shapes = new Map();
+  for (const name of packages) {
+    const namespace = await import(name);
+    shapes.set(name, Object.keys(namespace).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k) && typeof namespace[k] === 'function'));
+  }
+  const filter = new RegExp(`^(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'lazy-packages',
+    setup(b) {
+      b.onResolve({ filter }, (args) => (args.namespace === 'lazy-package' ? undefined : { path: args.path, namespace: 'lazy-package' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
+        resolveDir: root,
+        contents: [
+          'let loaded;',
+          `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+          'const stand = (pick) => new Proxy(function () {}, {',
+          '  get: (_, key) => pick()[key],',
+          '  has: (_, key) => key in pick(),',
+          '  construct: (_, args) => Reflect.construct(pick(), args),',
+          '  apply: (_, self, args) => Reflect.apply(pick(), self, args),',
+          '});',
+          'export default stand(load);',
+          ...shapes.get(args.path).map((k) => `export const ${k} = stand(() => load()[${JSON.stringify(k)}]);`),
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stack = parse(readFileSync(join(root, 'stack.yml'), 'utf8'));
 const names = Object.keys(stack.functions ?? {});
@@ -30,14 +71,18 @@ const common = {
   target: 'node20',
   format: 'esm',
   sourcemap: 'linked',
+  // Stack traces need the mappings, not the sources: a function runs with --enable-source-maps, which parses and keeps
+  // the whole map, so embedded sources would sit idle in every function's memory (cmp-ops-ops#18).
+  sourcesContent: false,
   logLevel: 'warning',
   legalComments: 'none',
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __cmpCreateRequire } from 'node:module'; const require = __cmpCreateRequire(import.meta.url);" },
 };
 const started = performance.now();
+const lazy = Object.keys(functionEntries).length > 0 ? await lazyPackages(LAZY_PACKAGES) : undefined;
 await Promise.all([
-  Object.keys(functionEntries).length > 0 ? build({ ...common, entryPoints: functionEntries }) : undefined,
+  lazy ? build({ ...common, entryPoints: functionEntries, plugins: [lazy] }) : undefined,
   withCli ? build({ ...common, entryPoints: { cli: join(root, 'cli', 'entry.ts') }, splitting: true, chunkNames: 'cli-chunks/[name]-[hash]' }) : undefined,
 ]);
 const count = Object.keys(functionEntries).length + (withCli ? 1 : 0);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { DEFAULT_EVALUATION, evaluateJobs, NETBACKUP_FORMATS, parseNetBackup, type EvaluationConfig, type NetBackupFormat, type NetBackupJob } from '#lib/netbackup/index.ts';
+import { DEFAULT_EVALUATION, evaluateJobs, NETBACKUP_FORMATS, parseNetBackup, parseNetBackupBatches, writeJobLine, type EvaluationConfig, type NetBackupFormat, type NetBackupJob } from '#lib/netbackup/index.ts';
 import { openInput, renderTable } from '../input.ts';
-import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
+import { EXIT_BROKEN_PIPE, parseFlags, RecordOutput, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
 const USAGE = `usage: cmp-ops netbackup parse [file|-] [--format ${NETBACKUP_FORMATS.join('|')}] [--bp-conf FILE]
        cmp-ops netbackup summary [file|-] [--input-format …] [--rules FILE.json] [--now ISO] [--format json|text]`;
@@ -23,21 +23,28 @@ function checkFormat(format: string): NetBackupFormat {
   return format as NetBackupFormat;
 }
 
-async function* records(path: string | undefined, format: NetBackupFormat, bpConf: string | undefined, io: CliIO) {
-  const options = { format, ...(bpConf ? { bpConf: readFileSync(resolve(io.cwd, bpConf), 'utf8') } : {}) };
-  yield* parseNetBackup(await openInput(path, io), options);
+async function* records(path: string | undefined, format: NetBackupFormat, io: CliIO) {
+  yield* parseNetBackup(await openInput(path, io), { format });
 }
 
+// Jobs go out through a writer that knows their shape, in large blocks: the JSON is JSON.stringify's, byte for byte.
 async function parse(path: string | undefined, format: string, bpConf: string | undefined, io: CliIO): Promise<number> {
+  const options = { format: checkFormat(format), ...(bpConf ? { bpConf: readFileSync(resolve(io.cwd, bpConf), 'utf8') } : {}) };
+  const output = new RecordOutput(io.stdout);
+  const json = output.json;
   let problems = 0;
-  for await (const record of records(path, checkFormat(format), bpConf, io)) {
-    if (record.kind === 'reject') {
-      problems++;
-      io.stderr.write(`line ${record.line}: ${record.reason}\n`);
-    } else {
-      writeJsonLine(io.stdout, record);
-      if (record.kind === 'job' && (record.class === 'failure' || record.class === 'partial')) problems++;
+  for await (const batch of parseNetBackupBatches(await openInput(path, io), options)) {
+    for (const record of batch) {
+      if (record.kind === 'job') {
+        writeJobLine(json, record);
+        if (record.class === 'failure' || record.class === 'partial') problems++;
+      } else if (record.kind === 'reject') {
+        problems++;
+        io.stderr.write(`line ${record.line}: ${record.reason}\n`);
+      } else json.valueLine(record);
     }
+    await output.settle();
+    if (output.closed) return EXIT_BROKEN_PIPE;
   }
   return problems > 0 ? 1 : 0;
 }
@@ -48,7 +55,7 @@ async function summary(path: string | undefined, inputFormat: string, outputForm
   const now = nowText ? DateTime.fromISO(nowText, { zone: 'utc' }) : DateTime.utc();
   if (!now.isValid) throw new UsageError(`--now "${nowText}" is not an ISO time`);
   const jobs: NetBackupJob[] = [];
-  for await (const record of records(path, checkFormat(inputFormat), undefined, io)) {
+  for await (const record of records(path, checkFormat(inputFormat), io)) {
     if (record.kind === 'job') jobs.push(record);
     else if (record.kind === 'reject') io.stderr.write(`line ${record.line}: ${record.reason}\n`);
   }

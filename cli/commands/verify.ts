@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { ALGORITHMS, checkEntries, hashStream, hintFromName, readChecksumText, statusLine, warningLines, type Algorithm } from '#lib/integrity/index.ts';
+import { ALGORITHMS, checkEntries, hashFile, hashStream, hintFromName, readChecksumText, statusLine, warningLines, type Algorithm } from '#lib/integrity/index.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
 const USAGE = `usage: cmp-ops verify <file|s3://bucket/key>… [--expect ALG:HEX] [--algorithms sha256,md5,…] [--format json|text]
@@ -15,12 +15,22 @@ async function openS3(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>
   return storeFromEnv(io).getStream(bucket, key);
 }
 
+const describe = (err: NodeJS.ErrnoException): Error => new Error(err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EISDIR' ? 'Is a directory' : err.message);
+
 async function openLocal(path: string): Promise<AsyncIterable<Uint8Array>> {
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(err.code === 'ENOENT' ? 'No such file or directory' : err.message);
+    throw describe(err);
   });
   if (info.isDirectory()) throw new Error('Is a directory');
   return createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
+// A local file is read into reused blocks, ahead of the hashing (see hashFile), not through a stream of fresh chunks.
+async function hashTarget(target: string, algorithms: Algorithm[], io: CliIO) {
+  if (target.startsWith('s3://')) return hashStream(await openS3(target, io), algorithms);
+  return hashFile(resolve(io.cwd, target), algorithms).catch((err: NodeJS.ErrnoException) => {
+    throw err.code ? describe(err) : err;
+  });
 }
 
 /** run implements `cmp-ops verify`: digests of files and objects, or `--check` of a manifest like `sha256sum -c`. */
@@ -60,8 +70,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let problems = 0;
   for (const target of positionals) {
     try {
-      const source = target.startsWith('s3://') ? await openS3(target, io) : await openLocal(resolve(io.cwd, target));
-      const { digests, size } = await hashStream(source, algorithms);
+      const { digests, size } = await hashTarget(target, algorithms, io);
       const verdict = expected ? (digests[expected.algorithm] === expected.hex ? 'ok' : 'mismatch') : undefined;
       if (verdict === 'mismatch') problems++;
       if (format === 'text') io.stdout.write(`${algorithms.map((a) => `${a}:${digests[a]}`).join(' ')}  ${target}${verdict ? `: ${verdict === 'ok' ? 'OK' : 'FAILED'}` : ''}\n`);

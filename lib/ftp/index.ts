@@ -11,3 +11,4 @@ export { IisW3cReader, looksLikeIis } from './iis-w3c.ts';
 export { parseProftpdLine, looksLikeProftpd } from './proftpd-log.ts';
 export { parsePureftpdLine, parsePureftpdStatsLine, looksLikePureftpd, looksLikePureftpdStats } from './pureftpd-log.ts';
 export { parseClfLine, looksLikeClf } from './clf.ts';
+export { writeTransferLine } from './transfer-json.ts';

@@ -11,3 +11,4 @@ export { isMissed, type Expectation, type BackupWindow } from './expectations.ts
 export { pullJobPages, nextUrl, type RestPullOptions, type PulledPage } from './rest-client.ts';
 export { ingestReport, ingestReportBody, ingestJobs, type IngestDeps, type IngestResult } from './ingest.ts';
 export { pullJobs, type PullResult } from './pull.ts';
+export { writeJobLine } from './job-json.ts';

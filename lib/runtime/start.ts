@@ -5,6 +5,7 @@ import { bearerMatches } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { BASE_CONFIG, loadConfig, mergeSchemas, type ConfigSchema } from './config.ts';
 import { createGatewayAlertSink, createGatewayClient, type GatewayClient } from './gateway.ts';
+import { lazyObject } from './lazy.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createSecretReader, type SecretReader } from './secrets.ts';
 import { serve, type Handler, type RunningServer } from './server.ts';
@@ -65,13 +66,9 @@ export async function startFunction<C>(definition: FunctionDefinition<C>, env: R
   const secrets = createSecretReader(config.SECRETS_DIR, env);
   const token = () => secrets.get(INVOKE_TOKEN_SECRET);
   token(); // fail at cold start, not at the first request, when the token is missing
-  const client = createMinioClient({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    accessKey: secrets.get('cmp-ops-s3-access-key'),
-    secretKey: secrets.get('cmp-ops-s3-secret-key'),
-  });
-  const store = createMinioStore(client);
+  const connection = { endpoint: config.S3_ENDPOINT, region: config.S3_REGION, accessKey: secrets.get('cmp-ops-s3-access-key'), secretKey: secrets.get('cmp-ops-s3-secret-key') };
+  // Built on the first request that touches storage: the S3 library is not loaded by an idle function.
+  const store = lazyObject(() => createMinioStore(createMinioClient(connection)));
   const gateway = createGatewayClient(config.GATEWAY_URL, token);
   const deps: FunctionDeps<C> = {
     config,

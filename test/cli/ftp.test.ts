@@ -1,7 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { parseFtpLog } from '#lib/ftp/index.ts';
+import { sourceOf } from '#lib/lines/index.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
-import { fixturePath } from '../helpers/fixtures.ts';
+import { runIntoClosedPipe } from '../helpers/closed-pipe.ts';
+import { fixturePath, readFixture } from '../helpers/fixtures.ts';
 
 const test = suite('cli/ftp');
 const cli = (args: string[], stdin = '') => runCliCaptured(args, { stdin, cwd: process.cwd() });
@@ -27,6 +34,27 @@ test('audit :: a failed-login burst on stdin → an FtpBruteForce finding, exit 
 
 test('usage :: unknown format exits 2', async () => {
   assert.is((await cli(['ftp', 'parse', '--format', 'glftpd'])).code, 2);
+});
+
+test('parse :: the printed lines are JSON.stringify of each parsed record, byte for byte (xferlog and vsftpd samples)', async () => {
+  for (const sample of ['ossec-ossec-docs__log_samples-ftp-xferlog.log', 'fail2ban-fail2ban__tests-logs-vsftpd.log', 'benbernard-RecordStream__tests-fromxferlog.log']) {
+    const expected: string[] = [];
+    const fileTime = DateTime.utc();
+    for await (const r of parseFtpLog(sourceOf(readFixture('ftp', sample)), { server: 'ftp', zone: 'UTC', fileTime })) if (r.kind !== 'reject') expected.push(`${JSON.stringify(r)}\n`);
+    const r = await cli(['ftp', 'parse', '-', '--zone', 'UTC'], readFixture('ftp', sample));
+    assert.is(r.out, expected.join(''), sample);
+  }
+});
+
+test('parse | head -1 :: when the reader goes away the command stops quietly, status 141, nothing on stderr', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-ftp-'));
+  const line = (i: number) => `Mon Nov 23 22:08:52 2026 1 10.0.0.${i % 250} ${1000 + i} /inbox/product_${i}.bin b _ i r sts ftp 0 * c`;
+  writeFileSync(join(dir, 'xferlog'), Array.from({ length: 50_000 }, (_, i) => line(i)).join('\n'));
+  const r = await runIntoClosedPipe(['ftp', 'parse', join(dir, 'xferlog')]);
+  assert.ok(r.first, r.stderr);
+  assert.is(JSON.parse(r.first).path, '/inbox/product_0.bin');
+  assert.is(r.stderr, '');
+  assert.is(r.code, 141);
 });
 
 test.run();

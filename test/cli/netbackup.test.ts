@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { sourceOf } from '#lib/lines/index.ts';
+import { parseNetBackup } from '#lib/netbackup/index.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
+import { runIntoClosedPipe } from '../helpers/closed-pipe.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 
 const test = suite('cli/netbackup');
@@ -45,6 +48,24 @@ test('usage :: unknown format, missing file and unknown verb exit 2', async () =
   const unknown = await cli(['netbackup', 'parse', '-'], '>quoted e-mail\n');
   assert.is(unknown.code, 2);
   assert.match(unknown.err, /UNKNOWN_FORMAT/);
+});
+
+test('parse :: the printed lines are JSON.stringify of each parsed job, byte for byte, odd strings included', async () => {
+  const text = [allColumnsLine({ jobid: 1, policy: 'STS "Daily"', client: 'cgcu-win01', fileList: ['C:\\', 'D:\\Data, archive', 'données\tété', '🛰'] }), allColumnsLine({ jobid: 2, status: 58, tries: [{ started: 1, elapsed: 30, ended: 31, status: 58, lines: ['a\u0001', 'b'] }] })].join('\n');
+  writeFileSync(join(dir, 'odd.txt'), text);
+  const expected: string[] = [];
+  for await (const r of parseNetBackup(sourceOf(text))) if (r.kind !== 'reject') expected.push(`${JSON.stringify(r)}\n`);
+  const r = await cli(['netbackup', 'parse', 'odd.txt']);
+  assert.is(r.out, expected.join(''));
+});
+
+test('parse | head -1 :: when the reader goes away the command stops quietly, status 141, nothing on stderr', async () => {
+  writeFileSync(join(dir, 'big.txt'), Array.from({ length: 20_000 }, (_, i) => allColumnsLine({ jobid: i + 1, status: 0, started: T0, ended: T0 + 60 })).join('\n'));
+  const r = await runIntoClosedPipe(['netbackup', 'parse', join(dir, 'big.txt')]);
+  assert.ok(r.first, r.stderr);
+  assert.is(JSON.parse(r.first).jobId, 1);
+  assert.is(r.stderr, '');
+  assert.is(r.code, 141);
 });
 
 test.run();

@@ -1,7 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ALGORITHMS, hashStream } from '#lib/integrity/index.ts';
+import { ALGORITHMS, hashFile, hashStream } from '#lib/integrity/index.ts';
 
 const test = suite('integrity/hash-engine');
 async function* chunks(data: Buffer, size = 7) {
@@ -43,6 +46,68 @@ test('bad input :: an unknown algorithm is BAD_REQUEST naming the field', async 
     assert.unreachable();
   } catch (err) {
     assert.is((err as { code: string }).code, 'BAD_REQUEST');
+  }
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'hash-engine-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+for (const [name, data, expected] of vectors) {
+  for (const parallel of [false, true]) {
+    test(`known answers :: ${name} :: file in blocks :: ${parallel ? 'worker' : 'one thread'}`, async () => {
+      const path = join(dir, `${name}.bin`);
+      writeFileSync(path, data);
+      const result = await hashFile(path, ALGORITHMS, { parallel });
+      assert.is(result.size, data.length);
+      for (const [alg, hex] of Object.entries(expected)) assert.is(result.digests[alg as keyof typeof result.digests], hex, alg);
+    });
+  }
+}
+
+// Sizes around the 1 MiB block: one byte short, exact, one over, several blocks and a tail, so the worker lags.
+for (const size of [(1 << 20) - 1, 1 << 20, (1 << 20) + 1, 9 * (1 << 20) + 12345]) {
+  test(`agreement :: file of ${size} bytes :: every digest matches openssl and the stream path`, async () => {
+    const data = Buffer.alloc(size);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+    const path = join(dir, `agree-${size}.bin`);
+    writeFileSync(path, data);
+    const file = await hashFile(path, ['sha256', 'md5', 'sha512', 'crc32']);
+    const stream = await hashStream(chunks(data, 100_000), ['sha256', 'md5', 'sha512', 'crc32']);
+    assert.equal(file, stream);
+    for (const alg of ['sha256', 'md5', 'sha512'] as const) assert.is(file.digests[alg], execFileSync('openssl', ['dgst', `-${alg}`, '-r', path]).toString().split(' ')[0], alg);
+  });
+}
+
+test('file :: a FIFO is read where it stands, without offsets', async () => {
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `{ printf 123; printf 456789; } > '${fifo}'`]);
+  const result = await hashFile(fifo, ['crc32']);
+  writer.kill();
+  assert.is(result.digests.crc32, 'cbf43926');
+  assert.is(result.size, 9);
+});
+
+test('file :: a directory and a missing file reject with their errno code', async () => {
+  for (const [path, code] of [[dir, 'EISDIR'], [join(dir, 'nope'), 'ENOENT']] as const) {
+    try {
+      await hashFile(path, ['sha256']);
+      assert.unreachable();
+    } catch (err) {
+      assert.is((err as { code: string }).code, code);
+    }
+  }
+});
+
+test('file :: an aborted signal stops the read with its reason', async () => {
+  const path = join(dir, 'abort.bin');
+  writeFileSync(path, Buffer.alloc(3 << 20));
+  const controller = new AbortController();
+  controller.abort(new Error('deadline'));
+  try {
+    await hashFile(path, ['sha256', 'md5'], { signal: controller.signal });
+    assert.unreachable();
+  } catch (err) {
+    assert.is((err as Error).message, 'deadline');
   }
 });
 

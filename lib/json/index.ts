@@ -1,0 +1,1 @@
+export { JsonBytes, fragment } from './json-bytes.ts';
