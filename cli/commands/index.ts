@@ -13,6 +13,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ r
   routes: { summary: 'routes test|check|publish|export --config alertmanager.yml [--at TIME] label=value…: receivers as amtool prints them', load: () => import('./routes.ts') },
   oncall: { summary: 'oncall who --config alertmanager.yml [--at TIME]: who is on call, with French holidays and overrides', load: () => import('./oncall.ts') },
   silence: { summary: 'silence add|list|expire: Alertmanager-style silences in alert-router', load: () => import('./silence.ts') },
+  validate: { summary: 'validate run --release NAME --campaign FILE [--testlink URL]: run a validation campaign, record it in TestLink', load: () => import('./validate.ts') },
   console: { summary: 'console add-user NAME: hash a password (stdin) into the NAME:hash line of the cmp-ops-console-users secret', load: () => import('./console.ts') },
   'dead-letters': { summary: 'dead-letters list|retry ID: notifications alert-router gave up on; resend one once its receiver is fixed', load: () => import('./dead-letters.ts') },
   vmware: { summary: 'vmware check --url URL --user U --password-file F [--expect FILE]: vCenter VMs, hosts, datastores against expectations', load: () => import('./vmware.ts') },

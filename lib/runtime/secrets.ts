@@ -39,6 +39,7 @@ export const ENV_FALLBACKS: Record<string, string> = {
   'cmp-ops-s3-access-key': 'S3_ACCESS_KEY',
   'cmp-ops-s3-secret-key': 'S3_SECRET_KEY',
   'cmp-ops-ack-key': 'CMP_OPS_ACK_KEY',
+  'cmp-ops-testlink-devkey': 'CMP_OPS_TESTLINK_DEVKEY',
 };
 
 /**

@@ -237,6 +237,7 @@ function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls
     env.EXTERNAL_URL = `${urls.gatewayUrl}/function/alert-router`;
   }
   if (fn.name === 'installation-watch') Object.assign(env, { KUBECONFIG: urls.kubeconfig, ...urls.vsphere });
+  if (fn.name === 'release-validation') env.KUBECONFIG = urls.kubeconfig;
   return { ...env, ...options.functionEnv?.[fn.name] };
 }
 
