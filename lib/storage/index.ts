@@ -5,3 +5,4 @@ export { verdictKey, verdictPrefix, manifestKey, manifestPrefix, ftpServerStateK
 export { createStateStore, type StateRecord, type StateStore } from './state-store.ts';
 export { mapS3Error } from './s3-errors.ts';
 export { BodyBuilder, isPreparedBody, type PreparedBody } from './prepared-body.ts';
+export { checkObjectKey, guardObjectKeys, objectKeyProblem } from './object-key.ts';
