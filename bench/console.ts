@@ -63,7 +63,7 @@ try {
   const stack = readFileSync(join(root, 'stack.yml'), 'utf8');
   const nodeOptions = /ops-console:[\s\S]*?NODE_OPTIONS: (.+)/.exec(stack)?.[1]?.trim() ?? '';
   const child = spawn(process.execPath, [...nodeOptions.split(' ').filter(Boolean), join(root, 'dist', 'functions', 'ops-console.mjs')], {
-    env: { PATH: process.env.PATH, PORT: '0', S3_ENDPOINT: s3.endpoint, GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`, SECRETS_DIR: dir, S3_ACCESS_KEY: 'testkey', S3_SECRET_KEY: 'testsecret', CMP_OPS_INVOKE_TOKEN: 'bench-token', LOG_LEVEL: 'warn', CONSOLE_POLL_SECONDS: '{"alerts":3600,"deliveries":3600,"backups":3600,"ftp":3600,"installation":3600}' },
+    env: { PATH: process.env.PATH, PORT: '0', S3_ENDPOINT: s3.endpoint, GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`, SECRETS_DIR: dir, S3_ACCESS_KEY: 'testkey', S3_SECRET_KEY: 'testsecret', CMP_OPS_INVOKE_TOKEN: 'bench-token', LOG_LEVEL: 'warn', CONSOLE_POLL_SECONDS: '{"alerts":10,"deliveries":30,"backups":60,"ftp":60,"installation":30}' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -75,7 +75,8 @@ try {
   });
   const base = `http://127.0.0.1:${port}`;
   const cookie = `cmp_console_session=${sealSession(sessionKey, newSession('operator', false, Date.now()))}`;
-  // the first reads (10 000 alerts, 2 000 verdict GETs) fill the collector; a page is then drawn from memory
+  // the first reads (10 000 alerts, 2 000 verdict GETs) fill the collector; a page is then drawn from memory, while
+  // the sources are re-read in the background at the default cadence (a failed read is retried at the next poll)
   for (;;) {
     const o = (await (await fetch(`${base}/api/v1/overview`, { headers: { cookie } })).json()) as { deliveries: { data: { pendingCount: number } | null }; alerts: { data: { active: number } | null }; backups: { data: { clients: number } | null } };
     if (o.alerts.data?.active === ALERTS && o.deliveries.data?.pendingCount === PENDING && o.backups.data?.clients === CLIENTS) break;

@@ -43,10 +43,17 @@ Upload a file and its .sha256 into s3://inbox/ to see it verified; Ctrl-C stops 
 `);
 let stopping = false;
 const shutdown = (): void => {
-  if (stopping) return;
+  // A second Ctrl-C does not wait for the drain.
+  if (stopping) process.exit(130);
   stopping = true;
-  console.log('stopping…');
-  stack.stop().then(() => process.exit(0));
+  console.log('stopping… (Ctrl-C again to quit at once)');
+  stack.stop().then(
+    () => process.exit(0),
+    (err: Error) => {
+      console.error(`stop failed: ${err.message}`);
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

@@ -1,6 +1,7 @@
 import { decideEvent, parseObjectEvents, type EventDecision } from '#lib/events/index.ts';
 import { checkDeadlines, examineBatch, subsystemResolver, verifyArrival, type Algorithm, type ArrivalDeps, type FanoutRequest, type FanoutResult } from '#lib/integrity/index.ts';
 import { compileValidator, json, readJson, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+import { checkObjectKey } from '#lib/storage/index.ts';
 
 /** ChecksumVerifyConfig is checksum-verify's own configuration (see README "Configuration"). */
 export interface ChecksumVerifyConfig {
@@ -91,7 +92,9 @@ export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'co
       const results = [];
       for (const decision of decisions) {
         if (decision.action === 'ignore') {
-          ctx.log.debug({ event: decision.event.name, key: decision.event.key, reason: decision.reason }, 'event ignored');
+          const entry = { event: decision.event.name, bucket: decision.event.bucket, key: decision.event.key, reason: decision.reason };
+          if (decision.unsafeKey) ctx.log.warn(entry, 'event with an unsafe object key acknowledged without reading it');
+          else ctx.log.debug(entry, 'event ignored');
           results.push({ bucket: decision.event.bucket, key: decision.event.key, event: decision.event.name, ignored: decision.reason });
         } else {
           results.push(await verifyArrival(decision.event, arrival, ctx.signal));
@@ -107,6 +110,7 @@ export function createHandler(deps: Pick<FunctionDeps<ChecksumVerifyConfig>, 'co
     }
     const direct = validateDirect(body);
     const targets = Array.isArray(direct) ? direct : [direct];
+    targets.forEach((t, i) => checkObjectKey(t.key, Array.isArray(direct) ? `/${i}/key` : '/key'));
     const results = [];
     for (const { bucket, key, expected } of targets) {
       const [algorithm, hex] = expected ? (expected.split(':') as [Algorithm, string]) : [];

@@ -1,6 +1,6 @@
 import { parseReleaseManifest, runWatch, type KubeReader, type ReleaseManifest, type ReleaseSource } from '#lib/k8s/index.ts';
 import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
-import { json, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+import { json, readEmptyOptions, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 import { readConfigText, type ObjectStore } from '#lib/storage/index.ts';
 import { createVsphereCheck, vsphereConfigProperties, type VsphereCheck, type VsphereConfig } from './vsphere.ts';
 
@@ -52,7 +52,8 @@ export function createHandler(deps: Pick<FunctionDeps<InstallationWatchConfig>, 
   const release = releaseSource(c.RELEASE_MANIFEST, deps.store, c.STATE_BUCKET);
   const subsystemOf = (labels: Record<string, string> | undefined) => labels?.[c.SUBSYSTEM_LABEL] ?? 'CLUSTER';
   const vsphere = vsphereCheck ?? createVsphereCheck(deps);
-  return async (_req, ctx) => {
+  return async (req, ctx) => {
+    await readEmptyOptions(req, 'installation-watch');
     // vCenter is read even when the cluster cannot be: the VMs may be why it cannot.
     const [cluster, vcenter] = await Promise.allSettled([runWatch({
       reader: kube, release, state: deps.state, alerts: deps.alerts, now: ctx.now(), subsystemOf, namespaces: c.WATCH_NAMESPACES, cluster: c.CLUSTER_NAME, signal: ctx.signal,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordFanoutResult, runSweep, subsystemResolver, type FanoutSettings, type SweepTarget } from '#lib/integrity/index.ts';
-import { json, opsError, readText, signLink, verifyLink, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+import { json, opsError, readEmptyOptions, readText, signLink, verifyLink, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 
 /** IntegritySweepConfig is integrity-sweep's own configuration (docs/integrity.md). */
 export interface IntegritySweepConfig {
@@ -72,6 +72,7 @@ export function createHandler(deps: Deps): Handler {
       const outcome = await recordFanoutResult(deps.state, { maxAttempts: c.SWEEP_FANOUT_ATTEMPTS }, runId, Number(batchText), status, body);
       return json({ runId, batch: Number(batchText), outcome });
     }
+    await readEmptyOptions(req, 'integrity-sweep');
     const started = performance.now();
     const fan = fanout(ctx.signal, () => ctx.now().toMillis());
     const report = await runSweep(

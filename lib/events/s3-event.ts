@@ -1,4 +1,5 @@
 import { opsError } from '#lib/runtime/errors.ts';
+import { objectKeyProblem } from '#lib/storage/object-key.ts';
 
 /**
  * KeyDialect is how a record writes `s3.object.key`: AWS form-encodes it, MinIO query-escapes it (both `+` for a
@@ -23,8 +24,8 @@ export interface ObjectEvent {
   userMetadata?: Record<string, string>;
 }
 
-/** EventDecision says what a function does with an event, and why it skips one. */
-export type EventDecision = { action: 'handle'; event: ObjectEvent } | { action: 'ignore'; event: ObjectEvent; reason: string };
+/** EventDecision says what a function does with an event, and why it skips one (`unsafeKey`: a poison key, logged). */
+export type EventDecision = { action: 'handle'; event: ObjectEvent } | { action: 'ignore'; event: ObjectEvent; reason: string; unsafeKey?: true };
 
 const EVENT_NAME = /^(s3:)?(ObjectCreated|ObjectRemoved|ObjectAccessed|ObjectRestore|ObjectTransition|Replication|Scanner|LifecycleDelMarkerExpiration|ObjectTagging|ObjectAcl|LifecycleExpiration|IntelligentTiering|LifecycleTransition|ReducedRedundancyLostObject):([A-Za-z*]+)$/;
 
@@ -92,10 +93,13 @@ function parseRecord(record: unknown, index: number): ObjectEvent {
 }
 
 /**
- * decideEvent keeps content arrivals and drops what would loop or does not concern a verifier: tag, retention and
+ * decideEvent keeps content arrivals and drops unsafe keys (objectKeyProblem), what would loop or does not concern a verifier: tag, retention and
  * hold changes, copies into the function's own output buckets (quarantine), removals and reads.
  */
 export function decideEvent(event: ObjectEvent, options: { outputBuckets?: string[]; ignoreKeyPrefixes?: string[] } = {}): EventDecision {
+  // A key no S3 request can carry safely is acknowledged, not retried: MinIO would redeliver it forever.
+  const problem = objectKeyProblem(event.key);
+  if (problem) return { action: 'ignore', event, reason: `object key ${problem}`, unsafeKey: true };
   if (METADATA_ONLY_EVENTS.has(event.name)) return { action: 'ignore', event, reason: 'metadata-only event (tags, retention, hold)' };
   if (!(CREATION_EVENTS as readonly string[]).includes(event.name)) return { action: 'ignore', event, reason: `${event.name} is not a content arrival` };
   if (options.outputBuckets?.includes(event.bucket)) return { action: 'ignore', event, reason: `bucket ${event.bucket} holds this function's own output` };

@@ -78,3 +78,17 @@ export async function readJsonText(req: HandlerRequest): Promise<{ value: unknow
 export function mediaType(req: HandlerRequest): string {
   return (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
+
+/**
+ * readEmptyOptions accepts the body of a call that takes no options: empty, or the JSON object `{}`. Anything else is
+ * BAD_JSON or BAD_REQUEST naming the field, so a stray or mistaken body does not start a full run.
+ */
+export async function readEmptyOptions(req: HandlerRequest, what: string): Promise<void> {
+  const body = await readJson(req);
+  if (body === undefined) return;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw opsError('BAD_REQUEST', `${what} takes no body, or the JSON object {}`, [{ field: '/', reason: 'must be empty or {}' }]);
+  }
+  const extra = Object.keys(body);
+  if (extra.length > 0) throw opsError('BAD_REQUEST', `${what} takes no options: ${extra.slice(0, 5).join(', ')}`, extra.slice(0, 20).map((name) => ({ field: `/${name}`, reason: 'is not an allowed property' })));
+}

@@ -23,6 +23,7 @@ export const ERROR_CATALOG = {
   STORAGE_DENIED: { status: 502, message: 'object storage refused the credentials or the operation' },
   OBJECT_NOT_FOUND: { status: 404, message: 'object does not exist' },
   BUCKET_NOT_FOUND: { status: 404, message: 'bucket does not exist' },
+  BAD_OBJECT_KEY: { status: 400, message: 'object key has a control character or a "." or ".." segment' },
   GATEWAY_UNAVAILABLE: { status: 503, message: 'the OpenFaaS gateway or a downstream function is unavailable; retry later' },
   UPSTREAM_REJECTED: { status: 502, message: 'a downstream service rejected the request permanently' },
   DEADLINE_EXCEEDED: { status: 503, message: 'the request ran out of time before finishing; retry later' },

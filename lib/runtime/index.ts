@@ -1,5 +1,5 @@
 export { ERROR_CATALOG, OpsError, opsError, isOpsError, toOpsError, errorBody, type ErrorCode, type ErrorDetail } from './errors.ts';
-export { json, readJson, readJsonText, readText, bodyStream, mediaType } from './body.ts';
+export { json, readJson, readJsonText, readText, readEmptyOptions, bodyStream, mediaType } from './body.ts';
 export { compileValidator } from './validate.ts';
 export type { HandlerRequest } from './web.ts';
 export { serve, errorResponse, type Handler, type RequestContext, type RunningServer, type ServeOptions } from './server.ts';

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 import { isPreparedBody } from './prepared-body.ts';
-import { mapS3Error } from './s3-errors.ts';
+import { guardObjectKeys } from './object-key.ts';
+import { mapS3Error, mapStreamErrors } from './s3-errors.ts';
 import { copyObjectSigned, lostRaceToConflict, putBuffer, type S3Target } from './s3-put.ts';
 
 /** S3Connection says where the S3-protocol server is and how to sign for it. */
@@ -40,7 +41,7 @@ export function createMinioClient(connection: S3Connection): Client {
 /** createMinioStore adapts a minio-js client to the ObjectStore port, mapping every backend error to a catalog code. */
 export function createMinioStore(client: Client): ObjectStore {
   const target = targets.get(client);
-  return {
+  return guardObjectKeys({
     async stat(bucket, key) {
       try {
         const stat = await client.statObject(bucket, key);
@@ -69,6 +70,7 @@ export function createMinioStore(client: Client): ObjectStore {
       } catch (err) {
         throw mapS3Error(err, { bucket, key });
       }
+      mapStreamErrors(stream, { bucket, key });
       // The GET's own ETag header names the version read: readers need no separate stat (one request, not two).
       const etag = (stream as Readable & { headers?: Record<string, string | string[] | undefined> }).headers?.etag;
       if (typeof etag === 'string') (stream as ObjectStream).etag = etag.replace(/"/g, '');
@@ -175,5 +177,5 @@ export function createMinioStore(client: Client): ObjectStore {
         throw mapS3Error(err, { bucket });
       }
     },
-  };
+  });
 }

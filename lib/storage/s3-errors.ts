@@ -1,4 +1,5 @@
-import { opsError, type OpsError } from '#lib/runtime/errors.ts';
+import type { Readable } from 'node:stream';
+import { isOpsError, opsError, type OpsError } from '#lib/runtime/errors.ts';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 const RETRYABLE_S3 = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'XMinioServerNotInitialized', 'XMinioReadQuorum', 'XMinioWriteQuorum', 'OperationTimedOut', 'RequestTimeTooSkewed']);
@@ -25,4 +26,15 @@ export function mapS3Error(err: unknown, what: { bucket: string; key?: string })
   if ((e.statusCode ?? 0) >= 400) return opsError('STORAGE_DENIED', `storage rejected the request for ${where}: ${code || e.message}`, [], { cause: err });
   // Unknown failure without an HTTP status: treat as transient so the event comes back rather than being lost.
   return opsError('STORAGE_UNAVAILABLE', `storage failed for ${where}: ${code || e.message}`, [], { cause: err, retryable: true });
+}
+
+/**
+ * mapStreamErrors makes an object stream fail with a catalog error too: S3 dying mid-body destroys the response with
+ * a raw ECONNRESET ("aborted"), which must read as STORAGE_UNAVAILABLE (503, redelivered), like S3 down at the start.
+ */
+export function mapStreamErrors<S extends Readable>(stream: S, what: { bucket: string; key: string }): S {
+  // Hooking _destroy maps the error before the stream records and emits it, at no cost per chunk.
+  const destroy = stream._destroy.bind(stream);
+  stream._destroy = (err, callback) => destroy(err, (final) => callback(final && !isOpsError(final) ? mapS3Error(final, what) : final));
+  return stream;
 }

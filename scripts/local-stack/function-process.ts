@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 export interface FunctionProcess {
   name: string;
   port: number;
+  /** alive is false once the process exited, by itself or by a signal. */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -21,12 +23,16 @@ export function startFunctionProcess(options: { name: string; bundle: string; en
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
   child.stderr!.pipe(log, { end: false });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 15000} ms: ${tail.join('\n')}`));
-    }, options.startTimeoutMs ?? 15000);
+      reject(new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 60_000} ms: ${tail.join('\n')}`));
+    }, options.startTimeoutMs ?? 60_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       log.write(`${line}\n`);
@@ -39,9 +45,11 @@ export function startFunctionProcess(options: { name: string; bundle: string; en
           resolve({
             name: options.name,
             port: record.port,
+            alive: () => !exited,
             stop: () =>
               new Promise<void>((done) => {
-                if (child.exitCode !== null) return done();
+                // A process killed by a signal has exitCode null (signalCode says why): it is gone all the same.
+                if (exited) return done();
                 child.once('exit', () => done());
                 child.kill('SIGTERM');
                 setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -52,9 +60,9 @@ export function startFunctionProcess(options: { name: string; bundle: string; en
         // not a JSON log line
       }
     });
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${options.name} exited with ${code} before listening: ${tail.join('\n')}`));
+      reject(new Error(`${options.name} exited with ${code ?? signal} before listening: ${tail.join('\n')}`));
     });
   });
 }

@@ -29,8 +29,11 @@ export interface EmbeddedS3 {
   close(): Promise<void>;
 }
 
-/** startEmbeddedS3 starts s3rver on host:port with files under `directory`, accepting the given key pair. */
-export async function startEmbeddedS3(options: { host: string; port: number; directory: string; accessKey: string; secretKey: string; buckets: string[] }): Promise<EmbeddedS3> {
+/**
+ * startEmbeddedS3 starts s3rver on host:port with files under `directory`, accepting the given key pair. `onEvent`
+ * listens from before the first request is accepted, so no write goes unannounced.
+ */
+export async function startEmbeddedS3(options: { host: string; port: number; directory: string; accessKey: string; secretKey: string; buckets: string[]; onEvent?: (event: S3rverEvent) => void }): Promise<EmbeddedS3> {
   new AWSAccount(123456789012, 'cmp-ops-local').createKeyPair(options.accessKey, options.secretKey);
   const server = new S3rver({
     address: options.host,
@@ -40,6 +43,7 @@ export async function startEmbeddedS3(options: { host: string; port: number; dir
     vhostBuckets: false,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  if (options.onEvent) server.on('event', options.onEvent);
   const address = await server.run();
   return {
     endpoint: `http://${options.host}:${address.port}`,

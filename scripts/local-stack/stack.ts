@@ -9,7 +9,7 @@ import { cronMatches, matchTriggers, parseCron, parseTriggers, type TriggerDecla
 import { EventQueue } from './event-delivery.ts';
 import { startFunctionProcess, type FunctionProcess } from './function-process.ts';
 import { startLocalGateway, type LocalGateway } from './gateway.ts';
-import { startEmbeddedS3, startRgwS3, type EmbeddedS3 } from './s3-server.ts';
+import { startEmbeddedS3, startRgwS3, type EmbeddedS3, type S3rverEvent } from './s3-server.ts';
 import { applyRgwNotifications } from '../rgw/notifications.ts';
 import type { RunningRgw } from '../rgw/cluster.ts';
 import { readEnvFile, readStackFile, type StackFunction } from './stack-file.ts';
@@ -76,6 +76,9 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+// Deliver each write the way MinIO's webhook target would: its payload, its escaping, the bearer token.
+const EVENT_NAMES: Record<string, string> = { 'ObjectCreated:Put': 's3:ObjectCreated:Put', 'ObjectCreated:Post': 's3:ObjectCreated:Post', 'ObjectCreated:Copy': 's3:ObjectCreated:Copy', 'ObjectRemoved:Delete': 's3:ObjectRemoved:Delete' };
+
 // Production-only variables that the local stack replaces with its own (alert-router routes with its built-in
 // immediate routing locally, or config/local/alert-router.env's ROUTING_CONFIG).
 const LOCAL_OVERRIDDEN = new Set(['S3_ENDPOINT', 'GATEWAY_URL', 'SECRETS_DIR', 'ROUTING_CONFIG', 'EXTERNAL_URL']);
@@ -92,67 +95,49 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter((f) => !options.only || options.only.includes(f.name));
 
   const consoleLogin = stackFunctions.some((f) => f.name === 'ops-console') ? await writeConsoleSecrets(options.dataDir, options.consolePassword) : undefined;
-  const s3: EmbeddedS3 =
-    options.s3Backend === 'rgw'
-      ? await startRgwS3({ host, port: options.s3Port, directory: join(options.dataDir, 'rgw'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS, log, ...(options.rgw ? { running: options.rgw } : {}) })
-      : await startEmbeddedS3({ host, port: options.s3Port, directory: join(options.dataDir, 's3'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS });
-  // No Kubernetes API server runs here: installation-watch reads a stand-in serving the demo cluster.
-  const kube = await startKubeStandin(demoCluster(), { port: options.kubePort ?? 0 });
-  const kubeconfig = join(options.dataDir, 'kubeconfig');
-  kube.writeKubeconfig(kubeconfig);
-  const vsphere = await startVcenterWithDemo(options.dataDir);
-  const vcenter = vsphere.standin;
   const ports = new Map<string, number>();
+  // A function still starting: the gateway holds its calls until it listens (OpenFaaS holds them while scaling up).
+  const starting = new Map<string, Promise<number | undefined>>();
   let gateway: LocalGateway | undefined;
+  let s3: EmbeddedS3 | undefined;
+  let kube: KubeStandin | undefined;
+  let vcenter: VcenterStandin | undefined;
   const processes: FunctionProcess[] = [];
   const queues = new Map<string, EventQueue>();
   let timer: NodeJS.Timeout | undefined;
+  let ready = false;
   const stop = async (): Promise<void> => {
     if (timer) clearInterval(timer);
     unwatchFile(notificationsFile);
     queues.forEach((q) => q.stop());
     await Promise.allSettled(processes.map((p) => p.stop()));
     await gateway?.close();
-    await s3.close();
-    await kube.close();
-    await vcenter.close();
+    await s3?.close();
+    await kube?.close();
+    await vcenter?.close();
+  };
+  const health = async (): Promise<string[]> => {
+    if (!ready) return ['starting'];
+    const problems = await Promise.all(processes.map(async (p) => (p.alive() && (await functionHealthy(p.port)) ? undefined : `${p.name} is not healthy`)));
+    return problems.filter((p): p is string => p !== undefined);
   };
   try {
-    gateway = await startLocalGateway({ host, port: options.gatewayPort, upstream: (name) => ports.get(name), log });
+    gateway = await startLocalGateway({ host, port: options.gatewayPort, upstream: (name) => ports.get(name) ?? starting.get(name), health, log });
     const gatewayUrl = gateway.url;
-    const started = await Promise.all(
-      stackFunctions.map((fn) =>
-        startFunctionProcess({
-          name: fn.name,
-          bundle: join(options.root, 'dist', 'functions', `${fn.name}.mjs`),
-          env: functionEnvironment(fn, options, { s3Endpoint: s3.endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
-          cwd: options.root,
-          logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
-          ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
-        }),
-      ),
-    );
-    for (const proc of started) {
-      processes.push(proc);
-      ports.set(proc.name, proc.port);
-    }
+    // Delivery is wired before S3 accepts a single write, so no object written from then on goes unannounced.
     for (const target of triggers.targets) {
-      if (!ports.has(target.function)) continue;
+      if (!stackFunctions.some((fn) => fn.name === target.function)) continue;
       queues.set(target.id, new EventQueue(target, { url: `${gatewayUrl}/function/${target.function}`, token: () => token, retryMs: options.eventRetryMs ?? 3000, log }));
     }
-    const store = createMinioStore(createMinioClient({ endpoint: s3.endpoint, region: 'us-east-1', accessKey: new Secret(options.accessKey), secretKey: new Secret(options.secretKey), partSize: 5 * 1024 ** 3 }));
-    // RGW pushes its own events (its record, its raw keys, the URL event token): the topics come from config/triggers.json
-    if (options.s3Backend === 'rgw') await applyRgwNotifications(triggers, { s3: { url: new URL(s3.endpoint), region: 'us-east-1', accessKey: options.accessKey, secretKey: options.secretKey }, gatewayUrl, invokeToken: new Secret(token), persistent: options.rgwPersistent ?? true });
-    // Deliver each write the way MinIO's webhook target would: its payload, its escaping, the bearer token.
-    const eventNames: Record<string, string> = { 'ObjectCreated:Put': 's3:ObjectCreated:Put', 'ObjectCreated:Post': 's3:ObjectCreated:Post', 'ObjectCreated:Copy': 's3:ObjectCreated:Copy', 'ObjectRemoved:Delete': 's3:ObjectRemoved:Delete' };
     const pendingStats: Array<Promise<void>> = [];
-    s3.onEvent((event) => {
+    let store: ObjectStore | undefined;
+    const onEvent = (event: S3rverEvent): void => {
       for (const record of event.Records) {
-        const name = eventNames[record.eventName] ?? `s3:${record.eventName}`;
+        const name = EVENT_NAMES[record.eventName] ?? `s3:${record.eventName}`;
         const bucket = record.s3.bucket.name;
         const key = record.s3.object.key;
         const targets = matchTriggers(triggers, { bucket, key, name });
-        if (targets.length === 0) continue;
+        if (targets.length === 0 || !store) continue;
         const work = store.stat(bucket, key).then((info) => {
           const eventTime = new Date();
           const objectInfo = info ?? { bucket, key, size: record.s3.object.size ?? 0, etag: record.s3.object.eTag ?? '', lastModified: eventTime, metadata: {} };
@@ -160,7 +145,41 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
         pendingStats.push(work.catch((err: Error) => log(`event for ${bucket}/${key} lost: ${err.message}`)));
       }
-    });
+    };
+    s3 =
+      options.s3Backend === 'rgw'
+        ? await startRgwS3({ host, port: options.s3Port, directory: join(options.dataDir, 'rgw'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS, log, ...(options.rgw ? { running: options.rgw } : {}) })
+        : await startEmbeddedS3({ host, port: options.s3Port, directory: join(options.dataDir, 's3'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS, onEvent });
+    // RGW pushes its own events (its record, its raw keys, the URL event token): the topics come from config/triggers.json
+    if (options.s3Backend === 'rgw') await applyRgwNotifications(triggers, { s3: { url: new URL(s3.endpoint), region: 'us-east-1', accessKey: options.accessKey, secretKey: options.secretKey }, gatewayUrl, invokeToken: new Secret(token), persistent: options.rgwPersistent ?? true });
+    store = createMinioStore(createMinioClient({ endpoint: s3.endpoint, region: 'us-east-1', accessKey: new Secret(options.accessKey), secretKey: new Secret(options.secretKey), partSize: 5 * 1024 ** 3 }));
+    // No Kubernetes API server runs here: installation-watch reads a stand-in serving the demo cluster.
+    kube = await startKubeStandin(demoCluster(), { port: options.kubePort ?? 0 });
+    const kubeconfig = join(options.dataDir, 'kubeconfig');
+    kube.writeKubeconfig(kubeconfig);
+    const vsphere = await startVcenterWithDemo(options.dataDir);
+    vcenter = vsphere.standin;
+    const s3Endpoint = s3.endpoint;
+    const launches = stackFunctions.map((fn) =>
+      startFunctionProcess({
+        name: fn.name,
+        bundle: join(options.root, 'dist', 'functions', `${fn.name}.mjs`),
+        env: functionEnvironment(fn, options, { s3Endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
+        cwd: options.root,
+        logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
+        ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+      }).then((proc) => {
+        processes.push(proc);
+        ports.set(proc.name, proc.port);
+        return proc;
+      }),
+    );
+    stackFunctions.forEach((fn, i) => starting.set(fn.name, launches[i]!.then((p) => p.port, () => undefined)));
+    const started = await Promise.allSettled(launches);
+    starting.clear();
+    processes.sort((a, b) => stackFunctions.findIndex((f) => f.name === a.name) - stackFunctions.findIndex((f) => f.name === b.name));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const tick = async (time: DateTime): Promise<string[]> => {
       const due = stackFunctions.filter((fn) => fn.schedule && cronMatches(parseCron(fn.schedule), time));
       await Promise.all(
@@ -182,7 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     watchNotifications(notificationsFile, log);
     const stack: LocalStack = {
-      s3Endpoint: s3.endpoint,
+      s3Endpoint,
       gatewayUrl,
       token,
       dataDir: options.dataDir,
@@ -203,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tick,
       stop,
     };
+    ready = true;
     if (options.seedDemo) await seedDemo(stack, log);
     return stack;
   } catch (err) {
@@ -224,10 +244,25 @@ function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls
     S3_SECRET_KEY: options.secretKey,
     CMP_OPS_INVOKE_TOKEN: urls.token,
   };
-  if (fn.name === 'alert-router') env.NOTIFICATIONS_FILE = urls.notificationsFile;
+  if (fn.name === 'alert-router') {
+    env.NOTIFICATIONS_FILE = urls.notificationsFile;
+    // Links in notifications (ack, externalURL) point at this stack's gateway, whatever GATEWAY_PORT is.
+    env.EXTERNAL_URL = `${urls.gatewayUrl}/function/alert-router`;
+  }
   if (fn.name === 'installation-watch') Object.assign(env, { KUBECONFIG: urls.kubeconfig, ...urls.vsphere });
   if (fn.name === 'release-validation') env.KUBECONFIG = urls.kubeconfig;
   return { ...env, ...options.functionEnv?.[fn.name] };
+}
+
+/** functionHealthy asks a function's own health path (`/_/health`), as the gateway's readiness depends on it. */
+async function functionHealthy(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/_/health`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
 }
 
 function loadOrCreateToken(dataDir: string): string {

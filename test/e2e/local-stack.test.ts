@@ -78,6 +78,7 @@ test('arrival :: a good and a corrupted delivery uploaded through S3 → tags, s
   assert.is(listener.requests.length, 1, 'exactly one notification at the receiver');
   const payload = JSON.parse(listener.requests[0]!.body);
   assert.is(payload.version, '4');
+  assert.is(payload.externalURL, `${stack.gatewayUrl}/function/alert-router`, 'links point at this stack\'s gateway port');
   assert.equal(payload.alerts.map((a: { labels: Record<string, string> }) => [a.labels.alertname, a.labels.subsystem, a.labels.key]), [['ChecksumMismatch', 'DUTCH', 'DUTCH/2026-11-24/eph 1.dat']]);
   const lines = notificationLines();
   assert.is(lines.length, 1, 'and exactly one line in notifications.jsonl');

@@ -330,4 +330,36 @@ test('etagMd5 :: multipart ETags, server-side encryption and malformed values ar
   assert.not.ok(etagTrusted(['inbox/OMGS/'], 'other', 'OMGS/x'));
 });
 
+test('unsafe keys :: events with NUL, CR or ESC in the key are logged and acknowledged (200), never 503 for ever', async () => {
+  const { log: warnLog, lines } = captureLogger();
+  const server = await serveHandler(createHandler({ config, store: s3.store, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink, clock, log: warnLog as Logger }));
+  for (const key of ['STS/nul\u0000.bin', 'STS/cr\r.bin', 'STS/esc\u001b[31m.bin']) {
+    const event = minioWebhookBody({ eventName: 's3:ObjectCreated:Put', info: { bucket: 'inbox', key, size: 3, etag: 'abc', lastModified: new Date(), metadata: {} }, eventTime: new Date('2026-11-24T10:00:00Z'), accessKey: 'testkey' });
+    const res = await server.call(event);
+    assert.is(res.status, 200, `${JSON.stringify(key)}: ${JSON.stringify(res.body)}`);
+    assert.match(res.body.results[0].ignored, /control character U\+00(00|0D|1B)/);
+  }
+  await server.close();
+  assert.is(sent.length, 0);
+});
+
+test('unsafe keys :: an event for inbox/../quarantine/… does not reach (nor re-tag) the quarantined copy', async () => {
+  await s3.store.put('quarantine', 'inbox/STS/evil.bin', 'quarantined bytes');
+  await s3.store.setTags('quarantine', 'inbox/STS/evil.bin', { 'cmp-ops-verdict': 'mismatch' });
+  const server = await serveHandler(handlerOn(s3.store));
+  const event = minioWebhookBody({ eventName: 's3:ObjectCreated:Put', info: { bucket: 'inbox', key: '../quarantine/inbox/STS/evil.bin', size: 17, etag: 'abc', lastModified: new Date(), metadata: {} }, eventTime: new Date('2026-11-24T10:00:00Z'), accessKey: 'testkey' });
+  const res = await server.call(event);
+  assert.is(res.status, 200);
+  assert.match(res.body.results[0].ignored, /"\.\." segment/);
+  assert.equal(await s3.store.getTags('quarantine', 'inbox/STS/evil.bin'), { 'cmp-ops-verdict': 'mismatch' });
+  // A caller asking by name gets 400 with the field; the store itself refuses the key before any request.
+  const direct = await server.call([{ bucket: 'inbox', key: 'STS/ok.bin' }, { bucket: 'inbox', key: '../quarantine/inbox/STS/evil.bin' }]);
+  assert.is(direct.status, 400);
+  assert.is(direct.body.error.code, 'BAD_OBJECT_KEY');
+  assert.equal(direct.body.error.details[0].field, '/1/key');
+  await server.close();
+  const refused = await s3.store.getTags('inbox', '../quarantine/inbox/STS/evil.bin').catch((e: { code: string }) => e.code);
+  assert.is(refused, 'BAD_OBJECT_KEY');
+});
+
 test.run();
