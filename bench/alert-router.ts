@@ -37,12 +37,23 @@ receivers:
 `;
 writeFileSync(join(dir, 'am.yml'), routing);
 const SUBSYSTEMS = ['STS', 'DUTCH', 'CGCU', 'EGM', 'OMGS', 'CCS'];
-const batchesOf = (name: string, count: number) => Array.from({ length: Math.ceil(count / batch) }, (_, b) =>
-  JSON.stringify(Array.from({ length: batch }, (_, i) => {
-    const n = b * batch + i;
-    return { labels: { alertname: `${name}${n % 20}`, severity: n % 3 ? 'warning' : 'critical', subsystem: SUBSYSTEMS[n % 6], object: `obj-${n}` }, annotations: { summary: `bench alert ${n}` } };
-  })),
-);
+const batchesOf = (name: string, count: number) =>
+  Array.from({ length: Math.ceil(count / batch) }, (_, b) =>
+    JSON.stringify(
+      Array.from({ length: batch }, (_, i) => {
+        const n = b * batch + i;
+        return {
+          labels: {
+            alertname: `${name}${n % 20}`,
+            severity: n % 3 ? 'warning' : 'critical',
+            subsystem: SUBSYSTEMS[n % 6],
+            object: `obj-${n}`,
+          },
+          annotations: { summary: `bench alert ${n}` },
+        };
+      }),
+    ),
+  );
 const CLIENTS = 4;
 const ROUNDS = 7;
 
@@ -55,7 +66,11 @@ async function load(url: string, headers: Record<string, string>, bodies: string
     while (next < bodies.length) {
       const body = bodies[next++]!;
       const t = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
       latencies.push(performance.now() - t);
@@ -67,10 +82,11 @@ async function load(url: string, headers: Record<string, string>, bodies: string
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return { perSecond: (bodies.length * batch) / seconds, p50: pct(0.5), p99: pct(0.99) };
 }
-const stop = (child: ChildProcess) => new Promise((r) => {
-  child.once('exit', r);
-  child.kill('SIGTERM');
-});
+const stop = (child: ChildProcess) =>
+  new Promise((r) => {
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
 
 type System = { name: string; url: string; headers: Record<string, string>; close: () => Promise<unknown> };
 const token = 'bench-token';
@@ -79,9 +95,27 @@ const auth = { authorization: `Bearer ${token}` };
 // Alertmanager 0.25 (Debian), no cluster
 async function alertmanager(round: number): Promise<System> {
   const port = await freePort();
-  const am = spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, `am-${round}`)}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
-  await waitFor('alertmanager ready', async () => (await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.ok === true, 10_000);
-  return { name: 'prometheus-alertmanager', url: `http://127.0.0.1:${port}/api/v2/alerts`, headers: {}, close: () => stop(am) };
+  const am = spawn(
+    '/usr/bin/prometheus-alertmanager',
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--storage.path=${join(dir, `am-${round}`)}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: 'ignore' },
+  );
+  await waitFor(
+    'alertmanager ready',
+    async () => (await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.ok === true,
+    10_000,
+  );
+  return {
+    name: 'prometheus-alertmanager',
+    url: `http://127.0.0.1:${port}/api/v2/alerts`,
+    headers: {},
+    close: () => stop(am),
+  };
 }
 
 // alert-router: its bundle in one process, s3rver in another, a fresh state bucket for each endpoint
@@ -89,23 +123,55 @@ const bundle = join(import.meta.dirname, '..', 'dist', 'functions', 'alert-route
 if (!existsSync(bundle)) throw new Error('run npm run build first');
 async function router(round: number, pathname: string, name: string): Promise<System> {
   const keys = { accessKey: 'bench', secretKey: 'benchsecret' };
-  const s3: S3Child = await startS3Child(join(dir, `s3-${round}-${pathname.replace(/\W/g, '')}`), keys, ['cmp-ops-state']);
+  const s3: S3Child = await startS3Child(join(dir, `s3-${round}-${pathname.replace(/\W/g, '')}`), keys, [
+    'cmp-ops-state',
+  ]);
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: keys.accessKey, S3_SECRET_KEY: keys.secretKey, CMP_OPS_INVOKE_TOKEN: token, ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: String(4 << 20), REQUEST_DEADLINE_MS: '60000' },
-  });
-  await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 10_000);
-  return { name, url: `http://127.0.0.1:${port}${pathname}`, headers: auth, close: async () => {
-    await stop(child);
-    s3.close();
-  } };
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), bundle],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        S3_ENDPOINT: s3.endpoint,
+        S3_ACCESS_KEY: keys.accessKey,
+        S3_SECRET_KEY: keys.secretKey,
+        CMP_OPS_INVOKE_TOKEN: token,
+        ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`,
+        LOG_LEVEL: 'warn',
+        BODY_LIMIT_BYTES: String(4 << 20),
+        REQUEST_DEADLINE_MS: '60000',
+      },
+    },
+  );
+  await waitFor(
+    'alert-router ready',
+    async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true,
+    10_000,
+  );
+  return {
+    name,
+    url: `http://127.0.0.1:${port}${pathname}`,
+    headers: auth,
+    close: async () => {
+      await stop(child);
+      s3.close();
+    },
+  };
 }
 
 // the same handler with its state in memory (no persistence, as Alertmanager keeps alerts): the routing core alone
 async function inMemory(): Promise<System> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'router-memory-child.ts'), join(dir, 'am.yml'), token], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'router-memory-child.ts'), join(dir, 'am.yml'), token],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve) =>
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
   return { name: 'alert-router (memory)', url: `${url}/`, headers: auth, close: () => stop(child) };
 }
 
@@ -118,30 +184,50 @@ const QUIET_AFTER_LOAD_MS = 500;
 const settled = <T>(result: T) => new Promise<T>((resolve) => setTimeout(() => resolve(result), QUIET_AFTER_LOAD_MS));
 let names: string[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  const systems = [await alertmanager(round), await router(round, '/api/v2/alerts', 'alert-router /api/v2/alerts'), await router(round, '/', 'alert-router / (written)'), await inMemory()];
+  const systems = [
+    await alertmanager(round),
+    await router(round, '/api/v2/alerts', 'alert-router /api/v2/alerts'),
+    await router(round, '/', 'alert-router / (written)'),
+    await inMemory(),
+  ];
   names = systems.map((s) => s.name);
   for (const [i, system] of systems.entries()) {
     const warmup = batchesOf(`Warmup${round}x${i}x`, warmupAlerts);
     for (let pass = 0; pass < warmupPasses; pass++) await load(system.url, system.headers, warmup);
     await settled(undefined);
   }
-  for (const [i, system] of systems.entries()) results[i]!.one.push(await settled(await load(system.url, system.headers, batchesOf(`One${round}x${i}x`, total))));
-  for (const [i, system] of systems.entries()) results[i]!.many.push(await settled(await load(system.url, system.headers, batchesOf(`Many${round}x${i}x`, total), CLIENTS)));
+  for (const [i, system] of systems.entries())
+    results[i]!.one.push(await settled(await load(system.url, system.headers, batchesOf(`One${round}x${i}x`, total))));
+  for (const [i, system] of systems.entries())
+    results[i]!.many.push(
+      await settled(await load(system.url, system.headers, batchesOf(`Many${round}x${i}x`, total), CLIENTS)),
+    );
   for (const system of systems) await system.close();
 }
 rmSync(dir, { recursive: true, force: true });
 
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const medianRound = (runs: Load[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
-const row = (name: string, r: Load) => `${name.padEnd(42)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
-console.log(`${total} distinct alerts in batches of ${batch} after a warm-up of ${warmupAlerts} alerts sent ${warmupPasses} times; ${ROUNDS} rounds, each system fresh in each, taking turns; the median round of each`);
-for (const [key, label] of [['one', '1 client'], ['many', `${CLIENTS} clients`]] as const) {
+const row = (name: string, r: Load) =>
+  `${name.padEnd(42)} ${r.perSecond.toFixed(0).padStart(8)} alerts/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`;
+console.log(
+  `${total} distinct alerts in batches of ${batch} after a warm-up of ${warmupAlerts} alerts sent ${warmupPasses} times; ${ROUNDS} rounds, each system fresh in each, taking turns; the median round of each`,
+);
+for (const [key, label] of [
+  ['one', '1 client'],
+  ['many', `${CLIENTS} clients`],
+] as const) {
   for (const [i, name] of names.entries()) console.log(row(`${name}, ${label}`, medianRound(results[i]![key])));
 }
-const perRound = (i: number, key: 'one' | 'many') => results[i]![key].map((r, round) => r.perSecond / results[0]![key][round]!.perSecond);
+const perRound = (i: number, key: 'one' | 'many') =>
+  results[i]![key].map((r, round) => r.perSecond / results[0]![key][round]!.perSecond);
 const ratio = (i: number, key: 'one' | 'many') => medianOf(perRound(i, key));
-const ratios = (i: number) => `${ratio(i, 'one').toFixed(2)}× one client, ${ratio(i, 'many').toFixed(2)}× ${CLIENTS} clients`;
-const spread = (i: number, key: 'one' | 'many') => `${Math.min(...perRound(i, key)).toFixed(2)}–${Math.max(...perRound(i, key)).toFixed(2)}`;
-console.log(`throughput ratio alert-router / alertmanager on /api/v2/alerts (state journaled in s3rver), median of the per-round ratios: ${ratios(1)} (goal ≥ 1.0×); rounds ${spread(1, 'one')} and ${spread(1, 'many')}`);
+const ratios = (i: number) =>
+  `${ratio(i, 'one').toFixed(2)}× one client, ${ratio(i, 'many').toFixed(2)}× ${CLIENTS} clients`;
+const spread = (i: number, key: 'one' | 'many') =>
+  `${Math.min(...perRound(i, key)).toFixed(2)}–${Math.max(...perRound(i, key)).toFixed(2)}`;
+console.log(
+  `throughput ratio alert-router / alertmanager on /api/v2/alerts (state journaled in s3rver), median of the per-round ratios: ${ratios(1)} (goal ≥ 1.0×); rounds ${spread(1, 'one')} and ${spread(1, 'many')}`,
+);
 console.log(`  on / (answered once journaled): ${ratios(2)}`);
 console.log(`  with the state in memory, no persistence: ${ratios(3)}`);

@@ -48,15 +48,26 @@ try {
   const theirs = join(dir, 'mawk.jsonl');
   const r = interleave(rounds, {
     mawk: () => timeProcess('mawk', ['-f', program, file], { outFile: theirs }),
-    cmpOps: () => timeProcess(process.execPath, [cli, 'ftp', 'parse', file, '--zone', 'Europe/Paris', '--server', 'bench'], { outFile: ours }),
+    cmpOps: () =>
+      timeProcess(process.execPath, [cli, 'ftp', 'parse', file, '--zone', 'Europe/Paris', '--server', 'bench'], {
+        outFile: ours,
+      }),
   });
   const [mine, mawks] = [await countLines(ours), await countLines(theirs)];
   if (mine !== n || mawks !== n) throw new Error(`expected ${n} JSON lines, cmp-ops wrote ${mine}, mawk ${mawks}`);
-  const capped = timeProcess(process.execPath, ['--max-old-space-size=64', cli, 'ftp', 'parse', file, '--zone', 'Europe/Paris'], { outFile: ours });
+  const capped = timeProcess(
+    process.execPath,
+    ['--max-old-space-size=64', cli, 'ftp', 'parse', file, '--zone', 'Europe/Paris'],
+    { outFile: ours },
+  );
   const mib = (path: string) => (statSync(path).size / 2 ** 20).toFixed(0);
   console.log(`${n} lines (${mib(file)} MiB in, ${mib(ours)} MiB of JSON out), ${rounds} interleaved rounds, medians`);
-  console.log(`ftp parse to a file: cmp-ops ${r.cmpOps.seconds.toFixed(2)} s ${spread(r.cmpOps)} vs mawk JSON of 17 fields ${r.mawk.seconds.toFixed(2)} s ${spread(r.mawk)} → ${verdict(r.mawk.seconds / r.cmpOps.seconds, '≥ 0.50')}`);
-  console.log(`peak RSS of cmp-ops: ${r.cmpOps.rssMiB.toFixed(0)} MiB; with the heap capped at 64 MiB: finished in ${capped.seconds.toFixed(2)} s, peak RSS ${capped.rssMiB.toFixed(0)} MiB`);
+  console.log(
+    `ftp parse to a file: cmp-ops ${r.cmpOps.seconds.toFixed(2)} s ${spread(r.cmpOps)} vs mawk JSON of 17 fields ${r.mawk.seconds.toFixed(2)} s ${spread(r.mawk)} → ${verdict(r.mawk.seconds / r.cmpOps.seconds, '≥ 0.50')}`,
+  );
+  console.log(
+    `peak RSS of cmp-ops: ${r.cmpOps.rssMiB.toFixed(0)} MiB; with the heap capped at 64 MiB: finished in ${capped.seconds.toFixed(2)} s, peak RSS ${capped.rssMiB.toFixed(0)} MiB`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -33,12 +33,25 @@ function functionProcesses(): Map<string, number> {
   return found;
 }
 
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMiB = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /** idleRss starts the local stack with one function only (so start-ups do not crowd each other) and reads its RSS. */
 async function idleRss(name: string): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-rss-'));
-  const stack = await startLocalStack({ root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, only: [name], startTimeoutMs: 120_000, log: () => undefined });
+  const stack = await startLocalStack({
+    root,
+    dataDir,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: false,
+    timers: false,
+    only: [name],
+    startTimeoutMs: 120_000,
+    log: () => undefined,
+  });
   try {
     const pid = functionProcesses().get(name);
     if (pid === undefined) throw new Error(`no process runs dist/functions/${name}.mjs`);
@@ -61,5 +74,7 @@ console.log(`idle RSS of each function process after its cold start (${join(root
 for (const name of names) {
   const mib = await idleRss(name);
   const goal = GOALS[name];
-  console.log(`  ${name.padEnd(20)} ${mib.toFixed(0).padStart(4)} MiB${goal ? ` (goal ≤ ${goal} MiB: ${mib <= goal ? 'met' : 'NOT met'})` : ''}`);
+  console.log(
+    `  ${name.padEnd(20)} ${mib.toFixed(0).padStart(4)} MiB${goal ? ` (goal ≤ ${goal} MiB: ${mib <= goal ? 'met' : 'NOT met'})` : ''}`,
+  );
 }

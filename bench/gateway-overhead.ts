@@ -15,7 +15,12 @@ if (process.argv[2] === '--gateway') {
   // The child: the gateway alone, routing alert-router to the port given.
   const { startLocalGateway } = await import('../scripts/local-stack/gateway.ts');
   const port = Number(process.argv[3]);
-  const gateway = await startLocalGateway({ host: '127.0.0.1', port: 0, upstream: (name) => (name === 'alert-router' ? port : undefined), log: () => undefined });
+  const gateway = await startLocalGateway({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: (name) => (name === 'alert-router' ? port : undefined),
+    log: () => undefined,
+  });
   process.stdout.write(`${gateway.url}\n`);
   process.stdin.on('end', () => process.exit(0)).resume();
 } else {
@@ -30,18 +35,42 @@ async function main(): Promise<void> {
   const bundle = join(import.meta.dirname, '..', 'dist', 'functions', 'alert-router.mjs');
   if (!existsSync(bundle)) throw new Error('run npm run build first');
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
-  writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: ops\n  group_by: [alertname, subsystem]\nreceivers:\n  - name: ops\n');
+  writeFileSync(
+    join(dir, 'am.yml'),
+    'route:\n  receiver: ops\n  group_by: [alertname, subsystem]\nreceivers:\n  - name: ops\n',
+  );
   const token = 'bench-token';
   const keys = { accessKey: 'bench', secretKey: 'benchsecret' };
   const s3 = await startS3Child(join(dir, 's3'), keys, ['cmp-ops-state']);
   const port = await freePort();
   const router = spawn(process.execPath, [bundle], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: keys.accessKey, S3_SECRET_KEY: keys.secretKey, CMP_OPS_INVOKE_TOKEN: token, ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: String(4 << 20), REQUEST_DEADLINE_MS: '60000' },
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY: keys.accessKey,
+      S3_SECRET_KEY: keys.secretKey,
+      CMP_OPS_INVOKE_TOKEN: token,
+      ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`,
+      LOG_LEVEL: 'warn',
+      BODY_LIMIT_BYTES: String(4 << 20),
+      REQUEST_DEADLINE_MS: '60000',
+    },
   });
-  await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 20_000);
-  const gatewayChild: ChildProcess = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--gateway', String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const gatewayUrl = await new Promise<string>((resolve) => gatewayChild.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  await waitFor(
+    'alert-router ready',
+    async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true,
+    20_000,
+  );
+  const gatewayChild: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, '--gateway', String(port)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const gatewayUrl = await new Promise<string>((resolve) =>
+    gatewayChild.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
 
   const paths = [
     { name: 'direct', url: `http://127.0.0.1:${port}/api/v2/alerts` },
@@ -50,10 +79,20 @@ async function main(): Promise<void> {
   const SUBSYSTEMS = ['STS', 'DUTCH', 'CGCU', 'EGM', 'OMGS', 'CCS'];
   const batchesOf = (name: string, count: number) =>
     Array.from({ length: Math.ceil(count / batch) }, (_, b) =>
-      JSON.stringify(Array.from({ length: batch }, (_, i) => {
-        const n = b * batch + i;
-        return { labels: { alertname: `${name}${n % 20}`, severity: n % 3 ? 'warning' : 'critical', subsystem: SUBSYSTEMS[n % 6], object: `obj-${n}` }, annotations: { summary: `bench alert ${n}` } };
-      })),
+      JSON.stringify(
+        Array.from({ length: batch }, (_, i) => {
+          const n = b * batch + i;
+          return {
+            labels: {
+              alertname: `${name}${n % 20}`,
+              severity: n % 3 ? 'warning' : 'critical',
+              subsystem: SUBSYSTEMS[n % 6],
+              object: `obj-${n}`,
+            },
+            annotations: { summary: `bench alert ${n}` },
+          };
+        }),
+      ),
     );
   const load = async (url: string, bodies: string[], clients: number): Promise<number> => {
     const started = performance.now();
@@ -61,7 +100,11 @@ async function main(): Promise<void> {
     const client = async () => {
       while (next < bodies.length) {
         const body = bodies[next++]!;
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body,
+        });
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
       }
@@ -78,7 +121,8 @@ async function main(): Promise<void> {
     // Alternate which path goes first: a drift of the shared machine's speed must not favour one path.
     const order = round % 2 === 0 ? [0, 1] : [1, 0];
     for (const i of order) results[i]!.one.push(await load(paths[i]!.url, batchesOf(`One${round}x${i}x`, total), 1));
-    for (const i of order) results[i]!.many.push(await load(paths[i]!.url, batchesOf(`Many${round}x${i}x`, total), CLIENTS));
+    for (const i of order)
+      results[i]!.many.push(await load(paths[i]!.url, batchesOf(`Many${round}x${i}x`, total), CLIENTS));
   }
   await new Promise((r) => {
     router.once('exit', r);
@@ -89,11 +133,19 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  console.log(`alert-router POST /api/v2/alerts, ${total} alerts in batches of ${batch}, ${rounds} rounds taking turns; median round`);
+  console.log(
+    `alert-router POST /api/v2/alerts, ${total} alerts in batches of ${batch}, ${rounds} rounds taking turns; median round`,
+  );
   for (const key of ['one', 'many'] as const) {
-    for (const [i, p] of paths.entries()) console.log(`${`${p.name}, ${key === 'one' ? '1 client' : `${CLIENTS} clients`}`.padEnd(36)} ${median(results[i]![key]).toFixed(0).padStart(8)} alerts/s`);
+    for (const [i, p] of paths.entries())
+      console.log(
+        `${`${p.name}, ${key === 'one' ? '1 client' : `${CLIENTS} clients`}`.padEnd(36)} ${median(results[i]![key]).toFixed(0).padStart(8)} alerts/s`,
+      );
   }
   const ratios = (key: 'one' | 'many') => results[1]![key].map((r, round) => r / results[0]![key][round]!);
-  const show = (key: 'one' | 'many') => `${median(ratios(key)).toFixed(2)}× (rounds ${Math.min(...ratios(key)).toFixed(2)}–${Math.max(...ratios(key)).toFixed(2)})`;
-  console.log(`throughput ratio gateway / direct, median of the per-round ratios: ${show('one')} one client, ${show('many')} ${CLIENTS} clients (goal ≥ 0.85×)`);
+  const show = (key: 'one' | 'many') =>
+    `${median(ratios(key)).toFixed(2)}× (rounds ${Math.min(...ratios(key)).toFixed(2)}–${Math.max(...ratios(key)).toFixed(2)})`;
+  console.log(
+    `throughput ratio gateway / direct, median of the per-round ratios: ${show('one')} one client, ${show('many')} ${CLIENTS} clients (goal ≥ 0.85×)`,
+  );
 }

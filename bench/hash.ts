@@ -18,7 +18,8 @@ if (!existsSync(join(root, 'dist', 'cli.mjs'))) throw new Error('run npm run bui
 const file = join(tmpdir(), `cmp-ops-hash-bench-${mib}-${process.pid}.bin`);
 writePatternFile(file, mib);
 try {
-  const verify = (algorithms: string) => () => timeProcess(process.execPath, [cli, 'verify', file, '--algorithms', algorithms]);
+  const verify = (algorithms: string) => () =>
+    timeProcess(process.execPath, [cli, 'verify', file, '--algorithms', algorithms]);
   const r = interleave(rounds, {
     openssl: () => timeProcess('openssl', ['dgst', '-sha256', file]),
     sha256: verify('sha256'),
@@ -26,14 +27,23 @@ try {
     both: verify('sha256,md5'),
   });
   const expected = timeProcess('openssl', ['dgst', '-sha256', '-r', file]).out.split(' ')[0];
-  const ours = JSON.parse(timeProcess(process.execPath, [cli, 'verify', file, '--algorithms', 'sha256']).out) as { digests: { sha256: string } };
-  if (ours.digests.sha256 !== expected) throw new Error(`digests differ: cmp-ops ${ours.digests.sha256}, openssl ${expected}`);
+  const ours = JSON.parse(timeProcess(process.execPath, [cli, 'verify', file, '--algorithms', 'sha256']).out) as {
+    digests: { sha256: string };
+  };
+  if (ours.digests.sha256 !== expected)
+    throw new Error(`digests differ: cmp-ops ${ours.digests.sha256}, openssl ${expected}`);
   const rate = (s: number) => `${(mib / s).toFixed(0)} MiB/s`;
   const slower = Math.max(r.sha256.seconds, r.md5.seconds);
   console.log(`file: ${mib} MiB, ${rounds} interleaved rounds, medians`);
-  console.log(`sha256: cmp-ops verify ${rate(r.sha256.seconds)} ${spread(r.sha256)} vs openssl dgst ${rate(r.openssl.seconds)} ${spread(r.openssl)} → ${verdict(r.openssl.seconds / r.sha256.seconds, '≥ 1.00')}`);
-  console.log(`sha256+md5 one pass: ${r.both.seconds.toFixed(2)} s ${spread(r.both)} vs slower alone ${slower.toFixed(2)} s (md5 ${spread(r.md5)}) → ${verdict(r.both.seconds / slower, '≤ 1.10')}`);
-  console.log(`peak RSS of cmp-ops verify: sha256 ${r.sha256.rssMiB.toFixed(0)} MiB, sha256+md5 ${r.both.rssMiB.toFixed(0)} MiB (goal ≤ 150 MiB)`);
+  console.log(
+    `sha256: cmp-ops verify ${rate(r.sha256.seconds)} ${spread(r.sha256)} vs openssl dgst ${rate(r.openssl.seconds)} ${spread(r.openssl)} → ${verdict(r.openssl.seconds / r.sha256.seconds, '≥ 1.00')}`,
+  );
+  console.log(
+    `sha256+md5 one pass: ${r.both.seconds.toFixed(2)} s ${spread(r.both)} vs slower alone ${slower.toFixed(2)} s (md5 ${spread(r.md5)}) → ${verdict(r.both.seconds / slower, '≤ 1.10')}`,
+  );
+  console.log(
+    `peak RSS of cmp-ops verify: sha256 ${r.sha256.rssMiB.toFixed(0)} MiB, sha256+md5 ${r.both.rssMiB.toFixed(0)} MiB (goal ≤ 150 MiB)`,
+  );
 } finally {
   rmSync(file, { force: true });
 }

@@ -11,15 +11,25 @@ export interface Run {
 }
 
 /** timeProcess runs `command args…` to the end (exit 0 or 1 accepted) and measures it; `outFile` takes its stdout. */
-export function timeProcess(command: string, args: string[], options: SpawnSyncOptions & { outFile?: string } = {}): Run {
+export function timeProcess(
+  command: string,
+  args: string[],
+  options: SpawnSyncOptions & { outFile?: string } = {},
+): Run {
   const { outFile, ...spawnOptions } = options;
   const fd = outFile ? openSync(outFile, 'w') : null;
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...spawnOptions, ...(fd !== null ? { stdio: ['ignore', fd, 'pipe'] } : {}) });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    ...spawnOptions,
+    ...(fd !== null ? { stdio: ['ignore', fd, 'pipe'] } : {}),
+  });
   const seconds = (performance.now() - started) / 1000;
   if (fd !== null) closeSync(fd);
   const stderr = String(r.stderr);
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${stderr.slice(-2000)}`);
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${stderr.slice(-2000)}`);
   return { seconds, rssMiB: Number(stderr.trim().split('\n').at(-1)) / 1024, out: String(r.stdout) };
 }
 
@@ -41,7 +51,12 @@ export function interleave<K extends string>(rounds: number, sides: Record<K, ()
   const runs = Object.fromEntries(Object.keys(sides).map((k) => [k, [] as Run[]])) as unknown as Record<K, Run[]>;
   for (let round = 0; round < rounds; round++) for (const k of Object.keys(sides) as K[]) runs[k].push(sides[k]());
   const out = {} as Record<K, Summary>;
-  for (const k of Object.keys(runs) as K[]) out[k] = { seconds: median(runs[k].map((r) => r.seconds)), rssMiB: Math.max(...runs[k].map((r) => r.rssMiB)), all: runs[k].map((r) => r.seconds) };
+  for (const k of Object.keys(runs) as K[])
+    out[k] = {
+      seconds: median(runs[k].map((r) => r.seconds)),
+      rssMiB: Math.max(...runs[k].map((r) => r.rssMiB)),
+      all: runs[k].map((r) => r.seconds),
+    };
   return out;
 }
 

@@ -26,12 +26,20 @@ async function writeReport(path: string, lines: number): Promise<void> {
   const out = createWriteStream(path);
   const variants = [
     allColumnsLine({ jobid: 1, client: 'cgcu-win01', fileList: ['C:\\', 'D:\\Data, archive'], status: 0 }),
-    allColumnsLine({ jobid: 1, status: 58, tries: [{ started: 1, elapsed: 30, ended: 31, status: 58, lines: ['a', 'b', 'c'] }, { started: 90, elapsed: 30, ended: 120, status: 58 }] }),
+    allColumnsLine({
+      jobid: 1,
+      status: 58,
+      tries: [
+        { started: 1, elapsed: 30, ended: 31, status: 58, lines: ['a', 'b', 'c'] },
+        { started: 90, elapsed: 30, ended: 120, status: 58 },
+      ],
+    }),
     allColumnsLine({ jobid: 1, state: 1, status: '', ended: '0000000000' }),
     allColumnsLine({ jobid: 1, schedule: '-', kbytes: 0 }),
   ].map((l) => l.slice(l.indexOf(',')));
   for (let i = 0; i < lines; i++) {
-    if (!out.write(`${i + 1}${variants[i % variants.length]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (!out.write(`${i + 1}${variants[i % variants.length]}\n`))
+      await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
 }
@@ -56,11 +64,17 @@ try {
   });
   const [jobs, mawks] = [await countLines(ours), await countLines(theirs)];
   if (jobs !== n || mawks !== n) throw new Error(`expected ${n} JSON lines, cmp-ops wrote ${jobs}, mawk ${mawks}`);
-  const capped = timeProcess(process.execPath, ['--max-old-space-size=64', cli, 'netbackup', 'parse', file], { outFile: ours });
+  const capped = timeProcess(process.execPath, ['--max-old-space-size=64', cli, 'netbackup', 'parse', file], {
+    outFile: ours,
+  });
   const mib = (path: string) => (statSync(path).size / 2 ** 20).toFixed(0);
   console.log(`${n} lines (${mib(file)} MiB in, ${mib(ours)} MiB of JSON out), ${rounds} interleaved rounds, medians`);
-  console.log(`netbackup parse to a file: cmp-ops ${r.cmpOps.seconds.toFixed(2)} s ${spread(r.cmpOps)} vs mawk JSON of 22 fields ${r.mawk.seconds.toFixed(2)} s ${spread(r.mawk)} → ${verdict(r.mawk.seconds / r.cmpOps.seconds, '≥ 0.50')}`);
-  console.log(`peak RSS of cmp-ops: ${r.cmpOps.rssMiB.toFixed(0)} MiB; with the heap capped at 64 MiB: finished in ${capped.seconds.toFixed(2)} s, peak RSS ${capped.rssMiB.toFixed(0)} MiB`);
+  console.log(
+    `netbackup parse to a file: cmp-ops ${r.cmpOps.seconds.toFixed(2)} s ${spread(r.cmpOps)} vs mawk JSON of 22 fields ${r.mawk.seconds.toFixed(2)} s ${spread(r.mawk)} → ${verdict(r.mawk.seconds / r.cmpOps.seconds, '≥ 0.50')}`,
+  );
+  console.log(
+    `peak RSS of cmp-ops: ${r.cmpOps.rssMiB.toFixed(0)} MiB; with the heap capped at 64 MiB: finished in ${capped.seconds.toFixed(2)} s, peak RSS ${capped.rssMiB.toFixed(0)} MiB`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -17,17 +17,40 @@ if (missingCephBinaries().length) {
   process.exit(0);
 }
 
-async function measure(backend: 's3rver' | 'rgw'): Promise<{ startMs: number; p50: number; max: number; rgwBootMs?: number }> {
+async function measure(
+  backend: 's3rver' | 'rgw',
+): Promise<{ startMs: number; p50: number; max: number; rgwBootMs?: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), `cmp-ops-bench-${backend}-`));
   const t0 = performance.now();
   const logs: string[] = [];
-  const stack = await startLocalStack({ root, dataDir, s3Backend: backend, rgwPersistent: false, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, only: ['checksum-verify', 'alert-router'], startTimeoutMs: 60_000, log: (line) => logs.push(line) });
+  const stack = await startLocalStack({
+    root,
+    dataDir,
+    s3Backend: backend,
+    rgwPersistent: false,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: false,
+    timers: false,
+    only: ['checksum-verify', 'alert-router'],
+    startTimeoutMs: 60_000,
+    log: (line) => logs.push(line),
+  });
   const startMs = performance.now() - t0;
-  const lines = () => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).length : 0);
+  const lines = () =>
+    existsSync(stack.notificationsFile)
+      ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).length
+      : 0;
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const key = `DUTCH/bench/file-${i}.dat`;
-    await stack.store.put('inbox', `${key}.sha256`, `${createHash('sha256').update('expected').digest('hex')}  file-${i}.dat\n`);
+    await stack.store.put(
+      'inbox',
+      `${key}.sha256`,
+      `${createHash('sha256').update('expected').digest('hex')}  file-${i}.dat\n`,
+    );
     await stack.settled();
     const before = lines();
     const sent = performance.now();
@@ -39,10 +62,19 @@ async function measure(backend: 's3rver' | 'rgw'): Promise<{ startMs: number; p5
   rmSync(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   const boot = /up in (\d+) ms/.exec(logs.find((l) => l.startsWith('rgw:')) ?? '')?.[1];
-  return { startMs, p50: latencies[Math.floor(latencies.length / 2)]!, max: latencies.at(-1)!, ...(boot ? { rgwBootMs: Number(boot) } : {}) };
+  return {
+    startMs,
+    p50: latencies[Math.floor(latencies.length / 2)]!,
+    max: latencies.at(-1)!,
+    ...(boot ? { rgwBootMs: Number(boot) } : {}),
+  };
 }
 
 const s3rver = await measure('s3rver');
 const rgw = await measure('rgw');
-console.log(`local stack start: s3rver ${s3rver.startMs.toFixed(0)} ms, RGW ${rgw.startMs.toFixed(0)} ms (cluster boot ${rgw.rgwBootMs} ms) → ratio ${(rgw.startMs / s3rver.startMs).toFixed(2)}`);
-console.log(`PUT → notification over ${count} corrupted 64 KiB uploads: s3rver p50 ${s3rver.p50.toFixed(1)} ms (max ${s3rver.max.toFixed(1)}), RGW p50 ${rgw.p50.toFixed(1)} ms (max ${rgw.max.toFixed(1)}) → ratio ${(rgw.p50 / s3rver.p50).toFixed(2)}`);
+console.log(
+  `local stack start: s3rver ${s3rver.startMs.toFixed(0)} ms, RGW ${rgw.startMs.toFixed(0)} ms (cluster boot ${rgw.rgwBootMs} ms) → ratio ${(rgw.startMs / s3rver.startMs).toFixed(2)}`,
+);
+console.log(
+  `PUT → notification over ${count} corrupted 64 KiB uploads: s3rver p50 ${s3rver.p50.toFixed(1)} ms (max ${s3rver.max.toFixed(1)}), RGW p50 ${rgw.p50.toFixed(1)} ms (max ${rgw.max.toFixed(1)}) → ratio ${(rgw.p50 / s3rver.p50).toFixed(2)}`,
+);

@@ -5,7 +5,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHES = ['hash', 's3-verify', 'sweep', 'netbackup-parse', 'ftp-parse', 'function-rss', 'alert-router', 'e2e-latency', 'rgw'];
+const BENCHES = [
+  'hash',
+  's3-verify',
+  'sweep',
+  'netbackup-parse',
+  'ftp-parse',
+  'function-rss',
+  'alert-router',
+  'e2e-latency',
+  'rgw',
+];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !BENCHES.includes(name));
 if (unknown.length > 0) {
@@ -20,8 +30,12 @@ let failed = 0;
 for (const name of wanted.length ? wanted : BENCHES) {
   console.log(`\n== bench/${name}.ts`);
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, `${name}.ts`)], { stdio: 'inherit' });
-  console.log(`(${name}: ${((performance.now() - started) / 1000).toFixed(0)} s${run.status === 0 ? '' : `, exit ${run.status}`})`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, `${name}.ts`)], {
+    stdio: 'inherit',
+  });
+  console.log(
+    `(${name}: ${((performance.now() - started) / 1000).toFixed(0)} s${run.status === 0 ? '' : `, exit ${run.status}`})`,
+  );
   if (run.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

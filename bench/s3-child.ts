@@ -11,8 +11,16 @@ export interface S3Child {
 }
 
 /** startS3Child starts s3rver in a child process with files under `directory`, accepting the given key pair. */
-export async function startS3Child(directory: string, keys: { accessKey: string; secretKey: string }, buckets: string[]): Promise<S3Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, directory, keys.accessKey, keys.secretKey, ...buckets], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startS3Child(
+  directory: string,
+  keys: { accessKey: string; secretKey: string },
+  buckets: string[],
+): Promise<S3Child> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, directory, keys.accessKey, keys.secretKey, ...buckets],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`s3rver exited (${code}) before it listened`)));
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
@@ -24,7 +32,14 @@ export async function startS3Child(directory: string, keys: { accessKey: string;
 if (process.argv[1] === import.meta.filename) {
   const [directory, accessKey, secretKey, ...buckets] = process.argv.slice(2);
   const { startEmbeddedS3 } = await import('../scripts/local-stack/s3-server.ts');
-  const s3 = await startEmbeddedS3({ host: '127.0.0.1', port: 0, directory: directory!, accessKey: accessKey!, secretKey: secretKey!, buckets });
+  const s3 = await startEmbeddedS3({
+    host: '127.0.0.1',
+    port: 0,
+    directory: directory!,
+    accessKey: accessKey!,
+    secretKey: secretKey!,
+    buckets,
+  });
   process.stdout.write(`${s3.endpoint}\n`);
   // the parent holds our stdin: when it ends, even by a crash, the server goes with it
   process.stdin.on('end', () => process.exit(0)).resume();

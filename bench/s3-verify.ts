@@ -25,12 +25,21 @@ const dir = mkdtempSync(join(tmpdir(), 's3-verify-bench-'));
 const server = await startS3Child(dir, KEYS, ['inbox', 'cmp-ops-state']);
 const endpoint = server.endpoint;
 try {
-  const client = createMinioClient({ endpoint, region: 'us-east-1', accessKey: new Secret(KEYS.accessKey), secretKey: new Secret(KEYS.secretKey) });
+  const client = createMinioClient({
+    endpoint,
+    region: 'us-east-1',
+    accessKey: new Secret(KEYS.accessKey),
+    secretKey: new Secret(KEYS.secretKey),
+  });
   const store = createMinioStore(client);
   // s3rver has no multipart listing (minio-js needs it for large streams): the object goes up in one presigned PUT.
   const file = join(dir, 'big.bin');
   writePatternFile(file, mib);
-  const put = spawnSync('curl', ['-sS', '-f', '-T', file, await client.presignedPutObject('inbox', 'bench/big.bin', 3600)], { encoding: 'utf8' });
+  const put = spawnSync(
+    'curl',
+    ['-sS', '-f', '-T', file, await client.presignedPutObject('inbox', 'bench/big.bin', 3600)],
+    { encoding: 'utf8' },
+  );
   if (put.status !== 0) throw new Error(`upload failed: ${put.stderr}`);
   rmSync(file);
   if ((await store.stat('inbox', 'bench/big.bin'))?.size !== mib * 2 ** 20) throw new Error('object size differs');
@@ -38,11 +47,14 @@ try {
   const env = { ...process.env, S3_ENDPOINT: endpoint, S3_ACCESS_KEY: KEYS.accessKey, S3_SECRET_KEY: KEYS.secretKey };
   const r = interleave(rounds, {
     curl: () => timeProcess('curl', ['-sS', '-f', '-o', '/dev/null', url], { env }),
-    verify: () => timeProcess(process.execPath, [cli, 'verify', 's3://inbox/bench/big.bin', '--algorithms', 'sha256'], { env }),
+    verify: () =>
+      timeProcess(process.execPath, [cli, 'verify', 's3://inbox/bench/big.bin', '--algorithms', 'sha256'], { env }),
   });
   const rate = (s: number) => `${(mib / s).toFixed(0)} MiB/s`;
   console.log(`object: ${mib} MiB on s3rver ${endpoint}, ${rounds} interleaved rounds, medians`);
-  console.log(`sha256 verify through S3: cmp-ops verify ${rate(r.verify.seconds)} ${spread(r.verify)} vs curl -o /dev/null ${rate(r.curl.seconds)} ${spread(r.curl)} → ${verdict(r.curl.seconds / r.verify.seconds, '≥ 0.95')}`);
+  console.log(
+    `sha256 verify through S3: cmp-ops verify ${rate(r.verify.seconds)} ${spread(r.verify)} vs curl -o /dev/null ${rate(r.curl.seconds)} ${spread(r.curl)} → ${verdict(r.curl.seconds / r.verify.seconds, '≥ 0.95')}`,
+  );
   console.log(`peak RSS of cmp-ops verify: ${r.verify.rssMiB.toFixed(0)} MiB (goal ≤ 150 MiB)`);
 } finally {
   server.close();

@@ -12,7 +12,8 @@ export function invokeToken(io: CliIO): string {
       token = undefined;
     }
   }
-  if (!token) throw new UsageError('no invoke token: set CMP_OPS_INVOKE_TOKEN (the local stack writes it to .data/invoke-token)');
+  if (!token)
+    throw new UsageError('no invoke token: set CMP_OPS_INVOKE_TOKEN (the local stack writes it to .data/invoke-token)');
   return token;
 }
 

@@ -10,7 +10,9 @@ export async function openInput(path: string | undefined, io: CliIO): Promise<Re
   const stream = createReadStream(resolve(io.cwd, path), { highWaterMark: 1 << 20 });
   await new Promise<void>((ok, fail) => {
     stream.once('open', () => ok());
-    stream.once('error', (err) => fail(new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
+    stream.once('error', (err) =>
+      fail(new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)),
+    );
   });
   return stream;
 }
@@ -18,6 +20,10 @@ export async function openInput(path: string | undefined, io: CliIO): Promise<Re
 /** renderTable aligns rows of strings into columns for a terminal. */
 export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }

@@ -20,7 +20,10 @@ export class UsageError extends Error {
 }
 
 /** parseFlags splits argv into --flags (with values) and positionals; a flag listed in `booleans` takes no value. */
-export function parseFlags(argv: string[], booleans: string[] = []): { flags: Map<string, string[]>; positionals: string[] } {
+export function parseFlags(
+  argv: string[],
+  booleans: string[] = [],
+): { flags: Map<string, string[]>; positionals: string[] } {
   const flags = new Map<string, string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -93,7 +96,8 @@ export class RecordOutput {
    */
   async settle(): Promise<void> {
     this.json.flush();
-    while (this.full && !this.broken && !this.out.writableEnded && !this.out.destroyed && this.out.writableNeedDrain) await new Promise<void>((resolve) => (this.wake = resolve));
+    while (this.full && !this.broken && !this.out.writableEnded && !this.out.destroyed && this.out.writableNeedDrain)
+      await new Promise<void>((resolve) => (this.wake = resolve));
     this.full = false;
     if (this.failure) throw this.failure;
   }

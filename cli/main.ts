@@ -7,7 +7,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const entry = name ? COMMANDS[name] : undefined;
   if (!entry) {
     io.stderr.write(`${name ? `unknown command: ${name}\n` : ''}usage: cmp-ops <command> …\n`);
-    for (const [command, { summary }] of Object.entries(COMMANDS)) io.stderr.write(`  ${command.padEnd(10)} ${summary}\n`);
+    for (const [command, { summary }] of Object.entries(COMMANDS))
+      io.stderr.write(`  ${command.padEnd(10)} ${summary}\n`);
     return 2;
   }
   try {
@@ -19,7 +20,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     const code = (err as { code?: unknown }).code;
-    io.stderr.write(`cmp-ops ${name}: ${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message ?? String(err)}\n`);
+    io.stderr.write(
+      `cmp-ops ${name}: ${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message ?? String(err)}\n`,
+    );
     return 2;
   }
 }

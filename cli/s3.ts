@@ -4,7 +4,14 @@ import { UsageError, type CliIO } from './io.ts';
 
 /** storeFromEnv connects with the functions' settings (S3_* env), defaulting to the local stack's server. */
 export function storeFromEnv(io: CliIO): ObjectStore {
-  return createMinioStore(createMinioClient({ endpoint: io.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000', region: io.env.S3_REGION ?? 'us-east-1', accessKey: new Secret(io.env.S3_ACCESS_KEY ?? 'minioadmin'), secretKey: new Secret(io.env.S3_SECRET_KEY ?? 'minioadmin') }));
+  return createMinioStore(
+    createMinioClient({
+      endpoint: io.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000',
+      region: io.env.S3_REGION ?? 'us-east-1',
+      accessKey: new Secret(io.env.S3_ACCESS_KEY ?? 'minioadmin'),
+      secretKey: new Secret(io.env.S3_SECRET_KEY ?? 'minioadmin'),
+    }),
+  );
 }
 
 /** parseS3Url splits `s3://bucket/key`. */

@@ -23,13 +23,20 @@ async function lazyPackages(packages) {
   const shapes = new Map();
   for (const name of packages) {
     const namespace = await import(name);
-    shapes.set(name, Object.keys(namespace).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k) && typeof namespace[k] === 'function'));
+    shapes.set(
+      name,
+      Object.keys(namespace).filter(
+        (k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k) && typeof namespace[k] === 'function',
+      ),
+    );
   }
   const filter = new RegExp(`^(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$`);
   return {
     name: 'lazy-packages',
     setup(b) {
-      b.onResolve({ filter }, (args) => (args.namespace === 'lazy-package' ? undefined : { path: args.path, namespace: 'lazy-package' }));
+      b.onResolve({ filter }, (args) =>
+        args.namespace === 'lazy-package' ? undefined : { path: args.path, namespace: 'lazy-package' },
+      );
       b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
         resolveDir: root,
         contents: [
@@ -58,8 +65,13 @@ if (missing.length > 0) {
   console.error(`stack.yml lists functions without functions/<name>/index.ts: ${missing.join(', ')}`);
   process.exit(1);
 }
-const functionEntries = Object.fromEntries(names.filter((n) => only.length === 0 || only.includes(n)).map((name) => [`functions/${name}`, join(root, 'functions', name, 'index.ts')]));
-if (only.length === 0 || only.includes('setup-minio-events')) functionEntries['setup-minio-events'] = join(root, 'scripts', 'setup-minio-events.ts');
+const functionEntries = Object.fromEntries(
+  names
+    .filter((n) => only.length === 0 || only.includes(n))
+    .map((name) => [`functions/${name}`, join(root, 'functions', name, 'index.ts')]),
+);
+if (only.length === 0 || only.includes('setup-minio-events'))
+  functionEntries['setup-minio-events'] = join(root, 'scripts', 'setup-minio-events.ts');
 const withCli = only.length === 0 || only.includes('cli');
 if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true });
 else if (withCli) rmSync(join(root, 'dist', 'cli-chunks'), { recursive: true, force: true });
@@ -77,13 +89,22 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   // CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __cmpCreateRequire } from 'node:module'; const require = __cmpCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cmpCreateRequire } from 'node:module'; const require = __cmpCreateRequire(import.meta.url);",
+  },
 };
 const started = performance.now();
 const lazy = Object.keys(functionEntries).length > 0 ? await lazyPackages(LAZY_PACKAGES) : undefined;
 await Promise.all([
   lazy ? build({ ...common, entryPoints: functionEntries, plugins: [lazy] }) : undefined,
-  withCli ? build({ ...common, entryPoints: { cli: join(root, 'cli', 'entry.ts') }, splitting: true, chunkNames: 'cli-chunks/[name]-[hash]' }) : undefined,
+  withCli
+    ? build({
+        ...common,
+        entryPoints: { cli: join(root, 'cli', 'entry.ts') },
+        splitting: true,
+        chunkNames: 'cli-chunks/[name]-[hash]',
+      })
+    : undefined,
 ]);
 const count = Object.keys(functionEntries).length + (withCli ? 1 : 0);
 console.log(`built ${count} bundles into dist/ in ${Math.round(performance.now() - started)} ms`);

@@ -5,7 +5,10 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const rows = readFileSync(join(root, 'test/fixtures/netbackup/status-codes.tsv'), 'utf8').split('\n').slice(1).filter(Boolean);
+const rows = readFileSync(join(root, 'test/fixtures/netbackup/status-codes.tsv'), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean);
 const entries = rows.map((row) => {
   const [code, message] = row.split('\t');
   return `  [${Number(code)}, ${JSON.stringify(message.trim())}],`;

@@ -20,7 +20,10 @@ const stack = await startLocalStack({
   // the demo routing pages the on-call person for critical alerts and escalates until the console acknowledges
   functionEnv: {
     // checksum-verify sends a mismatch once, without endsAt: the demo's alert stays firing for a day, not 5 minutes
-    'alert-router': { ROUTING_CONFIG: `file:${join(root, 'config', 'local', 'alertmanager.yml')}`, RESOLVE_TIMEOUT_MS: '86400000' },
+    'alert-router': {
+      ROUTING_CONFIG: `file:${join(root, 'config', 'local', 'alertmanager.yml')}`,
+      RESOLVE_TIMEOUT_MS: '86400000',
+    },
     'ops-console': { ROUTING_CONFIG: `file:${join(root, 'config', 'local', 'alertmanager.yml')}` },
   },
   timers: env.TIMERS !== '0',
@@ -36,8 +39,12 @@ cmp-ops local stack ready in ${ms} ms
   invoke token  ${env.CMP_OPS_INVOKE_TOKEN ? '(from CMP_OPS_INVOKE_TOKEN)' : `${stack.token}   (also in ${join(stack.dataDir, 'invoke-token')})`}
   kube API      ${stack.kube.url}   (stand-in serving a demo cluster; KUBECONFIG=${join(stack.dataDir, 'kubeconfig')})
   vCenter       ${stack.vcenter.url}   (stand-in over HTTPS: one expected VM off, one datastore nearly full)
-  notifications ${stack.notificationsFile}${stack.console ? `
-  console       ${stack.console.url}   user ${stack.console.user}   password ${stack.console.passwordFile ? `${stack.console.password}   (in ${stack.console.passwordFile})` : '(from CMP_OPS_CONSOLE_PASSWORD)'}` : ''}
+  notifications ${stack.notificationsFile}${
+    stack.console
+      ? `
+  console       ${stack.console.url}   user ${stack.console.user}   password ${stack.console.passwordFile ? `${stack.console.password}   (in ${stack.console.passwordFile})` : '(from CMP_OPS_CONSOLE_PASSWORD)'}`
+      : ''
+  }
   logs          ${join(stack.dataDir, 'logs')}/<function>.log
 Upload a file and its .sha256 into s3://inbox/ to see it verified; Ctrl-C stops everything.${env.S3_BACKEND === 'rgw' ? '\nRGW topics are persistent: the first event of a new topic can take up to 30 s, the next ones ~0.1 s.' : ''}
 `);

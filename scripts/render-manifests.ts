@@ -21,11 +21,18 @@ interface StackFn {
 
 /** expandEnv substitutes `${VAR:-default}` and `${VAR}` as faas-cli does in stack.yml. */
 export function expandEnv(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => env[name] ?? fallback ?? '');
+  return text.replace(
+    /\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g,
+    (_m, name: string, fallback?: string) => env[name] ?? fallback ?? '',
+  );
 }
 
 /** renderManifests turns stack.yml into Deployment + Service objects (plain data, ready for YAML). */
-export function renderManifests(stackText: string, env: Record<string, string | undefined>, namespace = 'openfaas-fn'): Array<Record<string, unknown>> {
+export function renderManifests(
+  stackText: string,
+  env: Record<string, string | undefined>,
+  namespace = 'openfaas-fn',
+): Array<Record<string, unknown>> {
   const stack = parse(expandEnv(stackText, env)) as { functions: Record<string, StackFn> };
   const out: Array<Record<string, unknown>> = [];
   for (const [name, fn] of Object.entries(stack.functions)) {
@@ -45,22 +52,40 @@ export function renderManifests(stackText: string, env: Record<string, string | 
         template: {
           metadata: { labels, annotations },
           spec: {
-            ...(serviceAccount ? { serviceAccountName: serviceAccount, automountServiceAccountToken: true } : { automountServiceAccountToken: false }),
-            securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name,
-              image: fn.image,
-              ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-              env: Object.entries(fn.environment ?? {}).map(([k, v]) => ({ name: k, value: String(v) })),
-              resources,
-              readinessProbe: { httpGet: { path: '/_/health', port: 8080 }, periodSeconds: 5, timeoutSeconds: 2 },
-              livenessProbe: { httpGet: { path: '/_/health', port: 8080 }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6 },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: fn.readonly_root_filesystem !== false, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [
-                { name: 'secrets', mountPath: '/var/openfaas/secrets', readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' }, // of-watchdog's lock file, as OpenFaaS mounts it for read-only roots
-              ],
-            }],
+            ...(serviceAccount
+              ? { serviceAccountName: serviceAccount, automountServiceAccountToken: true }
+              : { automountServiceAccountToken: false }),
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 10001,
+              runAsGroup: 10001,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name,
+                image: fn.image,
+                ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+                env: Object.entries(fn.environment ?? {}).map(([k, v]) => ({ name: k, value: String(v) })),
+                resources,
+                readinessProbe: { httpGet: { path: '/_/health', port: 8080 }, periodSeconds: 5, timeoutSeconds: 2 },
+                livenessProbe: {
+                  httpGet: { path: '/_/health', port: 8080 },
+                  periodSeconds: 10,
+                  timeoutSeconds: 2,
+                  failureThreshold: 6,
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: fn.readonly_root_filesystem !== false,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMounts: [
+                  { name: 'secrets', mountPath: '/var/openfaas/secrets', readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' }, // of-watchdog's lock file, as OpenFaaS mounts it for read-only roots
+                ],
+              },
+            ],
             volumes: [
               { name: 'secrets', projected: { sources: (fn.secrets ?? []).map((s) => ({ secret: { name: s } })) } },
               { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
@@ -73,7 +98,10 @@ export function renderManifests(stackText: string, env: Record<string, string | 
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, namespace, labels: { faas_function: name, 'app.kubernetes.io/part-of': 'cmp-ops' } },
-      spec: { selector: { faas_function: name }, ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }] },
+      spec: {
+        selector: { faas_function: name },
+        ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }],
+      },
     });
   }
   return out;

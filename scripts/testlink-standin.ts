@@ -9,7 +9,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcSyntaxError, type XmlRpcValue } from '../lib/testlink/xmlrpc-codec.ts';
+import {
+  decodeMethodCall,
+  encodeFault,
+  encodeMethodResponse,
+  XmlRpcSyntaxError,
+  type XmlRpcValue,
+} from '../lib/testlink/xmlrpc-codec.ts';
 
 export const STANDIN_XMLRPC_PATH = '/lib/api/xmlrpc/v1/xmlrpc.php';
 
@@ -72,13 +78,30 @@ const err = (code: number, message: string): XmlRpcValue => [{ code, message }];
 
 /** demoProjects is the project of config/demo-campaign.yml. */
 export function demoProjects(): StandinProject[] {
-  return [{ name: 'CMP-OPS', prefix: 'CMP', plans: [{ name: 'Release validation', cases: ['CMP-1', 'CMP-2', 'CMP-3', 'CMP-4', 'CMP-5', 'CMP-6', 'CMP-7', 'CMP-8', 'CMP-9'], platforms: ['ground-segment'] }] }];
+  return [
+    {
+      name: 'CMP-OPS',
+      prefix: 'CMP',
+      plans: [
+        {
+          name: 'Release validation',
+          cases: ['CMP-1', 'CMP-2', 'CMP-3', 'CMP-4', 'CMP-5', 'CMP-6', 'CMP-7', 'CMP-8', 'CMP-9'],
+          platforms: ['ground-segment'],
+        },
+      ],
+    },
+  ];
 }
 
 /** startTestLinkStandin serves TestLink's XML-RPC API on 127.0.0.1:`port` (0 = a free port). */
-export async function startTestLinkStandin(projects: StandinProject[], options: StandinOptions = {}): Promise<TestLinkStandin> {
+export async function startTestLinkStandin(
+  projects: StandinProject[],
+  options: StandinOptions = {},
+): Promise<TestLinkStandin> {
   const devKey = options.devKey ?? 'standin-devkey';
-  const plans = projects.flatMap((p, pi) => p.plans.map((plan, i) => ({ ...plan, id: 100 * (pi + 1) + i + 1, project: p })));
+  const plans = projects.flatMap((p, pi) =>
+    p.plans.map((plan, i) => ({ ...plan, id: 100 * (pi + 1) + i + 1, project: p })),
+  );
   const builds: StandinBuild[] = [];
   const executions: StandinExecution[] = [];
   const calls: string[] = [];
@@ -97,7 +120,24 @@ export async function startTestLinkStandin(projects: StandinProject[], options: 
         return err(7011, `(${fn}) - Test Project (name:${name}) does not exist.`);
       }
       const id = projects.indexOf(p) + 1;
-      return [{ id: String(id), notes: '', color: '', active: '1', option_reqs: '0', option_priority: '0', option_automation: '1', prefix: p.prefix, tc_counter: String(plans.flatMap((x) => x.cases).length), is_public: '1', issue_tracker_enabled: '0', reqmgr_integration_enabled: '0', api_key: 'x'.repeat(64), name: p.name }];
+      return [
+        {
+          id: String(id),
+          notes: '',
+          color: '',
+          active: '1',
+          option_reqs: '0',
+          option_priority: '0',
+          option_automation: '1',
+          prefix: p.prefix,
+          tc_counter: String(plans.flatMap((x) => x.cases).length),
+          is_public: '1',
+          issue_tracker_enabled: '0',
+          reqmgr_integration_enabled: '0',
+          api_key: 'x'.repeat(64),
+          name: p.name,
+        },
+      ];
     },
     'tl.getTestPlanByName': (a, fn) => {
       const project = String(a.testprojectname ?? '');
@@ -107,51 +147,115 @@ export async function startTestLinkStandin(projects: StandinProject[], options: 
         return err(7011, `(${fn}) - Test Project (name:${project}) does not exist.`);
       }
       const plan = plans.find((p) => p.project.name === project && p.name === name);
-      if (!plan) return err(3033, `(${fn}) - Test Plan (name:${name}) does not exist on Test Project (name:${project}).`);
-      return [{ id: String(plan.id), testproject_id: String(projects.indexOf(plan.project) + 1), notes: '', active: '1', is_open: '1', is_public: '1', api_key: 'y'.repeat(64), name: plan.name }];
+      if (!plan)
+        return err(3033, `(${fn}) - Test Plan (name:${name}) does not exist on Test Project (name:${project}).`);
+      return [
+        {
+          id: String(plan.id),
+          testproject_id: String(projects.indexOf(plan.project) + 1),
+          notes: '',
+          active: '1',
+          is_open: '1',
+          is_public: '1',
+          api_key: 'y'.repeat(64),
+          name: plan.name,
+        },
+      ];
     },
     'tl.createBuild': (a, fn) => {
       const plan = plans.find((p) => p.id === Number(a.testplanid));
-      if (!plan) return err(3000, `(${fn}) - The Test Plan ID (${String(a.testplanid ?? '')}) provided does not exist!`);
+      if (!plan)
+        return err(3000, `(${fn}) - The Test Plan ID (${String(a.testplanid ?? '')}) provided does not exist!`);
       const name = typeof a.buildname === 'string' ? a.buildname : '';
       if (name === '') return err(200, `(${fn}) - Parameter buildname is required, but has not been provided`);
       // builds.name is VARCHAR(100) in TestLink's schema
       if (name.length > 100) return err(200, `(${fn}) - Parameter buildname is longer than 100 characters`);
       const existing = builds.find((b) => b.planId === plan.id && b.name === name);
-      if (existing) return [{ status: false, operation: 'createBuild', id: existing.id, message: `Build name (${name}) already exists (id:${existing.id})` }];
-      const build: StandinBuild = { id: nextId++, planId: plan.id, name, notes: String(a.buildnotes ?? ''), open: true };
+      if (existing)
+        return [
+          {
+            status: false,
+            operation: 'createBuild',
+            id: existing.id,
+            message: `Build name (${name}) already exists (id:${existing.id})`,
+          },
+        ];
+      const build: StandinBuild = {
+        id: nextId++,
+        planId: plan.id,
+        name,
+        notes: String(a.buildnotes ?? ''),
+        open: true,
+      };
       builds.push(build);
       return [{ status: true, operation: 'createBuild', id: build.id, message: 'Success!' }];
     },
     'tl.getBuildsForTestPlan': (a) => {
       const list = builds.filter((b) => b.planId === Number(a.testplanid));
-      return list.length === 0 ? '' : list.map((b) => ({ id: String(b.id), testplan_id: String(b.planId), name: b.name, notes: b.notes, active: '1', is_open: b.open ? '1' : '0' }));
+      return list.length === 0
+        ? ''
+        : list.map((b) => ({
+            id: String(b.id),
+            testplan_id: String(b.planId),
+            name: b.name,
+            notes: b.notes,
+            active: '1',
+            is_open: b.open ? '1' : '0',
+          }));
     },
     'tl.reportTCResult': (a, fn) => {
       const tc = typeof a.testcaseexternalid === 'string' ? a.testcaseexternalid : '';
       if (tc === '' && a.testcaseid === undefined) return '';
       const plan = plans.find((p) => p.id === Number(a.testplanid));
-      if (!plan) return err(3000, `(${fn}) - The Test Plan ID (${String(a.testplanid ?? '')}) provided does not exist!`);
-      if (!plans.some((p) => p.cases.includes(tc))) return err(5040, `(${fn}) - Test Case External ID (${tc}) does not exist!`);
-      if (!plan.cases.includes(tc)) return err(3030, `(${fn}) - Test Case (external id:${tc}) does not belong to test plan (name:${plan.name}, id:${plan.id}).`);
+      if (!plan)
+        return err(3000, `(${fn}) - The Test Plan ID (${String(a.testplanid ?? '')}) provided does not exist!`);
+      if (!plans.some((p) => p.cases.includes(tc)))
+        return err(5040, `(${fn}) - Test Case External ID (${tc}) does not exist!`);
+      if (!plan.cases.includes(tc))
+        return err(
+          3030,
+          `(${fn}) - Test Case (external id:${tc}) does not belong to test plan (name:${plan.name}, id:${plan.id}).`,
+        );
       if (a.buildid === undefined && a.buildname === undefined) return err(130, `(${fn}) - No Build ID provided.`);
-      const build = builds.find((b) => b.planId === plan.id && (a.buildid !== undefined ? b.id === Number(a.buildid) : b.name === a.buildname));
-      if (!build) return err(3032, `(${fn}) - Build (id:${String(a.buildid ?? a.buildname)}) does not belong to Test Plan (id:${plan.id}).`);
+      const build = builds.find(
+        (b) => b.planId === plan.id && (a.buildid !== undefined ? b.id === Number(a.buildid) : b.name === a.buildname),
+      );
+      if (!build)
+        return err(
+          3032,
+          `(${fn}) - Build (id:${String(a.buildid ?? a.buildname)}) does not belong to Test Plan (id:${plan.id}).`,
+        );
       const platform = typeof a.platformname === 'string' ? a.platformname : '';
       if ((plan.platforms ?? []).length === 0) {
         if (options.php82Branch) return err(200, `(${fn}) - Parameter platformname OR platformid is required`);
-      } else if (platform === '') return err(3041, `(${fn}) - Test Plan (name:${plan.name}) has platforms, you need to provide one of them`);
-      else if (!plan.platforms!.includes(platform)) return err(3044, `(${fn}) - Platform (name:${platform}) is not linked to Test Plan (name:${plan.name})`);
+      } else if (platform === '')
+        return err(3041, `(${fn}) - Test Plan (name:${plan.name}) has platforms, you need to provide one of them`);
+      else if (!plan.platforms!.includes(platform))
+        return err(3044, `(${fn}) - Platform (name:${platform}) is not linked to Test Plan (name:${plan.name})`);
       if (a.status === undefined) return err(150, `(${fn}) - No status provided.`);
       const status = String(a.status);
-      if (!['p', 'f', 'b'].includes(status)) return err(6000, `(${fn}) - The status code (${status}) provided is not valid!`);
+      if (!['p', 'f', 'b'].includes(status))
+        return err(6000, `(${fn}) - The status code (${status}) provided is not valid!`);
       const duration = a.execduration === undefined ? null : Number(a.execduration);
-      const last = [...executions].reverse().find((e) => e.planId === plan.id && e.buildId === build.id && e.testCase === tc && e.platform === platform);
+      const last = [...executions]
+        .reverse()
+        .find((e) => e.planId === plan.id && e.buildId === build.id && e.testCase === tc && e.platform === platform);
       if (a.overwrite === true && last) {
         Object.assign(last, { status, notes: String(a.notes ?? ''), duration });
-        return [{ status: true, operation: 'reportTCResult', overwrite: true, message: 'Success!', id: String(last.id) }];
+        return [
+          { status: true, operation: 'reportTCResult', overwrite: true, message: 'Success!', id: String(last.id) },
+        ];
       }
-      const execution: StandinExecution = { id: nextId++, planId: plan.id, buildId: build.id, testCase: tc, platform, status, notes: String(a.notes ?? ''), duration };
+      const execution: StandinExecution = {
+        id: nextId++,
+        planId: plan.id,
+        buildId: build.id,
+        testCase: tc,
+        platform,
+        status,
+        notes: String(a.notes ?? ''),
+        duration,
+      };
       executions.push(execution);
       return [{ status: true, operation: 'reportTCResult', overwrite: false, message: 'Success!', id: execution.id }];
     },
@@ -164,16 +268,24 @@ export async function startTestLinkStandin(projects: StandinProject[], options: 
   };
 
   const answer = (res: ServerResponse, status: number, type: string, body: string): void => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+    res
+      .writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), connection: 'close' })
+      .end(body);
   };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const path = new URL(req.url ?? '/', 'http://standin').pathname;
     // what was recorded, for a person running the demo (not part of TestLink's API)
-    if (path === '/_standin/state') return answer(res, 200, 'application/json', JSON.stringify({ builds, executions }, null, 2));
+    if (path === '/_standin/state')
+      return answer(res, 200, 'application/json', JSON.stringify({ builds, executions }, null, 2));
     if (path !== STANDIN_XMLRPC_PATH) {
-      return answer(res, 200, 'text/html; charset=UTF-8', '<!DOCTYPE html>\n<html><head><title>TestLink 1.9.20 [DEV]</title></head><body><form method="post" action="login.php"><input name="tl_login"></form></body></html>\n');
+      return answer(
+        res,
+        200,
+        'text/html; charset=UTF-8',
+        '<!DOCTYPE html>\n<html><head><title>TestLink 1.9.20 [DEV]</title></head><body><form method="post" action="login.php"><input name="tl_login"></form></body></html>\n',
+      );
     }
     if (req.method !== 'POST') return answer(res, 405, 'text/plain', 'XML-RPC server accepts POST requests only.');
     if (failures > 0) {
@@ -190,11 +302,29 @@ export async function startTestLinkStandin(projects: StandinProject[], options: 
     }
     calls.push(call.method);
     const method = methods[call.method];
-    if (!method) return answer(res, 200, 'text/xml', encodeFault(-32601, `server error. requested method ${call.method} does not exist.`));
-    const args = (call.params[0] && typeof call.params[0] === 'object' && !Array.isArray(call.params[0]) ? call.params[0] : {}) as Struct;
+    if (!method)
+      return answer(
+        res,
+        200,
+        'text/xml',
+        encodeFault(-32601, `server error. requested method ${call.method} does not exist.`),
+      );
+    const args = (
+      call.params[0] && typeof call.params[0] === 'object' && !Array.isArray(call.params[0]) ? call.params[0] : {}
+    ) as Struct;
     const fn = call.method.slice(3);
     if (call.method !== 'tl.sayHello' && args.devKey !== devKey) {
-      return answer(res, 200, 'text/xml', encodeMethodResponse(err(2000, `(${fn === 'checkDevKey' ? 'checkDevKey' : fn}) - Can not authenticate client: invalid developer key`)));
+      return answer(
+        res,
+        200,
+        'text/xml',
+        encodeMethodResponse(
+          err(
+            2000,
+            `(${fn === 'checkDevKey' ? 'checkDevKey' : fn}) - Can not authenticate client: invalid developer key`,
+          ),
+        ),
+      );
     }
     try {
       answer(res, 200, 'text/xml', encodeMethodResponse(method(args, fn)));
@@ -214,10 +344,11 @@ export async function startTestLinkStandin(projects: StandinProject[], options: 
       failures = n;
       failStatus = status;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -232,8 +363,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(`--${name}`);
     return i === -1 ? undefined : process.argv[i + 1];
   };
-  const standin = await startTestLinkStandin(demoProjects(), { port: Number(arg('port') ?? 8090), devKey: arg('devkey') ?? process.env.CMP_OPS_TESTLINK_DEVKEY ?? 'standin-devkey' });
-  process.stdout.write(`TestLink stand-in on ${standin.url}${STANDIN_XMLRPC_PATH} (project CMP-OPS, plan "Release validation", platform ground-segment); recorded builds and executions at ${standin.url}/_standin/state\n`);
+  const standin = await startTestLinkStandin(demoProjects(), {
+    port: Number(arg('port') ?? 8090),
+    devKey: arg('devkey') ?? process.env.CMP_OPS_TESTLINK_DEVKEY ?? 'standin-devkey',
+  });
+  process.stdout.write(
+    `TestLink stand-in on ${standin.url}${STANDIN_XMLRPC_PATH} (project CMP-OPS, plan "Release validation", platform ground-segment); recorded builds and executions at ${standin.url}/_standin/state\n`,
+  );
   const stop = () => void standin.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -3,7 +3,8 @@ import { createGatewayClient, Secret } from '#lib/runtime/index.ts';
 import { gatewayUrl, invokeToken } from '../gateway.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
-const USAGE = 'usage: cmp-ops alert send alertname=NAME [label=value…] [--annotation key=value…] [--resolve] [--gateway URL]';
+const USAGE =
+  'usage: cmp-ops alert send alertname=NAME [label=value…] [--annotation key=value…] [--resolve] [--gateway URL]';
 
 /** run implements `cmp-ops alert send`: it posts one alert to alert-router through the gateway. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -24,7 +25,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { alertname, severity = 'warning', subsystem = 'cmp-ops', ...others } = labels;
   if (!alertname) throw new UsageError(`alertname= is required; ${USAGE}`);
-  if (!['critical', 'warning', 'info'].includes(severity)) throw new UsageError('severity must be critical, warning or info');
+  if (!['critical', 'warning', 'info'].includes(severity))
+    throw new UsageError('severity must be critical, warning or info');
   const now = new Date().toISOString();
   const alert = buildAlert({
     alertname,
@@ -38,7 +40,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   });
   alert.annotations = { ...alert.annotations, ...annotations };
   const token = invokeToken(io);
-  const reply = await createGatewayClient(gatewayUrl(flags, io), () => new Secret(token)).invoke('alert-router', [alert]);
+  const reply = await createGatewayClient(gatewayUrl(flags, io), () => new Secret(token)).invoke('alert-router', [
+    alert,
+  ]);
   writeJsonLine(io.stdout, { sent: alert, reply });
   return 0;
 }

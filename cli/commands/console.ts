@@ -9,7 +9,12 @@ async function readPassword(io: CliIO): Promise<string> {
   const tty = (io.stdin as { isTTY?: boolean }).isTTY === true;
   if (tty) io.stderr.write('password (not shown): ');
   // a terminal gets no echo: the readline writes to nothing
-  const lines = createInterface({ input: io.stdin, ...(tty ? { output: new (await import('node:stream')).Writable({ write: (_c, _e, done) => done() }), terminal: true } : {}) });
+  const lines = createInterface({
+    input: io.stdin,
+    ...(tty
+      ? { output: new (await import('node:stream')).Writable({ write: (_c, _e, done) => done() }), terminal: true }
+      : {}),
+  });
   for await (const line of lines) {
     lines.close();
     if (tty) io.stderr.write('\n');

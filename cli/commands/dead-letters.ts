@@ -12,7 +12,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseFlags(rest);
   const base = (flags.get('router')?.at(-1) ?? `${gatewayUrl(flags, io)}/function/alert-router`).replace(/\/+$/, '');
   const call = async (method: string, path: string) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${invokeToken(io)}`, 'content-type': 'application/json' } });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${invokeToken(io)}`, 'content-type': 'application/json' },
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`alert-router answered ${res.status}: ${text.slice(0, 500)}`);
     return JSON.parse(text) as unknown;
@@ -22,7 +25,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (action === 'retry' && positionals.length === 1) {
-    const result = (await call('POST', `/api/v1/dead-letters/${encodeURIComponent(positionals[0]!)}/retry`)) as { outcome?: string };
+    const result = (await call('POST', `/api/v1/dead-letters/${encodeURIComponent(positionals[0]!)}/retry`)) as {
+      outcome?: string;
+    };
     writeJsonLine(io.stdout, result);
     return result.outcome === 'delivered' ? 0 : 1;
   }

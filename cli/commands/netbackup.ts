@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { DEFAULT_EVALUATION, evaluateJobs, NETBACKUP_FORMATS, parseNetBackup, parseNetBackupBatches, writeJobLine, type EvaluationConfig, type NetBackupFormat, type NetBackupJob } from '#lib/netbackup/index.ts';
+import {
+  DEFAULT_EVALUATION,
+  evaluateJobs,
+  NETBACKUP_FORMATS,
+  parseNetBackup,
+  parseNetBackupBatches,
+  writeJobLine,
+  type EvaluationConfig,
+  type NetBackupFormat,
+  type NetBackupJob,
+} from '#lib/netbackup/index.ts';
 import { openInput, renderTable } from '../input.ts';
 import { EXIT_BROKEN_PIPE, parseFlags, RecordOutput, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
@@ -14,12 +24,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseFlags(rest);
   const one = (name: string) => flags.get(name)?.at(-1);
   if (verb === 'parse') return parse(positionals[0], one('format') ?? 'auto', one('bp-conf'), io);
-  if (verb === 'summary') return summary(positionals[0], one('input-format') ?? 'auto', one('format') ?? 'json', one('rules'), one('now'), io);
+  if (verb === 'summary')
+    return summary(
+      positionals[0],
+      one('input-format') ?? 'auto',
+      one('format') ?? 'json',
+      one('rules'),
+      one('now'),
+      io,
+    );
   throw new UsageError(USAGE);
 }
 
 function checkFormat(format: string): NetBackupFormat {
-  if (!(NETBACKUP_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}"; ${USAGE}`);
+  if (!(NETBACKUP_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`unknown format "${format}"; ${USAGE}`);
   return format as NetBackupFormat;
 }
 
@@ -29,7 +48,10 @@ async function* records(path: string | undefined, format: NetBackupFormat, io: C
 
 // Jobs go out through a writer that knows their shape, in large blocks: the JSON is JSON.stringify's, byte for byte.
 async function parse(path: string | undefined, format: string, bpConf: string | undefined, io: CliIO): Promise<number> {
-  const options = { format: checkFormat(format), ...(bpConf ? { bpConf: readFileSync(resolve(io.cwd, bpConf), 'utf8') } : {}) };
+  const options = {
+    format: checkFormat(format),
+    ...(bpConf ? { bpConf: readFileSync(resolve(io.cwd, bpConf), 'utf8') } : {}),
+  };
   const output = new RecordOutput(io.stdout);
   const json = output.json;
   let problems = 0;
@@ -49,9 +71,19 @@ async function parse(path: string | undefined, format: string, bpConf: string | 
   return problems > 0 ? 1 : 0;
 }
 
-async function summary(path: string | undefined, inputFormat: string, outputFormat: string, rulesFile: string | undefined, nowText: string | undefined, io: CliIO): Promise<number> {
+async function summary(
+  path: string | undefined,
+  inputFormat: string,
+  outputFormat: string,
+  rulesFile: string | undefined,
+  nowText: string | undefined,
+  io: CliIO,
+): Promise<number> {
   if (outputFormat !== 'json' && outputFormat !== 'text') throw new UsageError('--format is json or text');
-  const rules: EvaluationConfig = { ...DEFAULT_EVALUATION, ...(rulesFile ? (JSON.parse(readFileSync(resolve(io.cwd, rulesFile), 'utf8')) as Partial<EvaluationConfig>) : {}) };
+  const rules: EvaluationConfig = {
+    ...DEFAULT_EVALUATION,
+    ...(rulesFile ? (JSON.parse(readFileSync(resolve(io.cwd, rulesFile), 'utf8')) as Partial<EvaluationConfig>) : {}),
+  };
   const now = nowText ? DateTime.fromISO(nowText, { zone: 'utc' }) : DateTime.utc();
   if (!now.isValid) throw new UsageError(`--now "${nowText}" is not an ISO time`);
   const jobs: NetBackupJob[] = [];
@@ -62,9 +94,23 @@ async function summary(path: string | undefined, inputFormat: string, outputForm
   const result = evaluateJobs(jobs, null, rules, now);
   const missed = result.alerts.filter((a) => a.labels.alertname === 'BackupMissed');
   if (outputFormat === 'text') {
-    const rows = result.summary.map((r) => [r.policy, r.client, r.schedule, r.lastClass ?? '-', r.lastSuccess ?? 'never', r.lastAttempt ?? '-', String(r.consecutiveFailures), r.successRate === null ? '-' : `${Math.round(r.successRate * 100)}%`]);
-    io.stdout.write(renderTable(['POLICY', 'CLIENT', 'SCHEDULE', 'LAST', 'LAST SUCCESS', 'LAST ATTEMPT', 'FAILS', 'RATE'], rows));
-    for (const alert of result.alerts) io.stdout.write(`${alert.labels.severity?.toUpperCase()} ${alert.labels.alertname}: ${alert.annotations.summary}\n`);
+    const rows = result.summary.map((r) => [
+      r.policy,
+      r.client,
+      r.schedule,
+      r.lastClass ?? '-',
+      r.lastSuccess ?? 'never',
+      r.lastAttempt ?? '-',
+      String(r.consecutiveFailures),
+      r.successRate === null ? '-' : `${Math.round(r.successRate * 100)}%`,
+    ]);
+    io.stdout.write(
+      renderTable(['POLICY', 'CLIENT', 'SCHEDULE', 'LAST', 'LAST SUCCESS', 'LAST ATTEMPT', 'FAILS', 'RATE'], rows),
+    );
+    for (const alert of result.alerts)
+      io.stdout.write(
+        `${alert.labels.severity?.toUpperCase()} ${alert.labels.alertname}: ${alert.annotations.summary}\n`,
+      );
   } else {
     for (const row of result.summary) writeJsonLine(io.stdout, row);
     for (const alert of result.alerts) writeJsonLine(io.stdout, { alert });

@@ -25,8 +25,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!instant.isValid) throw new UsageError(`--at ${at}: not an ISO 8601 time`);
     const who = whoIsOnCall(schedule, instant.toMillis(), oncall.isHoliday);
     const holiday = oncall.isHoliday(instant.setZone(schedule.zone).toISODate()!);
-    const record = { schedule: schedule.name, at: instant.setZone(schedule.zone).toISO(), primary: who?.primary ?? null, secondary: who?.secondary ?? null, layer: who?.layer ?? null, until: who ? DateTime.fromMillis(who.until, { zone: schedule.zone }).toISO() : null, ...(holiday ? { holiday } : {}) };
-    if (flags.get('format')?.at(-1) === 'text') io.stdout.write(`${record.schedule}: ${record.primary ?? 'nobody'} (secondary ${record.secondary ?? '-'}, ${record.layer ?? '-'}) until ${record.until ?? '-'}${holiday ? ` — ${holiday}` : ''}\n`);
+    const record = {
+      schedule: schedule.name,
+      at: instant.setZone(schedule.zone).toISO(),
+      primary: who?.primary ?? null,
+      secondary: who?.secondary ?? null,
+      layer: who?.layer ?? null,
+      until: who ? DateTime.fromMillis(who.until, { zone: schedule.zone }).toISO() : null,
+      ...(holiday ? { holiday } : {}),
+    };
+    if (flags.get('format')?.at(-1) === 'text')
+      io.stdout.write(
+        `${record.schedule}: ${record.primary ?? 'nobody'} (secondary ${record.secondary ?? '-'}, ${record.layer ?? '-'}) until ${record.until ?? '-'}${holiday ? ` — ${holiday}` : ''}\n`,
+      );
     else writeJsonLine(io.stdout, record);
   }
   return 0;

@@ -35,7 +35,8 @@ function labelsFrom(args: string[]): Record<string, string> {
 function parseAt(text: string): number {
   const [when, zone] = text.split(/\s+/);
   const t = DateTime.fromISO(when!, { zone: zone ?? 'utc', setZone: !zone });
-  if (!t.isValid) throw new UsageError(`--at ${text}: not an ISO 8601 time (${t.invalidExplanation ?? t.invalidReason})`);
+  if (!t.isValid)
+    throw new UsageError(`--at ${text}: not an ISO 8601 time (${t.invalidExplanation ?? t.invalidReason})`);
   return t.toMillis();
 }
 
@@ -74,7 +75,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const instant = parseAt(at);
     routes = routes.filter((r) => {
       const muted = timeMute(config, r, instant);
-      if (muted) io.stderr.write(`muted: ${r.receiver} (route ${r.key}) by ${muted.interval}${muted.until ? ` until ${new Date(muted.until).toISOString()}` : ''}\n`);
+      if (muted)
+        io.stderr.write(
+          `muted: ${r.receiver} (route ${r.key}) by ${muted.interval}${muted.until ? ` until ${new Date(muted.until).toISOString()}` : ''}\n`,
+        );
       return !muted;
     });
   }

@@ -27,7 +27,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const matchers = positionals.map((p) => {
       try {
         const m = parseMatcher(p);
-        return { name: m.name, value: m.value, isRegex: m.type === '=~' || m.type === '!~', isEqual: m.type === '=' || m.type === '=~' };
+        return {
+          name: m.name,
+          value: m.value,
+          isRegex: m.type === '=~' || m.type === '!~',
+          isEqual: m.type === '=' || m.type === '=~',
+        };
       } catch (err) {
         if (err instanceof MatcherError) throw new UsageError(`${p}: ${err.message}`);
         throw err;
@@ -37,7 +42,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!duration) throw new UsageError(`--duration ${one('duration')}: not a duration (2h, 30m, 1d)`);
     const startsAt = one('start') ? new Date(one('start')!) : new Date();
     if (Number.isNaN(startsAt.getTime())) throw new UsageError(`--start ${one('start')}: not an ISO time`);
-    const reply = await call('POST', '/api/v2/silences', { matchers, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + duration).toISOString(), createdBy: one('author') ?? io.env.USER ?? 'cmp-ops', comment });
+    const reply = await call('POST', '/api/v2/silences', {
+      matchers,
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + duration).toISOString(),
+      createdBy: one('author') ?? io.env.USER ?? 'cmp-ops',
+      comment,
+    });
     writeJsonLine(io.stdout, reply);
     return 0;
   }

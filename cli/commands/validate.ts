@@ -7,7 +7,13 @@ import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
 import { createGatewayAlertSink, createGatewayClient, Secret } from '#lib/runtime/index.ts';
 import { createStateStore } from '#lib/storage/index.ts';
 import { createTestLinkClient } from '#lib/testlink/index.ts';
-import { createAlertPath, parseCampaign, resolveCampaign, runCampaign, type CaseResult } from '#lib/validation/index.ts';
+import {
+  createAlertPath,
+  parseCampaign,
+  resolveCampaign,
+  runCampaign,
+  type CaseResult,
+} from '#lib/validation/index.ts';
 import { gatewayUrl, invokeToken } from '../gateway.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 import { storeFromEnv } from '../s3.ts';
@@ -60,23 +66,51 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!token) io.stderr.write('no invoke token: alert-path checks are blocked and no ValidationFailed alert is sent\n');
   const t0 = performance.now();
   const report = await runCampaign(campaign, {
-    store, state, release, runId: randomUUID(), subsystemLabel: io.env.SUBSYSTEM_LABEL ?? 'cmp-ops.io/subsystem',
-    now: () => DateTime.utc(), elapsedMs: () => performance.now() - t0, sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
+    store,
+    state,
+    release,
+    runId: randomUUID(),
+    subsystemLabel: io.env.SUBSYSTEM_LABEL ?? 'cmp-ops.io/subsystem',
+    now: () => DateTime.utc(),
+    elapsedMs: () => performance.now() - t0,
+    sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
     reportsBucket: io.env.REPORTS_BUCKET ?? 'reports',
     ...(kube ? { kube } : {}),
-    ...(token ? { alertPath: createAlertPath(gateway, () => token), alerts: createGatewayAlertSink(createGatewayClient(gateway, () => new Secret(token))) } : {}),
+    ...(token
+      ? {
+          alertPath: createAlertPath(gateway, () => token),
+          alerts: createGatewayAlertSink(createGatewayClient(gateway, () => new Secret(token))),
+        }
+      : {}),
     ...(url && devKey ? { testlink: createTestLinkClient({ url, devKey: new Secret(devKey) }) } : {}),
     onResult: (r: CaseResult) => {
       if (text_) io.stdout.write(`${STATUS_WORD[r.status]} ${r.testcase} ${r.check}: ${r.summary}\n`);
-      else writeJsonLine(io.stdout, { testcase: r.testcase, check: r.check, status: r.status, summary: r.summary, durationMs: Math.round(r.durationMs), startedAt: r.startedAt, notes: r.notes });
+      else
+        writeJsonLine(io.stdout, {
+          testcase: r.testcase,
+          check: r.check,
+          status: r.status,
+          summary: r.summary,
+          durationMs: Math.round(r.durationMs),
+          startedAt: r.startedAt,
+          notes: r.notes,
+        });
     },
   });
   const { results: _results, ...campaignLine } = report;
   if (text_) {
-    io.stdout.write(`release ${report.release}: ${report.verdict} (${report.counts.p} passed, ${report.counts.f} failed, ${report.counts.b} blocked); TestLink ${report.testlink.status}${report.testlink.buildId ? ` build ${report.testlink.buildId}` : ''}${report.importFile ? `; import file ${report.importFile}` : ''}\n`);
+    io.stdout.write(
+      `release ${report.release}: ${report.verdict} (${report.counts.p} passed, ${report.counts.f} failed, ${report.counts.b} blocked); TestLink ${report.testlink.status}${report.testlink.buildId ? ` build ${report.testlink.buildId}` : ''}${report.importFile ? `; import file ${report.importFile}` : ''}\n`,
+    );
   } else writeJsonLine(io.stdout, { campaign: campaignLine });
-  if (report.previouslyUnsent.length > 0) io.stderr.write(`an earlier run could not send ${report.previouslyUnsent.join(', ')} to TestLink; still unsent now: ${report.unsent.join(', ') || 'none'}\n`);
-  if (report.testlink.error) io.stderr.write(`TestLink: ${report.testlink.error}${report.importFile ? `; the results wait in ${report.importFile}` : ''}\n`);
+  if (report.previouslyUnsent.length > 0)
+    io.stderr.write(
+      `an earlier run could not send ${report.previouslyUnsent.join(', ')} to TestLink; still unsent now: ${report.unsent.join(', ') || 'none'}\n`,
+    );
+  if (report.testlink.error)
+    io.stderr.write(
+      `TestLink: ${report.testlink.error}${report.importFile ? `; the results wait in ${report.importFile}` : ''}\n`,
+    );
   for (const r of report.testlink.refused) io.stderr.write(`TestLink refused ${r.testcase}: ${r.code}: ${r.message}\n`);
   if (report.alert?.error) io.stderr.write(`ValidationFailed alert not delivered: ${report.alert.error}\n`);
   if (report.testlink.refused.length > 0) return 2;

@@ -1,7 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { ALGORITHMS, checkEntries, hashFile, hashStream, hintFromName, readChecksumText, statusLine, warningLines, type Algorithm } from '#lib/integrity/index.ts';
+import {
+  ALGORITHMS,
+  checkEntries,
+  hashFile,
+  hashStream,
+  hintFromName,
+  readChecksumText,
+  statusLine,
+  warningLines,
+  type Algorithm,
+} from '#lib/integrity/index.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
 const USAGE = `usage: cmp-ops verify <file|s3://bucket/key>… [--expect ALG:HEX] [--algorithms sha256,md5,…] [--format json|text]
@@ -15,7 +25,10 @@ async function openS3(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>
   return storeFromEnv(io).getStream(bucket, key);
 }
 
-const describe = (err: NodeJS.ErrnoException): Error => new Error(err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EISDIR' ? 'Is a directory' : err.message);
+const describe = (err: NodeJS.ErrnoException): Error =>
+  new Error(
+    err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EISDIR' ? 'Is a directory' : err.message,
+  );
 
 async function openLocal(path: string): Promise<AsyncIterable<Uint8Array>> {
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
@@ -47,7 +60,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     });
     const items = readChecksumText(text, hintFromName(manifest));
     // Names in a manifest are relative to the current directory, as for sha256sum -c.
-    const summary = await checkEntries(items, (name) => (name.startsWith('s3://') ? openS3(name, io) : openLocal(resolve(io.cwd, name))), { strict: flags.has('strict'), sidecarTarget: basename(path).replace(/\.(sha256|sha512|sha1|md5)(sum)?$/i, '') });
+    const summary = await checkEntries(
+      items,
+      (name) => (name.startsWith('s3://') ? openS3(name, io) : openLocal(resolve(io.cwd, name))),
+      { strict: flags.has('strict'), sidecarTarget: basename(path).replace(/\.(sha256|sha512|sha1|md5)(sum)?$/i, '') },
+    );
     for (const r of summary.results) {
       if (r.status === 'FAILED open or read') io.stderr.write(`cmp-ops: ${r.name}: ${r.error}\n`);
       if (format === 'text') io.stdout.write(`${statusLine(r)}\n`);
@@ -61,7 +78,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let expected: { algorithm: Algorithm; hex: string } | null = null;
   if (expect) {
     const [alg, hex] = expect.split(':') as [string, string | undefined];
-    if (!ALGORITHMS.includes(alg as Algorithm) || !hex) throw new UsageError(`--expect is ALG:HEX with ALG one of ${ALGORITHMS.join(', ')}`);
+    if (!ALGORITHMS.includes(alg as Algorithm) || !hex)
+      throw new UsageError(`--expect is ALG:HEX with ALG one of ${ALGORITHMS.join(', ')}`);
     expected = { algorithm: alg as Algorithm, hex: hex.toLowerCase() };
   }
   const algorithms = (one('algorithms')?.split(',') ?? [expected?.algorithm ?? 'sha256']) as Algorithm[];
@@ -73,7 +91,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const { digests, size } = await hashTarget(target, algorithms, io);
       const verdict = expected ? (digests[expected.algorithm] === expected.hex ? 'ok' : 'mismatch') : undefined;
       if (verdict === 'mismatch') problems++;
-      if (format === 'text') io.stdout.write(`${algorithms.map((a) => `${a}:${digests[a]}`).join(' ')}  ${target}${verdict ? `: ${verdict === 'ok' ? 'OK' : 'FAILED'}` : ''}\n`);
+      if (format === 'text')
+        io.stdout.write(
+          `${algorithms.map((a) => `${a}:${digests[a]}`).join(' ')}  ${target}${verdict ? `: ${verdict === 'ok' ? 'OK' : 'FAILED'}` : ''}\n`,
+        );
       else writeJsonLine(io.stdout, { target, size, digests, ...(verdict ? { verdict } : {}) });
     } catch (err) {
       io.stderr.write(`cmp-ops verify: ${target}: ${(err as Error).message}\n`);
@@ -82,4 +103,3 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   return problems ? 1 : 0;
 }
-

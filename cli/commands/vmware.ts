@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Secret } from '#lib/runtime/secrets.ts';
-import { createVsphereClient, DEFAULT_EXPECTATIONS, evaluateInventory, parseExpectations, readInventory, type Inventory, type VsphereDialect, type VsphereExpectations } from '#lib/vsphere/index.ts';
+import {
+  createVsphereClient,
+  DEFAULT_EXPECTATIONS,
+  evaluateInventory,
+  parseExpectations,
+  readInventory,
+  type Inventory,
+  type VsphereDialect,
+  type VsphereExpectations,
+} from '#lib/vsphere/index.ts';
 import { renderTable } from '../input.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
@@ -13,7 +22,9 @@ function readText(path: string, io: CliIO, what: string): string {
   try {
     return readFileSync(resolve(io.cwd, path), 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -26,10 +37,16 @@ export function summarize(inventory: Inventory, vcenter: string): Record<string,
   };
   const sized = inventory.datastores.filter((d) => typeof d.capacity === 'number' && typeof d.free_space === 'number');
   return {
-    kind: 'Inventory', vcenter, dialect: inventory.dialect,
+    kind: 'Inventory',
+    vcenter,
+    dialect: inventory.dialect,
     vms: { total: inventory.vms.length, ...count(inventory.vms.map((v) => v.power_state)) },
     hosts: { total: inventory.hosts.length, ...count(inventory.hosts.map((h) => h.connection_state)) },
-    datastores: { total: inventory.datastores.length, capacityBytes: sized.reduce((s, d) => s + d.capacity!, 0), freeBytes: sized.reduce((s, d) => s + d.free_space!, 0) },
+    datastores: {
+      total: inventory.datastores.length,
+      capacityBytes: sized.reduce((s, d) => s + d.capacity!, 0),
+      freeBytes: sized.reduce((s, d) => s + d.free_space!, 0),
+    },
   };
 }
 
@@ -48,7 +65,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!url || !user || !passwordFile || positionals.length > 0) throw new UsageError(USAGE);
   if (format !== 'json' && format !== 'text') throw new UsageError('--format is json or text');
   if (!['auto', 'api', 'rest'].includes(dialect)) throw new UsageError('--api is auto, api or rest');
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1000) throw new UsageError('--timeout-ms is an integer of at least 1000');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1000)
+    throw new UsageError('--timeout-ms is an integer of at least 1000');
   const expectFile = one('expect');
   let expectations: VsphereExpectations = DEFAULT_EXPECTATIONS;
   if (expectFile) {
@@ -56,13 +74,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       expectations = parseExpectations(readText(expectFile, io, 'expectations'), expectFile);
     } catch (err) {
       const details = (err as { details?: Array<{ line?: number; field?: string; reason: string }> }).details ?? [];
-      for (const d of details) io.stderr.write(`${expectFile}${d.line ? `:${d.line}` : ''}: ${d.field ? `${d.field} ` : ''}${d.reason}\n`);
+      for (const d of details)
+        io.stderr.write(`${expectFile}${d.line ? `:${d.line}` : ''}: ${d.field ? `${d.field} ` : ''}${d.reason}\n`);
       throw err;
     }
   }
   const caFile = one('ca');
   const password = new Secret(readText(passwordFile, io, 'password file').replace(/\r?\n$/, ''));
-  const client = createVsphereClient({ url, username: new Secret(user), password, dialect, timeoutMs, ...(caFile ? { ca: readText(caFile, io, 'CA bundle') } : {}) });
+  const client = createVsphereClient({
+    url,
+    username: new Secret(user),
+    password,
+    dialect,
+    timeoutMs,
+    ...(caFile ? { ca: readText(caFile, io, 'CA bundle') } : {}),
+  });
   let inventory: Inventory;
   try {
     inventory = await readInventory(client, expectations);
@@ -73,12 +99,28 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const summary = summarize(inventory, new URL(url).hostname);
   if (format === 'text') {
     const s = summary as { vms: Record<string, number>; hosts: Record<string, number>; datastores: { total: number } };
-    io.stdout.write(`${summary.vcenter} (${inventory.dialect}): ${s.vms.total} VMs (${s.vms.POWERED_ON ?? 0} on), ${s.hosts.total} hosts (${s.hosts.CONNECTED ?? 0} connected), ${s.datastores.total} datastores\n`);
-    if (findings.length > 0) io.stdout.write(renderTable(['SEVERITY', 'ALERT', 'SUBSYSTEM', 'OBJECT', 'SUMMARY'], findings.map((f) => [f.severity, f.kind, f.subsystem, Object.values(f.labels).join(','), f.summary])));
+    io.stdout.write(
+      `${summary.vcenter} (${inventory.dialect}): ${s.vms.total} VMs (${s.vms.POWERED_ON ?? 0} on), ${s.hosts.total} hosts (${s.hosts.CONNECTED ?? 0} connected), ${s.datastores.total} datastores\n`,
+    );
+    if (findings.length > 0)
+      io.stdout.write(
+        renderTable(
+          ['SEVERITY', 'ALERT', 'SUBSYSTEM', 'OBJECT', 'SUMMARY'],
+          findings.map((f) => [f.severity, f.kind, f.subsystem, Object.values(f.labels).join(','), f.summary]),
+        ),
+      );
     io.stdout.write(`${findings.length} finding(s)\n`);
   } else {
     writeJsonLine(io.stdout, summary);
-    for (const f of findings) writeJsonLine(io.stdout, { kind: f.kind, severity: f.severity, subsystem: f.subsystem, labels: f.labels, summary: f.summary, description: f.description });
+    for (const f of findings)
+      writeJsonLine(io.stdout, {
+        kind: f.kind,
+        severity: f.severity,
+        subsystem: f.subsystem,
+        labels: f.labels,
+        summary: f.summary,
+        description: f.description,
+      });
   }
   return findings.length > 0 ? 1 : 0;
 }

@@ -1,4 +1,10 @@
-import { createAlertRouter, createRouterApi, defaultMaxActiveAlerts, OVERLOAD_RETRY_AFTER_S, routingSource } from '#lib/alerting/router/index.ts';
+import {
+  createAlertRouter,
+  createRouterApi,
+  defaultMaxActiveAlerts,
+  OVERLOAD_RETRY_AFTER_S,
+  routingSource,
+} from '#lib/alerting/router/index.ts';
 import type { FunctionDeps, Handler, Logger } from '#lib/runtime/index.ts';
 import type { ObjectStore } from '#lib/storage/index.ts';
 
@@ -26,7 +32,12 @@ export const configSchema = {
     ROUTING_CONFIG: { type: 'string', pattern: '^(state|file):.+' },
     WEBHOOK_RECEIVERS: {
       type: 'array',
-      items: { type: 'object', required: ['name', 'url'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 }, url: { type: 'string', pattern: '^https?://' } } },
+      items: {
+        type: 'object',
+        required: ['name', 'url'],
+        additionalProperties: false,
+        properties: { name: { type: 'string', minLength: 1 }, url: { type: 'string', pattern: '^https?://' } },
+      },
       default: [],
     },
     NOTIFICATIONS_FILE: { type: 'string' },
@@ -49,7 +60,12 @@ export const configSchema = {
   },
 };
 
-type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & { store?: ObjectStore; random?: () => number; ackKey?: () => string | undefined; log?: Logger };
+type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & {
+  store?: ObjectStore;
+  random?: () => number;
+  ackKey?: () => string | undefined;
+  log?: Logger;
+};
 
 /**
  * createHandler builds alert-router's edge over its core (lib/alerting/router): alerts in (our alerts, API v2
@@ -57,20 +73,35 @@ type Deps = Pick<FunctionDeps<AlertRouterConfig>, 'config' | 'state'> & { store?
  */
 export function createHandler(deps: Deps): Handler {
   const c = deps.config;
-  const routing = routingSource({ ...(c.ROUTING_CONFIG ? { routingConfig: c.ROUTING_CONFIG } : {}), webhookReceivers: c.WEBHOOK_RECEIVERS, ...(c.NOTIFICATIONS_FILE ? { notificationsFile: c.NOTIFICATIONS_FILE } : {}), ...(deps.store ? { store: deps.store } : {}), stateBucket: c.STATE_BUCKET });
+  const routing = routingSource({
+    ...(c.ROUTING_CONFIG ? { routingConfig: c.ROUTING_CONFIG } : {}),
+    webhookReceivers: c.WEBHOOK_RECEIVERS,
+    ...(c.NOTIFICATIONS_FILE ? { notificationsFile: c.NOTIFICATIONS_FILE } : {}),
+    ...(deps.store ? { store: deps.store } : {}),
+    stateBucket: c.STATE_BUCKET,
+  });
   const router = createAlertRouter({
     state: deps.state,
     routing,
     settings: {
       externalURL: c.EXTERNAL_URL,
       resolveTimeoutMs: c.RESOLVE_TIMEOUT_MS,
-      retry: { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: 15 * 60_000, random: deps.random ?? Math.random },
+      retry: {
+        maxAttempts: c.RETRY_MAX_ATTEMPTS,
+        baseMs: c.RETRY_BASE_MS,
+        capMs: 15 * 60_000,
+        random: deps.random ?? Math.random,
+      },
       deliveryTimeoutMs: c.DELIVERY_TIMEOUT_MS,
       ...(c.FALLBACK_RECEIVER ? { fallbackReceiver: c.FALLBACK_RECEIVER } : {}),
       dropMutedReceivers: c.DROP_MUTED_RECEIVERS,
       apiV2Ack: c.API_V2_ACK,
       journalLingerMs: c.JOURNAL_LINGER_MS,
-      limits: { maxActiveAlerts: c.MAX_ACTIVE_ALERTS ?? defaultMaxActiveAlerts(c.MEMORY_LIMIT_MIB ?? 256), maxQueuedChanges: c.INGEST_QUEUE_MAX ?? 128, retryAfterSeconds: OVERLOAD_RETRY_AFTER_S },
+      limits: {
+        maxActiveAlerts: c.MAX_ACTIVE_ALERTS ?? defaultMaxActiveAlerts(c.MEMORY_LIMIT_MIB ?? 256),
+        maxQueuedChanges: c.INGEST_QUEUE_MAX ?? 128,
+        retryAfterSeconds: OVERLOAD_RETRY_AFTER_S,
+      },
     },
     ...(deps.ackKey ? { ackKey: deps.ackKey } : {}),
     ...(deps.log ? { log: deps.log } : {}),

@@ -1,4 +1,10 @@
-import { parseReleaseManifest, runWatch, type KubeReader, type ReleaseManifest, type ReleaseSource } from '#lib/k8s/index.ts';
+import {
+  parseReleaseManifest,
+  runWatch,
+  type KubeReader,
+  type ReleaseManifest,
+  type ReleaseSource,
+} from '#lib/k8s/index.ts';
 import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
 import { json, readEmptyOptions, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
 import { readConfigText, type ObjectStore } from '#lib/storage/index.ts';
@@ -40,29 +46,65 @@ export const configSchema = {
  */
 export function releaseSource(spec: string, store: ObjectStore, stateBucket: string): ReleaseSource {
   return async (signal): Promise<ReleaseManifest | null> => {
-    const read = await readConfigText(spec, { store, stateBucket, invalidCode: 'RELEASE_INVALID', ...(signal ? { signal } : {}) });
+    const read = await readConfigText(spec, {
+      store,
+      stateBucket,
+      invalidCode: 'RELEASE_INVALID',
+      ...(signal ? { signal } : {}),
+    });
     return read && 'text' in read ? parseReleaseManifest(read.text, spec) : null;
   };
 }
 
 /** createHandler builds installation-watch's edge: each cron tick (or POST) reads the cluster once and reports. */
-export function createHandler(deps: Pick<FunctionDeps<InstallationWatchConfig>, 'config' | 'store' | 'state' | 'alerts'> & Partial<Pick<FunctionDeps<InstallationWatchConfig>, 'secrets'>>, reader?: KubeReader, vsphereCheck?: VsphereCheck): Handler {
+export function createHandler(
+  deps: Pick<FunctionDeps<InstallationWatchConfig>, 'config' | 'store' | 'state' | 'alerts'> &
+    Partial<Pick<FunctionDeps<InstallationWatchConfig>, 'secrets'>>,
+  reader?: KubeReader,
+  vsphereCheck?: VsphereCheck,
+): Handler {
   const c = deps.config;
-  const kube = reader ?? createKubeReader(loadKubeConfig(c.KUBECONFIG), { pageSize: c.KUBE_PAGE_SIZE, timeoutMs: c.KUBE_TIMEOUT_MS });
+  const kube =
+    reader ??
+    createKubeReader(loadKubeConfig(c.KUBECONFIG), { pageSize: c.KUBE_PAGE_SIZE, timeoutMs: c.KUBE_TIMEOUT_MS });
   const release = releaseSource(c.RELEASE_MANIFEST, deps.store, c.STATE_BUCKET);
   const subsystemOf = (labels: Record<string, string> | undefined) => labels?.[c.SUBSYSTEM_LABEL] ?? 'CLUSTER';
   const vsphere = vsphereCheck ?? createVsphereCheck(deps);
   return async (req, ctx) => {
     await readEmptyOptions(req, 'installation-watch');
     // vCenter is read even when the cluster cannot be: the VMs may be why it cannot.
-    const [cluster, vcenter] = await Promise.allSettled([runWatch({
-      reader: kube, release, state: deps.state, alerts: deps.alerts, now: ctx.now(), subsystemOf, namespaces: c.WATCH_NAMESPACES, cluster: c.CLUSTER_NAME, signal: ctx.signal,
-      timings: { pendingMaxMs: c.PENDING_MAX_MINUTES * 60_000, unavailableForMs: c.UNAVAILABLE_FOR_MINUTES * 60_000, restartHoldMs: c.RESTART_HOLD_MINUTES * 60_000 },
-    }), vsphere?.(ctx)]);
+    const [cluster, vcenter] = await Promise.allSettled([
+      runWatch({
+        reader: kube,
+        release,
+        state: deps.state,
+        alerts: deps.alerts,
+        now: ctx.now(),
+        subsystemOf,
+        namespaces: c.WATCH_NAMESPACES,
+        cluster: c.CLUSTER_NAME,
+        signal: ctx.signal,
+        timings: {
+          pendingMaxMs: c.PENDING_MAX_MINUTES * 60_000,
+          unavailableForMs: c.UNAVAILABLE_FOR_MINUTES * 60_000,
+          restartHoldMs: c.RESTART_HOLD_MINUTES * 60_000,
+        },
+      }),
+      vsphere?.(ctx),
+    ]);
     if (cluster.status === 'rejected') throw cluster.reason;
     if (vcenter.status === 'rejected') throw vcenter.reason;
     const report = cluster.value;
-    ctx.log.info({ nodes: report.nodes, pods: report.pods, findings: report.findings.length, firing: report.firing, resolved: report.resolved }, 'cluster checked');
+    ctx.log.info(
+      {
+        nodes: report.nodes,
+        pods: report.pods,
+        findings: report.findings.length,
+        firing: report.firing,
+        resolved: report.resolved,
+      },
+      'cluster checked',
+    );
     return json(vcenter.value ? { ...report, vsphere: vcenter.value } : report);
   };
 }

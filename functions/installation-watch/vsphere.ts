@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { opsError, type FunctionDeps, type RequestContext } from '#lib/runtime/index.ts';
 import { readConfigText, type ObjectStore } from '#lib/storage/index.ts';
-import { createVsphereClient, DEFAULT_EXPECTATIONS, parseExpectations, readInventory, runVsphereWatch, type VsphereDialect, type VsphereExpectations, type VsphereReport } from '#lib/vsphere/index.ts';
+import {
+  createVsphereClient,
+  DEFAULT_EXPECTATIONS,
+  parseExpectations,
+  readInventory,
+  runVsphereWatch,
+  type VsphereDialect,
+  type VsphereExpectations,
+  type VsphereReport,
+} from '#lib/vsphere/index.ts';
 
 /** VsphereConfig is the vCenter part of installation-watch's configuration (docs/deploy.md "vCenter"). */
 export interface VsphereConfig {
@@ -14,7 +23,11 @@ export interface VsphereConfig {
 
 export const vsphereConfigProperties = {
   VSPHERE_URL: { type: 'string', pattern: '^https://[^/]+' },
-  VSPHERE_EXPECTATIONS: { type: 'string', pattern: '^(state|file):.+', default: 'state:installation-watch/vsphere.yaml' },
+  VSPHERE_EXPECTATIONS: {
+    type: 'string',
+    pattern: '^(state|file):.+',
+    default: 'state:installation-watch/vsphere.yaml',
+  },
   VSPHERE_API: { type: 'string', enum: ['auto', 'api', 'rest'], default: 'auto' },
   VSPHERE_CA_FILE: { type: 'string', minLength: 1 },
   VSPHERE_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 30000 },
@@ -28,9 +41,19 @@ const EXPECTATIONS_LIMIT = 1024 * 1024;
 export type VsphereCheck = (ctx: Pick<RequestContext, 'now' | 'signal' | 'log'>) => Promise<VsphereReport>;
 
 /** expectationsSource reads `state:<key>` (state bucket) or `file:<path>` (a mounted ConfigMap) each tick; absent means defaults. */
-function expectationsSource(spec: string, store: ObjectStore, stateBucket: string): (signal?: AbortSignal) => Promise<VsphereExpectations> {
+function expectationsSource(
+  spec: string,
+  store: ObjectStore,
+  stateBucket: string,
+): (signal?: AbortSignal) => Promise<VsphereExpectations> {
   return async (signal) => {
-    const read = await readConfigText(spec, { store, stateBucket, invalidCode: 'VSPHERE_EXPECTATIONS_INVALID', maxBytes: EXPECTATIONS_LIMIT, ...(signal ? { signal } : {}) });
+    const read = await readConfigText(spec, {
+      store,
+      stateBucket,
+      invalidCode: 'VSPHERE_EXPECTATIONS_INVALID',
+      maxBytes: EXPECTATIONS_LIMIT,
+      ...(signal ? { signal } : {}),
+    });
     return read && 'text' in read ? parseExpectations(read.text, spec) : DEFAULT_EXPECTATIONS;
   };
 }
@@ -39,17 +62,25 @@ function expectationsSource(spec: string, store: ObjectStore, stateBucket: strin
  * createVsphereCheck wires the vCenter check when VSPHERE_URL is set (undefined otherwise): the CA bundle is read at
  * cold start (a missing file stops the function), the credentials at every tick (rotated secrets apply at once).
  */
-export function createVsphereCheck(deps: Pick<FunctionDeps<VsphereConfig>, 'config' | 'store' | 'state' | 'alerts'> & Partial<Pick<FunctionDeps<VsphereConfig>, 'secrets'>>): VsphereCheck | undefined {
+export function createVsphereCheck(
+  deps: Pick<FunctionDeps<VsphereConfig>, 'config' | 'store' | 'state' | 'alerts'> &
+    Partial<Pick<FunctionDeps<VsphereConfig>, 'secrets'>>,
+): VsphereCheck | undefined {
   const c = deps.config;
   if (!c.VSPHERE_URL) return undefined;
   const secrets = deps.secrets;
-  if (!secrets) throw opsError('SECRET_MISSING', `VSPHERE_URL is set but no secrets are available for ${VSPHERE_USERNAME_SECRET}`);
+  if (!secrets)
+    throw opsError('SECRET_MISSING', `VSPHERE_URL is set but no secrets are available for ${VSPHERE_USERNAME_SECRET}`);
   let ca: string | undefined;
   if (c.VSPHERE_CA_FILE) {
     try {
       ca = readFileSync(c.VSPHERE_CA_FILE, 'utf8');
     } catch (err) {
-      throw opsError('CONFIG_INVALID', `VSPHERE_CA_FILE ${c.VSPHERE_CA_FILE} cannot be read: ${(err as Error).message}`, [{ field: 'VSPHERE_CA_FILE', reason: 'unreadable' }]);
+      throw opsError(
+        'CONFIG_INVALID',
+        `VSPHERE_CA_FILE ${c.VSPHERE_CA_FILE} cannot be read: ${(err as Error).message}`,
+        [{ field: 'VSPHERE_CA_FILE', reason: 'unreadable' }],
+      );
     }
   }
   secrets.get(VSPHERE_USERNAME_SECRET);
@@ -60,7 +91,14 @@ export function createVsphereCheck(deps: Pick<FunctionDeps<VsphereConfig>, 'conf
   return async (ctx) => {
     const report = await runVsphereWatch({
       read: async (e, signal) => {
-        const client = createVsphereClient({ url, username: secrets.get(VSPHERE_USERNAME_SECRET), password: secrets.get(VSPHERE_PASSWORD_SECRET), dialect: c.VSPHERE_API, timeoutMs: c.VSPHERE_TIMEOUT_MS, ...(ca ? { ca } : {}) });
+        const client = createVsphereClient({
+          url,
+          username: secrets.get(VSPHERE_USERNAME_SECRET),
+          password: secrets.get(VSPHERE_PASSWORD_SECRET),
+          dialect: c.VSPHERE_API,
+          timeoutMs: c.VSPHERE_TIMEOUT_MS,
+          ...(ca ? { ca } : {}),
+        });
         try {
           // its own deadline, shorter than the request's: a hung vCenter becomes VSphereUnreachable, not a failed tick
           const deadline = AbortSignal.timeout(c.VSPHERE_TIMEOUT_MS);
@@ -69,11 +107,28 @@ export function createVsphereCheck(deps: Pick<FunctionDeps<VsphereConfig>, 'conf
           client.close();
         }
       },
-      expectations, state: deps.state, alerts: deps.alerts, now: ctx.now(), vcenter, signal: ctx.signal,
+      expectations,
+      state: deps.state,
+      alerts: deps.alerts,
+      now: ctx.now(),
+      vcenter,
+      signal: ctx.signal,
     });
     // once per outage at warn level: the alert carries it from then on
-    if (report.unreachable?.started) ctx.log.warn({ vcenter, reason: report.unreachable.reason }, 'vCenter cannot be read');
-    ctx.log.info({ vcenter, vms: report.vms, hosts: report.hosts, datastores: report.datastores, findings: report.findings.length, firing: report.firing, resolved: report.resolved }, 'vCenter checked');
+    if (report.unreachable?.started)
+      ctx.log.warn({ vcenter, reason: report.unreachable.reason }, 'vCenter cannot be read');
+    ctx.log.info(
+      {
+        vcenter,
+        vms: report.vms,
+        hosts: report.hosts,
+        datastores: report.datastores,
+        findings: report.findings.length,
+        firing: report.firing,
+        resolved: report.resolved,
+      },
+      'vCenter checked',
+    );
     return report;
   };
 }

@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { recordFanoutResult, runSweep, subsystemResolver, type FanoutSettings, type SweepTarget } from '#lib/integrity/index.ts';
-import { json, opsError, readEmptyOptions, readText, signLink, verifyLink, type FunctionDeps, type Handler } from '#lib/runtime/index.ts';
+import {
+  recordFanoutResult,
+  runSweep,
+  subsystemResolver,
+  type FanoutSettings,
+  type SweepTarget,
+} from '#lib/integrity/index.ts';
+import {
+  json,
+  opsError,
+  readEmptyOptions,
+  readText,
+  signLink,
+  verifyLink,
+  type FunctionDeps,
+  type Handler,
+} from '#lib/runtime/index.ts';
 
 /** IntegritySweepConfig is integrity-sweep's own configuration (docs/integrity.md). */
 export interface IntegritySweepConfig {
@@ -17,7 +32,16 @@ export interface IntegritySweepConfig {
 
 export const configSchema = {
   properties: {
-    SWEEP_TARGETS: { type: 'array', default: [{ bucket: 'inbox', prefix: '' }], items: { type: 'object', required: ['bucket', 'prefix'], additionalProperties: false, properties: { bucket: { type: 'string', minLength: 3 }, prefix: { type: 'string' } } } },
+    SWEEP_TARGETS: {
+      type: 'array',
+      default: [{ bucket: 'inbox', prefix: '' }],
+      items: {
+        type: 'object',
+        required: ['bucket', 'prefix'],
+        additionalProperties: false,
+        properties: { bucket: { type: 'string', minLength: 3 }, prefix: { type: 'string' } },
+      },
+    },
     SWEEP_BUDGET_MS: { type: 'integer', minimum: 1000, default: 240000 },
     SWEEP_MAX_OBJECTS: { type: 'integer', minimum: 1, default: 1000000 },
     SWEEP_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 16, default: 4 },
@@ -34,7 +58,9 @@ export const configSchema = {
 export const CALLBACK_PATH = '/fanout';
 const CALLBACK_TTL_MS = 7 * 24 * 3600_000;
 
-type Deps = Pick<FunctionDeps<IntegritySweepConfig>, 'config' | 'store' | 'state' | 'alerts' | 'gateway'> & { invokeToken: () => string };
+type Deps = Pick<FunctionDeps<IntegritySweepConfig>, 'config' | 'store' | 'state' | 'alerts' | 'gateway'> & {
+  invokeToken: () => string;
+};
 
 /**
  * createHandler builds integrity-sweep's edge: every call (cron tick or POST) runs one budgeted step of the sweep;
@@ -49,9 +75,14 @@ export function createHandler(deps: Deps): Handler {
           batchSize: c.SWEEP_FANOUT_BATCH,
           retryAfterMs: c.SWEEP_FANOUT_RETRY_MINUTES * 60_000,
           maxAttempts: c.SWEEP_FANOUT_ATTEMPTS,
-          callbackUrl: (runId, batch) => `${c.GATEWAY_URL.replace(/\/+$/, '')}/function/integrity-sweep${CALLBACK_PATH}?${signLink(deps.invokeToken(), `${runId}/${batch}`, now() + CALLBACK_TTL_MS)}`,
+          callbackUrl: (runId, batch) =>
+            `${c.GATEWAY_URL.replace(/\/+$/, '')}/function/integrity-sweep${CALLBACK_PATH}?${signLink(deps.invokeToken(), `${runId}/${batch}`, now() + CALLBACK_TTL_MS)}`,
           post: async (request, callbackUrl) => {
-            await deps.gateway.invoke('checksum-verify', request, { async: true, callbackUrl, ...(signal ? { signal } : {}) });
+            await deps.gateway.invoke('checksum-verify', request, {
+              async: true,
+              callbackUrl,
+              ...(signal ? { signal } : {}),
+            });
           },
         }
       : undefined;
@@ -69,15 +100,37 @@ export function createHandler(deps: Deps): Handler {
       } catch {
         // an error reply is kept as text
       }
-      const outcome = await recordFanoutResult(deps.state, { maxAttempts: c.SWEEP_FANOUT_ATTEMPTS }, runId, Number(batchText), status, body);
+      const outcome = await recordFanoutResult(
+        deps.state,
+        { maxAttempts: c.SWEEP_FANOUT_ATTEMPTS },
+        runId,
+        Number(batchText),
+        status,
+        body,
+      );
       return json({ runId, batch: Number(batchText), outcome });
     }
     await readEmptyOptions(req, 'integrity-sweep');
     const started = performance.now();
     const fan = fanout(ctx.signal, () => ctx.now().toMillis());
     const report = await runSweep(
-      { store: deps.store, state: deps.state, alerts: deps.alerts, now: ctx.now, elapsedMs: () => performance.now() - started, subsystemOf },
-      { targets: c.SWEEP_TARGETS, budgetMs: c.SWEEP_BUDGET_MS, maxObjects: c.SWEEP_MAX_OBJECTS, concurrency: c.SWEEP_CONCURRENCY, stalePendingMinutes: c.SWEEP_STALE_PENDING_MINUTES, leaseMs: c.SWEEP_BUDGET_MS + 60_000, ...(fan ? { fanout: fan } : {}) },
+      {
+        store: deps.store,
+        state: deps.state,
+        alerts: deps.alerts,
+        now: ctx.now,
+        elapsedMs: () => performance.now() - started,
+        subsystemOf,
+      },
+      {
+        targets: c.SWEEP_TARGETS,
+        budgetMs: c.SWEEP_BUDGET_MS,
+        maxObjects: c.SWEEP_MAX_OBJECTS,
+        concurrency: c.SWEEP_CONCURRENCY,
+        stalePendingMinutes: c.SWEEP_STALE_PENDING_MINUTES,
+        leaseMs: c.SWEEP_BUDGET_MS + 60_000,
+        ...(fan ? { fanout: fan } : {}),
+      },
       ctx.callId || randomUUID(),
       ctx.signal,
     );

@@ -1,7 +1,25 @@
 import { decideEvent, parseObjectEvents } from '#lib/events/index.ts';
 import { sourceOf } from '#lib/lines/index.ts';
-import { DEFAULT_EVALUATION, ingestJobs, ingestReport, ingestReportBody, NETBACKUP_FORMATS, pullJobs, type EvaluationConfig, type NetBackupFormat } from '#lib/netbackup/index.ts';
-import { bodyStream, json, mediaType, opsError, readJson, type FunctionDeps, type Handler, type RequestContext } from '#lib/runtime/index.ts';
+import {
+  DEFAULT_EVALUATION,
+  ingestJobs,
+  ingestReport,
+  ingestReportBody,
+  NETBACKUP_FORMATS,
+  pullJobs,
+  type EvaluationConfig,
+  type NetBackupFormat,
+} from '#lib/netbackup/index.ts';
+import {
+  bodyStream,
+  json,
+  mediaType,
+  opsError,
+  readJson,
+  type FunctionDeps,
+  type Handler,
+  type RequestContext,
+} from '#lib/runtime/index.ts';
 import { DAILY_WINDOW_SCHEMA } from '#lib/time/index.ts';
 
 /** NetBackupStatusConfig is netbackup-status's own configuration (docs/netbackup.md). */
@@ -19,7 +37,12 @@ export const configSchema = {
   properties: {
     NETBACKUP_MASTER: { type: 'string', minLength: 1, default: 'default' },
     NETBACKUP_API_URL: { type: 'string', pattern: '^https?://' },
-    NETBACKUP_API_VERSIONS: { type: 'array', items: { type: 'string', pattern: '^\\d+\\.\\d+$' }, minItems: 1, default: ['14.0', '13.0', '12.0', '10.0', '4.0', '3.0'] },
+    NETBACKUP_API_VERSIONS: {
+      type: 'array',
+      items: { type: 'string', pattern: '^\\d+\\.\\d+$' },
+      minItems: 1,
+      default: ['14.0', '13.0', '12.0', '10.0', '4.0', '3.0'],
+    },
     NETBACKUP_PAGE_LIMIT: { type: 'integer', minimum: 1, maximum: 100, default: 100 },
     NETBACKUP_MAX_PAGES: { type: 'integer', minimum: 1, default: 500 },
     NETBACKUP_RULES: {
@@ -27,8 +50,30 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        expectations: { type: 'array', items: { type: 'object', required: ['name', 'policy', 'client', 'everyHours'], additionalProperties: false, properties: { name: { type: 'string' }, policy: { type: 'string' }, client: { type: 'string' }, everyHours: { type: 'number', exclusiveMinimum: 0 }, window: DAILY_WINDOW_SCHEMA } } },
-        subsystems: { type: 'array', items: { type: 'object', required: ['pattern', 'subsystem'], additionalProperties: false, properties: { pattern: { type: 'string' }, subsystem: { type: 'string' } } } },
+        expectations: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'policy', 'client', 'everyHours'],
+            additionalProperties: false,
+            properties: {
+              name: { type: 'string' },
+              policy: { type: 'string' },
+              client: { type: 'string' },
+              everyHours: { type: 'number', exclusiveMinimum: 0 },
+              window: DAILY_WINDOW_SCHEMA,
+            },
+          },
+        },
+        subsystems: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['pattern', 'subsystem'],
+            additionalProperties: false,
+            properties: { pattern: { type: 'string' }, subsystem: { type: 'string' } },
+          },
+        },
         longRunningFactor: { type: 'number', exclusiveMinimum: 1 },
         minSamples: { type: 'integer', minimum: 1 },
         queuedTooLongMinutes: { type: 'number', exclusiveMinimum: 0 },
@@ -48,7 +93,14 @@ type Deps = Pick<FunctionDeps<NetBackupStatusConfig>, 'config' | 'store' | 'stat
  */
 export function createHandler(deps: Deps): Handler {
   const rules: EvaluationConfig = { ...DEFAULT_EVALUATION, ...deps.config.NETBACKUP_RULES } as EvaluationConfig;
-  const ingestDeps = (ctx: RequestContext) => ({ state: deps.state, alerts: deps.alerts, config: rules, now: ctx.now(), master: deps.config.NETBACKUP_MASTER, signal: ctx.signal });
+  const ingestDeps = (ctx: RequestContext) => ({
+    state: deps.state,
+    alerts: deps.alerts,
+    config: rules,
+    now: ctx.now(),
+    master: deps.config.NETBACKUP_MASTER,
+    signal: ctx.signal,
+  });
 
   const pull = async (ctx: RequestContext) => {
     if (!deps.config.NETBACKUP_API_URL) {
@@ -56,7 +108,13 @@ export function createHandler(deps: Deps): Handler {
       const result = await ingestJobs([], ingestDeps(ctx), undefined);
       return json({ mode: 'expectations-only', ...result });
     }
-    const api = { baseUrl: deps.config.NETBACKUP_API_URL, apiKey: deps.secrets.get('cmp-ops-netbackup-api-key'), apiVersions: deps.config.NETBACKUP_API_VERSIONS, pageLimit: deps.config.NETBACKUP_PAGE_LIMIT, maxPages: deps.config.NETBACKUP_MAX_PAGES };
+    const api = {
+      baseUrl: deps.config.NETBACKUP_API_URL,
+      apiKey: deps.secrets.get('cmp-ops-netbackup-api-key'),
+      apiVersions: deps.config.NETBACKUP_API_VERSIONS,
+      pageLimit: deps.config.NETBACKUP_PAGE_LIMIT,
+      maxPages: deps.config.NETBACKUP_MAX_PAGES,
+    };
     return json({ mode: 'pull', ...(await pullJobs(api, ingestDeps(ctx))) });
   };
 
@@ -65,8 +123,14 @@ export function createHandler(deps: Deps): Handler {
     const type = mediaType(req);
     if (type === 'text/plain' || type === 'application/octet-stream') {
       const format = new URL(req.url).searchParams.get('format') ?? 'auto';
-      if (!(NETBACKUP_FORMATS as readonly string[]).includes(format)) throw opsError('BAD_REQUEST', `format "${format}" is not one of ${NETBACKUP_FORMATS.join(', ')}`, [{ field: 'format', reason: 'unknown format' }]);
-      return json({ source: 'body', ...(await ingestReportBody(bodyStream(req), { format: format as NetBackupFormat }, ingestDeps(ctx))) });
+      if (!(NETBACKUP_FORMATS as readonly string[]).includes(format))
+        throw opsError('BAD_REQUEST', `format "${format}" is not one of ${NETBACKUP_FORMATS.join(', ')}`, [
+          { field: 'format', reason: 'unknown format' },
+        ]);
+      return json({
+        source: 'body',
+        ...(await ingestReportBody(bodyStream(req), { format: format as NetBackupFormat }, ingestDeps(ctx))),
+      });
     }
     const body = await readJson(req);
     if (body && typeof body === 'object' && 'Records' in body) {
@@ -74,7 +138,10 @@ export function createHandler(deps: Deps): Handler {
       for (const decision of parseObjectEvents(body).map((e) => decideEvent(e))) {
         const { event } = decision;
         if (decision.action === 'ignore' || !event.key.startsWith(deps.config.REPORTS_PREFIX)) {
-          results.push({ key: event.key, ignored: decision.action === 'ignore' ? decision.reason : 'outside the NetBackup reports prefix' });
+          results.push({
+            key: event.key,
+            ignored: decision.action === 'ignore' ? decision.reason : 'outside the NetBackup reports prefix',
+          });
           continue;
         }
         const info = await deps.store.stat(event.bucket, event.key);
@@ -83,15 +150,26 @@ export function createHandler(deps: Deps): Handler {
           continue;
         }
         const stream = await deps.store.getStream(event.bucket, event.key, { signal: ctx.signal });
-        results.push({ key: event.key, ...(await ingestReport(stream, {}, ingestDeps(ctx), `${event.bucket}/${event.key}@${info.etag}`)) });
+        results.push({
+          key: event.key,
+          ...(await ingestReport(stream, {}, ingestDeps(ctx), `${event.bucket}/${event.key}@${info.etag}`)),
+        });
       }
       return json({ source: 'object-event', results });
     }
     if (body && typeof body === 'object' && (body as { pull?: unknown }).pull === true) return pull(ctx);
     if (body && typeof body === 'object' && Array.isArray((body as { data?: unknown }).data)) {
-      const { sha256, ...result } = await ingestReportBody(sourceOf(JSON.stringify(body)), { format: 'rest-json' }, ingestDeps(ctx));
+      const { sha256, ...result } = await ingestReportBody(
+        sourceOf(JSON.stringify(body)),
+        { format: 'rest-json' },
+        ingestDeps(ctx),
+      );
       return json({ source: 'rest-page', ...result });
     }
-    throw opsError('BAD_REQUEST', 'expected a report body (text/plain), a REST jobs page, an S3 event, or {"pull": true}', [{ field: '/', reason: 'unrecognized request' }]);
+    throw opsError(
+      'BAD_REQUEST',
+      'expected a report body (text/plain), a REST jobs page, an S3 event, or {"pull": true}',
+      [{ field: '/', reason: 'unrecognized request' }],
+    );
   };
 }

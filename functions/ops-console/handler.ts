@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { Collector, createConsoleApp, createRouterClient, createSourceReaders, parseUsers, routingFromSpec, type ConsoleUser, type SourceName } from '#lib/console/index.ts';
+import {
+  Collector,
+  createConsoleApp,
+  createRouterClient,
+  createSourceReaders,
+  parseUsers,
+  routingFromSpec,
+  type ConsoleUser,
+  type SourceName,
+} from '#lib/console/index.ts';
 import { INVOKE_TOKEN_SECRET, type FunctionDeps, type Handler, type Logger } from '#lib/runtime/index.ts';
 
 /** OpsConsoleConfig is ops-console's own configuration (docs/console.md). */
@@ -27,7 +36,9 @@ export interface OpsConsoleConfig {
 }
 
 const perSource = (defaults: Record<SourceName, number>) => ({
-  type: 'object', additionalProperties: false, default: defaults,
+  type: 'object',
+  additionalProperties: false,
+  default: defaults,
   properties: Object.fromEntries(Object.keys(defaults).map((k) => [k, { type: 'number', exclusiveMinimum: 0 }])),
 });
 
@@ -43,8 +54,14 @@ export const configSchema = {
     CONSOLE_LOGIN_MAX_FAILURES: { type: 'integer', minimum: 1, default: 5 },
     CONSOLE_LOGIN_WINDOW_MINUTES: { type: 'integer', minimum: 1, default: 15 },
     CONSOLE_LIMITS: {
-      type: 'object', additionalProperties: false, default: { groups: 100, alertsPerGroup: 5, rows: 100 },
-      properties: { groups: { type: 'integer', minimum: 1 }, alertsPerGroup: { type: 'integer', minimum: 1 }, rows: { type: 'integer', minimum: 1 } },
+      type: 'object',
+      additionalProperties: false,
+      default: { groups: 100, alertsPerGroup: 5, rows: 100 },
+      properties: {
+        groups: { type: 'integer', minimum: 1 },
+        alertsPerGroup: { type: 'integer', minimum: 1 },
+        rows: { type: 'integer', minimum: 1 },
+      },
     },
     // how often the console re-reads each source (a page is answered from the last read)
     CONSOLE_POLL_SECONDS: perSource({ alerts: 10, deliveries: 30, backups: 60, ftp: 60, installation: 30 }),
@@ -58,8 +75,22 @@ export const configSchema = {
     NETBACKUP_MASTERS: { type: 'array', items: { type: 'string', minLength: 1 }, default: ['nbmaster01'] },
     // the same value as netbackup-status's NETBACKUP_RULES: the console reads its expectations only
     NETBACKUP_RULES: {
-      type: 'object', default: {},
-      properties: { expectations: { type: 'array', items: { type: 'object', required: ['policy', 'client', 'everyHours'], properties: { policy: { type: 'string' }, client: { type: 'string' }, everyHours: { type: 'number', exclusiveMinimum: 0 } } } } },
+      type: 'object',
+      default: {},
+      properties: {
+        expectations: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['policy', 'client', 'everyHours'],
+            properties: {
+              policy: { type: 'string' },
+              client: { type: 'string' },
+              everyHours: { type: 'number', exclusiveMinimum: 0 },
+            },
+          },
+        },
+      },
     },
     QUARANTINE_BUCKET: { type: 'string', minLength: 3, default: 'quarantine' },
   },
@@ -75,29 +106,62 @@ type Deps = Pick<FunctionDeps<OpsConsoleConfig>, 'config' | 'store' | 'state' | 
  * and the console app serving the page, the JSON overview, login and actions. Users and the session key are read
  * from their secrets on use, so a rotated secret applies without a restart.
  */
-export function createHandler(deps: Deps, options: { readFile?: (path: string) => string } = {}): Handler & { collector: Collector } {
+export function createHandler(
+  deps: Deps,
+  options: { readFile?: (path: string) => string } = {},
+): Handler & { collector: Collector } {
   const c = deps.config;
   const invokeToken = () => deps.secrets.get(INVOKE_TOKEN_SECRET);
   const router = createRouterClient(c.GATEWAY_URL, () => invokeToken().reveal(), c.ROUTER_FUNCTION);
   const readers = createSourceReaders({
-    store: deps.store, state: deps.state, router, netbackupMasters: c.NETBACKUP_MASTERS, quarantineBucket: c.QUARANTINE_BUCKET, maxVerdicts: c.CONSOLE_MAX_VERDICTS,
-    routingText: routingFromSpec(c.ROUTING_CONFIG, deps.store, c.STATE_BUCKET, options.readFile ?? ((p) => readFileSync(p, 'utf8'))),
+    store: deps.store,
+    state: deps.state,
+    router,
+    netbackupMasters: c.NETBACKUP_MASTERS,
+    quarantineBucket: c.QUARANTINE_BUCKET,
+    maxVerdicts: c.CONSOLE_MAX_VERDICTS,
+    routingText: routingFromSpec(
+      c.ROUTING_CONFIG,
+      deps.store,
+      c.STATE_BUCKET,
+      options.readFile ?? ((p) => readFileSync(p, 'utf8')),
+    ),
   });
-  const seconds = (r: Record<SourceName, number>, unit: number) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v * unit])) as Record<SourceName, number>;
-  const collector = new Collector(readers, { pollMs: seconds(c.CONSOLE_POLL_SECONDS, 1000), cadenceMs: seconds(c.CONSOLE_SOURCE_CADENCE_MINUTES, 60_000), firstReadWaitMs: 10_000 }, () => deps.clock.millis(), (source, err) => logReadError(deps.log, source, err));
+  const seconds = (r: Record<SourceName, number>, unit: number) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v * unit])) as Record<SourceName, number>;
+  const collector = new Collector(
+    readers,
+    {
+      pollMs: seconds(c.CONSOLE_POLL_SECONDS, 1000),
+      cadenceMs: seconds(c.CONSOLE_SOURCE_CADENCE_MINUTES, 60_000),
+      firstReadWaitMs: 10_000,
+    },
+    () => deps.clock.millis(),
+    (source, err) => logReadError(deps.log, source, err),
+  );
   let users: { text: string; map: Map<string, ConsoleUser> } | undefined;
   const app = createConsoleApp({
     settings: {
-      zone: c.CONSOLE_ZONE, refreshSeconds: c.CONSOLE_REFRESH_SECONDS, sessionIdleMinutes: c.CONSOLE_SESSION_IDLE_MINUTES, sessionMaxHours: c.CONSOLE_SESSION_MAX_HOURS,
-      silenceMaxHours: c.CONSOLE_SILENCE_MAX_HOURS, readOnlyUsers: c.CONSOLE_READONLY_USERS, secureCookies: c.CONSOLE_SECURE_COOKIES,
-      deliveryDeadlineMinutes: c.CHECKSUM_DEADLINE_MINUTES, backupExpectations: c.NETBACKUP_RULES.expectations ?? [], backupDefaultHours: c.CONSOLE_BACKUP_DEFAULT_HOURS,
-      loginMaxFailures: c.CONSOLE_LOGIN_MAX_FAILURES, loginWindowMinutes: c.CONSOLE_LOGIN_WINDOW_MINUTES, limits: c.CONSOLE_LIMITS,
+      zone: c.CONSOLE_ZONE,
+      refreshSeconds: c.CONSOLE_REFRESH_SECONDS,
+      sessionIdleMinutes: c.CONSOLE_SESSION_IDLE_MINUTES,
+      sessionMaxHours: c.CONSOLE_SESSION_MAX_HOURS,
+      silenceMaxHours: c.CONSOLE_SILENCE_MAX_HOURS,
+      readOnlyUsers: c.CONSOLE_READONLY_USERS,
+      secureCookies: c.CONSOLE_SECURE_COOKIES,
+      deliveryDeadlineMinutes: c.CHECKSUM_DEADLINE_MINUTES,
+      backupExpectations: c.NETBACKUP_RULES.expectations ?? [],
+      backupDefaultHours: c.CONSOLE_BACKUP_DEFAULT_HOURS,
+      loginMaxFailures: c.CONSOLE_LOGIN_MAX_FAILURES,
+      loginWindowMinutes: c.CONSOLE_LOGIN_WINDOW_MINUTES,
+      limits: c.CONSOLE_LIMITS,
     },
     users: () => {
       const text = deps.secrets.find(USERS_SECRET)?.reveal() ?? '';
       if (users?.text !== text) {
         const parsed = parseUsers(text);
-        for (const r of parsed.rejects) deps.log.warn({ secret: USERS_SECRET, line: r.line, reason: r.reason }, 'console user line skipped');
+        for (const r of parsed.rejects)
+          deps.log.warn({ secret: USERS_SECRET, line: r.line, reason: r.reason }, 'console user line skipped');
         users = { text, map: parsed.users };
       }
       return users.map;
@@ -112,5 +176,8 @@ export function createHandler(deps: Deps, options: { readFile?: (path: string) =
 }
 
 function logReadError(log: Logger, source: SourceName, err: unknown): void {
-  log.warn({ source, code: (err as { code?: string }).code, err: (err as Error).message }, 'console source not refreshed: the panel shows its last data');
+  log.warn(
+    { source, code: (err as { code?: string }).code, err: (err as Error).message },
+    'console source not refreshed: the panel shows its last data',
+  );
 }

@@ -3,7 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertSink } from '#lib/alerting/index.ts';
 import type { KubeReader } from '#lib/k8s/index.ts';
 import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
-import { compileValidator, json, opsError, readJson, type FunctionDeps, type Handler, type Secret } from '#lib/runtime/index.ts';
+import {
+  compileValidator,
+  json,
+  opsError,
+  readJson,
+  type FunctionDeps,
+  type Handler,
+  type Secret,
+} from '#lib/runtime/index.ts';
 import { readConfigText, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import { createTestLinkClient } from '#lib/testlink/index.ts';
 import { parseCampaign, resolveCampaign, runCampaign, type AlertPathPort } from '#lib/validation/index.ts';
@@ -32,11 +40,20 @@ export const configSchema = {
 export const TESTLINK_DEVKEY_SECRET = 'cmp-ops-testlink-devkey';
 const CAMPAIGN_LIMIT = 1024 * 1024;
 
-const validateBody = compileValidator<{ release: string; campaign?: string; campaignKey?: string }>({
-  type: 'object', required: ['release'], additionalProperties: false,
-  oneOf: [{ required: ['campaign'] }, { required: ['campaignKey'] }],
-  properties: { release: { type: 'string', minLength: 1 }, campaign: { type: 'string', minLength: 1, maxLength: CAMPAIGN_LIMIT }, campaignKey: { type: 'string', minLength: 1 } },
-}, 'validation request');
+const validateBody = compileValidator<{ release: string; campaign?: string; campaignKey?: string }>(
+  {
+    type: 'object',
+    required: ['release'],
+    additionalProperties: false,
+    oneOf: [{ required: ['campaign'] }, { required: ['campaignKey'] }],
+    properties: {
+      release: { type: 'string', minLength: 1 },
+      campaign: { type: 'string', minLength: 1, maxLength: CAMPAIGN_LIMIT },
+      campaignKey: { type: 'string', minLength: 1 },
+    },
+  },
+  'validation request',
+);
 
 type Deps = Pick<FunctionDeps<ReleaseValidationConfig>, 'config' | 'store' | 'state' | 'alerts'> & {
   devKey: () => Secret | undefined;
@@ -46,8 +63,17 @@ type Deps = Pick<FunctionDeps<ReleaseValidationConfig>, 'config' | 'store' | 'st
 };
 
 async function readCampaign(state: StateStore, store: ObjectStore, key: string, signal: AbortSignal): Promise<string> {
-  const read = await readConfigText(`state:${key}`, { store, stateBucket: state.bucket, invalidCode: 'CAMPAIGN_INVALID', maxBytes: CAMPAIGN_LIMIT, signal });
-  if (!read || !('text' in read)) throw opsError('NOT_FOUND', `no campaign at s3://${state.bucket}/${key}`, [{ field: '/campaignKey', reason: 'no such object' }]);
+  const read = await readConfigText(`state:${key}`, {
+    store,
+    stateBucket: state.bucket,
+    invalidCode: 'CAMPAIGN_INVALID',
+    maxBytes: CAMPAIGN_LIMIT,
+    signal,
+  });
+  if (!read || !('text' in read))
+    throw opsError('NOT_FOUND', `no campaign at s3://${state.bucket}/${key}`, [
+      { field: '/campaignKey', reason: 'no such object' },
+    ]);
   return read.text;
 }
 
@@ -71,15 +97,40 @@ export function createHandler(deps: Deps): Handler {
     const started = performance.now();
     const alerts: AlertSink = deps.alerts;
     const report = await runCampaign(campaign, {
-      store: deps.store, state: deps.state, release: body.release, runId: ctx.callId || randomUUID(), subsystemLabel: c.SUBSYSTEM_LABEL,
-      now: ctx.now, elapsedMs: () => performance.now() - started, sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}), signal: ctx.signal,
-      reportsBucket: c.REPORTS_BUCKET, alerts,
+      store: deps.store,
+      state: deps.state,
+      release: body.release,
+      runId: ctx.callId || randomUUID(),
+      subsystemLabel: c.SUBSYSTEM_LABEL,
+      now: ctx.now,
+      elapsedMs: () => performance.now() - started,
+      sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
+      signal: ctx.signal,
+      reportsBucket: c.REPORTS_BUCKET,
+      alerts,
       ...(kube ? { kube } : {}),
       ...(deps.alertPath ? { alertPath: deps.alertPath } : {}),
-      ...(c.TESTLINK_URL && devKey ? { testlink: createTestLinkClient({ url: c.TESTLINK_URL, devKey, timeoutMs: c.TESTLINK_TIMEOUT_MS, signal: ctx.signal }) } : {}),
+      ...(c.TESTLINK_URL && devKey
+        ? {
+            testlink: createTestLinkClient({
+              url: c.TESTLINK_URL,
+              devKey,
+              timeoutMs: c.TESTLINK_TIMEOUT_MS,
+              signal: ctx.signal,
+            }),
+          }
+        : {}),
     });
-    ctx.log.info({ release: report.release, verdict: report.verdict, counts: report.counts, testlink: report.testlink.status, unsent: report.unsent.length }, 'campaign run');
+    ctx.log.info(
+      {
+        release: report.release,
+        verdict: report.verdict,
+        counts: report.counts,
+        testlink: report.testlink.status,
+        unsent: report.unsent.length,
+      },
+      'campaign run',
+    );
     return json(report);
   };
 }
-

@@ -5,9 +5,10 @@ import { configSchema, createHandler, TESTLINK_DEVKEY_SECRET, type ReleaseValida
 await startFunction<ReleaseValidationConfig>({
   name: 'release-validation',
   configSchema,
-  build: (deps) => createHandler({
-    ...deps,
-    devKey: () => deps.secrets.find(TESTLINK_DEVKEY_SECRET),
-    alertPath: createAlertPath(deps.config.GATEWAY_URL, () => deps.secrets.get(INVOKE_TOKEN_SECRET).reveal()),
-  }),
+  build: (deps) =>
+    createHandler({
+      ...deps,
+      devKey: () => deps.secrets.find(TESTLINK_DEVKEY_SECRET),
+      alertPath: createAlertPath(deps.config.GATEWAY_URL, () => deps.secrets.get(INVOKE_TOKEN_SECRET).reveal()),
+    }),
 });

@@ -8,7 +8,11 @@ const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'
 /** fnvBytes is the byte sequence hashed: each name, 0xFF, its value, 0xFF; UTF-8 where a text is not ASCII. */
 function fnvBytes(names: string[], labels: Record<string, string>): Array<string | Buffer> {
   const parts: Array<string | Buffer> = [];
-  for (const name of names) parts.push(ASCII.test(name) ? name : Buffer.from(name, 'utf8'), ASCII.test(labels[name]!) ? labels[name]! : Buffer.from(labels[name]!, 'utf8'));
+  for (const name of names)
+    parts.push(
+      ASCII.test(name) ? name : Buffer.from(name, 'utf8'),
+      ASCII.test(labels[name]!) ? labels[name]! : Buffer.from(labels[name]!, 'utf8'),
+    );
   return parts;
 }
 
@@ -43,5 +47,14 @@ export function fingerprintLabels(labels: Record<string, string>): string {
       h2 = t2 & 0xffff;
     }
   }
-  return HEX[h3 >>> 8]! + HEX[h3 & 0xff]! + HEX[h2 >>> 8]! + HEX[h2 & 0xff]! + HEX[h1 >>> 8]! + HEX[h1 & 0xff]! + HEX[h0 >>> 8]! + HEX[h0 & 0xff]!;
+  return (
+    HEX[h3 >>> 8]! +
+    HEX[h3 & 0xff]! +
+    HEX[h2 >>> 8]! +
+    HEX[h2 & 0xff]! +
+    HEX[h1 >>> 8]! +
+    HEX[h1 & 0xff]! +
+    HEX[h0 >>> 8]! +
+    HEX[h0 & 0xff]!
+  );
 }

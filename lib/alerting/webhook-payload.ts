@@ -32,7 +32,9 @@ export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** alertStatus tells whether an alert is resolved at `now` (its endsAt has passed). */
 export function alertStatus(alert: Alert, now: Date): 'firing' | 'resolved' {
-  return alert.endsAt !== undefined && alert.endsAt !== ZERO_TIME && Date.parse(alert.endsAt) <= now.getTime() ? 'resolved' : 'firing';
+  return alert.endsAt !== undefined && alert.endsAt !== ZERO_TIME && Date.parse(alert.endsAt) <= now.getTime()
+    ? 'resolved'
+    : 'firing';
 }
 
 /** toWebhookAlert renders one alert as Alertmanager puts it in a notification. */
@@ -49,7 +51,6 @@ export function toWebhookAlert(alert: Alert, now: Date): WebhookAlert {
   };
 }
 
-
 function common(maps: Array<Record<string, string>>): Record<string, string> {
   if (maps.length === 0) return {};
   const [first, ...rest] = maps;
@@ -57,7 +58,13 @@ function common(maps: Array<Record<string, string>>): Record<string, string> {
 }
 
 /** buildWebhookPayload assembles the version-4 body for one group of alerts sent to one receiver. */
-export function buildWebhookPayload(input: { receiver: string; groupLabels: Record<string, string>; routeKey?: string; alerts: WebhookAlert[]; externalURL: string }): WebhookPayload {
+export function buildWebhookPayload(input: {
+  receiver: string;
+  groupLabels: Record<string, string>;
+  routeKey?: string;
+  alerts: WebhookAlert[];
+  externalURL: string;
+}): WebhookPayload {
   return {
     version: '4',
     groupKey: `${input.routeKey ?? '{}'}:${labelSetString(input.groupLabels)}`,

@@ -46,7 +46,9 @@ function inhibitorFor(rules: InhibitRule[], alerts: RouterAlert[]): (a: RouterAl
     for (const [i, rule] of rules.entries()) {
       if (!matchesAll(rule.target, a.labels)) continue;
       const both = matchesAll(rule.source, a.labels);
-      const found = index[i]!.get(JSON.stringify(rule.equal.map((l) => a.labels[l] ?? '')))?.find((s) => s.fp !== a.fingerprint && !(both && s.alsoTarget));
+      const found = index[i]!.get(JSON.stringify(rule.equal.map((l) => a.labels[l] ?? '')))?.find(
+        (s) => s.fp !== a.fingerprint && !(both && s.alsoTarget),
+      );
       if (found) return found.fp;
     }
     return undefined;
@@ -59,7 +61,9 @@ export function prepareAlerts(source: AlertsSource, now: number): PreparedAlert[
   // silences start and end by the clock: a cached preparation is reused for a minute at most
   if (hit && now - hit.at < 60_000) return hit.alerts;
   const active = source.alerts.filter((a) => a.status.state === 'active' && Date.parse(a.endsAt) > now);
-  const silences = source.silences.filter((s) => s.status.state === 'active' || (Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now));
+  const silences = source.silences.filter(
+    (s) => s.status.state === 'active' || (Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now),
+  );
   const inhibitedBy = inhibitorFor(source.routing.config.inhibitRules, active);
   const alerts = active.map((alert): PreparedAlert => {
     const groups = matchRoutes(source.routing.config.route, alert.labels).map((route) => {
@@ -69,7 +73,13 @@ export function prepareAlerts(source: AlertsSource, now: number): PreparedAlert[
       return { key: groupKey(route, alert.labels), receiver: route.receiver, labels };
     });
     const inhibitor = inhibitedBy(alert);
-    return { alert, startsAtMs: Date.parse(alert.startsAt), groups, silencedBy: silences.filter((s) => silenceMatches(s, alert.labels)).map((s) => s.id), ...(inhibitor ? { inhibitedBy: inhibitor } : {}) };
+    return {
+      alert,
+      startsAtMs: Date.parse(alert.startsAt),
+      groups,
+      silencedBy: silences.filter((s) => silenceMatches(s, alert.labels)).map((s) => s.id),
+      ...(inhibitor ? { inhibitedBy: inhibitor } : {}),
+    };
   });
   prepared.set(source, { at: now, alerts });
   return alerts;

@@ -15,7 +15,17 @@ import { buildOverview, type OverviewSettings } from './overview.ts';
 import { renderLogin, renderMessage, renderPage, renderSilenceForm } from './page.ts';
 import { verifyPassword, type ConsoleUser } from './password.ts';
 import type { RouterClient } from './router-client.ts';
-import { cookieHeader, csrfMatches, csrfToken, newSession, openSession, readCookies, sealSession, SESSION_COOKIE, type Session } from './session.ts';
+import {
+  cookieHeader,
+  csrfMatches,
+  csrfToken,
+  newSession,
+  openSession,
+  readCookies,
+  sealSession,
+  SESSION_COOKIE,
+  type Session,
+} from './session.ts';
 import { matcherLines, parseSilenceForm } from './silence-input.ts';
 
 /** ConsoleSettings are ops-console's configuration (functions/ops-console/handler.ts validates them). */
@@ -49,7 +59,8 @@ export interface ConsoleDeps {
 const PRE_COOKIE = 'cmp_console_login';
 const FLASH_COOKIE = 'cmp_console_flash';
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
@@ -71,8 +82,19 @@ function respond(req: HandlerRequest, r: Reply): Response {
   return new Response(r.body, { status: r.status, headers });
 }
 
-const page = (status: number, body: string, extra: Partial<Reply> = {}): Reply => ({ status, body, type: 'text/html; charset=utf-8', ...extra });
-const redirect = (location: string, cookies: string[] = []): Reply => ({ status: 303, body: '', type: 'text/plain', headers: { location }, cookies });
+const page = (status: number, body: string, extra: Partial<Reply> = {}): Reply => ({
+  status,
+  body,
+  type: 'text/html; charset=utf-8',
+  ...extra,
+});
+const redirect = (location: string, cookies: string[] = []): Reply => ({
+  status: 303,
+  body: '',
+  type: 'text/plain',
+  headers: { location },
+  cookies,
+});
 
 function safeReturn(value: string | null): string {
   // only a query string of the console itself: never another path or origin
@@ -89,10 +111,21 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
   const throttle = new LoginThrottle(s.loginMaxFailures, s.loginWindowMinutes * 60_000);
   const addressThrottle = new LoginThrottle(s.loginMaxFailures * 4, s.loginWindowMinutes * 60_000);
   const policy = { idleMs: s.sessionIdleMinutes * 60_000, maxMs: s.sessionMaxHours * 3_600_000 };
-  const secure = (req: HandlerRequest) => s.secureCookies === 'always' || (s.secureCookies === 'auto' && req.headers.get('x-forwarded-proto') === 'https');
-  const overviewSettings = (now: number): OverviewSettings => ({ now, zone: s.zone, deliveryDeadlineMs: s.deliveryDeadlineMinutes * 60_000, backupExpectations: s.backupExpectations, defaultBackupHours: s.backupDefaultHours, limits: s.limits });
+  const secure = (req: HandlerRequest) =>
+    s.secureCookies === 'always' || (s.secureCookies === 'auto' && req.headers.get('x-forwarded-proto') === 'https');
+  const overviewSettings = (now: number): OverviewSettings => ({
+    now,
+    zone: s.zone,
+    deliveryDeadlineMs: s.deliveryDeadlineMinutes * 60_000,
+    backupExpectations: s.backupExpectations,
+    defaultBackupHours: s.backupDefaultHours,
+    limits: s.limits,
+  });
 
-  const sessionOf = (req: HandlerRequest, now: number): { session?: Session; refused?: 'forged' | 'expired'; renewed?: string } => {
+  const sessionOf = (
+    req: HandlerRequest,
+    now: number,
+  ): { session?: Session; refused?: 'forged' | 'expired'; renewed?: string } => {
     const value = readCookies(req.headers.get('cookie')).get(SESSION_COOKIE);
     if (!value) return {};
     const opened = openSession(deps.sessionKey(), value, now, policy);
@@ -101,19 +134,32 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     // sliding idle expiry: the cookie is re-sealed at most once a minute, not on every refresh
     if (now - session.seenAt < 60_000) return { session };
     const renewed = { ...session, seenAt: now };
-    return { session: renewed, renewed: cookieHeader(SESSION_COOKIE, sealSession(deps.sessionKey(), renewed), { secure: secure(req) }) };
+    return {
+      session: renewed,
+      renewed: cookieHeader(SESSION_COOKIE, sealSession(deps.sessionKey(), renewed), { secure: secure(req) }),
+    };
   };
 
   const loginPage = (req: HandlerRequest, status: number, message?: string, user?: string, next?: string): Reply => {
     const nonce = randomBytes(16).toString('base64url');
-    return page(status, renderLogin({ csrf: csrfToken(deps.sessionKey(), `login:${nonce}`), ...(message ? { message } : {}), ...(user ? { user } : {}), ...(next ? { next } : {}) }), {
-      cookies: [cookieHeader(PRE_COOKIE, nonce, { maxAgeSeconds: 3600, secure: secure(req) })],
-    });
+    return page(
+      status,
+      renderLogin({
+        csrf: csrfToken(deps.sessionKey(), `login:${nonce}`),
+        ...(message ? { message } : {}),
+        ...(user ? { user } : {}),
+        ...(next ? { next } : {}),
+      }),
+      {
+        cookies: [cookieHeader(PRE_COOKIE, nonce, { maxAgeSeconds: 3600, secure: secure(req) })],
+      },
+    );
   };
 
   const readForm = async (req: HandlerRequest): Promise<URLSearchParams> => {
     const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/x-www-form-urlencoded') throw opsError('UNSUPPORTED_MEDIA_TYPE', 'forms are posted as application/x-www-form-urlencoded');
+    if (type !== 'application/x-www-form-urlencoded')
+      throw opsError('UNSUPPORTED_MEDIA_TYPE', 'forms are posted as application/x-www-form-urlencoded');
     return new URLSearchParams(await req.text());
   };
 
@@ -126,10 +172,17 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     const user = (form.get('user') ?? '').trim().slice(0, 64);
     const password = form.get('password') ?? '';
     const next = safeReturn(form.get('next'));
-    const forwarded = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown';
+    const forwarded =
+      req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown';
     const wait = Math.max(throttle.retryAfterMs(user, now), addressThrottle.retryAfterMs(forwarded, now));
     if (wait > 0) {
-      const r = loginPage(req, 429, `Too many failed logins for this user or address: try again in ${Math.ceil(wait / 60_000)} min.`, user, next);
+      const r = loginPage(
+        req,
+        429,
+        `Too many failed logins for this user or address: try again in ${Math.ceil(wait / 60_000)} min.`,
+        user,
+        next,
+      );
       return { ...r, headers: { 'retry-after': String(Math.ceil(wait / 1000)) } };
     }
     const known = deps.users().get(user);
@@ -141,27 +194,48 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     }
     throttle.forget(user);
     const session = newSession(user, s.readOnlyUsers.includes(user), now);
-    return redirect(`./${next}`, [cookieHeader(SESSION_COOKIE, sealSession(deps.sessionKey(), session), { secure: secure(req) }), cookieHeader(PRE_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) })]);
+    return redirect(`./${next}`, [
+      cookieHeader(SESSION_COOKIE, sealSession(deps.sessionKey(), session), { secure: secure(req) }),
+      cookieHeader(PRE_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) }),
+    ]);
   }
 
-  async function action(req: HandlerRequest, ctx: RequestContext, name: string, session: Session, now: number): Promise<{ message: string; returnTo: string } | Reply> {
+  async function action(
+    req: HandlerRequest,
+    ctx: RequestContext,
+    name: string,
+    session: Session,
+    now: number,
+  ): Promise<{ message: string; returnTo: string } | Reply> {
     const form = await readForm(req);
     if (!csrfMatches(deps.sessionKey(), session.id, form.get('csrf'))) throw opsError('CSRF_REJECTED');
-    if (name === 'logout') return redirect('login', [cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) })]);
-    if (session.readOnly) throw opsError('CONSOLE_READ_ONLY', `${session.user} is a read-only user: acknowledging and silencing need an operator login`);
+    if (name === 'logout')
+      return redirect('login', [cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) })]);
+    if (session.readOnly)
+      throw opsError(
+        'CONSOLE_READ_ONLY',
+        `${session.user} is a read-only user: acknowledging and silencing need an operator login`,
+      );
     const returnTo = safeReturn(form.get('return'));
     const t = new TimeFormat(s.zone, now);
     if (name === 'ack') {
       const group = form.get('group') ?? '';
-      if (group === '' || group.length > 4000) throw opsError('BAD_REQUEST', 'acknowledge needs the group', [{ field: 'group', reason: 'required' }]);
+      if (group === '' || group.length > 4000)
+        throw opsError('BAD_REQUEST', 'acknowledge needs the group', [{ field: 'group', reason: 'required' }]);
       await deps.router.acknowledge(group, session.user, undefined, ctx.signal);
       ctx.log.info({ user: session.user, action: 'ack', group }, 'acknowledged');
       await deps.collector.refresh('alerts');
-      return { message: `Acknowledged by ${session.user} at ${t.clock(now).slice(0, 5)}: escalation stopped`, returnTo };
+      return {
+        message: `Acknowledged by ${session.user} at ${t.clock(now).slice(0, 5)}: escalation stopped`,
+        returnTo,
+      };
     }
     if (name === 'expire') {
       const id = form.get('silence') ?? '';
-      if (!SILENCE_ID.test(id)) throw opsError('BAD_REQUEST', 'expire needs a silence id', [{ field: 'silence', reason: 'a silence id (UUID)' }]);
+      if (!SILENCE_ID.test(id))
+        throw opsError('BAD_REQUEST', 'expire needs a silence id', [
+          { field: 'silence', reason: 'a silence id (UUID)' },
+        ]);
       await deps.router.expireSilence(id, ctx.signal);
       ctx.log.info({ user: session.user, action: 'expire', silence: id }, 'silence expired');
       await deps.collector.refresh('alerts');
@@ -169,67 +243,155 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
     }
     const parsed = parseSilenceForm(form, { author: session.user, now, maxMs: s.silenceMaxHours * 3_600_000 });
     if ('problems' in parsed) {
-      return page(400, renderSilenceForm({ matchers: form.get('matchers') ?? '', duration: form.get('duration') ?? '', comment: form.get('comment') ?? '', author: session.user, returnTo }, { csrf: csrfToken(deps.sessionKey(), session.id), maxHours: s.silenceMaxHours, problems: parsed.problems }));
+      return page(
+        400,
+        renderSilenceForm(
+          {
+            matchers: form.get('matchers') ?? '',
+            duration: form.get('duration') ?? '',
+            comment: form.get('comment') ?? '',
+            author: session.user,
+            returnTo,
+          },
+          { csrf: csrfToken(deps.sessionKey(), session.id), maxHours: s.silenceMaxHours, problems: parsed.problems },
+        ),
+      );
     }
     const { silenceID } = await deps.router.createSilence(parsed.silence, ctx.signal);
-    ctx.log.info({ user: session.user, action: 'silence', silence: silenceID, endsAt: parsed.silence.endsAt }, 'silence created');
+    ctx.log.info(
+      { user: session.user, action: 'silence', silence: silenceID, endsAt: parsed.silence.endsAt },
+      'silence created',
+    );
     await deps.collector.refresh('alerts');
-    return { message: `Silence ${silenceID.slice(0, 8)} created by ${session.user} until ${t.clock(Date.parse(parsed.silence.endsAt)).slice(0, 5)}`, returnTo };
+    return {
+      message: `Silence ${silenceID.slice(0, 8)} created by ${session.user} until ${t.clock(Date.parse(parsed.silence.endsAt)).slice(0, 5)}`,
+      returnTo,
+    };
   }
 
   async function route(req: HandlerRequest, ctx: RequestContext): Promise<Reply> {
     const url = new URL(req.url);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const now = deps.now();
-    if (req.method === 'GET' && path === '/assets/console.css') return { status: 200, body: CONSOLE_CSS, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'max-age=300' } };
-    if (req.method === 'GET' && path === '/assets/console.js') return { status: 200, body: CONSOLE_JS, type: 'text/javascript; charset=utf-8', headers: { 'cache-control': 'max-age=300' } };
-    if (path === '/login' && req.method === 'GET') return loginPage(req, 200, url.searchParams.get('reason') === 'expired' ? 'Your session expired: please log in again.' : undefined, undefined, safeReturn(url.searchParams.get('next')));
+    if (req.method === 'GET' && path === '/assets/console.css')
+      return {
+        status: 200,
+        body: CONSOLE_CSS,
+        type: 'text/css; charset=utf-8',
+        headers: { 'cache-control': 'max-age=300' },
+      };
+    if (req.method === 'GET' && path === '/assets/console.js')
+      return {
+        status: 200,
+        body: CONSOLE_JS,
+        type: 'text/javascript; charset=utf-8',
+        headers: { 'cache-control': 'max-age=300' },
+      };
+    if (path === '/login' && req.method === 'GET')
+      return loginPage(
+        req,
+        200,
+        url.searchParams.get('reason') === 'expired' ? 'Your session expired: please log in again.' : undefined,
+        undefined,
+        safeReturn(url.searchParams.get('next')),
+      );
     if (path === '/login' && req.method === 'POST') return login(req, now);
     const { session, refused, renewed } = sessionOf(req, now);
     const cookies = renewed ? [renewed] : [];
     if (path === '/api/v1/overview' && req.method === 'GET') {
-      if (!session && !bearerMatches(req.headers.get('authorization'), deps.invokeToken())) throw opsError('UNAUTHORIZED', 'log in to the console or send the invoke token');
+      if (!session && !bearerMatches(req.headers.get('authorization'), deps.invokeToken()))
+        throw opsError('UNAUTHORIZED', 'log in to the console or send the invoke token');
       const { filters, problems } = parseFilters(url.searchParams);
-      if (problems.length) throw opsError('BAD_REQUEST', 'some filters are not understood', problems.map((p) => ({ field: p.field, reason: p.reason })));
+      if (problems.length)
+        throw opsError(
+          'BAD_REQUEST',
+          'some filters are not understood',
+          problems.map((p) => ({ field: p.field, reason: p.reason })),
+        );
       const overview = buildOverview(await deps.collector.snapshots(), filters, [], overviewSettings(deps.now()));
       return { status: 200, body: JSON.stringify(overview), type: 'application/json', cookies };
     }
     if (!session) {
       const clear = refused ? [cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) })] : [];
       if (req.method !== 'GET' || req.headers.get('x-console-refresh') || req.headers.get('x-console-inline')) {
-        const why = refused === 'forged' ? 'the session cookie was not issued by this console' : refused === 'expired' ? 'the session expired' : 'not logged in';
-        if (req.headers.get('x-console-inline') || req.headers.get('x-console-refresh')) return { status: 401, body: JSON.stringify(errorBody(opsError('UNAUTHORIZED', `${why}: log in again`))), type: 'application/json', cookies: clear };
+        const why =
+          refused === 'forged'
+            ? 'the session cookie was not issued by this console'
+            : refused === 'expired'
+              ? 'the session expired'
+              : 'not logged in';
+        if (req.headers.get('x-console-inline') || req.headers.get('x-console-refresh'))
+          return {
+            status: 401,
+            body: JSON.stringify(errorBody(opsError('UNAUTHORIZED', `${why}: log in again`))),
+            type: 'application/json',
+            cookies: clear,
+          };
         const again = loginPage(req, 401, `Nothing was done: ${why}. Please log in again.`);
         return { ...again, cookies: [...clear, ...again.cookies!] };
       }
-      if (path !== '/' && path !== '/silence-new') return page(404, renderMessage('Not found', `There is no page ${path} here.`), { cookies: clear });
-      return redirect(`login${refused === 'expired' ? '?reason=expired' : ''}${url.search && path === '/' && !refused ? `${refused ? '&' : '?'}next=${encodeURIComponent(url.search)}` : ''}`, clear);
+      if (path !== '/' && path !== '/silence-new')
+        return page(404, renderMessage('Not found', `There is no page ${path} here.`), { cookies: clear });
+      return redirect(
+        `login${refused === 'expired' ? '?reason=expired' : ''}${url.search && path === '/' && !refused ? `${refused ? '&' : '?'}next=${encodeURIComponent(url.search)}` : ''}`,
+        clear,
+      );
     }
     if (req.method === 'POST' && ['/ack', '/silence', '/expire', '/logout'].includes(path)) {
       const inline = req.headers.get('x-console-inline') === '1';
       try {
         const done = await action(req, ctx, path.slice(1), session, now);
         if ('status' in done) return { ...done, cookies: [...cookies, ...(done.cookies ?? [])] };
-        if (inline) return { status: 200, body: JSON.stringify({ message: done.message }), type: 'application/json', cookies };
-        return redirect(`./${done.returnTo}`, [...cookies, cookieHeader(FLASH_COOKIE, encodeURIComponent(done.message), { maxAgeSeconds: 60, secure: secure(req) })]);
+        if (inline)
+          return { status: 200, body: JSON.stringify({ message: done.message }), type: 'application/json', cookies };
+        return redirect(`./${done.returnTo}`, [
+          ...cookies,
+          cookieHeader(FLASH_COOKIE, encodeURIComponent(done.message), { maxAgeSeconds: 60, secure: secure(req) }),
+        ]);
       } catch (err) {
         const e = toOpsError(err);
         if (!isOpsError(err)) throw err;
         if (inline) return { status: e.status, body: JSON.stringify(errorBody(e)), type: 'application/json', cookies };
-        return page(e.status, renderMessage(e.status === 403 ? 'Refused' : 'Not done', `${e.message}. Nothing was changed.`), { cookies });
+        return page(
+          e.status,
+          renderMessage(e.status === 403 ? 'Refused' : 'Not done', `${e.message}. Nothing was changed.`),
+          { cookies },
+        );
       }
     }
-    if (req.method !== 'GET') throw opsError('METHOD_NOT_ALLOWED', `${req.method} ${path} is not an action of the console`);
+    if (req.method !== 'GET')
+      throw opsError('METHOD_NOT_ALLOWED', `${req.method} ${path} is not an action of the console`);
     const csrf = csrfToken(deps.sessionKey(), session.id);
     if (path === '/silence-new') {
-      if (session.readOnly) return page(403, renderMessage('Refused', `${session.user} is a read-only user: silences need an operator login.`), { cookies });
+      if (session.readOnly)
+        return page(
+          403,
+          renderMessage('Refused', `${session.user} is a read-only user: silences need an operator login.`),
+          { cookies },
+        );
       const fp = url.searchParams.get('fp') ?? '';
       const params = new URLSearchParams(url.search);
       params.delete('fp');
       const returnTo = safeReturn(params.size ? `?${params}` : '');
       const alert = (await deps.collector.snapshots()).alerts.data?.alerts.find((a) => a.fingerprint === fp);
-      if (!alert) return page(404, renderMessage('Alert not found', `No alert with fingerprint "${fp.slice(0, 40)}" is active any more: it may have resolved.`, `./${returnTo}`), { cookies });
-      return page(200, renderSilenceForm({ matchers: matcherLines(alert.labels), duration: '2h', comment: '', author: session.user, returnTo }, { csrf, maxHours: s.silenceMaxHours, alertName: alert.labels.alertname ?? '' }), { cookies });
+      if (!alert)
+        return page(
+          404,
+          renderMessage(
+            'Alert not found',
+            `No alert with fingerprint "${fp.slice(0, 40)}" is active any more: it may have resolved.`,
+            `./${returnTo}`,
+          ),
+          { cookies },
+        );
+      return page(
+        200,
+        renderSilenceForm(
+          { matchers: matcherLines(alert.labels), duration: '2h', comment: '', author: session.user, returnTo },
+          { csrf, maxHours: s.silenceMaxHours, alertName: alert.labels.alertname ?? '' },
+        ),
+        { cookies },
+      );
     }
     if (path !== '/') return page(404, renderMessage('Not found', `There is no page ${path} here.`), { cookies });
     const { filters, problems } = parseFilters(url.searchParams);
@@ -246,7 +408,16 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
       }
       cookies.push(cookieHeader(FLASH_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) }));
     }
-    const html = renderPage(overview, { t: new TimeFormat(s.zone, at), user: session.user, readOnlyUser: session.readOnly, actions: !session.readOnly, csrf, filters, refreshSeconds: s.refreshSeconds, ...(flash ? { flash } : {}) });
+    const html = renderPage(overview, {
+      t: new TimeFormat(s.zone, at),
+      user: session.user,
+      readOnlyUser: session.readOnly,
+      actions: !session.readOnly,
+      csrf,
+      filters,
+      refreshSeconds: s.refreshSeconds,
+      ...(flash ? { flash } : {}),
+    });
     return page(problems.length ? 400 : 200, html, { cookies });
   }
 
@@ -257,10 +428,21 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
       const e: OpsError = toOpsError(err);
       if (e.status >= 500 && e.code !== 'GATEWAY_UNAVAILABLE') ctx.log.error({ err, code: e.code }, e.message);
       const wantsJson = new URL(req.url).pathname.startsWith('/api/') || req.headers.get('x-console-inline') !== null;
-      if (wantsJson) return respond(req, { status: e.status, body: JSON.stringify(errorBody(e)), type: 'application/json', headers: e.status === 503 ? { 'retry-after': '5' } : {} });
-      const text = e.status >= 500 && e.code === 'INTERNAL' ? 'The console failed to draw this page; the error is in its log.' : e.message;
-      return respond(req, page(e.status, renderMessage(e.status === 403 ? 'Refused' : 'Not done', `${text}. Nothing was changed.`)));
+      if (wantsJson)
+        return respond(req, {
+          status: e.status,
+          body: JSON.stringify(errorBody(e)),
+          type: 'application/json',
+          headers: e.status === 503 ? { 'retry-after': '5' } : {},
+        });
+      const text =
+        e.status >= 500 && e.code === 'INTERNAL'
+          ? 'The console failed to draw this page; the error is in its log.'
+          : e.message;
+      return respond(
+        req,
+        page(e.status, renderMessage(e.status === 403 ? 'Refused' : 'Not done', `${text}. Nothing was changed.`)),
+      );
     }
   };
 }
-

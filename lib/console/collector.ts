@@ -29,7 +29,9 @@ export class Collector {
     readonly now: () => number,
     readonly onError: (source: SourceName, err: unknown) => void = () => undefined,
   ) {
-    this.#snapshots = Object.fromEntries(NAMES.map((n) => [n, { data: undefined, asOf: undefined, cadenceMs: settings.cadenceMs[n] }])) as unknown as Snapshots;
+    this.#snapshots = Object.fromEntries(
+      NAMES.map((n) => [n, { data: undefined, asOf: undefined, cadenceMs: settings.cadenceMs[n] }]),
+    ) as unknown as Snapshots;
   }
 
   /** snapshots answers the last reads, starting background re-reads of the sources due; never read ones are awaited briefly. */
@@ -42,7 +44,11 @@ export class Collector {
       const run = this.refresh(name);
       if (at === undefined) first.push(run);
     }
-    if (first.length > 0) await Promise.race([Promise.all(first), new Promise((resolve) => setTimeout(resolve, this.settings.firstReadWaitMs).unref())]);
+    if (first.length > 0)
+      await Promise.race([
+        Promise.all(first),
+        new Promise((resolve) => setTimeout(resolve, this.settings.firstReadWaitMs).unref()),
+      ]);
     return this.#snapshots;
   }
 
@@ -54,7 +60,12 @@ export class Collector {
     const run = (async () => {
       try {
         const read = await this.readers[name](AbortSignal.timeout(Math.max(5_000, this.settings.pollMs[name] * 2)));
-        const snapshot = this.#snapshots[name] as { data: unknown; asOf: number | undefined; error?: string; cadenceMs: number };
+        const snapshot = this.#snapshots[name] as {
+          data: unknown;
+          asOf: number | undefined;
+          error?: string;
+          cadenceMs: number;
+        };
         snapshot.data = read.data;
         snapshot.asOf = read.producedAt ?? this.now();
         delete snapshot.error;

@@ -25,13 +25,23 @@ export interface FilterProblem {
 /** parseFilters reads the filters from a query string; what it cannot use is dropped and reported, never thrown. */
 export function parseFilters(params: URLSearchParams): { filters: Filters; problems: FilterProblem[] } {
   const problems: FilterProblem[] = [];
-  for (const name of new Set(params.keys())) if (!KNOWN_PARAMS.has(name)) problems.push({ field: name, reason: `unknown filter "${name}" (filters: subsystem, severity, q, silenced, view)` });
+  for (const name of new Set(params.keys()))
+    if (!KNOWN_PARAMS.has(name))
+      problems.push({
+        field: name,
+        reason: `unknown filter "${name}" (filters: subsystem, severity, q, silenced, view)`,
+      });
   const pick = (name: string, allowed: readonly string[]): string[] =>
-    params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '').filter((v) => {
-      if (allowed.includes(v)) return true;
-      problems.push({ field: name, reason: `unknown ${name} "${v.slice(0, 60)}" (one of ${allowed.join(', ')})` });
-      return false;
-    });
+    params
+      .getAll(name)
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '')
+      .filter((v) => {
+        if (allowed.includes(v)) return true;
+        problems.push({ field: name, reason: `unknown ${name} "${v.slice(0, 60)}" (one of ${allowed.join(', ')})` });
+        return false;
+      });
   const subsystems = [...new Set(pick('subsystem', SUBSYSTEMS))];
   const severities = [...new Set(pick('severity', SEVERITIES))];
   const q = (params.get('q') ?? '').trim().slice(0, 1000);
@@ -41,14 +51,22 @@ export function parseFilters(params: URLSearchParams): { filters: Filters; probl
       matchers = parseMatchers(q);
     } catch (err) {
       if (!(err instanceof MatcherError)) throw err;
-      problems.push({ field: 'q', reason: `label matchers not understood: ${err.message} (example: alertname="ChecksumMismatch", host=~"ftp.*")` });
+      problems.push({
+        field: 'q',
+        reason: `label matchers not understood: ${err.message} (example: alertname="ChecksumMismatch", host=~"ftp.*")`,
+      });
     }
   }
   const silenced = params.get('silenced');
-  if (silenced !== null && silenced !== 'show' && silenced !== 'hide') problems.push({ field: 'silenced', reason: 'silenced is "show" or "hide"' });
+  if (silenced !== null && silenced !== 'show' && silenced !== 'hide')
+    problems.push({ field: 'silenced', reason: 'silenced is "show" or "hide"' });
   const view = params.get('view');
-  if (view !== null && view !== 'wall' && view !== '') problems.push({ field: 'view', reason: 'view is "wall" or absent' });
-  return { filters: { subsystems, severities, q, matchers, showSilenced: silenced === 'show', wall: view === 'wall' }, problems };
+  if (view !== null && view !== 'wall' && view !== '')
+    problems.push({ field: 'view', reason: 'view is "wall" or absent' });
+  return {
+    filters: { subsystems, severities, q, matchers, showSilenced: silenced === 'show', wall: view === 'wall' },
+    problems,
+  };
 }
 
 /** filterQuery prints filters back as a query string (stable order), for links, forms and redirects. */

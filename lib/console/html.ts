@@ -61,7 +61,14 @@ export class TimeFormat {
     const ms = this.now - (typeof isoOrMs === 'number' ? isoOrMs : Date.parse(isoOrMs));
     if (Number.isNaN(ms)) return '';
     const abs = Math.abs(ms);
-    const text = abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.floor(abs / 60_000)} min` : abs < 86_400_000 ? `${Math.floor(abs / 3_600_000)} h ${String(Math.floor((abs % 3_600_000) / 60_000)).padStart(2, '0')}` : `${Math.floor(abs / 86_400_000)} d ${Math.floor((abs % 86_400_000) / 3_600_000)} h`;
+    const text =
+      abs < 60_000
+        ? `${Math.round(abs / 1000)} s`
+        : abs < 3_600_000
+          ? `${Math.floor(abs / 60_000)} min`
+          : abs < 86_400_000
+            ? `${Math.floor(abs / 3_600_000)} h ${String(Math.floor((abs % 3_600_000) / 60_000)).padStart(2, '0')}`
+            : `${Math.floor(abs / 86_400_000)} d ${Math.floor((abs % 86_400_000) / 3_600_000)} h`;
     return ms < 0 ? `in ${text}` : `${text} ago`;
   }
 

@@ -1,7 +1,13 @@
 export { createConsoleApp, type ConsoleDeps, type ConsoleSettings } from './app.ts';
 export { Collector, type CollectorSettings } from './collector.ts';
 export { createRouterClient, type RouterClient } from './router-client.ts';
-export { createSourceReaders, routingFromSpec, type SourceReaders, type SourceRead, type ReaderDeps } from './read-sources.ts';
+export {
+  createSourceReaders,
+  routingFromSpec,
+  type SourceReaders,
+  type SourceRead,
+  type ReaderDeps,
+} from './read-sources.ts';
 export { hashPassword, verifyPassword, parseUsers, isUserName, type ConsoleUser } from './password.ts';
 export { buildOverview, type Overview, type OverviewSettings } from './overview.ts';
 export { parseFilters, filterQuery, SUBSYSTEMS, SEVERITIES, type Filters } from './filters.ts';

@@ -38,7 +38,8 @@ export class LoginThrottle {
   }
 
   #prune(now: number): void {
-    for (const [key, times] of this.#failures) if (times.every((t) => now - t >= this.windowMs)) this.#failures.delete(key);
+    for (const [key, times] of this.#failures)
+      if (times.every((t) => now - t >= this.windowMs)) this.#failures.delete(key);
     // still full of recent failures (a spray from many addresses): drop the oldest keys rather than grow without bound
     for (const key of this.#failures.keys()) {
       if (this.#failures.size < this.maxKeys) break;

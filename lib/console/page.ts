@@ -1,7 +1,16 @@
 import { SEVERITIES, SUBSYSTEMS, filterQuery, type Filters } from './filters.ts';
 import { html, severityBadge, type Html } from './html.ts';
 import type { Overview } from './overview.ts';
-import { alertsBody, backupsBody, deliveriesBody, ftpBody, installationBody, onCallBody, panelShell, type PageContext } from './page-parts.ts';
+import {
+  alertsBody,
+  backupsBody,
+  deliveriesBody,
+  ftpBody,
+  installationBody,
+  onCallBody,
+  panelShell,
+  type PageContext,
+} from './page-parts.ts';
 
 /** layout is the document around every console page: relative asset URLs only, so it works under any path prefix. */
 export function layout(title: string, body: Html, options: { wall?: boolean; refresh?: boolean } = {}): string {
@@ -13,7 +22,8 @@ ${options.refresh ? html`<script src="assets/console.js" defer></script>` : ''}<
 }
 
 function filterForm(f: Filters): Html {
-  const box = (name: string, value: string, checked: boolean, label: string) => html`<label class="chk"><input type="checkbox" name="${name}" value="${value}"${checked ? html` checked` : ''}> ${label}</label>`;
+  const box = (name: string, value: string, checked: boolean, label: string) =>
+    html`<label class="chk"><input type="checkbox" name="${name}" value="${value}"${checked ? html` checked` : ''}> ${label}</label>`;
   return html`<form method="get" action="./" class="filters" aria-label="Alert filters">
 <fieldset><legend>Subsystem</legend>${SUBSYSTEMS.map((s) => box('subsystem', s, f.subsystems.includes(s), s))}</fieldset>
 <fieldset><legend>Severity</legend>${SEVERITIES.map((s) => box('severity', s, f.severities.includes(s), s))}</fieldset>
@@ -38,11 +48,19 @@ export interface PageOptions {
 
 /** renderPage draws the console: header with refresh control, filters, and the six panels. */
 export function renderPage(o: Overview, p: PageOptions): string {
-  const ctx: PageContext = { t: p.t, user: p.user, actions: p.actions && !p.filters.wall, csrf: p.csrf, query: filterQuery(p.filters) };
+  const ctx: PageContext = {
+    t: p.t,
+    user: p.user,
+    actions: p.actions && !p.filters.wall,
+    csrf: p.csrf,
+    query: filterQuery(p.filters),
+  };
   const problems = o.problems.length
     ? html`<div class="banner warn" id="problems"><p><strong>Some filters were ignored:</strong></p><ul>${o.problems.map((x) => html`<li><code>${x.field}</code>: ${x.reason}</li>`)}</ul></div>`
     : '';
-  const flash = p.flash ? html`<p class="banner ${p.flash.kind === 'ok' ? 'ok' : 'warn'}" id="flash">${p.flash.kind === 'ok' ? html`<span aria-hidden="true">✔</span> ` : html`<span aria-hidden="true">⚠</span> `}${p.flash.text}</p>` : '';
+  const flash = p.flash
+    ? html`<p class="banner ${p.flash.kind === 'ok' ? 'ok' : 'warn'}" id="flash">${p.flash.kind === 'ok' ? html`<span aria-hidden="true">✔</span> ` : html`<span aria-hidden="true">⚠</span> `}${p.flash.text}</p>`
+    : '';
   const critical = o.alerts.data?.bySeverity.critical ?? 0;
   const body = html`<a class="skip" href="#panels">Skip to panels</a>
 <header class="top"><div class="brand"><h1>Ground segment operations</h1><p class="muted">${o.alerts.data ? html`${critical ? severityBadge('critical') : ''} ${o.alerts.data.matching} alert(s) shown` : ''}</p></div>
@@ -64,17 +82,23 @@ ${panelShell('installation', 'Installation', o.installation, ctx, (d) => install
 
 /** renderLogin is the login form; `message` explains a refusal (wrong password, expired session, throttled). */
 export function renderLogin(options: { csrf: string; user?: string; message?: string; next?: string }): string {
-  return layout('Log in — operations console', html`<main class="login"><h1>Ground segment operations</h1>
+  return layout(
+    'Log in — operations console',
+    html`<main class="login"><h1>Ground segment operations</h1>
 ${options.message ? html`<p class="banner warn" role="alert"><span aria-hidden="true">⚠</span> ${options.message}</p>` : ''}
 <form method="post" action="login" class="card"><input type="hidden" name="csrf" value="${options.csrf}">${options.next ? html`<input type="hidden" name="next" value="${options.next}">` : ''}
 <label>User name <input type="text" name="user" autocomplete="username" required value="${options.user ?? ''}" autofocus></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
-<button type="submit" id="login">Log in</button></form></main>`);
+<button type="submit" id="login">Log in</button></form></main>`,
+  );
 }
 
 /** renderMessage is a small page for a refused or failed request: what happened and a way back. */
 export function renderMessage(title: string, message: string, back = './'): string {
-  return layout(title, html`<main class="login"><h1>${title}</h1><p class="banner warn" role="alert"><span aria-hidden="true">⚠</span> ${message}</p><p><a href="${back}">Back to the console</a></p></main>`);
+  return layout(
+    title,
+    html`<main class="login"><h1>${title}</h1><p class="banner warn" role="alert"><span aria-hidden="true">⚠</span> ${message}</p><p><a href="${back}">Back to the console</a></p></main>`,
+  );
 }
 
 /** SilenceFormValues are the fields of the silence form, prefilled from an alert or as posted. */
@@ -87,9 +111,14 @@ export interface SilenceFormValues {
 }
 
 /** renderSilenceForm is the silence form, prefilled with an alert's labels; `problems` lists what was refused. */
-export function renderSilenceForm(v: SilenceFormValues, options: { csrf: string; maxHours: number; problems?: string[]; alertName?: string }): string {
+export function renderSilenceForm(
+  v: SilenceFormValues,
+  options: { csrf: string; maxHours: number; problems?: string[]; alertName?: string },
+): string {
   const durations = ['30m', '1h', '2h', '4h', '8h', '12h', '24h', '3d', '7d'];
-  return layout('New silence — operations console', html`<main class="login wide"><h1>Silence${options.alertName ? ` ${options.alertName}` : ''}</h1>
+  return layout(
+    'New silence — operations console',
+    html`<main class="login wide"><h1>Silence${options.alertName ? ` ${options.alertName}` : ''}</h1>
 ${options.problems?.length ? html`<div class="banner warn" role="alert"><p><strong>The silence was not created:</strong></p><ul>${options.problems.map((x) => html`<li>${x}</li>`)}</ul></div>` : ''}
 <form method="post" action="silence" class="card"><input type="hidden" name="csrf" value="${options.csrf}"><input type="hidden" name="return" value="${v.returnTo}">
 <label>Matchers, one per line (<code>name="value"</code>, <code>name=~"regex"</code>, <code>!=</code>, <code>!~</code>)<textarea name="matchers" rows="6" spellcheck="false" required>${v.matchers}</textarea></label>
@@ -97,5 +126,6 @@ ${options.problems?.length ? html`<div class="banner warn" role="alert"><p><stro
 <datalist id="durations">${durations.map((d) => html`<option value="${d}"></option>`)}</datalist>
 <label>Comment (why, ticket) <textarea name="comment" rows="2" required>${v.comment}</textarea></label>
 <p>Created by <strong>${v.author}</strong></p>
-<button type="submit" id="create-silence">Create silence</button> <a href="./${v.returnTo}">Cancel</a></form></main>`);
+<button type="submit" id="create-silence">Create silence</button> <a href="./${v.returnTo}">Cancel</a></form></main>`,
+  );
 }

@@ -13,7 +13,11 @@ const USER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions & { keylen: number }): Promise<Buffer> {
   const { keylen, ...rest } = options;
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keylen, { ...rest, maxmem: 256 * rest.N! * rest.r! }, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, keylen, { ...rest, maxmem: 256 * rest.N! * rest.r! }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
 }
 
 /** hashPassword makes `scrypt$N$r$p$salt$key` (base64url) with Node's crypto.scrypt and a random 16-byte salt. */
@@ -29,7 +33,17 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   const parts = hash.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![N, r, p].every(Number.isInteger) || N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 20 || r < 1 || r > 32 || p < 1 || p > 16) return false;
+  if (
+    ![N, r, p].every(Number.isInteger) ||
+    N < 2 ||
+    (N & (N - 1)) !== 0 ||
+    N > 2 ** 20 ||
+    r < 1 ||
+    r > 32 ||
+    p < 1 ||
+    p > 16
+  )
+    return false;
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
   if (salt.length < 4 || expected.length < 16) return false;
@@ -38,7 +52,10 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 }
 
 /** parseUsers reads the secret's `name:hash` lines (blank lines and `#` comments skipped); bad lines are reported by number. */
-export function parseUsers(text: string): { users: Map<string, ConsoleUser>; rejects: Array<{ line: number; reason: string }> } {
+export function parseUsers(text: string): {
+  users: Map<string, ConsoleUser>;
+  rejects: Array<{ line: number; reason: string }>;
+} {
   const users = new Map<string, ConsoleUser>();
   const rejects: Array<{ line: number; reason: string }> = [];
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -47,8 +64,13 @@ export function parseUsers(text: string): { users: Map<string, ConsoleUser>; rej
     const colon = line.indexOf(':');
     const name = line.slice(0, colon);
     const hash = line.slice(colon + 1);
-    if (colon <= 0 || !USER_NAME.test(name)) rejects.push({ line: i + 1, reason: 'expected name:hash with a name of letters, digits, . _ -' });
-    else if (!hash.startsWith('scrypt$') || hash.split('$').length !== 6) rejects.push({ line: i + 1, reason: `hash of ${name} is not a scrypt$N$r$p$salt$key hash (cmp-ops console add-user)` });
+    if (colon <= 0 || !USER_NAME.test(name))
+      rejects.push({ line: i + 1, reason: 'expected name:hash with a name of letters, digits, . _ -' });
+    else if (!hash.startsWith('scrypt$') || hash.split('$').length !== 6)
+      rejects.push({
+        line: i + 1,
+        reason: `hash of ${name} is not a scrypt$N$r$p$salt$key hash (cmp-ops console add-user)`,
+      });
     else users.set(name, { name, hash });
   });
   return { users, rejects };

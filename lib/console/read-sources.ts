@@ -3,9 +3,27 @@ import { loadOnCall } from '#lib/alerting/oncall/index.ts';
 import type { Alert } from '#lib/alerting/index.ts';
 import type { NetBackupState } from '#lib/netbackup/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
-import { ftpServerOfStateKey, ftpServerStatePrefix, netbackupStateKey, verdictPrefix, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
+import {
+  ftpServerOfStateKey,
+  ftpServerStatePrefix,
+  netbackupStateKey,
+  verdictPrefix,
+  type ObjectStore,
+  type StateStore,
+} from '#lib/storage/index.ts';
 import type { RouterClient } from './router-client.ts';
-import type { AlertsSource, BackupsSource, DeliveriesSource, DeliveryRecord, FtpSource, InstallationSource, Routing, SourceName, Sources, SweepSummary } from './sources.ts';
+import type {
+  AlertsSource,
+  BackupsSource,
+  DeliveriesSource,
+  DeliveryRecord,
+  FtpSource,
+  InstallationSource,
+  Routing,
+  SourceName,
+  Sources,
+  SweepSummary,
+} from './sources.ts';
 
 /** SourceRead is one read of a source: its data and, when the source says so, when it was produced. */
 export interface SourceRead<T> {
@@ -29,16 +47,23 @@ export interface ReaderDeps {
 }
 
 // alert-router's routing without ROUTING_CONFIG (functions/alert-router compatRouting): every alert its own group.
-const BUILT_IN_ROUTING = 'route: { receiver: default, group_by: ["..."], group_wait: 0s, group_interval: 1ms, repeat_interval: 4h }\nreceivers: [{ name: default }]\n';
+const BUILT_IN_ROUTING =
+  'route: { receiver: default, group_by: ["..."], group_wait: 0s, group_interval: 1ms, repeat_interval: 4h }\nreceivers: [{ name: default }]\n';
 
 async function readText(store: ObjectStore, bucket: string, key: string, signal: AbortSignal): Promise<string> {
   let text = '';
-  for await (const chunk of await store.getStream(bucket, key, { signal })) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  for await (const chunk of await store.getStream(bucket, key, { signal }))
+    text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
   return text;
 }
 
 /** routingFromSpec reads alert-router's routing where its ROUTING_CONFIG says, re-parsed only when the object changes. */
-export function routingFromSpec(spec: string | undefined, store: ObjectStore, bucket: string, readFile: (path: string) => string): () => Promise<{ text: string; source: string } | undefined> {
+export function routingFromSpec(
+  spec: string | undefined,
+  store: ObjectStore,
+  bucket: string,
+  readFile: (path: string) => string,
+): () => Promise<{ text: string; source: string } | undefined> {
   if (!spec) return async () => undefined;
   const [scheme, ...rest] = spec.split(':');
   const where = rest.join(':');
@@ -46,7 +71,10 @@ export function routingFromSpec(spec: string | undefined, store: ObjectStore, bu
   return async () => {
     const info = await store.stat(bucket, where);
     if (!info) throw opsError('CONFIG_INVALID', `routing configuration s3://${bucket}/${where} does not exist`);
-    return { text: await readText(store, bucket, where, AbortSignal.timeout(10_000)), source: `s3://${bucket}/${where}` };
+    return {
+      text: await readText(store, bucket, where, AbortSignal.timeout(10_000)),
+      source: `s3://${bucket}/${where}`,
+    };
   };
 }
 
@@ -66,7 +94,12 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
 
   return {
     async alerts(signal): Promise<SourceRead<AlertsSource>> {
-      const [alerts, silences, escalations, r] = await Promise.all([deps.router.alerts(signal), deps.router.silences(signal), deps.router.escalations(signal), routing()]);
+      const [alerts, silences, escalations, r] = await Promise.all([
+        deps.router.alerts(signal),
+        deps.router.silences(signal),
+        deps.router.escalations(signal),
+        routing(),
+      ]);
       return { data: { alerts, silences, escalations, routing: r } };
     },
 
@@ -82,16 +115,29 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
       for (const key of verdicts.keys()) if (!seen.has(key)) verdicts.delete(key);
       const quarantined: DeliveriesSource['quarantined'] = [];
       try {
-        for await (const o of deps.store.list(deps.quarantineBucket, '', { recursive: true, signal })) quarantined.push({ key: o.key, size: o.size, lastModified: o.lastModified.toISOString() });
+        for await (const o of deps.store.list(deps.quarantineBucket, '', { recursive: true, signal }))
+          quarantined.push({ key: o.key, size: o.size, lastModified: o.lastModified.toISOString() });
       } catch (err) {
         if ((err as { code?: string }).code !== 'BUCKET_NOT_FOUND') throw err;
       }
       let latest: { key: string; at: number } | undefined;
-      for await (const o of deps.store.list(deps.state.bucket, 'sweep/reports/', { recursive: true, signal })) if (!latest || o.lastModified.getTime() > latest.at) latest = { key: o.key, at: o.lastModified.getTime() };
+      for await (const o of deps.store.list(deps.state.bucket, 'sweep/reports/', { recursive: true, signal }))
+        if (!latest || o.lastModified.getTime() > latest.at) latest = { key: o.key, at: o.lastModified.getTime() };
       const sweep = latest ? slimSweep((await deps.state.read<Record<string, unknown>>(latest.key))?.value) : null;
-      const checkpoint = (await deps.state.read<{ runId: string; startedAt: string; objects: number }>('sweep/checkpoint'))?.value;
+      const checkpoint = (
+        await deps.state.read<{ runId: string; startedAt: string; objects: number }>('sweep/checkpoint')
+      )?.value;
       const records = [...verdicts.values()].flatMap((v) => (v.record ? [v.record] : []));
-      return { data: { records, quarantined, sweep, sweepInProgress: checkpoint ? { runId: checkpoint.runId, startedAt: checkpoint.startedAt, objects: checkpoint.objects } : null } };
+      return {
+        data: {
+          records,
+          quarantined,
+          sweep,
+          sweepInProgress: checkpoint
+            ? { runId: checkpoint.runId, startedAt: checkpoint.startedAt, objects: checkpoint.objects }
+            : null,
+        },
+      };
     },
 
     async backups(signal): Promise<SourceRead<BackupsSource>> {
@@ -104,7 +150,11 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
         const value = (await deps.state.read<NetBackupState>(key))?.value;
         if (!value) continue;
         producedAt = Math.max(producedAt ?? 0, info.lastModified.getTime());
-        masters.push({ master, pairs: Object.values(value.pairs ?? {}).map((p) => ({ ...p, recent: p.recent.slice(-10) })), alerts: Object.values(value.alerts ?? {}) });
+        masters.push({
+          master,
+          pairs: Object.values(value.pairs ?? {}).map((p) => ({ ...p, recent: p.recent.slice(-10) })),
+          alerts: Object.values(value.alerts ?? {}),
+        });
       }
       return { data: { masters }, ...(producedAt ? { producedAt } : {}) };
     },
@@ -118,15 +168,25 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
         if (server === null) continue;
         const value = (await deps.state.read<{ pending?: Record<string, FtpSource['pending'][number]> }>(o.key))?.value;
         servers.push(server);
-        for (const p of Object.values(value?.pending ?? {})) pending.push({ server: p.server, host: p.host, user: p.user, path: p.path, bytes: p.bytes, time: p.time });
+        for (const p of Object.values(value?.pending ?? {}))
+          pending.push({ server: p.server, host: p.host, user: p.user, path: p.path, bytes: p.bytes, time: p.time });
       }
       return { data: { pending, servers } };
     },
 
     async installation(): Promise<SourceRead<InstallationSource>> {
-      const value = (await deps.state.read<{ lastRunAt: string; active: Record<string, { firstSeenAt: number; alert?: Alert }> }>('installation-watch/state.json'))?.value;
+      const value = (
+        await deps.state.read<{ lastRunAt: string; active: Record<string, { firstSeenAt: number; alert?: Alert }> }>(
+          'installation-watch/state.json',
+        )
+      )?.value;
       if (!value) return { data: { lastRunAt: null, findings: [] } };
-      const findings = Object.entries(value.active ?? {}).map(([key, a]) => ({ key, firstSeenAt: a.firstSeenAt, firing: a.alert !== undefined, ...(a.alert ? { alert: a.alert } : {}) }));
+      const findings = Object.entries(value.active ?? {}).map(([key, a]) => ({
+        key,
+        firstSeenAt: a.firstSeenAt,
+        firing: a.alert !== undefined,
+        ...(a.alert ? { alert: a.alert } : {}),
+      }));
       return { data: { lastRunAt: value.lastRunAt, findings }, producedAt: Date.parse(value.lastRunAt) };
     },
   };
@@ -136,9 +196,15 @@ function slimVerdict(value: Record<string, unknown> | undefined): DeliveryRecord
   if (!value || (value.verdict !== 'pending' && value.verdict !== 'mismatch')) return null;
   const s = (k: string) => (typeof value[k] === 'string' ? (value[k] as string) : undefined);
   return {
-    bucket: s('bucket') ?? '', key: s('key') ?? '', verdict: value.verdict, size: typeof value.size === 'number' ? value.size : 0,
-    firstSeenAt: s('firstMismatchAt') ?? s('firstSeenAt') ?? s('verifiedAt') ?? '', verifiedAt: s('verifiedAt') ?? '',
-    ...(s('algorithm') ? { algorithm: s('algorithm')! } : {}), ...(s('expected') ? { expected: s('expected')! } : {}), ...(s('actual') ? { actual: s('actual')! } : {}),
+    bucket: s('bucket') ?? '',
+    key: s('key') ?? '',
+    verdict: value.verdict,
+    size: typeof value.size === 'number' ? value.size : 0,
+    firstSeenAt: s('firstMismatchAt') ?? s('firstSeenAt') ?? s('verifiedAt') ?? '',
+    verifiedAt: s('verifiedAt') ?? '',
+    ...(s('algorithm') ? { algorithm: s('algorithm')! } : {}),
+    ...(s('expected') ? { expected: s('expected')! } : {}),
+    ...(s('actual') ? { actual: s('actual')! } : {}),
   };
 }
 
@@ -146,7 +212,12 @@ function slimSweep(value: Record<string, unknown> | undefined): SweepSummary | n
   if (!value || typeof value.runId !== 'string') return null;
   const findings = Array.isArray(value.findings) ? (value.findings as SweepSummary['findings']).slice(0, 20) : [];
   return {
-    runId: value.runId, startedAt: String(value.startedAt ?? ''), ...(typeof value.finishedAt === 'string' ? { finishedAt: value.finishedAt } : {}),
-    objects: Number(value.objects ?? 0), bytes: Number(value.bytes ?? 0), counts: (value.counts as Record<string, number>) ?? {}, findings,
+    runId: value.runId,
+    startedAt: String(value.startedAt ?? ''),
+    ...(typeof value.finishedAt === 'string' ? { finishedAt: value.finishedAt } : {}),
+    objects: Number(value.objects ?? 0),
+    bytes: Number(value.bytes ?? 0),
+    counts: (value.counts as Record<string, number>) ?? {},
+    findings,
   };
 }

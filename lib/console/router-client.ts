@@ -6,8 +6,22 @@ export interface RouterClient {
   alerts(signal?: AbortSignal): Promise<RouterAlert[]>;
   silences(signal?: AbortSignal): Promise<RouterSilence[]>;
   escalations(signal?: AbortSignal): Promise<RouterEscalation[]>;
-  acknowledge(groupKey: string, by: string, note: string | undefined, signal?: AbortSignal): Promise<{ acknowledged: string; by: string }>;
-  createSilence(silence: { matchers: RouterSilence['matchers']; startsAt: string; endsAt: string; createdBy: string; comment: string }, signal?: AbortSignal): Promise<{ silenceID: string }>;
+  acknowledge(
+    groupKey: string,
+    by: string,
+    note: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ acknowledged: string; by: string }>;
+  createSilence(
+    silence: {
+      matchers: RouterSilence['matchers'];
+      startsAt: string;
+      endsAt: string;
+      createdBy: string;
+      comment: string;
+    },
+    signal?: AbortSignal,
+  ): Promise<{ silenceID: string }>;
   expireSilence(id: string, signal?: AbortSignal): Promise<void>;
 }
 
@@ -16,7 +30,12 @@ export interface RouterClient {
  * GATEWAY_UNAVAILABLE (retryable); a 4xx keeps alert-router's own message (UPSTREAM_REJECTED) so the operator reads
  * why, e.g. "no escalation for group …".
  */
-export function createRouterClient(gatewayUrl: string, token: () => string, routerName = 'alert-router', timeoutMs = 10_000): RouterClient {
+export function createRouterClient(
+  gatewayUrl: string,
+  token: () => string,
+  routerName = 'alert-router',
+  timeoutMs = 10_000,
+): RouterClient {
   const base = `${gatewayUrl.replace(/\/+$/, '')}/function/${routerName}`;
   const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -24,20 +43,35 @@ export function createRouterClient(gatewayUrl: string, token: () => string, rout
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token()}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (err) {
-      throw opsError('GATEWAY_UNAVAILABLE', `cannot reach ${routerName}: ${(err as Error).message}`, [], { cause: err, retryable: true });
+      throw opsError('GATEWAY_UNAVAILABLE', `cannot reach ${routerName}: ${(err as Error).message}`, [], {
+        cause: err,
+        retryable: true,
+      });
     }
     const text = await res.text();
-    if (res.status === 429 || res.status >= 500) throw opsError('GATEWAY_UNAVAILABLE', `${routerName} answered ${res.status}: ${text.slice(0, 300)}`, [], { retryable: true });
+    if (res.status === 429 || res.status >= 500)
+      throw opsError('GATEWAY_UNAVAILABLE', `${routerName} answered ${res.status}: ${text.slice(0, 300)}`, [], {
+        retryable: true,
+      });
     if (res.status >= 400) {
       let message = text.slice(0, 300);
       try {
-        const parsed = JSON.parse(text) as { error?: { message?: string; details?: Array<{ field?: string; reason: string }> } };
-        if (parsed.error?.message) message = [parsed.error.message, ...(parsed.error.details ?? []).map((d) => `${d.field ?? ''} ${d.reason}`.trim())].join('; ');
+        const parsed = JSON.parse(text) as {
+          error?: { message?: string; details?: Array<{ field?: string; reason: string }> };
+        };
+        if (parsed.error?.message)
+          message = [
+            parsed.error.message,
+            ...(parsed.error.details ?? []).map((d) => `${d.field ?? ''} ${d.reason}`.trim()),
+          ].join('; ');
       } catch {
         // not our error body: keep the text
       }
@@ -49,7 +83,8 @@ export function createRouterClient(gatewayUrl: string, token: () => string, rout
     alerts: (signal) => call('GET', '/api/v2/alerts', undefined, signal),
     silences: (signal) => call('GET', '/api/v2/silences', undefined, signal),
     escalations: (signal) => call('GET', '/api/v1/escalations', undefined, signal),
-    acknowledge: (groupKey, by, note, signal) => call('POST', '/api/v1/ack', { groupKey, by, ...(note ? { note } : {}) }, signal),
+    acknowledge: (groupKey, by, note, signal) =>
+      call('POST', '/api/v1/ack', { groupKey, by, ...(note ? { note } : {}) }, signal),
     createSilence: (silence, signal) => call('POST', '/api/v2/silences', silence, signal),
     expireSilence: async (id, signal) => {
       await call('DELETE', `/api/v2/silence/${encodeURIComponent(id)}`, undefined, signal);

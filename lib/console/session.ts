@@ -34,14 +34,22 @@ export function newSession(user: string, readOnly: boolean, now: number): Sessio
 
 /** sealSession is the cookie value: the session as base64url JSON and its HMAC-SHA256 under the session key. */
 export function sealSession(key: string, session: Session): string {
-  const body = Buffer.from(JSON.stringify([session.id, session.user, session.readOnly ? 1 : 0, session.issuedAt, session.seenAt])).toString('base64url');
+  const body = Buffer.from(
+    JSON.stringify([session.id, session.user, session.readOnly ? 1 : 0, session.issuedAt, session.seenAt]),
+  ).toString('base64url');
   return `${body}.${mac(key, 'session', body)}`;
 }
 
 /** openSession checks a cookie value's signature and expiry: the session, or why it is refused. */
-export function openSession(key: string, value: string, now: number, policy: SessionPolicy): { session: Session } | { refused: 'forged' | 'expired' } {
+export function openSession(
+  key: string,
+  value: string,
+  now: number,
+  policy: SessionPolicy,
+): { session: Session } | { refused: 'forged' | 'expired' } {
   const dot = value.lastIndexOf('.');
-  if (dot <= 0 || !sameText(value.slice(dot + 1), mac(key, 'session', value.slice(0, dot)))) return { refused: 'forged' };
+  if (dot <= 0 || !sameText(value.slice(dot + 1), mac(key, 'session', value.slice(0, dot))))
+    return { refused: 'forged' };
   let fields: unknown;
   try {
     fields = JSON.parse(Buffer.from(value.slice(0, dot), 'base64url').toString('utf8'));
@@ -78,6 +86,10 @@ export function readCookies(header: string | null): Map<string, string> {
 }
 
 /** cookieHeader prints a Set-Cookie value: HttpOnly, SameSite=Strict, no Path (the console's own path prefix), Secure when asked. */
-export function cookieHeader(name: string, value: string, options: { maxAgeSeconds?: number; secure: boolean }): string {
+export function cookieHeader(
+  name: string,
+  value: string,
+  options: { maxAgeSeconds?: number; secure: boolean },
+): string {
   return `${name}=${value}; HttpOnly; SameSite=Strict${options.maxAgeSeconds !== undefined ? `; Max-Age=${options.maxAgeSeconds}` : ''}${options.secure ? '; Secure' : ''}`;
 }

@@ -5,7 +5,13 @@ import type { ObjectInfo } from '#lib/storage/index.ts';
  * (minio/minio internal/event/event.go; the key query-escaped as Go's url.QueryEscape does; top-level Key unescaped).
  * The local stack uses it to deliver events the way production MinIO does.
  */
-export function minioWebhookBody(input: { eventName: string; info: ObjectInfo; eventTime: Date; accessKey: string; sourceIp?: string }): Record<string, unknown> {
+export function minioWebhookBody(input: {
+  eventName: string;
+  info: ObjectInfo;
+  eventTime: Date;
+  accessKey: string;
+  sourceIp?: string;
+}): Record<string, unknown> {
   const { info } = input;
   const object: Record<string, unknown> = {
     key: goQueryEscape(info.key),
@@ -28,11 +34,18 @@ export function minioWebhookBody(input: { eventName: string; info: ObjectInfo; e
         eventName: input.eventName,
         userIdentity: { principalId: input.accessKey },
         requestParameters: { principalId: input.accessKey, region: '', sourceIPAddress: input.sourceIp ?? '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': (BigInt(input.eventTime.getTime()) * 1_000_000n).toString(16).toUpperCase(), 'x-minio-origin-endpoint': 'http://127.0.0.1:9000' },
+        responseElements: {
+          'x-amz-request-id': (BigInt(input.eventTime.getTime()) * 1_000_000n).toString(16).toUpperCase(),
+          'x-minio-origin-endpoint': 'http://127.0.0.1:9000',
+        },
         s3: {
           s3SchemaVersion: '1.0',
           configurationId: 'Config',
-          bucket: { name: info.bucket, ownerIdentity: { principalId: input.accessKey }, arn: `arn:aws:s3:::${info.bucket}` },
+          bucket: {
+            name: info.bucket,
+            ownerIdentity: { principalId: input.accessKey },
+            arn: `arn:aws:s3:::${info.bucket}`,
+          },
           object,
         },
         source: { host: input.sourceIp ?? '127.0.0.1', port: '', userAgent: 'cmp-ops-local-stack' },
@@ -42,7 +55,9 @@ export function minioWebhookBody(input: { eventName: string; info: ObjectInfo; e
 }
 
 function prefixMeta(metadata: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(metadata).map(([k, v]) => [`X-Amz-Meta-${k.charAt(0).toUpperCase()}${k.slice(1)}`, v]));
+  return Object.fromEntries(
+    Object.entries(metadata).map(([k, v]) => [`X-Amz-Meta-${k.charAt(0).toUpperCase()}${k.slice(1)}`, v]),
+  );
 }
 
 /** goQueryEscape reproduces Go's url.QueryEscape: unreserved bytes kept, space as `+`, everything else %XX. */

@@ -2,7 +2,15 @@ import { DateTime } from 'luxon';
 import type { AlertSink } from '#lib/alerting/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
-import { ftpCursorKey, ftpServerOfStateKey, ftpServerStateKey, ftpServerStatePrefix, type ObjectInfo, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
+import {
+  ftpCursorKey,
+  ftpServerOfStateKey,
+  ftpServerStateKey,
+  ftpServerStatePrefix,
+  type ObjectInfo,
+  type ObjectStore,
+  type StateStore,
+} from '#lib/storage/index.ts';
 import { auditRecord, findingAlert, type AuditMemory, type AuditRules, type Finding } from './audit.ts';
 import { parseFtpLog, type FtpLogFormat, type FtpRecord } from './parse.ts';
 import { pendingFrom, reconcileTransfers, type PathMapping, type PendingTransfer } from './reconcile.ts';
@@ -47,7 +55,11 @@ async function loadState(state: StateStore, server: string) {
  * uploads wait for reconciliation. Alerts are sent before the state is saved, so a failed send is retried whole.
  * Input with lines but not one readable record is UNKNOWN_FORMAT (naming its first line), and nothing is saved.
  */
-export async function auditLog(records: AsyncIterable<FtpRecord>, server: string, deps: AuditRunDeps): Promise<AuditRunResult> {
+export async function auditLog(
+  records: AsyncIterable<FtpRecord>,
+  server: string,
+  deps: AuditRunDeps,
+): Promise<AuditRunResult> {
   const { stored, value } = await loadState(deps.state, server);
   const seen = new Set(value.seen);
   const result: AuditRunResult = { transfers: 0, sessions: 0, rejects: [], rejectCount: 0, findings: [], pending: 0 };
@@ -73,9 +85,16 @@ export async function auditLog(records: AsyncIterable<FtpRecord>, server: string
   }
   const first = result.rejects[0];
   if (result.transfers + result.sessions === 0 && first) {
-    throw opsError('UNKNOWN_FORMAT', `no line is an FTP log line cmp-ops reads (xferlog, vsftpd, ProFTPD, pure-ftpd, CLF, stats, W3C); line ${first.line} is the first`, [{ line: first.line, reason: first.reason }]);
+    throw opsError(
+      'UNKNOWN_FORMAT',
+      `no line is an FTP log line cmp-ops reads (xferlog, vsftpd, ProFTPD, pure-ftpd, CLF, stats, W3C); line ${first.line} is the first`,
+      [{ line: first.line, reason: first.reason }],
+    );
   }
-  await deps.alerts.send(result.findings.map((f) => findingAlert(f, deps.rules)), deps.signal);
+  await deps.alerts.send(
+    result.findings.map((f) => findingAlert(f, deps.rules)),
+    deps.signal,
+  );
   value.seen = [...seen].slice(-SEEN_KEPT);
   result.pending = Object.keys(value.pending).length;
   await deps.state.write(ftpServerStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
@@ -83,7 +102,13 @@ export async function auditLog(records: AsyncIterable<FtpRecord>, server: string
 }
 
 /** reconcileServer checks a server's pending uploads against the store and raises the overdue ones. */
-export async function reconcileServer(server: string, store: ObjectStore, mappings: PathMapping[], deadlineMinutes: number, deps: AuditRunDeps) {
+export async function reconcileServer(
+  server: string,
+  store: ObjectStore,
+  mappings: PathMapping[],
+  deadlineMinutes: number,
+  deps: AuditRunDeps,
+) {
   const { stored, value } = await loadState(deps.state, server);
   const lookup = {
     async lookup(bucket: string, key: string) {
@@ -95,18 +120,31 @@ export async function reconcileServer(server: string, store: ObjectStore, mappin
   };
   const outcome = await reconcileTransfers(Object.values(value.pending), mappings, lookup, deps.now, deadlineMinutes);
   const fresh = outcome.findings.filter((f) => !value.seen.includes(f.key));
-  await deps.alerts.send(fresh.map((f) => findingAlert(f, deps.rules, 24)), deps.signal);
+  await deps.alerts.send(
+    fresh.map((f) => findingAlert(f, deps.rules, 24)),
+    deps.signal,
+  );
   value.pending = Object.fromEntries(outcome.stillPending.map((p) => [p.id, p]));
   value.seen = [...value.seen, ...fresh.map((f) => f.key)].slice(-SEEN_KEPT);
   await deps.state.write(ftpServerStateKey(server), value, stored ? { ifMatch: stored.etag } : {});
-  return { server, verified: outcome.verified.length, findings: fresh, stillPending: outcome.stillPending.length, unmapped: outcome.unmapped.length };
+  return {
+    server,
+    verified: outcome.verified.length,
+    findings: fresh,
+    stillPending: outcome.stillPending.length,
+    unmapped: outcome.unmapped.length,
+  };
 }
 
 /**
  * completeLines passes a byte stream through up to its last newline and counts those bytes, so a log being
  * written is read to its last whole line and the next run resumes exactly there.
  */
-export function completeLines(source: AsyncIterable<Uint8Array>): { stream: AsyncGenerator<Uint8Array>; consumed: () => number; lines: () => number } {
+export function completeLines(source: AsyncIterable<Uint8Array>): {
+  stream: AsyncGenerator<Uint8Array>;
+  consumed: () => number;
+  lines: () => number;
+} {
   let consumed = 0;
   let lines = 0;
   async function* stream(): AsyncGenerator<Uint8Array> {
@@ -146,14 +184,28 @@ export type LogObjectResult =
  * only its new lines, a log shorter than the cursor (rotated, replaced) is read from the start, and a partial last
  * line waits for the next run. A log in no known format moves the cursor too, so a redelivery does not read it again.
  */
-export async function auditLogObject(info: ObjectInfo, source: { server: string; zone: string; format?: FtpLogFormat }, store: ObjectStore, deps: AuditRunDeps): Promise<LogObjectResult> {
+export async function auditLogObject(
+  info: ObjectInfo,
+  source: { server: string; zone: string; format?: FtpLogFormat },
+  store: ObjectStore,
+  deps: AuditRunDeps,
+): Promise<LogObjectResult> {
   const cursorKey = ftpCursorKey(info.bucket, info.key);
   const cursor = (await deps.state.read<LogCursor>(cursorKey))?.value;
   const from = cursor && info.size >= cursor.offset ? cursor : { offset: 0, line: 1, etag: '' };
   if (from.offset === info.size) return { upToDate: true };
-  const raw = await store.getStream(info.bucket, info.key, { ...(deps.signal ? { signal: deps.signal } : {}), ...(from.offset ? { offset: from.offset } : {}) });
+  const raw = await store.getStream(info.bucket, info.key, {
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(from.offset ? { offset: from.offset } : {}),
+  });
   const cut = completeLines(raw);
-  const records = parseFtpLog(cut.stream, { server: source.server, zone: source.zone, format: source.format ?? 'auto', fileTime: DateTime.fromJSDate(info.lastModified), firstLine: from.line });
+  const records = parseFtpLog(cut.stream, {
+    server: source.server,
+    zone: source.zone,
+    format: source.format ?? 'auto',
+    fileTime: DateTime.fromJSDate(info.lastModified),
+    firstLine: from.line,
+  });
   let outcome: AuditRunResult | { unknownFormat: { line: number; reason: string } };
   try {
     outcome = await auditLog(records, source.server, deps);
@@ -163,7 +215,11 @@ export async function auditLogObject(info: ObjectInfo, source: { server: string;
     outcome = { unknownFormat: e.details[0] };
   }
   const read = cut.consumed();
-  await deps.state.write(cursorKey, { offset: from.offset + read, line: from.line + cut.lines(), etag: info.etag } satisfies LogCursor);
+  await deps.state.write(cursorKey, {
+    offset: from.offset + read,
+    line: from.line + cut.lines(),
+    etag: info.etag,
+  } satisfies LogCursor);
   return { fromOffset: from.offset, bytesRead: read, ...outcome };
 }
 
@@ -171,7 +227,13 @@ export async function auditLogObject(info: ObjectInfo, source: { server: string;
  * reconcileServers reconciles the pending uploads of every server with a stored audit state (the configured ones and
  * any that posted a log), raising the uploads overdue in the store.
  */
-export async function reconcileServers(configured: readonly string[], store: ObjectStore, mappings: PathMapping[], deadlineMinutes: number, deps: AuditRunDeps) {
+export async function reconcileServers(
+  configured: readonly string[],
+  store: ObjectStore,
+  mappings: PathMapping[],
+  deadlineMinutes: number,
+  deps: AuditRunDeps,
+) {
   const servers = new Set(configured);
   for await (const key of deps.state.list(ftpServerStatePrefix)) {
     const server = ftpServerOfStateKey(key);

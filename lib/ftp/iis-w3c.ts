@@ -10,7 +10,11 @@ const IIS_LINE = /^(?:\d{4}-\d\d-\d\d )?\d{1,2}:\d\d:\d\d \S+ .*?\[\d*\][A-Za-z]
 
 /** looksLikeIis tells an IIS FTP (W3C extended) line or directive. */
 export function looksLikeIis(text: string): boolean {
-  return text.startsWith('#Software: Microsoft Internet Information Services') || text.startsWith('#Fields:') || IIS_LINE.test(text);
+  return (
+    text.startsWith('#Software: Microsoft Internet Information Services') ||
+    text.startsWith('#Fields:') ||
+    IIS_LINE.test(text)
+  );
 }
 
 /**
@@ -27,7 +31,10 @@ export class IisW3cReader {
   private readonly times: LocalTimes;
   private format: 'iis' | 'w3c' = 'iis';
 
-  constructor(private readonly source: SourceContext, private readonly fileTime: DateTime) {
+  constructor(
+    private readonly source: SourceContext,
+    private readonly fileTime: DateTime,
+  ) {
     this.times = new LocalTimes(source.zone);
   }
 
@@ -38,7 +45,8 @@ export class IisW3cReader {
   push(text: string, line: number): Array<TransferRecord | SessionRecord | Reject> {
     if (text.startsWith('#')) {
       if (text.startsWith('#Fields:')) this.fields = text.slice(8).trim().split(/\s+/);
-      if (text.startsWith('#Fields:') || text.startsWith('#Software: Microsoft Internet Information Services')) this.active = true;
+      if (text.startsWith('#Fields:') || text.startsWith('#Software: Microsoft Internet Information Services'))
+        this.active = true;
       if (text.startsWith('#Software:')) this.format = /pure-ftpd/i.test(text) ? 'w3c' : 'iis';
       const date = /^#Date:\s*(\d{4}-\d\d-\d\d)/.exec(text);
       if (date) this.date = date[1]!;
@@ -46,7 +54,8 @@ export class IisW3cReader {
     }
     const values = text.trim().split(/\s+/);
     // Logs merged from several files may carry a date column their #Fields line does not name.
-    const fields = /^\d{4}-\d\d-\d\d$/.test(values[0] ?? '') && this.fields[0] !== 'date' ? ['date', ...this.fields] : this.fields;
+    const fields =
+      /^\d{4}-\d\d-\d\d$/.test(values[0] ?? '') && this.fields[0] !== 'date' ? ['date', ...this.fields] : this.fields;
     const get = (name: string) => {
       const i = fields.indexOf(name);
       const v = i === -1 ? undefined : values[i];
@@ -56,7 +65,8 @@ export class IisW3cReader {
     const date = get('date') ?? this.date ?? this.fileTime.toISODate()!;
     const method = /^\[(\d*)\]([A-Za-z]+)$/.exec(get('cs-method') ?? '');
     const status = Number(get('sc-status'));
-    if (!time || !method || !Number.isInteger(status)) return [makeReject(line, 'BAD_IIS_LINE: no time, [session]method or status in the #Fields columns', text)];
+    if (!time || !method || !Number.isInteger(status))
+      return [makeReject(line, 'BAD_IIS_LINE: no time, [session]method or status in the #Fields columns', text)];
     const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
     const [h, mi, s] = time.split(':').map(Number) as [number, number, number];
     const iso = this.times.toIso(y, mo, d, h, mi, s);
@@ -74,15 +84,47 @@ export class IisW3cReader {
     }
     if (verb === 'PASS') {
       const name = this.users.get(session) ?? user;
-      return [{ kind: 'session', ...base, user: name, event: status === 230 ? 'login-ok' : 'login-fail', ok: status === 230, reason: `status ${status}` }];
+      return [
+        {
+          kind: 'session',
+          ...base,
+          user: name,
+          event: status === 230 ? 'login-ok' : 'login-fail',
+          ok: status === 230,
+          reason: `status ${status}`,
+        },
+      ];
     }
     if (verb === 'SENT' || verb === 'CREATED' || verb === 'APPENDED') {
       const upload = verb !== 'SENT';
-      const bytes = Number((upload ? get('cs-bytes') ?? get('sc-bytes') : get('sc-bytes')) ?? 0);
+      const bytes = Number((upload ? (get('cs-bytes') ?? get('sc-bytes')) : get('sc-bytes')) ?? 0);
       const taken = get('time-taken');
-      return [{ kind: 'transfer', ...base, user: user ?? '', access: user === 'anonymous' ? 'anonymous' : user ? 'real' : null, direction: upload ? 'upload' : 'download', path: argument, bytes: Number.isFinite(bytes) ? bytes : 0, seconds: taken ? Number(taken) / 1000 : null, complete: status === 226, mode: null }];
+      return [
+        {
+          kind: 'transfer',
+          ...base,
+          user: user ?? '',
+          access: user === 'anonymous' ? 'anonymous' : user ? 'real' : null,
+          direction: upload ? 'upload' : 'download',
+          path: argument,
+          bytes: Number.isFinite(bytes) ? bytes : 0,
+          seconds: taken ? Number(taken) / 1000 : null,
+          complete: status === 226,
+          mode: null,
+        },
+      ];
     }
     const events: Record<string, SessionRecord['event']> = { DELETED: 'delete', MKD: 'mkdir', RMD: 'rmdir' };
-    return [{ kind: 'session', ...base, user, event: events[verb] ?? 'command', ok: status < 400, ...(argument ? { path: argument } : {}), reason: `${verb} ${status}` }];
+    return [
+      {
+        kind: 'session',
+        ...base,
+        user,
+        event: events[verb] ?? 'command',
+        ok: status < 400,
+        ...(argument ? { path: argument } : {}),
+        reason: `${verb} ${status}`,
+      },
+    ];
   }
 }

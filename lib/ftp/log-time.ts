@@ -1,7 +1,20 @@
 import type { DateTime } from 'luxon';
 import { LocalTimes } from '#lib/time/index.ts';
 
-const MONTHS: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+const MONTHS: Record<string, number> = {
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  May: 5,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
+};
 
 const converters = new Map<string, LocalTimes>();
 
@@ -14,7 +27,14 @@ export function ctimeToIso(month: string, day: string, time: string, year: strin
   if (!m || time.length !== 8) return null;
   let converter = converters.get(zone);
   if (!converter) converters.set(zone, (converter = new LocalTimes(zone)));
-  return converter.toIso(Number(year), m, Number(day), Number(time.slice(0, 2)), Number(time.slice(3, 5)), Number(time.slice(6, 8)));
+  return converter.toIso(
+    Number(year),
+    m,
+    Number(day),
+    Number(time.slice(0, 2)),
+    Number(time.slice(3, 5)),
+    Number(time.slice(6, 8)),
+  );
 }
 
 /**
@@ -47,7 +67,13 @@ export function monthNumber(name: string): number {
 }
 
 /** syslogTimeToIso reads a syslog date without a year (`Jun  9 07:30:58`), the year supplied by `years`. */
-export function syslogTimeToIso(month: string, day: string, time: string, years: YearInference, zone: string): string | null {
+export function syslogTimeToIso(
+  month: string,
+  day: string,
+  time: string,
+  years: YearInference,
+  zone: string,
+): string | null {
   const m = monthNumber(month);
   return m ? ctimeToIso(month, day, time, String(years.yearFor(m)), zone) : null;
 }

@@ -6,9 +6,21 @@ import type { SessionRecord, TransferRecord } from './records.ts';
 import { IisW3cReader, looksLikeIis } from './iis-w3c.ts';
 import { looksLikeClf, parseClfLine } from './clf.ts';
 import { looksLikeProftpd, parseProftpdLine, undatedReject } from './proftpd-log.ts';
-import { looksLikePureftpd, looksLikePureftpdStats, parsePureftpdLine, parsePureftpdStatsLine } from './pureftpd-log.ts';
+import {
+  looksLikePureftpd,
+  looksLikePureftpdStats,
+  parsePureftpdLine,
+  parsePureftpdStatsLine,
+} from './pureftpd-log.ts';
 import { looksLikeVsftpd, parseVsftpdLine } from './vsftpd-log.ts';
-import { charCodesOf, looksLikeXferlog, parseXferlogLine, scanXferlogCodes, type CharCodes, type SourceContext } from './xferlog.ts';
+import {
+  charCodesOf,
+  looksLikeXferlog,
+  parseXferlogLine,
+  scanXferlogCodes,
+  type CharCodes,
+  type SourceContext,
+} from './xferlog.ts';
 
 /**
  * FtpLogFormat names the log formats read here; `auto` decides line by line, so mixed files work.
@@ -17,7 +29,17 @@ import { charCodesOf, looksLikeXferlog, parseXferlogLine, scanXferlogCodes, type
  * the W3C extended logs of IIS FTP and of pure-ftpd's `w3c` altlog.
  */
 export type FtpLogFormat = 'auto' | 'xferlog' | 'vsftpd' | 'proftpd' | 'pure-ftpd' | 'clf' | 'stats' | 'w3c' | 'iis';
-export const FTP_LOG_FORMATS: readonly FtpLogFormat[] = ['auto', 'xferlog', 'vsftpd', 'proftpd', 'pure-ftpd', 'clf', 'stats', 'w3c', 'iis'];
+export const FTP_LOG_FORMATS: readonly FtpLogFormat[] = [
+  'auto',
+  'xferlog',
+  'vsftpd',
+  'proftpd',
+  'pure-ftpd',
+  'clf',
+  'stats',
+  'w3c',
+  'iis',
+];
 
 type LineFormat = Exclude<FtpLogFormat, 'auto' | 'iis'>;
 
@@ -53,15 +75,26 @@ export interface FtpParseOptions {
  * number) for every line it cannot read: binary garbage, wrapped or truncated lines, dates that do not exist,
  * lines over 1 MiB. It never throws on data; an unknown zone is a bad option and throws at once.
  */
-export async function* parseFtpLog(source: AsyncIterable<Uint8Array | string>, options: FtpParseOptions): AsyncGenerator<FtpRecord> {
+export async function* parseFtpLog(
+  source: AsyncIterable<Uint8Array | string>,
+  options: FtpParseOptions,
+): AsyncGenerator<FtpRecord> {
   for await (const batch of parseFtpLogBatches(source, options)) yield* batch;
 }
 
 /** parseFtpLogBatches is parseFtpLog one array per input chunk: consumers that loop pay one await per chunk. */
-export async function* parseFtpLogBatches(source: AsyncIterable<Uint8Array | string>, options: FtpParseOptions): AsyncGenerator<FtpRecord[]> {
-  if (!DateTime.now().setZone(options.zone).isValid) throw opsError('CONFIG_INVALID', `time zone "${options.zone}" is unknown`, [{ field: 'zone', reason: 'not an IANA zone' }]);
+export async function* parseFtpLogBatches(
+  source: AsyncIterable<Uint8Array | string>,
+  options: FtpParseOptions,
+): AsyncGenerator<FtpRecord[]> {
+  if (!DateTime.now().setZone(options.zone).isValid)
+    throw opsError('CONFIG_INVALID', `time zone "${options.zone}" is unknown`, [
+      { field: 'zone', reason: 'not an IANA zone' },
+    ]);
   const reader = new FtpLineReader(options);
-  for await (const block of readLineBlocks(source, { ...(options.firstLine ? { firstLine: options.firstLine } : {}) })) {
+  for await (const block of readLineBlocks(source, {
+    ...(options.firstLine ? { firstLine: options.firstLine } : {}),
+  })) {
     const out = reader.read(block);
     if (out.length) yield out;
   }
@@ -145,7 +178,10 @@ class FtpLineReader {
         out.push(...iis.push(text, line));
         break;
       default:
-        out.push(undatedReject(text, line) ?? makeReject(line, 'UNKNOWN_LINE: not an xferlog, vsftpd, ProFTPD, pure-ftpd, CLF, stats or W3C line', text));
+        out.push(
+          undatedReject(text, line) ??
+            makeReject(line, 'UNKNOWN_LINE: not an xferlog, vsftpd, ProFTPD, pure-ftpd, CLF, stats or W3C line', text),
+        );
     }
   }
 }

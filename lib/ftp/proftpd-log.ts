@@ -8,7 +8,8 @@ import type { SourceContext } from './xferlog.ts';
 //   old syslog form   `May 21 20:22:28 slacker proftpd[25556] vhost (rhost[ip]): msg`
 //   syslog form       `Jan  7 18:26:02 host proftpd[80283]: vhost (rhost[ip]) - msg`
 const FILE_DATE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:,\d+)? (\S+) proftpd\[(\d+)\]:? (.*)$/;
-const SYSLOG_DATE = /^(?:<\d+>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d:\d\d:\d\d) (\S+) (?:[a-z0-9]+\.[a-z]+ )?proftpd\[(\d+)\]:? (.*)$/;
+const SYSLOG_DATE =
+  /^(?:<\d+>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d:\d\d:\d\d) (\S+) (?:[a-z0-9]+\.[a-z]+ )?proftpd\[(\d+)\]:? (.*)$/;
 // After the prefix: `vhost (rhost[ip]): msg` or `vhost (rhost[ip]) - msg`; server-level lines have no client.
 const CLIENT = /^(\S+) \(([^\s[\]]*)\[([^\]]+)\]\)(?::| -) (.*)$/;
 // tcp wrapper lines (`refused connect from ip (ip)`, `connect from ip`) name the client without the usual brackets.
@@ -39,14 +40,20 @@ interface Message {
 function readMessage(message: string): Message {
   const text = message.trim();
   let m: RegExpExecArray | null;
-  if ((m = /^(?:USER|ANON) (.+?): Login successful\.?$/.exec(text))) return { event: 'login-ok', ok: true, user: m[1]! };
-  if ((m = /^USER (.+?) \(Login failed\):\s*(.*?)\.?$/.exec(text))) return { event: 'login-fail', ok: false, user: m[1]!, reason: m[2]! || 'login failed' };
-  if ((m = /^USER (.+?): (no such user(?: found)?)\b/i.exec(text))) return { event: 'login-fail', ok: false, user: m[1]!, reason: 'no such user' };
-  if ((m = /^SECURITY VIOLATION: (root login attempted)\.?$/i.exec(text))) return { event: 'login-fail', ok: false, user: 'root', reason: m[1]! };
+  if ((m = /^(?:USER|ANON) (.+?): Login successful\.?$/.exec(text)))
+    return { event: 'login-ok', ok: true, user: m[1]! };
+  if ((m = /^USER (.+?) \(Login failed\):\s*(.*?)\.?$/.exec(text)))
+    return { event: 'login-fail', ok: false, user: m[1]!, reason: m[2]! || 'login failed' };
+  if ((m = /^USER (.+?): (no such user(?: found)?)\b/i.exec(text)))
+    return { event: 'login-fail', ok: false, user: m[1]!, reason: 'no such user' };
+  if ((m = /^SECURITY VIOLATION: (root login attempted)\.?$/i.exec(text)))
+    return { event: 'login-fail', ok: false, user: 'root', reason: m[1]! };
   if (/^FTP session opened\.?$/.test(text)) return { event: 'connect', ok: true };
   if (/^FTP session closed\.?$/.test(text)) return { event: 'disconnect', ok: true };
-  if (/timeout|timed out/i.test(text) && /disconnected|stall/i.test(text)) return { event: 'disconnect', ok: false, reason: text };
-  if (/^(?:Refused PORT|Connection from .* denied|Maximum login attempts)/.test(text)) return { event: 'refused', ok: false, reason: text };
+  if (/timeout|timed out/i.test(text) && /disconnected|stall/i.test(text))
+    return { event: 'disconnect', ok: false, reason: text };
+  if (/^(?:Refused PORT|Connection from .* denied|Maximum login attempts)/.test(text))
+    return { event: 'refused', ok: false, reason: text };
   return { event: 'notice', ok: !FAILED.test(text) && !/aborting transfer/.test(text), reason: text };
 }
 
@@ -55,7 +62,12 @@ function readMessage(message: string): Message {
  * user, root), session open/close, refusals (PORT, denied connections, too many attempts), timeouts, and a notice
  * for anything else (startup, mod_delay). A line ProFTPD glued to the previous one is split and read as two.
  */
-export function parseProftpdLine(text: string, line: number, source: SourceContext, years: YearInference): Array<SessionRecord | Reject> {
+export function parseProftpdLine(
+  text: string,
+  line: number,
+  source: SourceContext,
+  years: YearInference,
+): Array<SessionRecord | Reject> {
   const parts = text.split(GLUED);
   if (parts.length > 1) return parts.flatMap((part) => parseProftpdLine(part, line, source, years));
   let iso: string | null;
@@ -75,16 +87,34 @@ export function parseProftpdLine(text: string, line: number, source: SourceConte
   const client = CLIENT.exec(rest);
   if (client) {
     const message = readMessage(client[4]!);
-    const record: SessionRecord = { ...base, host: unmapAddress(client[3]!), user: message.user ?? null, event: message.event, ok: message.ok };
+    const record: SessionRecord = {
+      ...base,
+      host: unmapAddress(client[3]!),
+      user: message.user ?? null,
+      event: message.event,
+      ok: message.ok,
+    };
     if (message.reason !== undefined) record.reason = message.reason;
     return [record];
   }
   const wrapper = WRAPPER.exec(rest);
-  if (wrapper) return [{ ...base, host: unmapAddress(wrapper[2]!), user: null, event: wrapper[1] ? 'refused' : 'connect', ok: !wrapper[1], reason: rest.trim() }];
+  if (wrapper)
+    return [
+      {
+        ...base,
+        host: unmapAddress(wrapper[2]!),
+        user: null,
+        event: wrapper[1] ? 'refused' : 'connect',
+        ok: !wrapper[1],
+        reason: rest.trim(),
+      },
+    ];
   return [{ ...base, host: '', user: null, event: 'notice', ok: !FAILED.test(rest), reason: rest.trim() }];
 }
 
 /** undatedReject names a ProFTPD or pure-ftpd message kept without its syslog date, or returns null. */
 export function undatedReject(text: string, line: number): Reject | null {
-  return UNDATED.test(text) ? makeReject(line, 'NO_DATE: a ProFTPD/pure-ftpd message without its syslog date and host', text) : null;
+  return UNDATED.test(text)
+    ? makeReject(line, 'NO_DATE: a ProFTPD/pure-ftpd message without its syslog date and host', text)
+    : null;
 }

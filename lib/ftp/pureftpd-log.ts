@@ -7,8 +7,10 @@ import type { SourceContext } from './xferlog.ts';
 // pure-ftpd logs only to syslog: `Jan  7 14:19:31 host pure-ftpd: (?@172.21.10.2) [WARNING] text` (`[pid]` with -1;
 // BusyBox syslogd adds `ftp.info` before the program),
 // or journald's ISO short form; the tcpd wrapper of Debian writes `pure-ftpd-wrapper[926]: connect from ip (ip)`.
-const SYSLOG_DATE = /^(?:<\d+>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d:\d\d:\d\d) \S+ (?:[a-z0-9]+\.[a-z]+ )?(pure-ftpd(?:-wrapper)?)(?:\[\d+\])?: (.*)$/;
-const ISO_DATE = /^(?:<\d+>)?(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)? \S+ (?:[a-z0-9]+\.[a-z]+ )?(pure-ftpd(?:-wrapper)?)(?:\[\d+\])?: (.*)$/;
+const SYSLOG_DATE =
+  /^(?:<\d+>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d:\d\d:\d\d) \S+ (?:[a-z0-9]+\.[a-z]+ )?(pure-ftpd(?:-wrapper)?)(?:\[\d+\])?: (.*)$/;
+const ISO_DATE =
+  /^(?:<\d+>)?(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)? \S+ (?:[a-z0-9]+\.[a-z]+ )?(pure-ftpd(?:-wrapper)?)(?:\[\d+\])?: (.*)$/;
 const MESSAGE = /^\((.*?)@([^)\s]+)\) \[(INFO|NOTICE|WARNING|ERROR|DEBUG)\] (.*)$/;
 const WRAPPER_CONNECT = /^connect from +(\S+)/;
 // The altlog `stats` format: `<unix time GMT> <session id> <user> <ip> <U|D> <size> <duration> <file, last, unquoted>`.
@@ -30,7 +32,12 @@ export function looksLikePureftpdStats(text: string): boolean {
  * short: reconciliation with the store is what proves it), deletes, renames, errors, logouts and timeouts.
  * Paths keep their spaces; pure-ftpd's doubled slash (`/home/u//inbox`) is collapsed.
  */
-export function parsePureftpdLine(text: string, line: number, source: SourceContext, years: YearInference): TransferRecord | SessionRecord | Reject {
+export function parsePureftpdLine(
+  text: string,
+  line: number,
+  source: SourceContext,
+  years: YearInference,
+): TransferRecord | SessionRecord | Reject {
   let iso: string | null;
   let program: string;
   let message: string;
@@ -50,7 +57,16 @@ export function parsePureftpdLine(text: string, line: number, source: SourceCont
   const base = { line, format: 'pure-ftpd' as const, time: iso, server: source.server };
   if (program === 'pure-ftpd-wrapper') {
     const c = WRAPPER_CONNECT.exec(message);
-    if (c) return { kind: 'session', ...base, host: unmapAddress(c[1]!), user: null, event: 'connect', ok: true, reason: 'tcp wrapper' };
+    if (c)
+      return {
+        kind: 'session',
+        ...base,
+        host: unmapAddress(c[1]!),
+        user: null,
+        event: 'connect',
+        ok: true,
+        reason: 'tcp wrapper',
+      };
     return { kind: 'session', ...base, host: '', user: null, event: 'notice', ok: true, reason: message };
   }
   const m = MESSAGE.exec(message);
@@ -58,7 +74,15 @@ export function parsePureftpdLine(text: string, line: number, source: SourceCont
   const [, who, address, level, body] = m as unknown as [string, string, string, string, string];
   const host = unmapAddress(address);
   const user = who === '?' || who === '' ? null : who;
-  const session = (event: SessionRecord['event'], ok: boolean, extra: Partial<SessionRecord> = {}): SessionRecord => ({ kind: 'session', ...base, host, user, event, ok, ...extra });
+  const session = (event: SessionRecord['event'], ok: boolean, extra: Partial<SessionRecord> = {}): SessionRecord => ({
+    kind: 'session',
+    ...base,
+    host,
+    user,
+    event,
+    ok,
+    ...extra,
+  });
   let t: RegExpExecArray | null;
   if ((t = /^(.+) (uploaded|downloaded) +\((\d+) bytes, ([\d.]+)KB\/sec\)$/.exec(body))) {
     const bytes = Number(t[3]);
@@ -79,10 +103,13 @@ export function parsePureftpdLine(text: string, line: number, source: SourceCont
   }
   if ((t = /^New connection from (\S+)/.exec(body))) return session('connect', true);
   if ((t = /^(.+) is now logged in$/.exec(body))) return { ...session('login-ok', true), user: t[1]! };
-  if ((t = /^Authentication failed for user \[(.*)\]$/.exec(body))) return { ...session('login-fail', false, { reason: 'authentication failed' }), user: t[1]! };
+  if ((t = /^Authentication failed for user \[(.*)\]$/.exec(body)))
+    return { ...session('login-fail', false, { reason: 'authentication failed' }), user: t[1]! };
   if ((t = /^Deleted (.+)$/.exec(body))) return session('delete', true, { path: collapseSlashes(t[1]!) });
-  if ((t = /^File successfully renamed or moved: \[(.*)\]->\[(.*)\]$/.exec(body))) return session('rename', true, { path: t[1]!, to: t[2]! });
-  if (/^(?:Logout|Timeout)/.test(body)) return session('disconnect', body.startsWith('Logout'), { reason: body.replace(/\.$/, '') });
+  if ((t = /^File successfully renamed or moved: \[(.*)\]->\[(.*)\]$/.exec(body)))
+    return session('rename', true, { path: t[1]!, to: t[2]! });
+  if (/^(?:Logout|Timeout)/.test(body))
+    return session('disconnect', body.startsWith('Logout'), { reason: body.replace(/\.$/, '') });
   if ((t = /^Command \[(\w+)\]/.exec(body))) return session('command', true, { reason: body });
   return session('notice', level !== 'ERROR' && level !== 'WARNING', { reason: body });
 }
@@ -94,8 +121,19 @@ export function parsePureftpdLine(text: string, line: number, source: SourceCont
  */
 export function parsePureftpdStatsLine(text: string, line: number, source: SourceContext): TransferRecord | Reject {
   const m = STATS.exec(text);
-  if (!m) return makeReject(line, 'NOT_STATS: not a pure-ftpd stats line (time session user ip U|D size seconds file)', text);
-  const [, epoch, , who, address, direction, size, seconds, path] = m as unknown as [string, string, string, string, string, string, string, string, string];
+  if (!m)
+    return makeReject(line, 'NOT_STATS: not a pure-ftpd stats line (time session user ip U|D size seconds file)', text);
+  const [, epoch, , who, address, direction, size, seconds, path] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const user = who === '?' ? null : who;
   return {
     kind: 'transfer',

@@ -45,13 +45,26 @@ function normalizePath(path: string): string {
 export function pendingFrom(t: TransferRecord): PendingTransfer | null {
   if (t.direction !== 'upload' || !t.complete || t.bytes === 0) return null;
   const path = normalizePath(t.path);
-  return { id: `${t.server}|${t.time}|${t.bytes}|${path.replace(/ /g, '_')}`, server: t.server, host: t.host, user: t.user, path, bytes: t.bytes, time: t.time, line: t.line };
+  return {
+    id: `${t.server}|${t.time}|${t.bytes}|${path.replace(/ /g, '_')}`,
+    server: t.server,
+    host: t.host,
+    user: t.user,
+    path,
+    bytes: t.bytes,
+    time: t.time,
+    line: t.line,
+  };
 }
 
 /** mapPath finds the object an upload should have become (longest matching path prefix wins). */
 export function mapPath(server: string, path: string, mappings: PathMapping[]): { bucket: string; key: string } | null {
-  const hit = mappings.filter((m) => globToRegExp(m.server).test(server) && path.startsWith(m.pathPrefix)).sort((a, b) => b.pathPrefix.length - a.pathPrefix.length)[0];
-  return hit ? { bucket: hit.bucket, key: `${hit.keyPrefix}${path.slice(hit.pathPrefix.length).replace(/^\/+/, '')}` } : null;
+  const hit = mappings
+    .filter((m) => globToRegExp(m.server).test(server) && path.startsWith(m.pathPrefix))
+    .sort((a, b) => b.pathPrefix.length - a.pathPrefix.length)[0];
+  return hit
+    ? { bucket: hit.bucket, key: `${hit.keyPrefix}${path.slice(hit.pathPrefix.length).replace(/^\/+/, '')}` }
+    : null;
 }
 
 /**
@@ -60,7 +73,13 @@ export function mapPath(server: string, path: string, mappings: PathMapping[]): 
  * it, a missing object is TransferNotLanded, another size TransferSizeMismatch, a verdict other than `ok`
  * TransferUnverified.
  */
-export async function reconcileTransfers(pending: PendingTransfer[], mappings: PathMapping[], store: ObjectLookup, now: DateTime, deadlineMinutes: number): Promise<ReconcileOutcome> {
+export async function reconcileTransfers(
+  pending: PendingTransfer[],
+  mappings: PathMapping[],
+  store: ObjectLookup,
+  now: DateTime,
+  deadlineMinutes: number,
+): Promise<ReconcileOutcome> {
   const outcome: ReconcileOutcome = { verified: [], findings: [], stillPending: [], unmapped: [] };
   for (const p of pending) {
     const target = mapPath(p.server, p.path, mappings);
@@ -82,9 +101,27 @@ export async function reconcileTransfers(pending: PendingTransfer[], mappings: P
     const [alertname, detail] = !object
       ? ['TransferNotLanded', `${p.path} (${p.bytes} bytes, uploaded by ${p.user} at ${p.time}) never reached ${where}`]
       : object.size !== p.bytes
-        ? ['TransferSizeMismatch', `${where} holds ${object.size} bytes, the FTP log says ${p.bytes} were uploaded to ${p.path}`]
-        : ['TransferUnverified', `${where} has no ok checksum verdict (${object.verdict ?? 'none'}) ${deadlineMinutes} min after the upload`];
-    outcome.findings.push({ kind: 'finding', alertname, severity: alertname === 'TransferUnverified' ? 'warning' : 'critical', key: `${alertname}|${p.id}`, time: now.toUTC().toISO({ suppressMilliseconds: true })!, server: p.server, host: p.host, user: p.user, path: p.path, line: p.line, detail });
+        ? [
+            'TransferSizeMismatch',
+            `${where} holds ${object.size} bytes, the FTP log says ${p.bytes} were uploaded to ${p.path}`,
+          ]
+        : [
+            'TransferUnverified',
+            `${where} has no ok checksum verdict (${object.verdict ?? 'none'}) ${deadlineMinutes} min after the upload`,
+          ];
+    outcome.findings.push({
+      kind: 'finding',
+      alertname,
+      severity: alertname === 'TransferUnverified' ? 'warning' : 'critical',
+      key: `${alertname}|${p.id}`,
+      time: now.toUTC().toISO({ suppressMilliseconds: true })!,
+      server: p.server,
+      host: p.host,
+      user: p.user,
+      path: p.path,
+      line: p.line,
+      detail,
+    });
   }
   return outcome;
 }

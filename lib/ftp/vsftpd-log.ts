@@ -3,18 +3,32 @@ import { ctimeToIso, isoLocalToIso, syslogTimeToIso, type YearInference } from '
 import { unmapAddress, type SessionEvent, type SessionRecord, type TransferRecord } from './records.ts';
 import type { SourceContext } from './xferlog.ts';
 
-const DATE = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\\d{1,2}) (\\d\\d:\\d\\d:\\d\\d) (\\d{4})';
-const BODY = '(?:\\[pid (\\d+)\\] )?(?:\\[([^\\]]*)\\] )?(?:(OK|FAIL) )?(DOWNLOAD|UPLOAD|MKDIR|LOGIN|DELETE|RENAME|RMDIR|CHMOD|DEBUG|CONNECT|FTP command|FTP response): Client "([^"]*)"(.*)$';
+const DATE =
+  '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\\d{1,2}) (\\d\\d:\\d\\d:\\d\\d) (\\d{4})';
+const BODY =
+  '(?:\\[pid (\\d+)\\] )?(?:\\[([^\\]]*)\\] )?(?:(OK|FAIL) )?(DOWNLOAD|UPLOAD|MKDIR|LOGIN|DELETE|RENAME|RMDIR|CHMOD|DEBUG|CONNECT|FTP command|FTP response): Client "([^"]*)"(.*)$';
 const NATIVE = new RegExp(`^${DATE} ${BODY}`);
 // syslog / journal wrappers: `Jul 13 12:31:20 www vsftpd: <native line>` or `… vsftpd[1658]: [user] FAIL LOGIN: …`
-const SYSLOG = /^(?:<\d+>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d:\d\d:\d\d) \S+ vsftpd(?:\[\d+\])?: (.*)$/;
+const SYSLOG =
+  /^(?:<\d+>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d:\d\d:\d\d) \S+ vsftpd(?:\[\d+\])?: (.*)$/;
 const JOURNAL_BODY = new RegExp(`^${BODY}`);
 // journald's ISO short form: `2025-03-04T01:06:36.645577 host vsftpd[1658]: …` (local time, no zone)
 const ISO_SYSLOG = /^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)? \S+ vsftpd(?:\[\d+\])?: (.*)$/;
 // PAM's view of a failed vsftpd login (auth.log / syslog), in its old and new spellings
-const PAM_FAILURE = /^(?:\(pam_unix\) |pam_unix\(vsftpd:auth\): )?authentication failure;.*?\bruser=(\S*).*?\brhost=(\S+)(?:\s+user=(\S+))?/;
+const PAM_FAILURE =
+  /^(?:\(pam_unix\) |pam_unix\(vsftpd:auth\): )?authentication failure;.*?\bruser=(\S*).*?\brhost=(\S+)(?:\s+user=(\S+))?/;
 
-const EVENTS: Record<string, SessionEvent> = { CONNECT: 'connect', MKDIR: 'mkdir', RMDIR: 'rmdir', RENAME: 'rename', DELETE: 'delete', CHMOD: 'chmod', DEBUG: 'command', 'FTP command': 'command', 'FTP response': 'response' };
+const EVENTS: Record<string, SessionEvent> = {
+  CONNECT: 'connect',
+  MKDIR: 'mkdir',
+  RMDIR: 'rmdir',
+  RENAME: 'rename',
+  DELETE: 'delete',
+  CHMOD: 'chmod',
+  DEBUG: 'command',
+  'FTP command': 'command',
+  'FTP response': 'response',
+};
 
 /** looksLikeVsftpd tells a vsftpd native line, bare or behind a syslog prefix. */
 export function looksLikeVsftpd(text: string): boolean {
@@ -27,7 +41,12 @@ export function looksLikeVsftpd(text: string): boolean {
  * Uploads and downloads become transfer records, everything else session records. Syslog-only dates take their
  * year from `years`.
  */
-export function parseVsftpdLine(text: string, line: number, source: SourceContext, years: YearInference): TransferRecord | SessionRecord | Reject {
+export function parseVsftpdLine(
+  text: string,
+  line: number,
+  source: SourceContext,
+  years: YearInference,
+): TransferRecord | SessionRecord | Reject {
   const m = NATIVE.exec(text);
   let iso: string | null;
   let body: RegExpExecArray | null;
@@ -45,18 +64,39 @@ export function parseVsftpdLine(text: string, line: number, source: SourceContex
       iso = ctimeToIso(inner[1]!, inner[2]!, inner[3]!, inner[4]!, source.zone);
       body = [inner[0], ...inner.slice(5)] as unknown as RegExpExecArray;
     } else {
-      iso = s ? syslogTimeToIso(s[1]!, s[2]!, s[3]!, years, source.zone) : isoLocalToIso(`${j![1]}-${j![2]}-${j![3]}`, j![4]!, source.zone);
+      iso = s
+        ? syslogTimeToIso(s[1]!, s[2]!, s[3]!, years, source.zone)
+        : isoLocalToIso(`${j![1]}-${j![2]}-${j![3]}`, j![4]!, source.zone);
       const pam = PAM_FAILURE.exec(message);
       if (pam && iso) {
         const user = pam[3] ?? (pam[1] || null);
-        return { kind: 'session', line, format: 'vsftpd', time: iso, server: source.server, host: unmapAddress(pam[2]!), user, event: 'login-fail', ok: false, reason: 'PAM authentication failure' };
+        return {
+          kind: 'session',
+          line,
+          format: 'vsftpd',
+          time: iso,
+          server: source.server,
+          host: unmapAddress(pam[2]!),
+          user,
+          event: 'login-fail',
+          ok: false,
+          reason: 'PAM authentication failure',
+        };
       }
       body = JOURNAL_BODY.exec(message);
       if (!body) return makeReject(line, 'NOT_VSFTPD: syslog line without a vsftpd message', text);
     }
   }
   if (!iso) return makeReject(line, 'BAD_DATE: the date does not exist in the source zone', text);
-  const [, , userField, outcome, verb, client, rest] = body as unknown as [string, string | undefined, string | undefined, string | undefined, string, string, string];
+  const [, , userField, outcome, verb, client, rest] = body as unknown as [
+    string,
+    string | undefined,
+    string | undefined,
+    string | undefined,
+    string,
+    string,
+    string,
+  ];
   const user = userField ?? null;
   const args = parseRest(rest);
   const host = unmapAddress(client);

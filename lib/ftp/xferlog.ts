@@ -11,7 +11,8 @@ export interface SourceContext {
 
 const DIRECTIONS: Record<string, TransferRecord['direction']> = { i: 'upload', o: 'download', d: 'delete' };
 const ACCESS: Record<string, TransferRecord['access']> = { r: 'real', a: 'anonymous', g: 'guest' };
-const XFERLOG_START = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d\d:\d\d:\d\d \d{4} +\d+ /;
+const XFERLOG_START =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d\d:\d\d:\d\d \d{4} +\d+ /;
 
 /** looksLikeXferlog tells an xferlog line by its ctime date followed by a transfer time. */
 export function looksLikeXferlog(text: string): boolean {
@@ -30,15 +31,37 @@ export function parseXferlogLine(text: string, line: number, source: SourceConte
 /** parseXferlogTokens is the general token parser (every rule and reject); parseXferlogLine tries the scanner first. */
 export function parseXferlogTokens(text: string, line: number, source: SourceContext): TransferRecord | Reject {
   const tokens = text.trim().split(/\s+/);
-  if (tokens.length < 18) return makeReject(line, `TRUNCATED: ${tokens.length} fields, an xferlog line has at least 18`, text);
+  if (tokens.length < 18)
+    return makeReject(line, `TRUNCATED: ${tokens.length} fields, an xferlog line has at least 18`, text);
   let right = tokens.length;
   if (!/^[ci]$/.test(tokens[right - 1]!) && /^[ci]$/.test(tokens[right - 2]!) && tokens.length >= 19) right--;
-  const [, month, day, time, year, seconds, host, size] = tokens as [string, string, string, string, string, string, string, string];
-  const tail = tokens.slice(right - 9, right) as [string, string, string, string, string, string, string, string, string];
+  const [, month, day, time, year, seconds, host, size] = tokens as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const tail = tokens.slice(right - 9, right) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const [type, , direction, access, user, , , , status] = tail;
-  if (!/^[ci]$/.test(status)) return makeReject(line, `BAD_STATUS: completion-status "${status}" is neither c nor i`, text);
+  if (!/^[ci]$/.test(status))
+    return makeReject(line, `BAD_STATUS: completion-status "${status}" is neither c nor i`, text);
   if (!DIRECTIONS[direction]) return makeReject(line, `BAD_DIRECTION: "${direction}" is not i, o or d`, text);
-  if (!/^\d+$/.test(seconds) || !/^\d+$/.test(size)) return makeReject(line, 'BAD_NUMBER: transfer-time and file-size must be whole numbers', text);
+  if (!/^\d+$/.test(seconds) || !/^\d+$/.test(size))
+    return makeReject(line, 'BAD_NUMBER: transfer-time and file-size must be whole numbers', text);
   if (!/^\d\d:\d\d:\d\d$/.test(time)) return makeReject(line, `BAD_TIME: "${time}"`, text);
   const iso = ctimeToIso(month, day, time, year, source.zone);
   if (!iso) return makeReject(line, `BAD_DATE: ${month} ${day} ${time} ${year} does not exist in ${source.zone}`, text);
@@ -115,11 +138,22 @@ function sameMinute(key: Uint16Array, c: CharCodes, at: number): boolean {
 function isoAt(c: CharCodes, text: string, at: number, second: number, zone: string): string | null {
   let clock = minuteCache.get(zone);
   if (!clock || !sameMinute(clock.codes, c, at)) {
-    const iso = ctimeToIso(text.slice(at + 4, at + 7), text.slice(at + 8, at + 10).trim(), `${text.slice(at + 11, at + 16)}:00`, text.slice(at + 20, at + 24), zone);
+    const iso = ctimeToIso(
+      text.slice(at + 4, at + 7),
+      text.slice(at + 8, at + 10).trim(),
+      `${text.slice(at + 11, at + 16)}:00`,
+      text.slice(at + 20, at + 24),
+      zone,
+    );
     if (!iso) return null;
     const codes = new Uint16Array(24);
     for (let i = 0; i < 24; i++) codes[i] = c[at + i]!;
-    clock = { codes, epoch: Date.parse(iso) / 1000, prefix: iso.endsWith(':00Z') ? iso.slice(0, 17) : null, times: new Array<string | undefined>(60) };
+    clock = {
+      codes,
+      epoch: Date.parse(iso) / 1000,
+      prefix: iso.endsWith(':00Z') ? iso.slice(0, 17) : null,
+      times: new Array<string | undefined>(60),
+    };
     minuteCache.set(zone, clock);
   }
   if (clock.prefix === null) return isoFromEpochSeconds(clock.epoch + second);
@@ -161,9 +195,24 @@ export function scanXferlogLine(text: string, line: number, source: SourceContex
  * scanXferlogCodes is scanXferlogLine for the line at [from, to) of `text`, read from `c`, its character codes at
  * the same offsets (the bytes of an ASCII line block): no string is made for the line.
  */
-export function scanXferlogCodes(c: CharCodes, text: string, from: number, to: number, line: number, source: SourceContext): TransferRecord | null {
+export function scanXferlogCodes(
+  c: CharCodes,
+  text: string,
+  from: number,
+  to: number,
+  line: number,
+  source: SourceContext,
+): TransferRecord | null {
   const at = from;
-  if (to - from < 40 || c[at + 3] !== SPACE || c[at + 7] !== SPACE || c[at + 10] !== SPACE || c[at + 19] !== SPACE || c[at + 24] !== SPACE) return null;
+  if (
+    to - from < 40 ||
+    c[at + 3] !== SPACE ||
+    c[at + 7] !== SPACE ||
+    c[at + 10] !== SPACE ||
+    c[at + 19] !== SPACE ||
+    c[at + 24] !== SPACE
+  )
+    return null;
   if (c[at + 13] !== 58 || c[at + 16] !== 58) return null;
   const second = digitsAt(c, at + 17, at + 19);
   if (second < 0 || second > 59) return null;

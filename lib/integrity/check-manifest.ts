@@ -30,7 +30,11 @@ export type FileOpener = (name: string) => Promise<AsyncIterable<Uint8Array>>;
  * checkEntries verifies each entry like `sha256sum -c`: exit 0 only if at least one digest matched, none
  * mismatched and none was unreadable (improper lines alone do not fail, unless `strict`).
  */
-export async function checkEntries(items: Array<ChecksumEntry | Reject>, open: FileOpener, options: { strict?: boolean; sidecarTarget?: string; signal?: AbortSignal } = {}): Promise<CheckSummary> {
+export async function checkEntries(
+  items: Array<ChecksumEntry | Reject>,
+  open: FileOpener,
+  options: { strict?: boolean; sidecarTarget?: string; signal?: AbortSignal } = {},
+): Promise<CheckSummary> {
   const summary: CheckSummary = { results: [], improper: 0, unreadable: 0, mismatched: 0, matched: 0, exitCode: 0 };
   for (const item of items) {
     if (item.kind === 'reject') {
@@ -44,7 +48,11 @@ export async function checkEntries(items: Array<ChecksumEntry | Reject>, open: F
     }
     const base = { line: item.line, name, algorithm: item.algorithm, expected: item.expected };
     try {
-      const { digests, size } = await hashStream(await open(name), [item.algorithm], options.signal ? { signal: options.signal } : {});
+      const { digests, size } = await hashStream(
+        await open(name),
+        [item.algorithm],
+        options.signal ? { signal: options.signal } : {},
+      );
       const actual = digests[item.algorithm]!;
       const ok = actual === item.expected && (item.size === undefined || item.size === size);
       if (ok) summary.matched++;
@@ -56,7 +64,14 @@ export async function checkEntries(items: Array<ChecksumEntry | Reject>, open: F
     }
   }
   const properlyFormatted = summary.results.length > 0;
-  summary.exitCode = properlyFormatted && summary.matched > 0 && summary.mismatched === 0 && summary.unreadable === 0 && !(options.strict && summary.improper > 0) ? 0 : 1;
+  summary.exitCode =
+    properlyFormatted &&
+    summary.matched > 0 &&
+    summary.mismatched === 0 &&
+    summary.unreadable === 0 &&
+    !(options.strict && summary.improper > 0)
+      ? 0
+      : 1;
   return summary;
 }
 
@@ -71,8 +86,17 @@ export function statusLine(result: CheckResult): string {
 export function warningLines(summary: CheckSummary, tool: string, manifest: string): string[] {
   const out: string[] = [];
   if (summary.results.length === 0) return [`${tool}: ${manifest}: no properly formatted checksum lines found`];
-  if (summary.improper) out.push(`${tool}: WARNING: ${summary.improper} ${summary.improper === 1 ? 'line is' : 'lines are'} improperly formatted`);
-  if (summary.unreadable) out.push(`${tool}: WARNING: ${summary.unreadable} listed ${summary.unreadable === 1 ? 'file' : 'files'} could not be read`);
-  if (summary.mismatched) out.push(`${tool}: WARNING: ${summary.mismatched} computed ${summary.mismatched === 1 ? 'checksum' : 'checksums'} did NOT match`);
+  if (summary.improper)
+    out.push(
+      `${tool}: WARNING: ${summary.improper} ${summary.improper === 1 ? 'line is' : 'lines are'} improperly formatted`,
+    );
+  if (summary.unreadable)
+    out.push(
+      `${tool}: WARNING: ${summary.unreadable} listed ${summary.unreadable === 1 ? 'file' : 'files'} could not be read`,
+    );
+  if (summary.mismatched)
+    out.push(
+      `${tool}: WARNING: ${summary.mismatched} computed ${summary.mismatched === 1 ? 'checksum' : 'checksums'} did NOT match`,
+    );
   return out;
 }

@@ -77,8 +77,11 @@ export class ChecksumFileReader {
       const hex = raw.replace(/\s+/g, '');
       const name = this.certutilName;
       this.certutilName = null;
-      if (!HEX.test(hex) || BY_LENGTH[hex.length] !== this.certutilAlg) return bad(`BAD_DIGEST: certutil ${this.certutilAlg} digest of ${name} has ${hex.length} hex digits`);
-      return [{ kind: 'entry', line, algorithm: this.certutilAlg!, expected: hex.toLowerCase(), name, format: 'certutil' }];
+      if (!HEX.test(hex) || BY_LENGTH[hex.length] !== this.certutilAlg)
+        return bad(`BAD_DIGEST: certutil ${this.certutilAlg} digest of ${name} has ${hex.length} hex digits`);
+      return [
+        { kind: 'entry', line, algorithm: this.certutilAlg!, expected: hex.toLowerCase(), name, format: 'certutil' },
+      ];
     }
     // Get-FileHash: table (header + dashes), Format-List (three "Key : value" lines) and Export-Csv.
     if (/^Algorithm\s+Hash\s+Path\s*$/.test(raw)) {
@@ -103,19 +106,37 @@ export class ChecksumFileReader {
       const row = /^([A-Za-z0-9]+)\s+([0-9A-Fa-f]+)\s+(.+)$/.exec(raw);
       if (row && TAGS[row[1]!.toUpperCase()]) return this.fileHashEntry(row[1]!, row[2]!, row[3]!.trim(), line, raw);
     }
-    if (csv && TAGS[csv[1]!.toUpperCase()] && BY_LENGTH[csv[2]!.length]) return this.fileHashEntry(csv[1]!, csv[2]!, csv[3]!, line, raw);
+    if (csv && TAGS[csv[1]!.toUpperCase()] && BY_LENGTH[csv[2]!.length])
+      return this.fileHashEntry(csv[1]!, csv[2]!, csv[3]!, line, raw);
     // POSIX cksum: "CRC SIZE name" in decimal.
     const cksum = /^(\d{1,10}) (\d+) (.+)$/.exec(raw);
     if (cksum && Number(cksum[1]) <= 0xffffffff) {
-      return [{ kind: 'entry', line, algorithm: 'cksum', expected: String(Number(cksum[1])), size: Number(cksum[2]), name: cksum[3]!, format: 'cksum' }];
+      return [
+        {
+          kind: 'entry',
+          line,
+          algorithm: 'cksum',
+          expected: String(Number(cksum[1])),
+          size: Number(cksum[2]),
+          name: cksum[3]!,
+          format: 'cksum',
+        },
+      ];
     }
     return this.coreutilsLine(raw, line);
   }
 
-  private fileHashEntry(algorithm: string, hash: string, path: string, line: number, raw: string): Array<ChecksumEntry | Reject> {
+  private fileHashEntry(
+    algorithm: string,
+    hash: string,
+    path: string,
+    line: number,
+    raw: string,
+  ): Array<ChecksumEntry | Reject> {
     const alg = TAGS[algorithm.toUpperCase()];
     if (!alg) return [makeReject(line, `UNSUPPORTED_ALGORITHM: ${algorithm}`, raw)];
-    if (!HEX.test(hash) || BY_LENGTH[hash.length] !== alg) return [makeReject(line, `BAD_DIGEST: ${hash.length} hex digits for ${algorithm}`, raw)];
+    if (!HEX.test(hash) || BY_LENGTH[hash.length] !== alg)
+      return [makeReject(line, `BAD_DIGEST: ${hash.length} hex digits for ${algorithm}`, raw)];
     return [{ kind: 'entry', line, algorithm: alg, expected: hash.toLowerCase(), name: path, format: 'get-filehash' }];
   }
 
@@ -127,7 +148,8 @@ export class ChecksumFileReader {
     const tag = /^(MD5|SHA1|SHA256|SHA512) ?\((.*)\)[ \t]*=[ \t]*([0-9A-Fa-f]+)$/.exec(s);
     if (tag) {
       const alg = this.algorithmFor(tag[3]!, tag[1]);
-      if (!alg || BY_LENGTH[tag[3]!.length] !== alg) return bad(`BAD_DIGEST: ${tag[3]!.length} hex digits for ${tag[1]}`);
+      if (!alg || BY_LENGTH[tag[3]!.length] !== alg)
+        return bad(`BAD_DIGEST: ${tag[3]!.length} hex digits for ${tag[1]}`);
       const name = escaped ? unescapeName(tag[2]!) : tag[2]!;
       if (name === null) return bad('BAD_ESCAPE: only \\\\, \\n and \\r may be escaped in a name');
       return [{ kind: 'entry', line, algorithm: alg, expected: tag[3]!.toLowerCase(), name, format: 'tag' }];
@@ -136,8 +158,12 @@ export class ChecksumFileReader {
     if (!m) return bad('IMPROPERLY_FORMATTED: not a checksum line');
     const hex = m[1]!;
     const alg = this.algorithmFor(hex);
-    if (!alg) return bad(`BAD_DIGEST: ${hex.length} hex digits is no supported digest${this.hint ? ` (expected ${this.hint})` : ''}`);
-    if (m[2] === undefined && m[4] === undefined) return [{ kind: 'entry', line, algorithm: alg, expected: hex.toLowerCase(), name: null, format: 'bare' }];
+    if (!alg)
+      return bad(
+        `BAD_DIGEST: ${hex.length} hex digits is no supported digest${this.hint ? ` (expected ${this.hint})` : ''}`,
+      );
+    if (m[2] === undefined && m[4] === undefined)
+      return [{ kind: 'entry', line, algorithm: alg, expected: hex.toLowerCase(), name: null, format: 'bare' }];
     // The first parsed line fixes the form: after GNU, `hex name` is improper; after reversed, `hex  name` names ' name'.
     let form: 'gnu' | 'reversed';
     let rawName: string;
@@ -155,7 +181,16 @@ export class ChecksumFileReader {
     this.form ??= form;
     const name = escaped ? unescapeName(rawName) : rawName;
     if (name === null || name === '') return bad('BAD_ESCAPE: only \\\\, \\n and \\r may be escaped in a name');
-    return [{ kind: 'entry', line, algorithm: alg, expected: hex.toLowerCase(), name, format: form === 'gnu' ? 'gnu' : 'bsd-reversed' }];
+    return [
+      {
+        kind: 'entry',
+        line,
+        algorithm: alg,
+        expected: hex.toLowerCase(),
+        name,
+        format: form === 'gnu' ? 'gnu' : 'bsd-reversed',
+      },
+    ];
   }
 }
 
@@ -168,7 +203,10 @@ export function readChecksumText(text: string, hint?: Algorithm): Array<Checksum
 }
 
 /** readChecksumStream parses a checksum file as it streams: a manifest may name many thousand files. */
-export async function* readChecksumStream(source: AsyncIterable<Uint8Array | string>, hint?: Algorithm): AsyncGenerator<ChecksumEntry | Reject> {
+export async function* readChecksumStream(
+  source: AsyncIterable<Uint8Array | string>,
+  hint?: Algorithm,
+): AsyncGenerator<ChecksumEntry | Reject> {
   const reader = new ChecksumFileReader(hint);
   for await (const block of readLineBlocks(source)) {
     for (let i = 0; i < block.count; i++) {

@@ -59,7 +59,8 @@ export class PosixCksum {
   value(): number {
     let c = this.crc;
     // The length follows the data, least significant byte first, only as many bytes as it needs.
-    for (let n = this.length; n > 0; n = Math.floor(n / 256)) c = ((c << 8) ^ CKSUM_TABLE[((c >>> 24) ^ (n & 0xff)) & 0xff]!) >>> 0;
-    return (~c) >>> 0;
+    for (let n = this.length; n > 0; n = Math.floor(n / 256))
+      c = ((c << 8) ^ CKSUM_TABLE[((c >>> 24) ^ (n & 0xff)) & 0xff]!) >>> 0;
+    return ~c >>> 0;
   }
 }

@@ -16,7 +16,12 @@ export interface DeadlineReport {
  * ChecksumMissing (once; its later verdict resolves it), and a manifest whose named files have not all arrived past
  * the deadline raises DeliveryIncomplete (resolved when the last one lands). `limit` bounds one pass.
  */
-export async function checkDeadlines(deps: Pick<ArrivalDeps, 'store' | 'state' | 'alerts' | 'subsystemOf'>, now: DateTime, deadlineMinutes: number, options: { limit?: number; signal?: AbortSignal } = {}): Promise<DeadlineReport> {
+export async function checkDeadlines(
+  deps: Pick<ArrivalDeps, 'store' | 'state' | 'alerts' | 'subsystemOf'>,
+  now: DateTime,
+  deadlineMinutes: number,
+  options: { limit?: number; signal?: AbortSignal } = {},
+): Promise<DeadlineReport> {
   const report: DeadlineReport = { scanned: 0, checksumMissing: [], deliveryIncomplete: [], deliveryCompleted: [] };
   const nowIso = now.toUTC().toISO() as string;
   const cutoff = now.minus({ minutes: deadlineMinutes }).toUTC().toISO() as string;
@@ -26,7 +31,8 @@ export async function checkDeadlines(deps: Pick<ArrivalDeps, 'store' | 'state' |
     if (++report.scanned > (options.limit ?? 10_000)) break;
     const stored = await deps.state.read<VerdictRecord>(key);
     const record = stored?.value;
-    if (record?.verdict !== 'pending' || record.missingAlertedAt || (record.firstSeenAt ?? record.verifiedAt) > cutoff) continue;
+    if (record?.verdict !== 'pending' || record.missingAlertedAt || (record.firstSeenAt ?? record.verifiedAt) > cutoff)
+      continue;
     const updated = { ...record, missingAlertedAt: nowIso };
     alerts.push(missingAlert(updated, deps));
     writes.push(() => deps.state.write(verdictKey(record.bucket, record.key), updated, { ifMatch: stored!.etag }));
@@ -37,7 +43,9 @@ export async function checkDeadlines(deps: Pick<ArrivalDeps, 'store' | 'state' |
     const manifest = stored?.value;
     if (!manifest || (manifest.waiting.length === 0 && !manifest.incompleteAlertedAt)) continue;
     const stillMissing: string[] = [];
-    for (const k of manifest.waiting) if (!(await deps.store.stat(manifest.bucket, k, options.signal ? { signal: options.signal } : {}))) stillMissing.push(k);
+    for (const k of manifest.waiting)
+      if (!(await deps.store.stat(manifest.bucket, k, options.signal ? { signal: options.signal } : {})))
+        stillMissing.push(k);
     const alert = (resolvedAt?: string) =>
       buildAlert({
         alertname: 'DeliveryIncomplete',
@@ -52,11 +60,23 @@ export async function checkDeadlines(deps: Pick<ArrivalDeps, 'store' | 'state' |
     if (stillMissing.length === 0) {
       if (manifest.incompleteAlertedAt) alerts.push(alert(nowIso));
       report.deliveryCompleted.push(`${manifest.bucket}/${manifest.key}`);
-      writes.push(() => deps.state.write(key, { bucket: manifest.bucket, key: manifest.key, arrivedAt: manifest.arrivedAt, waiting: [] }, { ifMatch: stored!.etag }));
+      writes.push(() =>
+        deps.state.write(
+          key,
+          { bucket: manifest.bucket, key: manifest.key, arrivedAt: manifest.arrivedAt, waiting: [] },
+          { ifMatch: stored!.etag },
+        ),
+      );
     } else if (!manifest.incompleteAlertedAt && manifest.arrivedAt <= cutoff) {
       alerts.push(alert());
       report.deliveryIncomplete.push(`${manifest.bucket}/${manifest.key}`);
-      writes.push(() => deps.state.write(key, { ...manifest, waiting: stillMissing, incompleteAlertedAt: nowIso }, { ifMatch: stored!.etag }));
+      writes.push(() =>
+        deps.state.write(
+          key,
+          { ...manifest, waiting: stillMissing, incompleteAlertedAt: nowIso },
+          { ifMatch: stored!.etag },
+        ),
+      );
     }
   }
   // Alerts first, then the marks: if alert-router is down, the next pass raises them again.

@@ -36,7 +36,9 @@ export class BlockRing {
     const buffers = Array.from({ length: options.count }, () => new SharedArrayBuffer(options.size));
     this.blocks = buffers.map((b) => new Uint8Array(b));
     this.free = this.blocks.map((_, i) => i);
-    this.worker = offloaded.length ? new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithms: offloaded, blocks: buffers } }) : null;
+    this.worker = offloaded.length
+      ? new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithms: offloaded, blocks: buffers } })
+      : null;
     const worker = this.worker;
     this.finished = worker
       ? new Promise((resolve, reject) => {

@@ -29,23 +29,50 @@ export interface Drift {
  * `stale-pending` when it waits for a checksum since before `staleBefore`, `modified` when its content no longer
  * hashes to the recorded value (with or without an etag change). `bytes` is what was read to tell.
  */
-export async function examineObject(deps: { store: ObjectStore; state: StateStore }, item: SweepItem, staleBefore: string, signal?: AbortSignal): Promise<{ drift: Drift | null; bytes: number }> {
+export async function examineObject(
+  deps: { store: ObjectStore; state: StateStore },
+  item: SweepItem,
+  staleBefore: string,
+  signal?: AbortSignal,
+): Promise<{ drift: Drift | null; bytes: number }> {
   const { bucket, key } = item;
   const record = (await deps.state.read<VerdictRecord>(verdictKey(bucket, key)))?.value;
-  if (!record || record.verdict === 'vanished') return { drift: { kind: 'unverified', bucket, key, detail: 'never verified' }, bytes: 0 };
+  if (!record || record.verdict === 'vanished')
+    return { drift: { kind: 'unverified', bucket, key, detail: 'never verified' }, bytes: 0 };
   if (record.verdict === 'pending') {
     const since = record.firstSeenAt ?? record.verifiedAt;
-    return { drift: since < staleBefore ? { kind: 'stale-pending', bucket, key, detail: `pending since ${since}` } : null, bytes: 0 };
+    return {
+      drift: since < staleBefore ? { kind: 'stale-pending', bucket, key, detail: `pending since ${since}` } : null,
+      bytes: 0,
+    };
   }
   if (!record.actual) return { drift: null, bytes: 0 };
-  const { digests } = await hashStream(await deps.store.getStream(bucket, key, signal ? { signal } : {}), [record.algorithm], signal ? { signal } : {});
+  const { digests } = await hashStream(
+    await deps.store.getStream(bucket, key, signal ? { signal } : {}),
+    [record.algorithm],
+    signal ? { signal } : {},
+  );
   const now = digests[record.algorithm];
   if (now === record.actual) return { drift: null, bytes: item.size };
-  return { drift: { kind: 'modified', bucket, key, detail: `${record.algorithm} was ${record.actual}, is ${now}${item.etag !== record.etag ? ' (etag changed)' : ' (same etag)'}` }, bytes: item.size };
+  return {
+    drift: {
+      kind: 'modified',
+      bucket,
+      key,
+      detail: `${record.algorithm} was ${record.actual}, is ${now}${item.etag !== record.etag ? ' (etag changed)' : ' (same etag)'}`,
+    },
+    bytes: item.size,
+  };
 }
 
 /** examineBatch examines items with bounded concurrency, in order of completion. */
-export async function examineBatch(deps: { store: ObjectStore; state: StateStore }, items: SweepItem[], staleBefore: string, concurrency: number, signal?: AbortSignal): Promise<{ examined: number; bytes: number; drifts: Drift[] }> {
+export async function examineBatch(
+  deps: { store: ObjectStore; state: StateStore },
+  items: SweepItem[],
+  staleBefore: string,
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<{ examined: number; bytes: number; drifts: Drift[] }> {
   const out = { examined: 0, bytes: 0, drifts: [] as Drift[] };
   let next = 0;
   const worker = async (): Promise<void> => {

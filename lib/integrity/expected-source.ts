@@ -6,12 +6,19 @@ import type { Algorithm } from './hash-engine.ts';
 export const SIDECAR_SUFFIXES = ['.sha256', '.sha256sum', '.sha512', '.sha1', '.md5', '.md5sum', '.cksum'];
 /** MANIFEST_NAMES are the manifests that cover a whole delivery folder. */
 export const MANIFEST_NAMES = ['SHA256SUMS', 'SHA512SUMS', 'SHA1SUMS', 'MD5SUMS'];
-const METADATA_KEYS: Array<[string, Algorithm]> = [['sha256', 'sha256'], ['sha512', 'sha512'], ['sha1', 'sha1'], ['md5', 'md5']];
+const METADATA_KEYS: Array<[string, Algorithm]> = [
+  ['sha256', 'sha256'],
+  ['sha512', 'sha512'],
+  ['sha1', 'sha1'],
+  ['md5', 'md5'],
+];
 const TEXT_LIMIT = 4 * 1024 * 1024;
 const MANIFEST_LEVELS = 4;
 
 /** Expected is where an object's expected checksum came from, and what it says (or why it cannot be read). */
-export type Expected = { source: string; algorithm: Algorithm; hex: string; size?: number } | { source: string; error: string };
+export type Expected =
+  | { source: string; algorithm: Algorithm; hex: string; size?: number }
+  | { source: string; error: string };
 
 /** CallerExpected is a checksum given by an HTTP caller: `sha256:HEX`. */
 export interface CallerExpected {
@@ -19,7 +26,12 @@ export interface CallerExpected {
   hex: string;
 }
 
-async function readSmallText(store: ObjectStore, bucket: string, key: string, signal?: AbortSignal): Promise<string | null> {
+async function readSmallText(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<string | null> {
   const info = await store.stat(bucket, key, signal ? { signal } : {});
   if (!info) return null;
   if (info.size > TEXT_LIMIT) return '';
@@ -38,14 +50,29 @@ export function pickEntry(text: string, listName: string, relative: string | nul
   const items = readChecksumText(text, hintFromName(listName));
   const entries = items.filter((i): i is ChecksumEntry => i.kind === 'entry');
   const strip = (n: string) => n.replace(/^\.\//, '').replace(/\\/g, '/');
-  const named = relative === null ? [] : entries.filter((e) => e.name !== null && (strip(e.name) === relative || strip(e.name).split('/').pop() === relative));
-  const pick = named[0] ?? (relative !== null && entries.length === 1 && entries[0]!.name === null ? entries[0] : undefined) ?? (entries.length === 1 && named.length === 0 && relative === null ? entries[0] : undefined);
+  const named =
+    relative === null
+      ? []
+      : entries.filter(
+          (e) => e.name !== null && (strip(e.name) === relative || strip(e.name).split('/').pop() === relative),
+        );
+  const pick =
+    named[0] ??
+    (relative !== null && entries.length === 1 && entries[0]!.name === null ? entries[0] : undefined) ??
+    (entries.length === 1 && named.length === 0 && relative === null ? entries[0] : undefined);
   if (pick) {
-    if (named.some((e) => e.expected !== pick.expected)) return { source, error: `entries for ${relative} disagree (lines ${named.map((e) => e.line).join(', ')})` };
-    return { source, algorithm: pick.algorithm, hex: pick.expected, ...(pick.size !== undefined ? { size: pick.size } : {}) };
+    if (named.some((e) => e.expected !== pick.expected))
+      return { source, error: `entries for ${relative} disagree (lines ${named.map((e) => e.line).join(', ')})` };
+    return {
+      source,
+      algorithm: pick.algorithm,
+      hex: pick.expected,
+      ...(pick.size !== undefined ? { size: pick.size } : {}),
+    };
   }
   const bad = items.find((i) => i.kind === 'reject');
-  if (bad && bad.kind === 'reject' && (entries.length === 0 || named.length === 0)) return { source, error: `line ${bad.line} is not a checksum line (${bad.reason})` };
+  if (bad && bad.kind === 'reject' && (entries.length === 0 || named.length === 0))
+    return { source, error: `line ${bad.line} is not a checksum line (${bad.reason})` };
   return null;
 }
 
@@ -93,12 +120,20 @@ export async function findExpected(
     const items = readChecksumText(text, hintFromName(suffix));
     const entries = items.filter((i): i is ChecksumEntry => i.kind === 'entry');
     // A sidecar names its file, or holds one bare digest, or a single line for it.
-    return pickEntry(text, suffix, base, source) ?? (entries.length === 1 ? { source, algorithm: entries[0]!.algorithm, hex: entries[0]!.expected } : { source, error: entries.length === 0 ? 'sidecar is empty' : `no line names ${base}` });
+    return (
+      pickEntry(text, suffix, base, source) ??
+      (entries.length === 1
+        ? { source, algorithm: entries[0]!.algorithm, hex: entries[0]!.expected }
+        : { source, error: entries.length === 0 ? 'sidecar is empty' : `no line names ${base}` })
+    );
   }
   // A delivery's manifest may sit in the object's folder or in one above it, naming `sub/file` relative to itself.
   const parts = key.split('/').slice(0, -1);
   for (let depth = parts.length; depth >= Math.max(0, parts.length - MANIFEST_LEVELS); depth--) {
-    const dir = parts.slice(0, depth).map((p) => `${p}/`).join('');
+    const dir = parts
+      .slice(0, depth)
+      .map((p) => `${p}/`)
+      .join('');
     const relative = key.slice(dir.length);
     for (const name of MANIFEST_NAMES) {
       const text = await readSmallText(store, bucket, `${dir}${name}`, signal);

@@ -36,7 +36,11 @@ class Digests {
   readonly offloaded: boolean;
 
   constructor(algorithms: readonly Algorithm[], parallel: boolean) {
-    for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw opsError('BAD_REQUEST', `unknown algorithm ${a}`, [{ field: 'algorithms', reason: `not one of ${ALGORITHMS.join(', ')}` }]);
+    for (const a of algorithms)
+      if (!ALGORITHMS.includes(a))
+        throw opsError('BAD_REQUEST', `unknown algorithm ${a}`, [
+          { field: 'algorithms', reason: `not one of ${ALGORITHMS.join(', ')}` },
+        ]);
     const crypto = [...new Set(algorithms.filter((a) => CRYPTO.has(a)))].sort((a, b) => COST[b]! - COST[a]!);
     // Two crypto digests use both cores: the costliest runs on the worker while this thread reads and hashes the rest.
     const offload = parallel && crypto.length >= 2 ? crypto.slice(0, 1) : [];
@@ -72,7 +76,11 @@ class Digests {
  * for, the costliest runs on a worker thread over shared blocks, so two digests use both cores; memory stays flat
  * whatever the size. `signal` aborts the read.
  */
-export async function hashStream(source: AsyncIterable<Uint8Array>, algorithms: readonly Algorithm[], options: HashOptions = {}): Promise<HashResult> {
+export async function hashStream(
+  source: AsyncIterable<Uint8Array>,
+  algorithms: readonly Algorithm[],
+  options: HashOptions = {},
+): Promise<HashResult> {
   const digests = new Digests(algorithms, options.parallel !== false);
   const ring = digests.ring;
   let size = 0;
@@ -109,7 +117,11 @@ export async function hashStream(source: AsyncIterable<Uint8Array>, algorithms: 
  * hashFile hashes a local file like hashStream, reading it into reused blocks: the next block is read (on the thread
  * pool) while this one is hashed, and no chunk is allocated per read.
  */
-export async function hashFile(path: string, algorithms: readonly Algorithm[], options: HashOptions = {}): Promise<HashResult> {
+export async function hashFile(
+  path: string,
+  algorithms: readonly Algorithm[],
+  options: HashOptions = {},
+): Promise<HashResult> {
   const digests = new Digests(algorithms, options.parallel !== false);
   const ring = digests.ring;
   let reader: Awaited<ReturnType<typeof openBlockReader>> | null = null;

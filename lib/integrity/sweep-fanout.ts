@@ -46,8 +46,23 @@ interface BatchRecord {
 const batchKey = (runId: string, batch: number) => `sweep/fanout/${runId}/batch-${String(batch).padStart(6, '0')}`;
 
 /** dispatchBatch records a batch, then posts it; a failed post throws (the caller keeps its checkpoint before it). */
-export async function dispatchBatch(state: StateStore, fanout: FanoutSettings, runId: string, batch: number, items: SweepItem[], staleBefore: string, sentAt: string, signal?: AbortSignal): Promise<void> {
-  await state.write(batchKey(runId, batch), { items, staleBefore, attempts: 1, sentAt, done: false } satisfies BatchRecord);
+export async function dispatchBatch(
+  state: StateStore,
+  fanout: FanoutSettings,
+  runId: string,
+  batch: number,
+  items: SweepItem[],
+  staleBefore: string,
+  sentAt: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await state.write(batchKey(runId, batch), {
+    items,
+    staleBefore,
+    attempts: 1,
+    sentAt,
+    done: false,
+  } satisfies BatchRecord);
   await fanout.post({ sweep: { runId, batch, staleBefore, items } }, fanout.callbackUrl(runId, batch), signal);
 }
 
@@ -56,7 +71,14 @@ export async function dispatchBatch(state: StateStore, fanout: FanoutSettings, r
  * the gateway passes on is not 2xx) leaves the batch open for another post, or closes it as failed after the last
  * attempt. A second delivery of the same batch changes nothing.
  */
-export async function recordFanoutResult(state: StateStore, fanout: Pick<FanoutSettings, 'maxAttempts'>, runId: string, batch: number, status: number, body: unknown): Promise<'recorded' | 'duplicate' | 'retry' | 'failed' | 'unknown'> {
+export async function recordFanoutResult(
+  state: StateStore,
+  fanout: Pick<FanoutSettings, 'maxAttempts'>,
+  runId: string,
+  batch: number,
+  status: number,
+  body: unknown,
+): Promise<'recorded' | 'duplicate' | 'retry' | 'failed' | 'unknown'> {
   let outcome: 'recorded' | 'duplicate' | 'retry' | 'failed' | 'unknown' = 'unknown';
   await state.update<BatchRecord>(batchKey(runId, batch), (current) => {
     if (!current) {
@@ -68,9 +90,26 @@ export async function recordFanoutResult(state: StateStore, fanout: Pick<FanoutS
       return null;
     }
     const result = body as Partial<FanoutResult> | null;
-    if (status >= 200 && status < 300 && result && result.runId === runId && result.batch === batch && Array.isArray(result.drifts)) {
+    if (
+      status >= 200 &&
+      status < 300 &&
+      result &&
+      result.runId === runId &&
+      result.batch === batch &&
+      Array.isArray(result.drifts)
+    ) {
       outcome = 'recorded';
-      return { ...current, done: true, result: { runId, batch, examined: Number(result.examined) || 0, bytes: Number(result.bytes) || 0, drifts: result.drifts } };
+      return {
+        ...current,
+        done: true,
+        result: {
+          runId,
+          batch,
+          examined: Number(result.examined) || 0,
+          bytes: Number(result.bytes) || 0,
+          drifts: result.drifts,
+        },
+      };
     }
     const reason = `checksum-verify answered ${status}${typeof body === 'string' ? `: ${body.slice(0, 200)}` : ''}`;
     if (current.attempts >= fanout.maxAttempts) {
@@ -109,18 +148,33 @@ export async function awaitFanout(
     }
     const batch = Number(key.slice(key.lastIndexOf('-') + 1));
     if (record.attempts >= fanout.maxAttempts) {
-      await state.write(key, { ...record, done: true, failed: record.failed ?? `no result after ${record.attempts} attempt(s)` }, { ifMatch: stored.etag });
+      await state.write(
+        key,
+        { ...record, done: true, failed: record.failed ?? `no result after ${record.attempts} attempt(s)` },
+        { ifMatch: stored.etag },
+      );
       continue;
     }
     await state.write(key, { ...record, attempts: record.attempts + 1, sentAt: nowIso }, { ifMatch: stored.etag });
-    await fanout.post({ sweep: { runId: sweep.runId, batch, staleBefore: record.staleBefore, items: record.items } }, fanout.callbackUrl(sweep.runId, batch), signal);
+    await fanout.post(
+      { sweep: { runId: sweep.runId, batch, staleBefore: record.staleBefore, items: record.items } },
+      fanout.callbackUrl(sweep.runId, batch),
+      signal,
+    );
     open++;
   }
   if (open > 0) return open;
   for (const key of keys) {
     const record = (await state.read<BatchRecord>(key))?.value;
     if (!record) continue;
-    const drifts: Drift[] = record.result?.drifts ?? record.items.map((i) => ({ kind: 'unverified', bucket: i.bucket, key: i.key, detail: `fan-out batch gave no result: ${record.failed ?? 'unknown'}` }));
+    const drifts: Drift[] =
+      record.result?.drifts ??
+      record.items.map((i) => ({
+        kind: 'unverified',
+        bucket: i.bucket,
+        key: i.key,
+        detail: `fan-out batch gave no result: ${record.failed ?? 'unknown'}`,
+      }));
     sweep.bytes += record.result?.bytes ?? 0;
     for (const d of drifts) {
       sweep.counts[d.kind]++;

@@ -58,7 +58,8 @@ export interface SweepReport {
 
 const LEASE = 'sweep/lease';
 const CHECKPOINT = 'sweep/checkpoint';
-const isChecksumFile = (key: string) => SIDECAR_SUFFIXES.some((s) => key.endsWith(s)) || MANIFEST_NAMES.includes(key.split('/').pop()!);
+const isChecksumFile = (key: string) =>
+  SIDECAR_SUFFIXES.some((s) => key.endsWith(s)) || MANIFEST_NAMES.includes(key.split('/').pop()!);
 const emptyCounts = (): Record<DriftKind, number> => ({ modified: 0, missing: 0, unverified: 0, 'stale-pending': 0 });
 
 /**
@@ -68,7 +69,19 @@ const emptyCounts = (): Record<DriftKind, number> => ({ modified: 0, missing: 0,
  * overlapping runs do not double-process, stops within its budget with a checkpoint, and on completion writes a
  * report and raises or resolves one IntegrityDrift alert per bucket and kind.
  */
-export async function runSweep(deps: { store: ObjectStore; state: StateStore; alerts: AlertSink; now: () => DateTime; elapsedMs: () => number; subsystemOf: (bucket: string, key: string) => string }, settings: SweepSettings, runId: string, signal?: AbortSignal): Promise<SweepReport> {
+export async function runSweep(
+  deps: {
+    store: ObjectStore;
+    state: StateStore;
+    alerts: AlertSink;
+    now: () => DateTime;
+    elapsedMs: () => number;
+    subsystemOf: (bucket: string, key: string) => string;
+  },
+  settings: SweepSettings,
+  runId: string,
+  signal?: AbortSignal,
+): Promise<SweepReport> {
   const nowIso = () => deps.now().toUTC().toISO() as string;
   // Lease: take it when free or expired; someone else's live lease means another sweep is running.
   let held = false;
@@ -77,10 +90,28 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
     held = true;
     return { holder: runId, expiresAt: deps.now().plus({ milliseconds: settings.leaseMs }).toUTC().toISO() as string };
   });
-  if (!held) return { runId, status: 'skipped', reason: 'another sweep holds the lease', objects: 0, bytes: 0, counts: emptyCounts() };
+  if (!held)
+    return {
+      runId,
+      status: 'skipped',
+      reason: 'another sweep holds the lease',
+      objects: 0,
+      bytes: 0,
+      counts: emptyCounts(),
+    };
 
   const stored = (await deps.state.read<SweepState>(CHECKPOINT))?.value;
-  const state: SweepState = stored ?? { runId, startedAt: nowIso(), phase: 'objects', targetIndex: 0, startAfter: '', objects: 0, bytes: 0, counts: emptyCounts(), findings: [] };
+  const state: SweepState = stored ?? {
+    runId,
+    startedAt: nowIso(),
+    phase: 'objects',
+    targetIndex: 0,
+    startAfter: '',
+    objects: 0,
+    bytes: 0,
+    counts: emptyCounts(),
+    findings: [],
+  };
   const staleBefore = deps.now().minus({ minutes: settings.stalePendingMinutes }).toUTC().toISO() as string;
   let handled = 0;
   const outOfBudget = () => deps.elapsedMs() >= settings.budgetMs || handled >= settings.maxObjects;
@@ -104,7 +135,16 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
     const send = async (): Promise<boolean> => {
       if (batch.length === 0) return true;
       try {
-        await dispatchBatch(deps.state, fanout!, state.runId, state.batchesSent ?? 0, batch, staleBefore, nowIso(), signal);
+        await dispatchBatch(
+          deps.state,
+          fanout!,
+          state.runId,
+          state.batchesSent ?? 0,
+          batch,
+          staleBefore,
+          nowIso(),
+          signal,
+        );
       } catch (err) {
         state.lastError = (err as Error).message;
         return false;
@@ -116,7 +156,10 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
       return true;
     };
     let exhausted = true;
-    for await (const item of deps.store.list(target.bucket, target.prefix, { startAfter: state.startAfter, ...(signal ? { signal } : {}) })) {
+    for await (const item of deps.store.list(target.bucket, target.prefix, {
+      startAfter: state.startAfter,
+      ...(signal ? { signal } : {}),
+    })) {
       if (outOfBudget()) {
         exhausted = false;
         break;
@@ -158,10 +201,18 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
   while (state.phase === 'records' && state.targetIndex < settings.targets.length) {
     const target = settings.targets[state.targetIndex]!;
     const recordPrefix = verdictPrefix(target.bucket);
-    const objects = deps.store.list(target.bucket, target.prefix, { ...(state.startAfter ? { startAfter: state.startAfter } : {}), ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
+    const objects = deps.store
+      .list(target.bucket, target.prefix, {
+        ...(state.startAfter ? { startAfter: state.startAfter } : {}),
+        ...(signal ? { signal } : {}),
+      })
+      [Symbol.asyncIterator]();
     let object = await objects.next();
     try {
-      for await (const recordKey of deps.state.list(`${recordPrefix}${target.prefix}`, state.startAfter ? { startAfter: `${recordPrefix}${state.startAfter}` } : {})) {
+      for await (const recordKey of deps.state.list(
+        `${recordPrefix}${target.prefix}`,
+        state.startAfter ? { startAfter: `${recordPrefix}${state.startAfter}` } : {},
+      )) {
         if (outOfBudget()) return checkpoint(deps, state, runId);
         const objectKey = recordKey.slice(recordPrefix.length);
         while (!object.done && object.value.key < objectKey) object = await objects.next();
@@ -170,7 +221,8 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
         if (!object.done && object.value.key === objectKey) continue;
         if (await deps.store.stat(target.bucket, objectKey)) continue;
         const record = (await deps.state.read<VerdictRecord>(recordKey))?.value;
-        if (record && record.verdict !== 'vanished') find('missing', target.bucket, objectKey, `recorded ${record.verdict} at ${record.verifiedAt}, object gone`);
+        if (record && record.verdict !== 'vanished')
+          find('missing', target.bucket, objectKey, `recorded ${record.verdict} at ${record.verifiedAt}, object gone`);
       }
     } finally {
       await objects.return?.();
@@ -182,7 +234,8 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
     state.phase = 'awaiting';
     // The batches report by callback; complete once all have (or were given up on after their retries).
     const waiting = await awaitFanout(deps.state, fanout, state, nowIso(), signal);
-    if (waiting > 0) return checkpoint(deps, state, runId, `waiting for ${waiting} fan-out batch(es) of ${state.batchesSent ?? 0}`);
+    if (waiting > 0)
+      return checkpoint(deps, state, runId, `waiting for ${waiting} fan-out batch(es) of ${state.batchesSent ?? 0}`);
     const report = await complete(deps, state, runId, nowIso());
     await clearFanout(deps.state, state.runId);
     return report;
@@ -190,37 +243,76 @@ export async function runSweep(deps: { store: ObjectStore; state: StateStore; al
   return complete(deps, state, runId, nowIso());
 }
 
-async function checkpoint(deps: { state: StateStore; now: () => DateTime }, state: SweepState, runId: string, reason?: string): Promise<SweepReport> {
+async function checkpoint(
+  deps: { state: StateStore; now: () => DateTime },
+  state: SweepState,
+  runId: string,
+  reason?: string,
+): Promise<SweepReport> {
   await deps.state.write(CHECKPOINT, state);
   // The lease guards one invocation at a time: release it so the next timer call continues this sweep.
   await deps.state.write(LEASE, { holder: runId, expiresAt: deps.now().toUTC().toISO() as string });
-  return { runId: state.runId, status: 'checkpointed', objects: state.objects, bytes: state.bytes, counts: state.counts, reason: reason ?? `resumes after ${state.phase === 'objects' ? state.startAfter || 'the start' : 'the record check'} (invocation ${runId})${state.lastError ? `; last fan-out error: ${state.lastError}` : ''}` };
+  return {
+    runId: state.runId,
+    status: 'checkpointed',
+    objects: state.objects,
+    bytes: state.bytes,
+    counts: state.counts,
+    reason:
+      reason ??
+      `resumes after ${state.phase === 'objects' ? state.startAfter || 'the start' : 'the record check'} (invocation ${runId})${state.lastError ? `; last fan-out error: ${state.lastError}` : ''}`,
+  };
 }
 
-async function complete(deps: { state: StateStore; alerts: AlertSink; subsystemOf: (b: string, k: string) => string }, state: SweepState, runId: string, finishedAt: string): Promise<SweepReport> {
+async function complete(
+  deps: { state: StateStore; alerts: AlertSink; subsystemOf: (b: string, k: string) => string },
+  state: SweepState,
+  runId: string,
+  finishedAt: string,
+): Promise<SweepReport> {
   const durationMs = Date.parse(finishedAt) - Date.parse(state.startedAt);
   await deps.state.write(`sweep/reports/${state.runId}.json`, { ...state, finishedAt, durationMs });
   // One alert per bucket and kind: raised while drift remains, resolved by the first clean sweep.
   const previous = (await deps.state.read<{ firing: Record<string, Alert> }>('sweep/alerts'))?.value.firing ?? {};
   const firing: Record<string, Alert> = {};
   const groups = new Map<string, typeof state.findings>();
-  for (const f of state.findings) groups.set(`${f.bucket}|${f.kind}`, [...(groups.get(`${f.bucket}|${f.kind}`) ?? []), f]);
+  for (const f of state.findings)
+    groups.set(`${f.bucket}|${f.kind}`, [...(groups.get(`${f.bucket}|${f.kind}`) ?? []), f]);
   for (const [group, findings] of groups) {
     const [bucket, kind] = group.split('|') as [string, DriftKind];
-    firing[group] = previous[group] ?? buildAlert({
-      alertname: 'IntegrityDrift',
-      severity: kind === 'modified' || kind === 'missing' ? 'critical' : 'warning',
-      subsystem: deps.subsystemOf(bucket, findings[0]!.key),
-      labels: { bucket, drift: kind },
-      summary: `${state.counts[kind]} ${kind} object(s) in ${bucket}`,
-      description: findings.slice(0, 20).map((f) => `${f.key}: ${f.detail}`).join('\n'),
-      startsAt: finishedAt,
-    });
+    firing[group] =
+      previous[group] ??
+      buildAlert({
+        alertname: 'IntegrityDrift',
+        severity: kind === 'modified' || kind === 'missing' ? 'critical' : 'warning',
+        subsystem: deps.subsystemOf(bucket, findings[0]!.key),
+        labels: { bucket, drift: kind },
+        summary: `${state.counts[kind]} ${kind} object(s) in ${bucket}`,
+        description: findings
+          .slice(0, 20)
+          .map((f) => `${f.key}: ${f.detail}`)
+          .join('\n'),
+        startsAt: finishedAt,
+      });
   }
-  const resolved = Object.entries(previous).filter(([g]) => !firing[g]).map(([, a]) => ({ ...a, endsAt: finishedAt }));
-  await deps.alerts.send([...Object.entries(firing).filter(([g]) => !previous[g]).map(([, a]) => a), ...resolved]);
+  const resolved = Object.entries(previous)
+    .filter(([g]) => !firing[g])
+    .map(([, a]) => ({ ...a, endsAt: finishedAt }));
+  await deps.alerts.send([
+    ...Object.entries(firing)
+      .filter(([g]) => !previous[g])
+      .map(([, a]) => a),
+    ...resolved,
+  ]);
   await deps.state.write('sweep/alerts', { firing });
   await deps.state.remove(CHECKPOINT).catch(() => undefined);
   await deps.state.write(LEASE, { holder: runId, expiresAt: finishedAt });
-  return { runId: state.runId, status: 'complete', objects: state.objects, bytes: state.bytes, counts: state.counts, durationMs };
+  return {
+    runId: state.runId,
+    status: 'complete',
+    objects: state.objects,
+    bytes: state.bytes,
+    counts: state.counts,
+    durationMs,
+  };
 }

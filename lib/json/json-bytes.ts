@@ -51,7 +51,7 @@ export class JsonBytes {
     const n = bytes.length;
     if (this.at + n > this.block.length) this.makeRoom(n);
     const block = this.block;
-    let at = this.at;
+    const at = this.at;
     // A short fragment is copied faster by a loop than by a native call.
     if (n > 12) block.set(bytes, at);
     else for (let i = 0; i < n; i++) block[at + i] = bytes[i]!;
@@ -88,7 +88,8 @@ export class JsonBytes {
   /** number writes a number as JSON.stringify does (NaN and the infinities as null), or null. */
   number(value: number | null): void {
     if (value === null) return this.raw(NULL);
-    if (!(value >= 0 && value < 2147483648 && (value | 0) === value)) return this.utf8(Number.isFinite(value) ? `${value}` : 'null');
+    if (!(value >= 0 && value < 2147483648 && (value | 0) === value))
+      return this.utf8(Number.isFinite(value) ? `${value}` : 'null');
     if (this.at + 10 > this.block.length) this.makeRoom(10);
     let digits = 1;
     for (let v = value; v >= 10; v = (v / 10) | 0) digits++;

@@ -33,7 +33,11 @@ export interface WatchTimings {
   restartHoldMs: number;
 }
 
-export const DEFAULT_TIMINGS: WatchTimings = { unavailableForMs: 5 * 60_000, pendingMaxMs: 10 * 60_000, restartHoldMs: 30 * 60_000 };
+export const DEFAULT_TIMINGS: WatchTimings = {
+  unavailableForMs: 5 * 60_000,
+  pendingMaxMs: 10 * 60_000,
+  restartHoldMs: 30 * 60_000,
+};
 
 /** forMs is how long a finding must have been seen continuously before its alert fires. */
 export function forMs(kind: FindingKind, timings: WatchTimings): number {

@@ -1,5 +1,13 @@
 import type { Finding, WatchTimings } from './findings.ts';
-import { millis, workloadKey, workloadOf, type ClusterSnapshot, type KubeContainerStatus, type KubeMeta, type KubePod } from './objects.ts';
+import {
+  millis,
+  workloadKey,
+  workloadOf,
+  type ClusterSnapshot,
+  type KubeContainerStatus,
+  type KubeMeta,
+  type KubePod,
+} from './objects.ts';
 
 /** SubsystemOf names the subsystem of an object from its labels (or a fallback such as the release manifest's). */
 export type SubsystemOf = (labels: Record<string, string> | undefined, workload?: string) => string;
@@ -17,7 +25,11 @@ export function nodeFindings(snapshot: ClusterSnapshot, subsystemOf: SubsystemOf
     const ready = conditions.find((c) => c.type === 'Ready');
     if (ready?.status !== 'True') {
       findings.push({
-        kind: 'NodeNotReady', key: `node/${name}`, severity: 'critical', subsystem, labels: { node: name },
+        kind: 'NodeNotReady',
+        key: `node/${name}`,
+        severity: 'critical',
+        subsystem,
+        labels: { node: name },
         summary: `node ${name} is not Ready (${ready?.status ?? 'no Ready condition'})`,
         description: `Ready=${ready?.status ?? 'absent'}${ready?.reason ? ` reason ${ready.reason}` : ''}${ready?.message ? `: ${ready.message}` : ''}; pods on it may be evicted.`,
       });
@@ -25,7 +37,11 @@ export function nodeFindings(snapshot: ClusterSnapshot, subsystemOf: SubsystemOf
     for (const c of conditions) {
       if (!PRESSURES.includes(c.type ?? '') || c.status !== 'True') continue;
       findings.push({
-        kind: 'NodePressure', key: `node/${name}/${c.type}`, severity: 'warning', subsystem, labels: { node: name, condition: c.type ?? '' },
+        kind: 'NodePressure',
+        key: `node/${name}/${c.type}`,
+        severity: 'warning',
+        subsystem,
+        labels: { node: name, condition: c.type ?? '' },
         summary: `node ${name} reports ${c.type}`,
         description: `${c.type}=True${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}; the kubelet may evict pods.`,
       });
@@ -65,7 +81,13 @@ export interface RestartMemory {
  * `pendingMaxMs` since creation (status.startTime is absent for unscheduled pods). Grouped per workload and
  * container so a ReplicaSet of ten crashing pods is one alert.
  */
-export function podFindings(snapshot: ClusterSnapshot, previous: RestartMemory, now: number, timings: WatchTimings, subsystemOf: SubsystemOf): { findings: Finding[]; restarts: RestartMemory } {
+export function podFindings(
+  snapshot: ClusterSnapshot,
+  previous: RestartMemory,
+  now: number,
+  timings: WatchTimings,
+  subsystemOf: SubsystemOf,
+): { findings: Finding[]; restarts: RestartMemory } {
   const grouped = new Map<string, { finding: Finding; pods: string[] }>();
   const add = (finding: Finding, pod: string) => {
     const entry = grouped.get(finding.key);
@@ -81,17 +103,31 @@ export function podFindings(snapshot: ClusterSnapshot, previous: RestartMemory, 
     const waiting = ref.status.state?.waiting?.reason;
     if (waiting === 'CrashLoopBackOff') {
       const last = ref.status.lastState?.terminated;
-      add({
-        kind: 'PodCrashLooping', key: `crash/${ref.workload}/${container}`, severity: 'critical', subsystem, labels,
-        summary: `${labels.workload} container ${container} is in CrashLoopBackOff in ${ref.namespace}`,
-        description: `restartCount ${ref.status.restartCount ?? 0}${last ? `; last exit ${last.exitCode ?? '?'} (${last.reason ?? 'unknown'})` : ''}.`,
-      }, podName);
+      add(
+        {
+          kind: 'PodCrashLooping',
+          key: `crash/${ref.workload}/${container}`,
+          severity: 'critical',
+          subsystem,
+          labels,
+          summary: `${labels.workload} container ${container} is in CrashLoopBackOff in ${ref.namespace}`,
+          description: `restartCount ${ref.status.restartCount ?? 0}${last ? `; last exit ${last.exitCode ?? '?'} (${last.reason ?? 'unknown'})` : ''}.`,
+        },
+        podName,
+      );
     } else if (waiting && PULL_FAILURES.has(waiting)) {
-      add({
-        kind: 'PodImagePullFailing', key: `pull/${ref.workload}/${container}`, severity: 'critical', subsystem, labels,
-        summary: `${labels.workload} container ${container} cannot pull its image (${waiting}) in ${ref.namespace}`,
-        description: `${ref.status.state?.waiting?.message ?? waiting}; image ${ref.status.image ?? '?'}.`,
-      }, podName);
+      add(
+        {
+          kind: 'PodImagePullFailing',
+          key: `pull/${ref.workload}/${container}`,
+          severity: 'critical',
+          subsystem,
+          labels,
+          summary: `${labels.workload} container ${container} cannot pull its image (${waiting}) in ${ref.namespace}`,
+          description: `${ref.status.state?.waiting?.message ?? waiting}; image ${ref.status.image ?? '?'}.`,
+        },
+        podName,
+      );
     }
     const countKey = `${ref.namespace}/${podName}/${container}`;
     const count = ref.status.restartCount ?? 0;
@@ -101,11 +137,18 @@ export function podFindings(snapshot: ClusterSnapshot, previous: RestartMemory, 
     if (before !== undefined && count > before) risenAt = now;
     if (risenAt !== undefined && now - risenAt < timings.restartHoldMs) {
       restarts.risenAt[countKey] = risenAt;
-      add({
-        kind: 'PodRestarting', key: `restart/${ref.workload}/${container}`, severity: 'warning', subsystem, labels,
-        summary: `${labels.workload} container ${container} restarted in ${ref.namespace}`,
-        description: `restartCount ${before ?? '?'} → ${count} between runs.`,
-      }, podName);
+      add(
+        {
+          kind: 'PodRestarting',
+          key: `restart/${ref.workload}/${container}`,
+          severity: 'warning',
+          subsystem,
+          labels,
+          summary: `${labels.workload} container ${container} restarted in ${ref.namespace}`,
+          description: `restartCount ${before ?? '?'} → ${count} between runs.`,
+        },
+        podName,
+      );
     }
   }
   for (const pod of snapshot.pods) {
@@ -114,24 +157,47 @@ export function podFindings(snapshot: ClusterSnapshot, previous: RestartMemory, 
     if (!(now - created > timings.pendingMaxMs)) continue;
     const w = workloadOf(pod);
     const scheduled = pod.status.conditions?.find((c) => c.type === 'PodScheduled');
-    add({
-      kind: 'PodPendingTooLong', key: `pending/${workloadKey(w)}`, severity: 'warning', subsystem: subsystemOf(pod.metadata?.labels, workloadKey(w)),
-      labels: { namespace: w.namespace, workload: `${w.kind}/${w.name}` },
-      summary: `${w.kind}/${w.name} has pods Pending for more than ${Math.round(timings.pendingMaxMs / 60_000)} min in ${w.namespace}`,
-      description: scheduled?.status === 'False' ? `not scheduled: ${scheduled.reason ?? ''} ${scheduled.message ?? ''}`.trim() : `Pending since ${new Date(created).toISOString()}.`,
-    }, pod.metadata?.name ?? '');
+    add(
+      {
+        kind: 'PodPendingTooLong',
+        key: `pending/${workloadKey(w)}`,
+        severity: 'warning',
+        subsystem: subsystemOf(pod.metadata?.labels, workloadKey(w)),
+        labels: { namespace: w.namespace, workload: `${w.kind}/${w.name}` },
+        summary: `${w.kind}/${w.name} has pods Pending for more than ${Math.round(timings.pendingMaxMs / 60_000)} min in ${w.namespace}`,
+        description:
+          scheduled?.status === 'False'
+            ? `not scheduled: ${scheduled.reason ?? ''} ${scheduled.message ?? ''}`.trim()
+            : `Pending since ${new Date(created).toISOString()}.`,
+      },
+      pod.metadata?.name ?? '',
+    );
   }
-  const findings = [...grouped.values()].map(({ finding, pods }) => ({ ...finding, description: `${finding.description} Pods: ${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ` and ${pods.length - 5} more` : ''}.` }));
+  const findings = [...grouped.values()].map(({ finding, pods }) => ({
+    ...finding,
+    description: `${finding.description} Pods: ${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ` and ${pods.length - 5} more` : ''}.`,
+  }));
   return { findings, restarts };
 }
 
-function workloadFinding(kind: string, meta: KubeMeta | undefined, templateLabels: Record<string, string> | undefined, want: number, have: number, subsystemOf: SubsystemOf, what: string): Finding | undefined {
+function workloadFinding(
+  kind: string,
+  meta: KubeMeta | undefined,
+  templateLabels: Record<string, string> | undefined,
+  want: number,
+  have: number,
+  subsystemOf: SubsystemOf,
+  what: string,
+): Finding | undefined {
   if (have >= want) return undefined;
   const namespace = meta?.namespace ?? 'default';
   const name = meta?.name ?? '';
   const key = `${namespace}/${kind}/${name}`;
   return {
-    kind: 'WorkloadUnavailable', key: `unavailable/${key}`, severity: have === 0 ? 'critical' : 'warning', subsystem: subsystemOf(templateLabels ?? meta?.labels, key),
+    kind: 'WorkloadUnavailable',
+    key: `unavailable/${key}`,
+    severity: have === 0 ? 'critical' : 'warning',
+    subsystem: subsystemOf(templateLabels ?? meta?.labels, key),
     labels: { namespace, workload: `${kind}/${name}` },
     summary: `${kind}/${name} has ${have}/${want} ${what} in ${namespace}`,
     description: `${want - have} of ${want} replicas are not ${what}.`,
@@ -149,13 +215,44 @@ export function workloadFindings(snapshot: ClusterSnapshot, subsystemOf: Subsyst
     if ((d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) continue;
     const want = d.spec?.replicas ?? 1;
     const have = Math.min(d.status?.availableReplicas ?? 0, want - (d.status?.unavailableReplicas ?? 0));
-    out.push(workloadFinding('Deployment', d.metadata, d.spec?.template?.metadata?.labels, want, Math.max(0, have), subsystemOf, 'available'));
+    out.push(
+      workloadFinding(
+        'Deployment',
+        d.metadata,
+        d.spec?.template?.metadata?.labels,
+        want,
+        Math.max(0, have),
+        subsystemOf,
+        'available',
+      ),
+    );
   }
-  for (const s of snapshot.statefulsets) out.push(workloadFinding('StatefulSet', s.metadata, s.spec?.template?.metadata?.labels, s.spec?.replicas ?? 1, s.status?.readyReplicas ?? 0, subsystemOf, 'ready'));
+  for (const s of snapshot.statefulsets)
+    out.push(
+      workloadFinding(
+        'StatefulSet',
+        s.metadata,
+        s.spec?.template?.metadata?.labels,
+        s.spec?.replicas ?? 1,
+        s.status?.readyReplicas ?? 0,
+        subsystemOf,
+        'ready',
+      ),
+    );
   for (const ds of snapshot.daemonsets) {
     const want = ds.status?.desiredNumberScheduled ?? 0;
     const have = Math.min(ds.status?.numberReady ?? 0, want - (ds.status?.numberUnavailable ?? 0));
-    out.push(workloadFinding('DaemonSet', ds.metadata, ds.spec?.template?.metadata?.labels, want, Math.max(0, have), subsystemOf, 'ready'));
+    out.push(
+      workloadFinding(
+        'DaemonSet',
+        ds.metadata,
+        ds.spec?.template?.metadata?.labels,
+        want,
+        Math.max(0, have),
+        subsystemOf,
+        'ready',
+      ),
+    );
   }
   return out.filter((f): f is Finding => f !== undefined);
 }

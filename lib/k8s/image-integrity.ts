@@ -22,7 +22,9 @@ export function runningContainers(snapshot: ClusterSnapshot): RunningContainer[]
   const found = new Map<string, RunningContainer>();
   for (const pod of snapshot.pods) {
     const workload = workloadKey(workloadOf(pod));
-    const specs = new Map([...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => [c.name ?? '', c.image ?? '']));
+    const specs = new Map(
+      [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => [c.name ?? '', c.image ?? '']),
+    );
     for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       const running = parseImageID(status.imageID);
       const container = status.name ?? '';
@@ -30,7 +32,15 @@ export function runningContainers(snapshot: ClusterSnapshot): RunningContainer[]
       const key = `${workload}\u0000${container}\u0000${identity}`;
       const entry = found.get(key);
       if (entry) entry.pods.push(pod.metadata?.name ?? '');
-      else found.set(key, { workload, container, specImage: specs.get(container) ?? status.image ?? '', running, pods: [pod.metadata?.name ?? ''], labels: pod.metadata?.labels });
+      else
+        found.set(key, {
+          workload,
+          container,
+          specImage: specs.get(container) ?? status.image ?? '',
+          running,
+          pods: [pod.metadata?.name ?? ''],
+          labels: pod.metadata?.labels,
+        });
     }
   }
   return [...found.values()];
@@ -50,7 +60,12 @@ function labelsOf(workload: string, container?: string): Record<string, string> 
  *   an approved digest.
  * Containers that have not started (`imageID: ""`) are skipped; they are judged once they run.
  */
-export function imageFindings(snapshot: ClusterSnapshot, manifest: ReleaseManifest, subsystemOf: SubsystemOf, inScope: (namespace: string) => boolean): Finding[] {
+export function imageFindings(
+  snapshot: ClusterSnapshot,
+  manifest: ReleaseManifest,
+  subsystemOf: SubsystemOf,
+  inScope: (namespace: string) => boolean,
+): Finding[] {
   const approved = approvedIndex(manifest);
   const findings: Finding[] = [];
   const seenWorkloads = new Set<string>();
@@ -66,7 +81,11 @@ export function imageFindings(snapshot: ClusterSnapshot, manifest: ReleaseManife
       const pinned = parseImageSpec(rc.specImage).digest;
       if (pinned && expected?.digests.includes(pinned)) continue;
       findings.push({
-        kind: 'ImageUnverifiable', key: `unverifiable/${rc.workload}/${rc.container}`, severity: 'warning', subsystem, labels,
+        kind: 'ImageUnverifiable',
+        key: `unverifiable/${rc.workload}/${rc.container}`,
+        severity: 'warning',
+        subsystem,
+        labels,
         summary: `${labels.workload} container ${rc.container} runs an image without a registry digest in ${labels.namespace}`,
         description: `the runtime reports only the image config id ${rc.running.id}; pin the image by digest (${rc.specImage}@sha256:…) so it can be verified. ${pods}`,
       });
@@ -76,20 +95,32 @@ export function imageFindings(snapshot: ClusterSnapshot, manifest: ReleaseManife
     if (expected?.digests.includes(digest)) continue;
     if (!expected) {
       findings.push({
-        kind: 'UnapprovedImage', key: `unapproved/${rc.workload}/${rc.container}/${digest}`, severity: 'critical', subsystem, labels: { ...labels, digest },
+        kind: 'UnapprovedImage',
+        key: `unapproved/${rc.workload}/${rc.container}/${digest}`,
+        severity: 'critical',
+        subsystem,
+        labels: { ...labels, digest },
         summary: `${labels.workload} container ${rc.container} is not in the approved release ${manifest.release}`,
         description: `${entry ? `container ${rc.container} is` : `workload ${rc.workload} is`} missing from the release manifest; it runs ${repository}@${digest}. ${pods}`,
       });
     } else if (expected.image !== repository) {
       findings.push({
-        kind: 'UnapprovedImage', key: `unapproved/${rc.workload}/${rc.container}/${digest}`, severity: 'critical', subsystem, labels: { ...labels, digest },
+        kind: 'UnapprovedImage',
+        key: `unapproved/${rc.workload}/${rc.container}/${digest}`,
+        severity: 'critical',
+        subsystem,
+        labels: { ...labels, digest },
         summary: `${labels.workload} container ${rc.container} runs ${repository}, not the approved ${expected.image}`,
         description: `running ${repository}@${digest}; release ${manifest.release} approves ${expected.image}@${expected.digests.join(' or ')}. ${pods}`,
       });
     } else {
       const tag = parseImageSpec(rc.specImage).tag;
       findings.push({
-        kind: 'ReleaseDrift', key: `drift/${rc.workload}/${rc.container}/${digest}`, severity: 'critical', subsystem, labels: { ...labels, digest },
+        kind: 'ReleaseDrift',
+        key: `drift/${rc.workload}/${rc.container}/${digest}`,
+        severity: 'critical',
+        subsystem,
+        labels: { ...labels, digest },
         summary: `${labels.workload} container ${rc.container} runs an unapproved build of ${repository}${tag ? `:${tag}` : ''}`,
         description: `running digest ${digest}; release ${manifest.release} approves ${expected.digests.join(' or ')}${tag ? ` (tag ${tag} moved, or a build was deployed without validation)` : ''}. ${pods}`,
       });
@@ -99,7 +130,11 @@ export function imageFindings(snapshot: ClusterSnapshot, manifest: ReleaseManife
     const namespace = w.workload.split('/')[0] ?? '';
     if (seenWorkloads.has(w.workload) || !inScope(namespace)) continue;
     findings.push({
-      kind: 'ReleaseDrift', key: `absent/${w.workload}`, severity: 'warning', subsystem: w.subsystem ?? subsystemOf(undefined, w.workload), labels: labelsOf(w.workload),
+      kind: 'ReleaseDrift',
+      key: `absent/${w.workload}`,
+      severity: 'warning',
+      subsystem: w.subsystem ?? subsystemOf(undefined, w.workload),
+      labels: labelsOf(w.workload),
       summary: `${w.workload} of release ${manifest.release} has no running pod`,
       description: `the approved workload ${w.workload} is not running (deleted, renamed or scaled to zero).`,
     });
@@ -108,7 +143,13 @@ export function imageFindings(snapshot: ClusterSnapshot, manifest: ReleaseManife
 }
 
 /** observedRelease records what runs now as a release manifest (`cmp-ops release approve`). */
-export function observedRelease(snapshot: ClusterSnapshot, release: string, now: string, approvedBy: string | undefined, subsystemOf: SubsystemOf): { manifest: ReleaseManifest; unverifiable: RunningContainer[] } {
+export function observedRelease(
+  snapshot: ClusterSnapshot,
+  release: string,
+  now: string,
+  approvedBy: string | undefined,
+  subsystemOf: SubsystemOf,
+): { manifest: ReleaseManifest; unverifiable: RunningContainer[] } {
   const workloads = new Map<string, Map<string, { image: string; digests: Set<string> }>>();
   const subsystems = new Map<string, string>();
   const unverifiable: RunningContainer[] = [];
@@ -128,11 +169,15 @@ export function observedRelease(snapshot: ClusterSnapshot, release: string, now:
     release,
     approvedAt: now,
     ...(approvedBy ? { approvedBy } : {}),
-    workloads: [...workloads.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([workload, containers]) => ({
-      workload,
-      subsystem: subsystems.get(workload) ?? 'unknown',
-      containers: [...containers.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, c]) => ({ name, image: c.image, digests: [...c.digests].sort() })),
-    })),
+    workloads: [...workloads.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([workload, containers]) => ({
+        workload,
+        subsystem: subsystems.get(workload) ?? 'unknown',
+        containers: [...containers.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, c]) => ({ name, image: c.image, digests: [...c.digests].sort() })),
+      })),
   };
   return { manifest, unverifiable };
 }
@@ -161,9 +206,18 @@ export function diffRelease(approved: ReleaseManifest, observed: ReleaseManifest
     for (const [name, c] of obs.containers) {
       const ac = app.containers.get(name);
       if (!ac) changes.push({ change: 'added', workload, container: name, running: c.digests, image: c.image });
-      else if (ac.image !== c.image || c.digests.some((d) => !ac.digests.includes(d))) changes.push({ change: 'changed', workload, container: name, approved: ac.digests, running: c.digests, image: c.image });
+      else if (ac.image !== c.image || c.digests.some((d) => !ac.digests.includes(d)))
+        changes.push({
+          change: 'changed',
+          workload,
+          container: name,
+          approved: ac.digests,
+          running: c.digests,
+          image: c.image,
+        });
     }
-    for (const name of app.containers.keys()) if (!obs.containers.has(name)) changes.push({ change: 'removed', workload, container: name });
+    for (const name of app.containers.keys())
+      if (!obs.containers.has(name)) changes.push({ change: 'removed', workload, container: name });
   }
   for (const workload of a.keys()) if (!o.has(workload)) changes.push({ change: 'removed', workload });
   return changes;

@@ -34,7 +34,8 @@ export function parseImageID(imageID: string | undefined): RunningImage {
   if (rest === '') return { kind: 'not-started' };
   rest = rest.replace(/^docker-pullable:\/\//, '').replace(/^docker:\/\//, '');
   const at = rest.lastIndexOf('@');
-  if (at > 0 && isDigest(rest.slice(at + 1))) return { kind: 'digest', repository: normalizeRepository(rest.slice(0, at)), digest: rest.slice(at + 1) };
+  if (at > 0 && isDigest(rest.slice(at + 1)))
+    return { kind: 'digest', repository: normalizeRepository(rest.slice(0, at)), digest: rest.slice(at + 1) };
   return { kind: 'config-id', id: rest };
 }
 

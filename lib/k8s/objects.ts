@@ -28,14 +28,27 @@ export interface KubeContainerStatus {
   imageID?: string;
   restartCount?: number;
   ready?: boolean;
-  state?: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: KubeTime }; terminated?: { reason?: string; exitCode?: number } };
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: { startedAt?: KubeTime };
+    terminated?: { reason?: string; exitCode?: number };
+  };
   lastState?: { terminated?: { reason?: string; exitCode?: number; finishedAt?: KubeTime } };
 }
 
 export interface KubePod {
   metadata?: KubeMeta;
-  spec?: { nodeName?: string; containers?: Array<{ name?: string; image?: string }>; initContainers?: Array<{ name?: string; image?: string }> };
-  status?: { phase?: string; conditions?: KubeCondition[]; containerStatuses?: KubeContainerStatus[]; initContainerStatuses?: KubeContainerStatus[] };
+  spec?: {
+    nodeName?: string;
+    containers?: Array<{ name?: string; image?: string }>;
+    initContainers?: Array<{ name?: string; image?: string }>;
+  };
+  status?: {
+    phase?: string;
+    conditions?: KubeCondition[];
+    containerStatuses?: KubeContainerStatus[];
+    initContainerStatuses?: KubeContainerStatus[];
+  };
 }
 
 export interface KubeNode {
@@ -47,7 +60,13 @@ export interface KubeNode {
 export interface KubeDeployment {
   metadata?: KubeMeta;
   spec?: { replicas?: number; template?: { metadata?: KubeMeta } };
-  status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; availableReplicas?: number; unavailableReplicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+  };
 }
 
 export interface KubeStatefulSet {
@@ -59,7 +78,12 @@ export interface KubeStatefulSet {
 export interface KubeDaemonSet {
   metadata?: KubeMeta;
   spec?: { template?: { metadata?: KubeMeta } };
-  status?: { desiredNumberScheduled?: number; numberReady?: number; numberAvailable?: number; numberUnavailable?: number };
+  status?: {
+    desiredNumberScheduled?: number;
+    numberReady?: number;
+    numberAvailable?: number;
+    numberUnavailable?: number;
+  };
 }
 
 /** ClusterSnapshot is one consistent-enough read of everything installation-watch checks. */
@@ -105,7 +129,8 @@ export function workloadOf(pod: KubePod): Workload {
   if (!owner?.kind || !owner.name) return { namespace, kind: 'Pod', name: meta.name ?? '' };
   if (owner.kind === 'ReplicaSet') {
     const hash = meta.labels?.['pod-template-hash'];
-    if (hash && owner.name.endsWith(`-${hash}`)) return { namespace, kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) };
+    if (hash && owner.name.endsWith(`-${hash}`))
+      return { namespace, kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) };
     return { namespace, kind: 'ReplicaSet', name: owner.name };
   }
   return { namespace, kind: owner.kind, name: owner.name };

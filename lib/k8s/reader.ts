@@ -27,13 +27,15 @@ type Lister<T> = (params: { limit: number; _continue?: string }, options: k8s.Co
 function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
   return {
     middlewareMergeStrategy: 'append',
-    middleware: [{
-      pre: (ctx: k8s.RequestContext) => {
-        ctx.setSignal(signal);
-        return new k8s.Observable(Promise.resolve(ctx));
+    middleware: [
+      {
+        pre: (ctx: k8s.RequestContext) => {
+          ctx.setSignal(signal);
+          return new k8s.Observable(Promise.resolve(ctx));
+        },
+        post: (response: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(response)),
       },
-      post: (response: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(response)),
-    }],
+    ],
   } as unknown as k8s.ConfigurationOptions;
 }
 
@@ -58,18 +60,46 @@ export function kubeError(err: unknown, what: Resource): OpsError {
   if (err instanceof k8s.ApiException || (typeof code === 'number' && 'body' in (err as object))) {
     const status = code as number;
     const message = statusMessage((err as { body?: unknown }).body);
-    if (status === 401) return opsError('KUBE_UNAUTHORIZED', `the Kubernetes API answered 401 Unauthorized listing ${what.resource}: the ServiceAccount token or KUBECONFIG credentials are not accepted`);
+    if (status === 401)
+      return opsError(
+        'KUBE_UNAUTHORIZED',
+        `the Kubernetes API answered 401 Unauthorized listing ${what.resource}: the ServiceAccount token or KUBECONFIG credentials are not accepted`,
+      );
     if (status === 403) {
       const m = message ? /cannot (\w+) resource "([^"]+)" in API group "([^"]*)"/.exec(message) : null;
-      const permission = m ? `${m[1]} ${m[2]} (API group "${m[3]}")` : `list ${what.resource} (API group "${what.group}")`;
-      return opsError('KUBE_FORBIDDEN', `the Kubernetes API forbade ${permission}: add it to the installation-watch ClusterRole (k8s/rbac.yaml)`, [{ field: permission, reason: message ?? 'Forbidden' }]);
+      const permission = m
+        ? `${m[1]} ${m[2]} (API group "${m[3]}")`
+        : `list ${what.resource} (API group "${what.group}")`;
+      return opsError(
+        'KUBE_FORBIDDEN',
+        `the Kubernetes API forbade ${permission}: add it to the installation-watch ClusterRole (k8s/rbac.yaml)`,
+        [{ field: permission, reason: message ?? 'Forbidden' }],
+      );
     }
-    if (status === 429 || status >= 500) return opsError('KUBE_UNAVAILABLE', `the Kubernetes API answered ${status} listing ${what.resource}${message ? `: ${message}` : ''}`, [], { retryable: true });
-    return opsError('UPSTREAM_REJECTED', `the Kubernetes API answered ${status} listing ${what.resource}${message ? `: ${message}` : ''}`);
+    if (status === 429 || status >= 500)
+      return opsError(
+        'KUBE_UNAVAILABLE',
+        `the Kubernetes API answered ${status} listing ${what.resource}${message ? `: ${message}` : ''}`,
+        [],
+        { retryable: true },
+      );
+    return opsError(
+      'UPSTREAM_REJECTED',
+      `the Kubernetes API answered ${status} listing ${what.resource}${message ? `: ${message}` : ''}`,
+    );
   }
   const name = (err as Error).name;
-  if (name === 'AbortError' || name === 'TimeoutError') return opsError('DEADLINE_EXCEEDED', `listing ${what.resource} ran out of time`, [], { cause: err, retryable: true });
-  return opsError('KUBE_UNAVAILABLE', `the Kubernetes API is unreachable listing ${what.resource}: ${(err as Error).message}`, [], { cause: err, retryable: true });
+  if (name === 'AbortError' || name === 'TimeoutError')
+    return opsError('DEADLINE_EXCEEDED', `listing ${what.resource} ran out of time`, [], {
+      cause: err,
+      retryable: true,
+    });
+  return opsError(
+    'KUBE_UNAVAILABLE',
+    `the Kubernetes API is unreachable listing ${what.resource}: ${(err as Error).message}`,
+    [],
+    { cause: err, retryable: true },
+  );
 }
 
 const MAX_RESTARTS = 3;
@@ -81,7 +111,10 @@ export async function listAll<T>(list: Lister<T>, what: Resource, pageSize: numb
     let token: string | undefined;
     try {
       do {
-        const page = await list(token ? { limit: pageSize, _continue: token } : { limit: pageSize }, withSignal(signal));
+        const page = await list(
+          token ? { limit: pageSize, _continue: token } : { limit: pageSize },
+          withSignal(signal),
+        );
         items.push(...page.items);
         token = page.metadata?._continue || undefined;
       } while (token);
@@ -94,7 +127,10 @@ export async function listAll<T>(list: Lister<T>, what: Resource, pageSize: numb
 }
 
 /** createKubeReader lists nodes, pods and workloads across the cluster (or the given namespaces' objects later). */
-export function createKubeReader(kc: k8s.KubeConfig, options: { pageSize?: number; timeoutMs?: number } = {}): KubeReader {
+export function createKubeReader(
+  kc: k8s.KubeConfig,
+  options: { pageSize?: number; timeoutMs?: number } = {},
+): KubeReader {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const pageSize = options.pageSize ?? 500;
@@ -105,9 +141,24 @@ export function createKubeReader(kc: k8s.KubeConfig, options: { pageSize?: numbe
       const [nodes, pods, deployments, statefulsets, daemonsets] = await Promise.all([
         listAll((p, o) => core.listNode(p, o), { resource: 'nodes', group: '' }, pageSize, s),
         listAll((p, o) => core.listPodForAllNamespaces(p, o), { resource: 'pods', group: '' }, pageSize, s),
-        listAll((p, o) => apps.listDeploymentForAllNamespaces(p, o), { resource: 'deployments', group: 'apps' }, pageSize, s),
-        listAll((p, o) => apps.listStatefulSetForAllNamespaces(p, o), { resource: 'statefulsets', group: 'apps' }, pageSize, s),
-        listAll((p, o) => apps.listDaemonSetForAllNamespaces(p, o), { resource: 'daemonsets', group: 'apps' }, pageSize, s),
+        listAll(
+          (p, o) => apps.listDeploymentForAllNamespaces(p, o),
+          { resource: 'deployments', group: 'apps' },
+          pageSize,
+          s,
+        ),
+        listAll(
+          (p, o) => apps.listStatefulSetForAllNamespaces(p, o),
+          { resource: 'statefulsets', group: 'apps' },
+          pageSize,
+          s,
+        ),
+        listAll(
+          (p, o) => apps.listDaemonSetForAllNamespaces(p, o),
+          { resource: 'daemonsets', group: 'apps' },
+          pageSize,
+          s,
+        ),
       ]);
       return { nodes, pods, deployments, statefulsets, daemonsets } as ClusterSnapshot;
     },

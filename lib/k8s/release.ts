@@ -53,7 +53,11 @@ const schema = {
               type: 'object',
               required: ['name', 'image'],
               additionalProperties: false,
-              properties: { name: { type: 'string', minLength: 1 }, image: { type: 'string', minLength: 1 }, digests: { type: 'array', items: { type: 'string' } } },
+              properties: {
+                name: { type: 'string', minLength: 1 },
+                image: { type: 'string', minLength: 1 },
+                digests: { type: 'array', items: { type: 'string' } },
+              },
             },
           },
         },
@@ -81,23 +85,32 @@ export function parseReleaseManifest(text: string, source = 'release manifest'):
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
   manifest.workloads.forEach((w, wi) => {
-    if (seen.has(w.workload)) problems.push({ field: `/workloads/${wi}/workload`, reason: `${w.workload} is listed twice` });
+    if (seen.has(w.workload))
+      problems.push({ field: `/workloads/${wi}/workload`, reason: `${w.workload} is listed twice` });
     seen.add(w.workload);
     w.containers.forEach((c, ci) => {
       const at = `/workloads/${wi}/containers/${ci}`;
       const spec = parseImageSpec(c.image);
       const digests = [...(c.digests ?? []), ...(spec.digest ? [spec.digest] : [])];
       if (digests.length === 0) {
-        problems.push({ field: `${at}/image`, reason: `${w.workload} container ${c.name}: ${c.image} has ${spec.tag ? `tag ${spec.tag} and ` : ''}no digest; approve digests only (sha256:…)` });
+        problems.push({
+          field: `${at}/image`,
+          reason: `${w.workload} container ${c.name}: ${c.image} has ${spec.tag ? `tag ${spec.tag} and ` : ''}no digest; approve digests only (sha256:…)`,
+        });
       }
-      for (const [di, d] of digests.entries()) if (!isDigest(d)) problems.push({ field: `${at}/digests/${di}`, reason: `${d} is not a sha256 digest` });
+      for (const [di, d] of digests.entries())
+        if (!isDigest(d)) problems.push({ field: `${at}/digests/${di}`, reason: `${d} is not a sha256 digest` });
       c.digests = [...new Set(digests)];
       c.image = spec.repository;
     });
   });
   if (problems.length > 0) {
     const details = withLines(problems, parsed);
-    throw opsError('RELEASE_INVALID', `${source}: ${details.map((d) => `line ${d.line ?? '?'}: ${d.reason}`).join('; ')}`, details);
+    throw opsError(
+      'RELEASE_INVALID',
+      `${source}: ${details.map((d) => `line ${d.line ?? '?'}: ${d.reason}`).join('; ')}`,
+      details,
+    );
   }
   return manifest;
 }
@@ -108,6 +121,13 @@ export function formatReleaseManifest(manifest: ReleaseManifest): string {
 }
 
 /** approvedIndex maps `workload` → container name → approved container, for lookups during a check. */
-export function approvedIndex(manifest: ReleaseManifest): Map<string, { subsystem?: string; containers: Map<string, ApprovedContainer> }> {
-  return new Map(manifest.workloads.map((w) => [w.workload, { ...(w.subsystem ? { subsystem: w.subsystem } : {}), containers: new Map(w.containers.map((c) => [c.name, c])) }]));
+export function approvedIndex(
+  manifest: ReleaseManifest,
+): Map<string, { subsystem?: string; containers: Map<string, ApprovedContainer> }> {
+  return new Map(
+    manifest.workloads.map((w) => [
+      w.workload,
+      { ...(w.subsystem ? { subsystem: w.subsystem } : {}), containers: new Map(w.containers.map((c) => [c.name, c])) },
+    ]),
+  );
 }

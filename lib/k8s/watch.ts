@@ -53,11 +53,22 @@ function inNamespaces(namespaces: string[]): (ns: string) => boolean {
 }
 
 function scoped(snapshot: ClusterSnapshot, inScope: (ns: string) => boolean): ClusterSnapshot {
-  const keep = <T extends { metadata?: { namespace?: string } }>(items: T[]) => items.filter((i) => inScope(i.metadata?.namespace ?? 'default'));
-  return { nodes: snapshot.nodes, pods: keep(snapshot.pods), deployments: keep(snapshot.deployments), statefulsets: keep(snapshot.statefulsets), daemonsets: keep(snapshot.daemonsets) };
+  const keep = <T extends { metadata?: { namespace?: string } }>(items: T[]) =>
+    items.filter((i) => inScope(i.metadata?.namespace ?? 'default'));
+  return {
+    nodes: snapshot.nodes,
+    pods: keep(snapshot.pods),
+    deployments: keep(snapshot.deployments),
+    statefulsets: keep(snapshot.statefulsets),
+    daemonsets: keep(snapshot.daemonsets),
+  };
 }
 
-async function releaseFindings(deps: WatchDeps, snapshot: ClusterSnapshot, inScope: (ns: string) => boolean): Promise<{ findings: Finding[]; release: string | null }> {
+async function releaseFindings(
+  deps: WatchDeps,
+  snapshot: ClusterSnapshot,
+  inScope: (ns: string) => boolean,
+): Promise<{ findings: Finding[]; release: string | null }> {
   let manifest: ReleaseManifest | null;
   try {
     manifest = await deps.release(deps.signal);
@@ -65,21 +76,34 @@ async function releaseFindings(deps: WatchDeps, snapshot: ClusterSnapshot, inSco
     if (!isOpsError(err) || err.code !== 'RELEASE_INVALID') throw err;
     return {
       release: null,
-      findings: [{
-        kind: 'ReleaseManifestInvalid', key: 'release/invalid', severity: 'critical', subsystem: 'CLUSTER', labels: {},
-        summary: 'the approved release manifest is invalid: image integrity is not being checked',
-        description: err.message,
-      }],
+      findings: [
+        {
+          kind: 'ReleaseManifestInvalid',
+          key: 'release/invalid',
+          severity: 'critical',
+          subsystem: 'CLUSTER',
+          labels: {},
+          summary: 'the approved release manifest is invalid: image integrity is not being checked',
+          description: err.message,
+        },
+      ],
     };
   }
   if (!manifest) {
     return {
       release: null,
-      findings: [{
-        kind: 'ReleaseManifestMissing', key: 'release/missing', severity: 'warning', subsystem: 'CLUSTER', labels: {},
-        summary: 'no approved release manifest: image integrity is not being checked',
-        description: 'record the validated baseline with `cmp-ops release approve` and store it where RELEASE_MANIFEST points.',
-      }],
+      findings: [
+        {
+          kind: 'ReleaseManifestMissing',
+          key: 'release/missing',
+          severity: 'warning',
+          subsystem: 'CLUSTER',
+          labels: {},
+          summary: 'no approved release manifest: image integrity is not being checked',
+          description:
+            'record the validated baseline with `cmp-ops release approve` and store it where RELEASE_MANIFEST points.',
+        },
+      ],
     };
   }
   return { release: manifest.release, findings: imageFindings(snapshot, manifest, deps.subsystemOf, inScope) };
@@ -87,8 +111,14 @@ async function releaseFindings(deps: WatchDeps, snapshot: ClusterSnapshot, inSco
 
 function toAlert(f: Finding, cluster: string, startsAt: string, resolvedAt?: string): Alert {
   return buildAlert({
-    alertname: f.kind, severity: f.severity, subsystem: f.subsystem, labels: { ...f.labels, cluster },
-    summary: f.summary, description: f.description, startsAt, ...(resolvedAt ? { resolvedAt } : {}),
+    alertname: f.kind,
+    severity: f.severity,
+    subsystem: f.subsystem,
+    labels: { ...f.labels, cluster },
+    summary: f.summary,
+    description: f.description,
+    startsAt,
+    ...(resolvedAt ? { resolvedAt } : {}),
   });
 }
 
@@ -106,9 +136,20 @@ export async function runWatch(deps: WatchDeps): Promise<WatchReport> {
   const snapshot = scoped(full, inScope);
   const now = deps.now.toMillis();
   const iso = deps.now.toUTC().toISO() ?? new Date(now).toISOString();
-  const pods = podFindings(snapshot, previous?.restarts ?? { counts: {}, risenAt: {} }, now, deps.timings, deps.subsystemOf);
+  const pods = podFindings(
+    snapshot,
+    previous?.restarts ?? { counts: {}, risenAt: {} },
+    now,
+    deps.timings,
+    deps.subsystemOf,
+  );
   const release = await releaseFindings(deps, snapshot, inScope);
-  const findings = [...nodeFindings(snapshot, deps.subsystemOf), ...pods.findings, ...workloadFindings(snapshot, deps.subsystemOf), ...release.findings];
+  const findings = [
+    ...nodeFindings(snapshot, deps.subsystemOf),
+    ...pods.findings,
+    ...workloadFindings(snapshot, deps.subsystemOf),
+    ...release.findings,
+  ];
 
   const active: WatchState['active'] = {};
   const alerts: Alert[] = [];

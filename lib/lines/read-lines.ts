@@ -96,7 +96,8 @@ class LineSplitter {
     if (this.carrying) {
       const nl = isText ? chunk.indexOf('\n') : chunk.indexOf(10);
       const piece = isText ? chunk.slice(0, nl) : this.decoder.write(chunk.subarray(0, nl)) + this.decoder.end();
-      if (!this.overlong && this.pending.length + piece.length > this.maxLength) this.startOverlong(this.pending + piece);
+      if (!this.overlong && this.pending.length + piece.length > this.maxLength)
+        this.startOverlong(this.pending + piece);
       out.push(this.finish(this.overlong ? '' : this.pending === '' ? piece : this.pending + piece));
       start = nl + 1;
     }
@@ -200,7 +201,15 @@ class LineSplitter {
   }
 
   private newBlock(text: string, bytes: Uint8Array | null): LineBlock {
-    return { first: this.lineNo, count: 0, text, starts: new Int32Array(BATCH_LINES), ends: new Int32Array(BATCH_LINES), bytes, rejects: null };
+    return {
+      first: this.lineNo,
+      count: 0,
+      text,
+      starts: new Int32Array(BATCH_LINES),
+      ends: new Int32Array(BATCH_LINES),
+      bytes,
+      rejects: null,
+    };
   }
 }
 
@@ -208,7 +217,10 @@ class LineSplitter {
  * readLineBlocks splits a byte or string stream into LineBlocks (see LineSplitter for the rules): a parser pays
  * one await per block rather than per line, and no string is made for a line it does not ask for.
  */
-export async function* readLineBlocks(source: AsyncIterable<Uint8Array | string>, options: LineOptions = {}): AsyncGenerator<LineBlock> {
+export async function* readLineBlocks(
+  source: AsyncIterable<Uint8Array | string>,
+  options: LineOptions = {},
+): AsyncGenerator<LineBlock> {
   const splitter = new LineSplitter(options);
   for await (const chunk of source) {
     const blocks = splitter.push(chunk);

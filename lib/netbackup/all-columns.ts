@@ -4,7 +4,29 @@ import { FieldScanner } from './field-scanner.ts';
 import { classifyJob, epochToIso, statusMessage, type JobTry, type NetBackupJob } from './job.ts';
 
 // Fields after the tries (-all_columns) or after trycount (-most_columns), named up to controllinghost (§2.2).
-const TAIL = ['parentjob', 'kbpersec', 'copy', 'robot', 'vault', 'profile', 'session', 'ejecttapes', 'srcstunit', 'srcserver', 'srcmedia', 'dstmedia', 'stream', 'suspendable', 'resumable', 'restartable', 'datamovement', 'snapshot', 'backupid', 'killable', 'controllinghost'] as const;
+const TAIL = [
+  'parentjob',
+  'kbpersec',
+  'copy',
+  'robot',
+  'vault',
+  'profile',
+  'session',
+  'ejecttapes',
+  'srcstunit',
+  'srcserver',
+  'srcmedia',
+  'dstmedia',
+  'stream',
+  'suspendable',
+  'resumable',
+  'restartable',
+  'datamovement',
+  'snapshot',
+  'backupid',
+  'killable',
+  'controllinghost',
+] as const;
 const HEAD_LENGTH = 31; // jobid … fileslastwritten
 
 /** ColumnsOptions say which columns layout the line has; 'auto' tells them apart per line. */
@@ -27,18 +49,27 @@ export function parseColumnsLine(text: string, line: number, options: ColumnsOpt
  * parseColumnsBytes is parseColumnsLine for the line at [from, to) of an ASCII line block (see LineBlock), read
  * from its bytes: no string is made for the line unless it is rejected.
  */
-export function parseColumnsBytes(bytes: Uint8Array, text: string, from: number, to: number, line: number, options: ColumnsOptions): NetBackupJob | Reject {
+export function parseColumnsBytes(
+  bytes: Uint8Array,
+  text: string,
+  from: number,
+  to: number,
+  line: number,
+  options: ColumnsOptions,
+): NetBackupJob | Reject {
   scanner.scanBytes(bytes, text, from, to);
   return parseScanned(scanner, line, options);
 }
 
 function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): NetBackupJob | Reject {
   const count = f.count;
-  if (count < HEAD_LENGTH + 2) return makeReject(line, `TRUNCATED: ${count} fields, at least ${HEAD_LENGTH + 2} needed`, f.line());
+  if (count < HEAD_LENGTH + 2)
+    return makeReject(line, `TRUNCATED: ${count} fields, at least ${HEAD_LENGTH + 2} needed`, f.line());
   const jobId = f.int(0);
   if (jobId === null || jobId < 0) return makeReject(line, `BAD_JOBID: "${f.text(0)}" is not a job id`, f.line());
   const stateCode = f.int(2);
-  if (stateCode === null || JOB_STATES[stateCode] === undefined) return makeReject(line, `BAD_STATE: "${f.text(2)}" is not a state 0-5`, f.line());
+  if (stateCode === null || JOB_STATES[stateCode] === undefined)
+    return makeReject(line, `BAD_STATE: "${f.text(2)}" is not a state 0-5`, f.line());
   const started = f.int(8);
   if (started === null && !f.isEmpty(8)) return badTime(f, line, 8, 'started');
   const elapsed = f.int(9);
@@ -46,7 +77,8 @@ function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): N
   const ended = f.int(10);
   if (ended === null && !f.isEmpty(10)) return badTime(f, line, 10, 'ended');
   const fileCount = f.int(31);
-  if (fileCount === null || fileCount < 0) return makeReject(line, `BAD_COUNT: filelistcount "${f.text(31)}" is not a count`, f.line());
+  if (fileCount === null || fileCount < 0)
+    return makeReject(line, `BAD_COUNT: filelistcount "${f.text(31)}" is not a count`, f.line());
 
   let layout = options.layout;
   if (layout === 'auto') layout = looksMostColumns(f, fileCount) ? 'most-columns' : 'all-columns';
@@ -56,20 +88,31 @@ function parseScanned(f: FieldScanner, line: number, options: ColumnsOptions): N
   if (layout === 'most-columns') {
     at = 33; // filelistcount and trycount are printed, the lists are not
   } else {
-    if (32 + fileCount >= count) return makeReject(line, `COUNT_OVERRUN: filelistcount ${fileCount} runs past the ${count} fields`, f.line());
+    if (32 + fileCount >= count)
+      return makeReject(line, `COUNT_OVERRUN: filelistcount ${fileCount} runs past the ${count} fields`, f.line());
     fileList = f.texts(32, 32 + fileCount);
     const tryCount = f.int(32 + fileCount);
-    if (tryCount === null || tryCount < 0) return makeReject(line, `BAD_COUNT: trycount "${f.text(32 + fileCount)}" is not a count`, f.line());
+    if (tryCount === null || tryCount < 0)
+      return makeReject(line, `BAD_COUNT: trycount "${f.text(32 + fileCount)}" is not a count`, f.line());
     at = 33 + fileCount;
     for (let t = 0; t < tryCount; t++) {
-      if (at + 9 > count) return makeReject(line, `COUNT_OVERRUN: try ${t + 1} of ${tryCount} runs past the ${count} fields`, f.line());
+      if (at + 9 > count)
+        return makeReject(line, `COUNT_OVERRUN: try ${t + 1} of ${tryCount} runs past the ${count} fields`, f.line());
       const statusCount = f.int(at + 8);
       if (statusCount === null || statusCount < 0) {
         // Past the first try a missing count means trycount claimed more tries than the line holds.
-        const reason = t > 0 ? `COUNT_OVERRUN: trycount ${tryCount} but try ${t + 1} has no status-line count` : `BAD_COUNT: status line count of try ${t + 1} is "${f.text(at + 8)}"`;
+        const reason =
+          t > 0
+            ? `COUNT_OVERRUN: trycount ${tryCount} but try ${t + 1} has no status-line count`
+            : `BAD_COUNT: status line count of try ${t + 1} is "${f.text(at + 8)}"`;
         return makeReject(line, reason, f.line());
       }
-      if (at + 11 + statusCount > count) return makeReject(line, `COUNT_OVERRUN: ${statusCount} status lines of try ${t + 1} run past the ${count} fields`, f.line());
+      if (at + 11 + statusCount > count)
+        return makeReject(
+          line,
+          `COUNT_OVERRUN: ${statusCount} status lines of try ${t + 1} run past the ${count} fields`,
+          f.line(),
+        );
       tries.push({
         pid: f.int(at),
         storageUnit: f.text(at + 1)!,

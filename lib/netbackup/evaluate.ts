@@ -15,7 +15,14 @@ export interface EvaluationConfig {
   successRateDays: number;
 }
 
-export const DEFAULT_EVALUATION: EvaluationConfig = { expectations: [], subsystems: [], longRunningFactor: 3, minSamples: 3, queuedTooLongMinutes: 240, successRateDays: 7 };
+export const DEFAULT_EVALUATION: EvaluationConfig = {
+  expectations: [],
+  subsystems: [],
+  longRunningFactor: 3,
+  minSamples: 3,
+  queuedTooLongMinutes: 240,
+  successRateDays: 7,
+};
 
 /** PairStats is what is known of one policy/client/schedule. */
 export interface PairStats {
@@ -88,15 +95,23 @@ function median(values: number[]): number {
  * previous state (newly firing, newly resolved), so replaying a report or re-reading a grown one raises nothing
  * twice, and a failure fixed within the same report raises nothing. Parent jobs never count; their children do.
  */
-export function evaluateJobs(jobs: NetBackupJob[], previous: NetBackupState | null, config: EvaluationConfig, now: DateTime, reportId?: string): { state: NetBackupState; alerts: Alert[]; summary: SummaryRow[]; replay: boolean } {
+export function evaluateJobs(
+  jobs: NetBackupJob[],
+  previous: NetBackupState | null,
+  config: EvaluationConfig,
+  now: DateTime,
+  reportId?: string,
+): { state: NetBackupState; alerts: Alert[]; summary: SummaryRow[]; replay: boolean } {
   const state: NetBackupState = structuredClone(previous ?? emptyState());
   state.reports ??= [];
-  if (reportId && state.reports.includes(reportId)) return { state, alerts: [], summary: summarize(state, config, now), replay: true };
+  if (reportId && state.reports.includes(reportId))
+    return { state, alerts: [], summary: summarize(state, config, now), replay: true };
   if (reportId) state.reports = [...state.reports, reportId].slice(-REPORTS_KEPT);
   const nowIso = now.toUTC().toISO({ suppressMilliseconds: true })!;
   const firing = new Map(Object.entries(state.alerts));
   const subsystemOf = (client: string, policy: string): string => {
-    for (const { pattern, subsystem } of config.subsystems) if (nameGlob(pattern).test(client) || nameGlob(pattern).test(policy)) return subsystem;
+    for (const { pattern, subsystem } of config.subsystems)
+      if (nameGlob(pattern).test(client) || nameGlob(pattern).test(policy)) return subsystem;
     return 'unknown';
   };
   const raise = (key: string, alert: Alert): void => {
@@ -105,7 +120,13 @@ export function evaluateJobs(jobs: NetBackupJob[], previous: NetBackupState | nu
   const clearWhere = (test: (alert: Alert) => boolean): void => {
     for (const [key, alert] of firing) if (test(alert)) firing.delete(key);
   };
-  const jobAlert = (alertname: string, severity: 'critical' | 'warning', job: NetBackupJob, summary: string, extra: Record<string, string> = {}): Alert =>
+  const jobAlert = (
+    alertname: string,
+    severity: 'critical' | 'warning',
+    job: NetBackupJob,
+    summary: string,
+    extra: Record<string, string> = {},
+  ): Alert =>
     buildAlert({
       alertname,
       severity,
@@ -116,12 +137,24 @@ export function evaluateJobs(jobs: NetBackupJob[], previous: NetBackupState | nu
       startsAt: job.ended ?? job.started ?? nowIso,
     });
 
-  const ordered = [...jobs].sort((a, b) => (a.ended ?? a.started ?? '').localeCompare(b.ended ?? b.started ?? '') || a.jobId - b.jobId);
+  const ordered = [...jobs].sort(
+    (a, b) => (a.ended ?? a.started ?? '').localeCompare(b.ended ?? b.started ?? '') || a.jobId - b.jobId,
+  );
   const seenActive = new Set<string>();
   for (const job of ordered) {
     if (job.isParent || !BACKUP_TYPE.test(job.type)) continue;
     const key = pairKey(job);
-    const pair = (state.pairs[key] ??= { policy: job.policy, client: job.client, schedule: job.schedule, firstSeen: job.started ?? nowIso, lastSuccess: null, lastAttempt: null, lastClass: null, consecutiveFailures: 0, recent: [] });
+    const pair = (state.pairs[key] ??= {
+      policy: job.policy,
+      client: job.client,
+      schedule: job.schedule,
+      firstSeen: job.started ?? nowIso,
+      lastSuccess: null,
+      lastAttempt: null,
+      lastClass: null,
+      consecutiveFailures: 0,
+      recent: [],
+    });
     if (job.class === 'running' || job.class === 'queued') {
       seenActive.add(String(job.jobId));
       checkLiveJob(job, state, config, now, raise, jobAlert);
@@ -138,17 +171,44 @@ export function evaluateJobs(jobs: NetBackupJob[], previous: NetBackupState | nu
     if (job.class === 'success') {
       pair.lastSuccess = at;
       pair.consecutiveFailures = 0;
-      if (job.elapsedSeconds !== null) state.elapsedByPolicy[job.policy] = [...(state.elapsedByPolicy[job.policy] ?? []), job.elapsedSeconds].slice(-20);
+      if (job.elapsedSeconds !== null)
+        state.elapsedByPolicy[job.policy] = [...(state.elapsedByPolicy[job.policy] ?? []), job.elapsedSeconds].slice(
+          -20,
+        );
       // A later success of the same policy and client resolves its failure, partial and missed alerts.
-      clearWhere((a) => a.labels.policy === job.policy && a.labels.client === job.client && ['BackupFailed', 'BackupPartial', 'BackupMissed'].includes(a.labels.alertname));
+      clearWhere(
+        (a) =>
+          a.labels.policy === job.policy &&
+          a.labels.client === job.client &&
+          ['BackupFailed', 'BackupPartial', 'BackupMissed'].includes(a.labels.alertname),
+      );
     } else if (job.class === 'partial') {
-      raise(`BackupPartial|${key}`, jobAlert('BackupPartial', 'warning', job, `Backup partially successful: ${job.policy} / ${job.client}`));
+      raise(
+        `BackupPartial|${key}`,
+        jobAlert('BackupPartial', 'warning', job, `Backup partially successful: ${job.policy} / ${job.client}`),
+      );
     } else if (job.status === WINDOW_CLOSED_STATUS) {
       pair.consecutiveFailures++;
-      raise(`BackupMissed|${job.policy}|${job.client}`, jobAlert('BackupMissed', 'critical', job, `Backup missed: window closed while queued (${job.policy} / ${job.client})`));
+      raise(
+        `BackupMissed|${job.policy}|${job.client}`,
+        jobAlert(
+          'BackupMissed',
+          'critical',
+          job,
+          `Backup missed: window closed while queued (${job.policy} / ${job.client})`,
+        ),
+      );
     } else {
       pair.consecutiveFailures++;
-      raise(`BackupFailed|${key}`, jobAlert('BackupFailed', 'critical', job, `Backup failed: ${job.policy} / ${job.client} — status ${job.status}`));
+      raise(
+        `BackupFailed|${key}`,
+        jobAlert(
+          'BackupFailed',
+          'critical',
+          job,
+          `Backup failed: ${job.policy} / ${job.client} — status ${job.status}`,
+        ),
+      );
     }
   }
   // Live-job alerts clear once their job is no longer running in a report that lists it, or ended.
@@ -158,32 +218,83 @@ export function evaluateJobs(jobs: NetBackupJob[], previous: NetBackupState | nu
 
   const alerts: Alert[] = [];
   for (const [key, alert] of firing) if (!state.alerts[key]) alerts.push(alert);
-  for (const [key, alert] of Object.entries(state.alerts)) if (!firing.has(key)) alerts.push({ ...alert, endsAt: nowIso });
+  for (const [key, alert] of Object.entries(state.alerts))
+    if (!firing.has(key)) alerts.push({ ...alert, endsAt: nowIso });
   state.alerts = Object.fromEntries(firing);
   return { state, alerts, summary: summarize(state, config, now), replay: false };
 }
 
-function checkLiveJob(job: NetBackupJob, state: NetBackupState, config: EvaluationConfig, now: DateTime, raise: (key: string, alert: Alert) => void, jobAlert: (n: string, s: 'critical' | 'warning', j: NetBackupJob, summary: string, extra?: Record<string, string>) => Alert): void {
+function checkLiveJob(
+  job: NetBackupJob,
+  state: NetBackupState,
+  config: EvaluationConfig,
+  now: DateTime,
+  raise: (key: string, alert: Alert) => void,
+  jobAlert: (
+    n: string,
+    s: 'critical' | 'warning',
+    j: NetBackupJob,
+    summary: string,
+    extra?: Record<string, string>,
+  ) => Alert,
+): void {
   const started = job.started ? Date.parse(job.started) : null;
   const runningFor = started === null ? job.elapsedSeconds : Math.max(0, (now.toMillis() - started) / 1000);
   const id = String(job.jobId);
   if (job.class === 'queued' && runningFor !== null && runningFor > config.queuedTooLongMinutes * 60) {
-    raise(`BackupQueuedTooLong|${id}`, jobAlert('BackupQueuedTooLong', 'warning', job, `Backup queued for ${Math.round(runningFor / 60)} min: ${job.policy} / ${job.client}`, { jobid: id }));
+    raise(
+      `BackupQueuedTooLong|${id}`,
+      jobAlert(
+        'BackupQueuedTooLong',
+        'warning',
+        job,
+        `Backup queued for ${Math.round(runningFor / 60)} min: ${job.policy} / ${job.client}`,
+        { jobid: id },
+      ),
+    );
   }
   if (job.class === 'running') {
     const samples = state.elapsedByPolicy[job.policy] ?? [];
-    if (runningFor !== null && samples.length >= config.minSamples && runningFor > config.longRunningFactor * median(samples)) {
-      raise(`BackupLongRunning|${id}`, jobAlert('BackupLongRunning', 'warning', job, `Backup running ${Math.round(runningFor / 60)} min, over ${config.longRunningFactor}× the policy median: ${job.policy} / ${job.client}`, { jobid: id }));
+    if (
+      runningFor !== null &&
+      samples.length >= config.minSamples &&
+      runningFor > config.longRunningFactor * median(samples)
+    ) {
+      raise(
+        `BackupLongRunning|${id}`,
+        jobAlert(
+          'BackupLongRunning',
+          'warning',
+          job,
+          `Backup running ${Math.round(runningFor / 60)} min, over ${config.longRunningFactor}× the policy median: ${job.policy} / ${job.client}`,
+          { jobid: id },
+        ),
+      );
     }
     // Frozen: an active job whose KB did not move since the previous report (Centreon's "frozen" check).
     if (job.kilobytes !== null && state.activeKb[id] === job.kilobytes) {
-      raise(`BackupFrozen|${id}`, jobAlert('BackupFrozen', 'warning', job, `Backup made no progress since the previous report: ${job.policy} / ${job.client}`, { jobid: id }));
+      raise(
+        `BackupFrozen|${id}`,
+        jobAlert(
+          'BackupFrozen',
+          'warning',
+          job,
+          `Backup made no progress since the previous report: ${job.policy} / ${job.client}`,
+          { jobid: id },
+        ),
+      );
     }
     if (job.kilobytes !== null) state.activeKb[id] = job.kilobytes;
   }
 }
 
-function checkExpectations(state: NetBackupState, config: EvaluationConfig, now: DateTime, firing: Map<string, Alert>, subsystemOf: (c: string, p: string) => string): void {
+function checkExpectations(
+  state: NetBackupState,
+  config: EvaluationConfig,
+  now: DateTime,
+  firing: Map<string, Alert>,
+  subsystemOf: (c: string, p: string) => string,
+): void {
   for (const expectation of config.expectations) {
     const policy = nameGlob(expectation.policy);
     const client = nameGlob(expectation.client);
@@ -200,15 +311,18 @@ function checkExpectations(state: NetBackupState, config: EvaluationConfig, now:
       const key = `BackupMissed|${k}`;
       if (isMissed(expectation, successes, since, now)) {
         if (!firing.has(key)) {
-          firing.set(key, buildAlert({
-            alertname: 'BackupMissed',
-            severity: 'critical',
-            subsystem: subsystemOf(cli, pol),
-            labels: { policy: pol, client: cli, schedule: expectation.name },
-            summary: `No successful backup of ${cli} (${pol}) in ${expectation.everyHours} h`,
-            description: `Expectation "${expectation.name}": a successful backup at least every ${expectation.everyHours} h${expectation.window ? ` inside ${expectation.window.start}–${expectation.window.end} ${expectation.window.zone}` : ''}. Last success: ${successes.sort().at(-1) ?? 'never'}.`,
-            startsAt: now.toUTC().toISO({ suppressMilliseconds: true })!,
-          }));
+          firing.set(
+            key,
+            buildAlert({
+              alertname: 'BackupMissed',
+              severity: 'critical',
+              subsystem: subsystemOf(cli, pol),
+              labels: { policy: pol, client: cli, schedule: expectation.name },
+              summary: `No successful backup of ${cli} (${pol}) in ${expectation.everyHours} h`,
+              description: `Expectation "${expectation.name}": a successful backup at least every ${expectation.everyHours} h${expectation.window ? ` inside ${expectation.window.start}–${expectation.window.end} ${expectation.window.zone}` : ''}. Last success: ${successes.sort().at(-1) ?? 'never'}.`,
+              startsAt: now.toUTC().toISO({ suppressMilliseconds: true })!,
+            }),
+          );
         }
       } else if (firing.get(key)?.labels.schedule === expectation.name) {
         firing.delete(key);
@@ -220,7 +334,11 @@ function checkExpectations(state: NetBackupState, config: EvaluationConfig, now:
 function pruneFinalJobs(state: NetBackupState): void {
   const ids = Object.keys(state.finalJobs);
   if (ids.length <= FINAL_JOBS_KEPT) return;
-  for (const id of ids.map(Number).sort((a, b) => a - b).slice(0, ids.length - FINAL_JOBS_KEPT)) delete state.finalJobs[id];
+  for (const id of ids
+    .map(Number)
+    .sort((a, b) => a - b)
+    .slice(0, ids.length - FINAL_JOBS_KEPT))
+    delete state.finalJobs[id];
 }
 
 /** summarize lists every policy/client/schedule with its last success and success rate over the configured days. */
@@ -240,5 +358,8 @@ export function summarize(state: NetBackupState, config: EvaluationConfig, now: 
         successRate: window.length ? window.filter((r) => r.class === 'success').length / window.length : null,
       };
     })
-    .sort((a, b) => a.policy.localeCompare(b.policy) || a.client.localeCompare(b.client) || a.schedule.localeCompare(b.schedule));
+    .sort(
+      (a, b) =>
+        a.policy.localeCompare(b.policy) || a.client.localeCompare(b.client) || a.schedule.localeCompare(b.schedule),
+    );
 }

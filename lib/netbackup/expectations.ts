@@ -20,7 +20,9 @@ export interface Expectation {
  */
 export function isMissed(expectation: Expectation, successes: string[], since: string, now: DateTime): boolean {
   const limit = now.minus({ hours: expectation.everyHours });
-  const qualifying = successes.map((s) => DateTime.fromISO(s, { zone: 'utc' })).filter((t) => !expectation.window || insideDailyWindow(t, expectation.window));
+  const qualifying = successes
+    .map((s) => DateTime.fromISO(s, { zone: 'utc' }))
+    .filter((t) => !expectation.window || insideDailyWindow(t, expectation.window));
   const last = qualifying.reduce<DateTime | null>((a, t) => (a === null || t > a ? t : a), null);
   const reference = last ?? DateTime.fromISO(since, { zone: 'utc' });
   if (reference >= limit) return false;

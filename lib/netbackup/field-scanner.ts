@@ -32,7 +32,13 @@ export class FieldScanner {
     for (;;) {
       let comma = line.indexOf(',', from);
       // A comma after one backslash (not two) is part of the value.
-      while (this.escaped && comma > 0 && line.charCodeAt(comma - 1) === 92 && !(comma > 1 && line.charCodeAt(comma - 2) === 92)) comma = line.indexOf(',', comma + 1);
+      while (
+        this.escaped &&
+        comma > 0 &&
+        line.charCodeAt(comma - 1) === 92 &&
+        !(comma > 1 && line.charCodeAt(comma - 2) === 92)
+      )
+        comma = line.indexOf(',', comma + 1);
       if (n === this.ends.length) this.grow();
       if (comma === -1) {
         this.ends[n++] = line.length;

@@ -41,7 +41,11 @@ function slim(job: NetBackupJob): NetBackupJob {
  * ingestJobs evaluates jobs against the stored state, sends the alerts, and only then saves the state: if sending
  * fails (alert-router down) nothing is saved and the redelivered report raises the same alerts.
  */
-export async function ingestJobs(jobs: NetBackupJob[], deps: IngestDeps, reportId: string | undefined): Promise<{ alertsSent: number; replay: boolean; summary: SummaryRow[] }> {
+export async function ingestJobs(
+  jobs: NetBackupJob[],
+  deps: IngestDeps,
+  reportId: string | undefined,
+): Promise<{ alertsSent: number; replay: boolean; summary: SummaryRow[] }> {
   const key = netbackupStateKey(deps.master);
   const stored = await deps.state.read<NetBackupState>(key);
   const result = evaluateJobs(jobs, stored?.value ?? null, deps.config, deps.now, reportId);
@@ -55,7 +59,12 @@ export async function ingestJobs(jobs: NetBackupJob[], deps: IngestDeps, reportI
  * ingestReport streams a report (any format), keeps up to 100 rejects with their lines, and ingests its jobs. The
  * report id may be a function, read once the stream has ended (a body's hash is known only then).
  */
-export async function ingestReport(source: AsyncIterable<Uint8Array | string>, options: ParseOptions, deps: IngestDeps, reportId: string | (() => string) | undefined): Promise<IngestResult> {
+export async function ingestReport(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ParseOptions,
+  deps: IngestDeps,
+  reportId: string | (() => string) | undefined,
+): Promise<IngestResult> {
   const jobs: NetBackupJob[] = [];
   const rejects: Reject[] = [];
   const summaries: JobSummary[] = [];
@@ -76,7 +85,11 @@ export async function ingestReport(source: AsyncIterable<Uint8Array | string>, o
  * ingestReportBody is ingestReport for a body without a name of its own: the report is identified by the SHA-256 of
  * its bytes (computed while it streams), so the same body posted twice is a replay.
  */
-export async function ingestReportBody(source: AsyncIterable<Uint8Array | string>, options: ParseOptions, deps: IngestDeps): Promise<IngestResult & { sha256: string }> {
+export async function ingestReportBody(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ParseOptions,
+  deps: IngestDeps,
+): Promise<IngestResult & { sha256: string }> {
   const hash = createHash('sha256');
   async function* hashed() {
     for await (const chunk of source) {

@@ -8,7 +8,14 @@ import { isSummaryHeader, summaryCount, summaryMaster, type JobSummary } from '.
 
 /** NetBackupFormat names the input forms cmp-ops reads. */
 export type NetBackupFormat = 'auto' | 'all-columns' | 'most-columns' | 'report' | 'summary' | 'rest-json';
-export const NETBACKUP_FORMATS: readonly NetBackupFormat[] = ['auto', 'all-columns', 'most-columns', 'report', 'summary', 'rest-json'];
+export const NETBACKUP_FORMATS: readonly NetBackupFormat[] = [
+  'auto',
+  'all-columns',
+  'most-columns',
+  'report',
+  'summary',
+  'rest-json',
+];
 
 /** NetBackupRecord is what the parser yields: jobs, -summary blocks, and rejects with their line numbers. */
 export type NetBackupRecord = NetBackupJob | JobSummary | Reject;
@@ -42,12 +49,18 @@ export function detectFormat(line: string): Exclude<NetBackupFormat, 'auto'> | n
  * the first meaningful line unless given; an input in no known format throws UNKNOWN_FORMAT before any record
  * (a guess would be worse). Column layouts (-all_columns vs -most_columns) are told apart per line.
  */
-export async function* parseNetBackup(source: AsyncIterable<Uint8Array | string>, options: ParseOptions = {}): AsyncGenerator<NetBackupRecord> {
+export async function* parseNetBackup(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ParseOptions = {},
+): AsyncGenerator<NetBackupRecord> {
   for await (const batch of parseNetBackupBatches(source, options)) yield* batch;
 }
 
 /** parseNetBackupBatches is parseNetBackup one array per chunk of lines: one await per chunk, not per record. */
-export async function* parseNetBackupBatches(source: AsyncIterable<Uint8Array | string>, options: ParseOptions = {}): AsyncGenerator<NetBackupRecord[]> {
+export async function* parseNetBackupBatches(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ParseOptions = {},
+): AsyncGenerator<NetBackupRecord[]> {
   const reader = new NetBackupLineReader(options);
   for await (const block of readLineBlocks(source)) {
     const out = reader.read(block);
@@ -90,9 +103,15 @@ class NetBackupLineReader {
       const line = block.first + i;
       // A record line of an ASCII block (the bulk of a report) is read from the bytes without a string of its own.
       const first = bytes !== null && from < to ? bytes[from]! : 0;
-      if (first >= 48 && first <= 57 && this.pending === null && (this.format === 'all-columns' || this.format === 'most-columns')) {
+      if (
+        first >= 48 &&
+        first <= 57 &&
+        this.pending === null &&
+        (this.format === 'all-columns' || this.format === 'most-columns')
+      ) {
         const result = parseColumnsBytes(bytes!, text, from, to, line, layoutOf(this.format));
-        if (result.kind === 'reject' && CUT_RECORD.test(result.reason)) this.pending = { line, text: text.slice(from, to) };
+        if (result.kind === 'reject' && CUT_RECORD.test(result.reason))
+          this.pending = { line, text: text.slice(from, to) };
         else out.push(result);
       } else {
         this.readLine(text.slice(from, to), line, out);
@@ -105,7 +124,8 @@ class NetBackupLineReader {
     const out: NetBackupRecord[] = [];
     if (this.pending) out.push(parseColumnsLine(this.pending.text, this.pending.line, layoutOf(this.format)));
     if (this.summary) out.push(this.summary);
-    if (this.format === 'rest-json' && this.restText.trim() !== '') out.push(...parseRestText(this.restText, this.restStart));
+    if (this.format === 'rest-json' && this.restText.trim() !== '')
+      out.push(...parseRestText(this.restText, this.restStart));
     return out;
   }
 
@@ -114,14 +134,20 @@ class NetBackupLineReader {
     if (this.format === 'auto') {
       if (text.trim() === '') return;
       const detected = detectFormat(text);
-      if (!detected) throw opsError('UNKNOWN_FORMAT', `line ${line} is not the start of any NetBackup report format cmp-ops reads (all-columns, most-columns, report, summary, rest-json)`, [{ line, reason: `unrecognized: ${text.slice(0, 80)}` }]);
+      if (!detected)
+        throw opsError(
+          'UNKNOWN_FORMAT',
+          `line ${line} is not the start of any NetBackup report format cmp-ops reads (all-columns, most-columns, report, summary, rest-json)`,
+          [{ line, reason: `unrecognized: ${text.slice(0, 80)}` }],
+        );
       this.format = detected;
     }
     const format = this.format;
     if (format === 'rest-json') {
       if (this.restStart === 0) this.restStart = line;
       this.restText += `${text}\n`;
-      if (this.restText.length > (options.maxRestBytes ?? 32 * 1024 * 1024)) throw opsError('PAYLOAD_TOO_LARGE', 'REST jobs page is larger than the limit');
+      if (this.restText.length > (options.maxRestBytes ?? 32 * 1024 * 1024))
+        throw opsError('PAYLOAD_TOO_LARGE', 'REST jobs page is larger than the limit');
       return;
     }
     if (format === 'report' || format === 'summary') {

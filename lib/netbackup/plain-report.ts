@@ -10,7 +10,11 @@ export interface ReportColumn {
 }
 
 // Header names that span several words in the default layout.
-const MULTI_WORD = [['Dest', 'Media', 'Svr'], ['Active', 'PID'], ['Media', 'Server']];
+const MULTI_WORD = [
+  ['Dest', 'Media', 'Svr'],
+  ['Active', 'PID'],
+  ['Media', 'Server'],
+];
 
 /** isReportHeader tells whether a line is a `bpdbjobs -report` header (it starts with JobID and names Type and State). */
 export function isReportHeader(line: string): boolean {
@@ -82,7 +86,8 @@ export function parseReportLine(text: string, line: number, columns: ReportColum
   const state = stateFromText(pick(v, 'State'));
   if (!state) return makeReject(line, `BAD_STATE: "${pick(v, 'State')}" is not a job state`, text);
   const statusText = pick(v, 'Status');
-  if (statusText !== '' && !/^\d+$/.test(statusText)) return makeReject(line, `BAD_STATUS: "${statusText}" is not a status code`, text);
+  if (statusText !== '' && !/^\d+$/.test(statusText))
+    return makeReject(line, `BAD_STATUS: "${statusText}" is not a status code`, text);
   const status = statusText === '' ? null : Number(statusText);
   const schedule = pick(v, 'Schedule');
   const kb = pick(v, 'KB', 'Kilobytes');

@@ -20,7 +20,11 @@ export async function pullJobs(api: Omit<RestPullOptions, 'since' | 'signal'>, d
   let newest = watermark;
   let pages = 0;
   try {
-    for await (const { page } of pullJobPages({ ...api, ...(deps.signal ? { signal: deps.signal } : {}), ...(watermark ? { since: watermark } : {}) })) {
+    for await (const { page } of pullJobPages({
+      ...api,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(watermark ? { since: watermark } : {}),
+    })) {
       pages++;
       for (const item of restJobs(page)) if (item.kind === 'job') jobs.push(item);
       for (const item of page.data ?? []) {
@@ -29,7 +33,8 @@ export async function pullJobs(api: Omit<RestPullOptions, 'since' | 'signal'>, d
       }
     }
   } catch (err) {
-    if ((err as { code?: string }).code === 'NETBACKUP_AUTH') await deps.alerts.send([apiAuthAlert(deps, (err as Error).message)], deps.signal);
+    if ((err as { code?: string }).code === 'NETBACKUP_AUTH')
+      await deps.alerts.send([apiAuthAlert(deps, (err as Error).message)], deps.signal);
     throw err;
   }
   const result = await ingestJobs(jobs, deps, undefined);
@@ -38,5 +43,13 @@ export async function pullJobs(api: Omit<RestPullOptions, 'since' | 'signal'>, d
 }
 
 function apiAuthAlert(deps: IngestDeps, description: string) {
-  return buildAlert({ alertname: 'NetBackupApiAuth', severity: 'critical', subsystem: 'cmp-ops', labels: { master: deps.master }, summary: 'NetBackup REST API refuses the cmp-ops API key', description, startsAt: deps.now.toUTC().toISO()! });
+  return buildAlert({
+    alertname: 'NetBackupApiAuth',
+    severity: 'critical',
+    subsystem: 'cmp-ops',
+    labels: { master: deps.master },
+    summary: 'NetBackup REST API refuses the cmp-ops API key',
+    description,
+    startsAt: deps.now.toUTC().toISO()!,
+  });
 }

@@ -60,7 +60,11 @@ export function nextUrl(current: string, page: RestPage, baseUrl: string): strin
     url.searchParams.set('page[offset]', String((pagination.page + 1) * limit));
     return url.toString();
   }
-  if (typeof next === 'number') throw opsError('NETBACKUP_PAGINATION', `page ${current} announces page ${next} but gives neither links.next nor page counts`);
+  if (typeof next === 'number')
+    throw opsError(
+      'NETBACKUP_PAGINATION',
+      `page ${current} announces page ${next} but gives neither links.next nor page counts`,
+    );
   return null;
 }
 
@@ -76,14 +80,24 @@ export async function* pullJobPages(options: RestPullOptions): AsyncGenerator<Pu
     let response: Response;
     for (;;) {
       const version = options.apiVersions[versionIndex];
-      if (version === undefined) throw opsError('NETBACKUP_UNAVAILABLE', `the API accepts none of the versions ${options.apiVersions.join(', ')} (406)`);
+      if (version === undefined)
+        throw opsError(
+          'NETBACKUP_UNAVAILABLE',
+          `the API accepts none of the versions ${options.apiVersions.join(', ')} (406)`,
+        );
       try {
         response = await doFetch(url, {
-          headers: { accept: `application/vnd.netbackup+json;version=${version}`, authorization: options.apiKey.reveal() },
+          headers: {
+            accept: `application/vnd.netbackup+json;version=${version}`,
+            authorization: options.apiKey.reveal(),
+          },
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (err) {
-        throw opsError('NETBACKUP_UNAVAILABLE', `cannot reach the NetBackup API: ${(err as Error).message}`, [], { cause: err, retryable: true });
+        throw opsError('NETBACKUP_UNAVAILABLE', `cannot reach the NetBackup API: ${(err as Error).message}`, [], {
+          cause: err,
+          retryable: true,
+        });
       }
       if (response.status === 406) {
         await response.arrayBuffer();
@@ -100,12 +114,18 @@ export async function* pullJobPages(options: RestPullOptions): AsyncGenerator<Pu
       await response.arrayBuffer();
       throw opsError('NETBACKUP_UNAVAILABLE', `the NetBackup API answered ${response.status}`, [], { retryable: true });
     }
-    if (!response.ok) throw opsError('UPSTREAM_REJECTED', `the NetBackup API answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    if (!response.ok)
+      throw opsError(
+        'UPSTREAM_REJECTED',
+        `the NetBackup API answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+      );
     let page: RestPage;
     try {
       page = (await response.json()) as RestPage;
     } catch {
-      throw opsError('NETBACKUP_UNAVAILABLE', `page ${n + 1} of the NetBackup API is not JSON`, [], { retryable: true });
+      throw opsError('NETBACKUP_UNAVAILABLE', `page ${n + 1} of the NetBackup API is not JSON`, [], {
+        retryable: true,
+      });
     }
     yield { page, apiVersion: options.apiVersions[versionIndex]!, url };
     url = (page.data?.length ?? 0) === 0 ? null : nextUrl(url, page, options.baseUrl);

@@ -17,12 +17,19 @@ export function parseElapsed(value: unknown): number | null {
   if (hms) return Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3]);
   const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
   if (!iso || value === 'P' || value === 'PT') return null;
-  return Number(iso[1] ?? 0) * 86400 + Number(iso[2] ?? 0) * 3600 + Number(iso[3] ?? 0) * 60 + Math.round(Number(iso[4] ?? 0));
+  return (
+    Number(iso[1] ?? 0) * 86400 +
+    Number(iso[2] ?? 0) * 3600 +
+    Number(iso[3] ?? 0) * 60 +
+    Math.round(Number(iso[4] ?? 0))
+  );
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : null);
-const iso = (v: unknown): string | null => (typeof v === 'string' && v !== '' && !v.startsWith('1970-01-01') ? v.replace('.000Z', 'Z') : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : null;
+const iso = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' && !v.startsWith('1970-01-01') ? v.replace('.000Z', 'Z') : null;
 
 /** restJobs turns one page's `data[]` into jobs; an item without a numeric jobId or a known state is a Reject (index as line). */
 export function restJobs(page: RestPage, firstIndex = 1): Array<NetBackupJob | Reject> {
@@ -30,9 +37,11 @@ export function restJobs(page: RestPage, firstIndex = 1): Array<NetBackupJob | R
     const line = firstIndex + i;
     const a = item.attributes ?? {};
     const jobId = num(a.jobId ?? item.id);
-    if (jobId === null) return makeReject(line, 'BAD_JOBID: data item without a numeric jobId', JSON.stringify(item).slice(0, 300));
+    if (jobId === null)
+      return makeReject(line, 'BAD_JOBID: data item without a numeric jobId', JSON.stringify(item).slice(0, 300));
     const state = stateFromText(str(a.state));
-    if (!state) return makeReject(line, `BAD_STATE: "${str(a.state)}" is not a job state`, JSON.stringify(item).slice(0, 300));
+    if (!state)
+      return makeReject(line, `BAD_STATE: "${str(a.state)}" is not a job state`, JSON.stringify(item).slice(0, 300));
     const status = num(a.status);
     const parent = num(a.parentJobId);
     const scheduleName = str(a.scheduleName);

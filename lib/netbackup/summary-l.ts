@@ -7,8 +7,15 @@ export interface JobSummary {
 }
 
 const LABELS: Record<string, string> = {
-  queued: 'queued', 'waiting-to-retry': 'waitingToRetry', active: 'active', successful: 'successful',
-  'partially successful': 'partiallySuccessful', failed: 'failed', incomplete: 'incomplete', suspended: 'suspended', total: 'total',
+  queued: 'queued',
+  'waiting-to-retry': 'waitingToRetry',
+  active: 'active',
+  successful: 'successful',
+  'partially successful': 'partiallySuccessful',
+  failed: 'failed',
+  incomplete: 'incomplete',
+  suspended: 'suspended',
+  total: 'total',
 };
 
 /** isSummaryHeader tells whether a line opens a `-summary -l` block. */

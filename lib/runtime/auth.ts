@@ -29,7 +29,11 @@ export function eventTokenFor(token: Secret, functionName: string): string {
 }
 
 /** eventTokenMatches tells whether a POST's URL carries this function's event token, compared in constant time. */
-export function eventTokenMatches(request: { method: string; url: string }, token: Secret, functionName: string): boolean {
+export function eventTokenMatches(
+  request: { method: string; url: string },
+  token: Secret,
+  functionName: string,
+): boolean {
   if (request.method !== 'POST') return false;
   const given = new URL(request.url).searchParams.get(EVENT_TOKEN_PARAM);
   if (!given) return false;

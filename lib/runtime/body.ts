@@ -3,7 +3,10 @@ import { TextResponse, type HandlerRequest } from './web.ts';
 
 /** json builds a JSON response (a TextResponse: the server writes its text to the socket at once). */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new TextResponse(`${JSON.stringify(body)}\n`, status, { 'content-type': 'application/json', ...headers }) as unknown as Response;
+  return new TextResponse(`${JSON.stringify(body)}\n`, status, {
+    'content-type': 'application/json',
+    ...headers,
+  }) as unknown as Response;
 }
 
 /** knownText is the body json() gave a response, when it did and nothing has read it yet. */
@@ -26,7 +29,9 @@ export async function* bodyStream(req: HandlerRequest): AsyncGenerator<Uint8Arra
   }
 }
 
-async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }> {
+async function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }> {
   try {
     return (await reader.read()) as { done: true; value?: undefined } | { done: false; value: Uint8Array };
   } catch (err) {
@@ -87,8 +92,15 @@ export async function readEmptyOptions(req: HandlerRequest, what: string): Promi
   const body = await readJson(req);
   if (body === undefined) return;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw opsError('BAD_REQUEST', `${what} takes no body, or the JSON object {}`, [{ field: '/', reason: 'must be empty or {}' }]);
+    throw opsError('BAD_REQUEST', `${what} takes no body, or the JSON object {}`, [
+      { field: '/', reason: 'must be empty or {}' },
+    ]);
   }
   const extra = Object.keys(body);
-  if (extra.length > 0) throw opsError('BAD_REQUEST', `${what} takes no options: ${extra.slice(0, 5).join(', ')}`, extra.slice(0, 20).map((name) => ({ field: `/${name}`, reason: 'is not an allowed property' })));
+  if (extra.length > 0)
+    throw opsError(
+      'BAD_REQUEST',
+      `${what} takes no options: ${extra.slice(0, 5).join(', ')}`,
+      extra.slice(0, 20).map((name) => ({ field: `/${name}`, reason: 'is not an allowed property' })),
+    );
 }

@@ -11,7 +11,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => DateTime.utc(), millis: () => Date.now() };
 
 /** fixedClock is a clock that tests can move by hand. */
-export function fixedClock(start: string | DateTime): Clock & { set(time: string | DateTime): void; advance(ms: number): void } {
+export function fixedClock(
+  start: string | DateTime,
+): Clock & { set(time: string | DateTime): void; advance(ms: number): void } {
   let current = typeof start === 'string' ? DateTime.fromISO(start, { zone: 'utc' }) : start.toUTC();
   return {
     now: () => current,

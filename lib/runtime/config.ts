@@ -19,7 +19,11 @@ export const BASE_CONFIG: ConfigSchema = {
     REQUEST_DEADLINE_MS: { type: 'integer', minimum: 100, default: 25000 },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1, default: 1048576 },
     DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0, default: 10000 },
-    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
     SECRETS_DIR: { type: 'string', default: '/var/openfaas/secrets' },
   },
 };
@@ -39,13 +43,22 @@ const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, str
  */
 export function loadConfig<T>(schema: ConfigSchema, env: Record<string, string | undefined>): Readonly<T> {
   const declared = Object.keys(schema.properties);
-  const prefixes = new Set(declared.filter((name) => name.includes('_')).map((name) => name.slice(0, name.indexOf('_') + 1)));
+  const prefixes = new Set(
+    declared.filter((name) => name.includes('_')).map((name) => name.slice(0, name.indexOf('_') + 1)),
+  );
   const unknown = Object.keys(env).filter(
-    (name) => !declared.includes(name) && !SECRET_VARIABLES.has(name) && !SERVICE_LINK.test(name) && [...prefixes].some((prefix) => name.startsWith(prefix)),
+    (name) =>
+      !declared.includes(name) &&
+      !SECRET_VARIABLES.has(name) &&
+      !SERVICE_LINK.test(name) &&
+      [...prefixes].some((prefix) => name.startsWith(prefix)),
   );
   if (unknown.length > 0) {
-    throw opsError('CONFIG_INVALID', `unknown configuration variable${unknown.length > 1 ? 's' : ''}: ${unknown.sort().join(', ')}`,
-      unknown.map((field) => ({ field, reason: 'not a variable this function reads' })));
+    throw opsError(
+      'CONFIG_INVALID',
+      `unknown configuration variable${unknown.length > 1 ? 's' : ''}: ${unknown.sort().join(', ')}`,
+      unknown.map((field) => ({ field, reason: 'not a variable this function reads' })),
+    );
   }
   const picked: Record<string, unknown> = {};
   for (const name of declared) {
@@ -58,7 +71,11 @@ export function loadConfig<T>(schema: ConfigSchema, env: Record<string, string |
   const validate = ajv.compile({ type: 'object', additionalProperties: false, ...schema });
   if (!validate(picked)) {
     const details = (validate.errors ?? []).map(configErrorDetail);
-    throw opsError('CONFIG_INVALID', `configuration is invalid: ${details.map((d) => `${d.field} ${d.reason}`).join('; ')}`, details);
+    throw opsError(
+      'CONFIG_INVALID',
+      `configuration is invalid: ${details.map((d) => `${d.field} ${d.reason}`).join('; ')}`,
+      details,
+    );
   }
   return Object.freeze(picked) as Readonly<T>;
 }

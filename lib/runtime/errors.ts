@@ -24,27 +24,72 @@ export const ERROR_CATALOG = {
   OBJECT_NOT_FOUND: { status: 404, message: 'object does not exist' },
   BUCKET_NOT_FOUND: { status: 404, message: 'bucket does not exist' },
   BAD_OBJECT_KEY: { status: 400, message: 'object key has a control character or a "." or ".." segment' },
-  GATEWAY_UNAVAILABLE: { status: 503, message: 'the OpenFaaS gateway or a downstream function is unavailable; retry later' },
+  GATEWAY_UNAVAILABLE: {
+    status: 503,
+    message: 'the OpenFaaS gateway or a downstream function is unavailable; retry later',
+  },
   UPSTREAM_REJECTED: { status: 502, message: 'a downstream service rejected the request permanently' },
   DEADLINE_EXCEEDED: { status: 503, message: 'the request ran out of time before finishing; retry later' },
   RECEIVER_UNAVAILABLE: { status: 503, message: 'a notification receiver is unreachable or failing; retry later' },
   RECEIVER_REJECTED: { status: 502, message: 'a notification receiver rejected the notification permanently' },
-  NETBACKUP_UNAVAILABLE: { status: 503, message: 'the NetBackup REST API is unreachable, busy or failing; retry later' },
-  NETBACKUP_AUTH: { status: 502, message: 'the NetBackup REST API refused the API key (401/403): fix the cmp-ops-netbackup-api-key secret' },
-  NETBACKUP_PAGINATION: { status: 502, message: 'the NetBackup REST API paging is inconsistent; the pull stopped without losing the pages read' },
-  TESTLINK_UNAVAILABLE: { status: 503, message: 'TestLink is unreachable or failing; the results wait in the XML import file' },
-  TESTLINK_REJECTED: { status: 502, message: 'TestLink refused a call (its error code and the test case are in the message)' },
-  TESTLINK_NOT_XMLRPC: { status: 502, message: 'the TestLink URL answered something other than XML-RPC (an HTML page): check the URL' },
-  VSPHERE_UNAVAILABLE: { status: 503, message: 'vCenter (vSphere Automation API) is unreachable, timed out or failing; retry later' },
-  VSPHERE_AUTH: { status: 502, message: 'vCenter refused the credentials (401/403): fix the cmp-ops-vsphere-username/-password secrets' },
-  VSPHERE_TLS: { status: 502, message: 'vCenter\'s certificate is not trusted: set VSPHERE_CA_FILE to its CA (never skipped)' },
-  VSPHERE_LIST_TOO_LARGE: { status: 502, message: 'a vCenter list stayed over its size limit even narrowed by power state and host' },
-  VSPHERE_EXPECTATIONS_INVALID: { status: 400, message: 'the vSphere expectations file is invalid; details give the line' },
+  NETBACKUP_UNAVAILABLE: {
+    status: 503,
+    message: 'the NetBackup REST API is unreachable, busy or failing; retry later',
+  },
+  NETBACKUP_AUTH: {
+    status: 502,
+    message: 'the NetBackup REST API refused the API key (401/403): fix the cmp-ops-netbackup-api-key secret',
+  },
+  NETBACKUP_PAGINATION: {
+    status: 502,
+    message: 'the NetBackup REST API paging is inconsistent; the pull stopped without losing the pages read',
+  },
+  TESTLINK_UNAVAILABLE: {
+    status: 503,
+    message: 'TestLink is unreachable or failing; the results wait in the XML import file',
+  },
+  TESTLINK_REJECTED: {
+    status: 502,
+    message: 'TestLink refused a call (its error code and the test case are in the message)',
+  },
+  TESTLINK_NOT_XMLRPC: {
+    status: 502,
+    message: 'the TestLink URL answered something other than XML-RPC (an HTML page): check the URL',
+  },
+  VSPHERE_UNAVAILABLE: {
+    status: 503,
+    message: 'vCenter (vSphere Automation API) is unreachable, timed out or failing; retry later',
+  },
+  VSPHERE_AUTH: {
+    status: 502,
+    message: 'vCenter refused the credentials (401/403): fix the cmp-ops-vsphere-username/-password secrets',
+  },
+  VSPHERE_TLS: {
+    status: 502,
+    message: "vCenter's certificate is not trusted: set VSPHERE_CA_FILE to its CA (never skipped)",
+  },
+  VSPHERE_LIST_TOO_LARGE: {
+    status: 502,
+    message: 'a vCenter list stayed over its size limit even narrowed by power state and host',
+  },
+  VSPHERE_EXPECTATIONS_INVALID: {
+    status: 400,
+    message: 'the vSphere expectations file is invalid; details give the line',
+  },
   // configuration
   KUBE_UNAVAILABLE: { status: 503, message: 'the Kubernetes API server is unreachable or failing; retry later' },
-  KUBE_UNAUTHORIZED: { status: 502, message: 'the Kubernetes API refused the credentials (401): check the ServiceAccount token or KUBECONFIG' },
-  KUBE_FORBIDDEN: { status: 502, message: 'the Kubernetes API forbade a read (403): the ServiceAccount lacks a permission (k8s/rbac.yaml)' },
-  ROUTING_INVALID: { status: 400, message: 'the routing configuration (alertmanager.yml) is invalid; details give the line' },
+  KUBE_UNAUTHORIZED: {
+    status: 502,
+    message: 'the Kubernetes API refused the credentials (401): check the ServiceAccount token or KUBECONFIG',
+  },
+  KUBE_FORBIDDEN: {
+    status: 502,
+    message: 'the Kubernetes API forbade a read (403): the ServiceAccount lacks a permission (k8s/rbac.yaml)',
+  },
+  ROUTING_INVALID: {
+    status: 400,
+    message: 'the routing configuration (alertmanager.yml) is invalid; details give the line',
+  },
   CAMPAIGN_INVALID: { status: 400, message: 'the validation campaign file is invalid (details give the line)' },
   RELEASE_INVALID: { status: 400, message: 'the approved release manifest is invalid (digests only, with the line)' },
   CONFIG_INVALID: { status: 500, message: 'configuration is invalid' },
@@ -70,7 +115,12 @@ export class OpsError extends Error {
   readonly details: ErrorDetail[];
   readonly retryable: boolean;
 
-  constructor(code: ErrorCode, message?: string, details: ErrorDetail[] = [], options: { cause?: unknown; retryable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    details: ErrorDetail[] = [],
+    options: { cause?: unknown; retryable?: boolean } = {},
+  ) {
     super(message ?? ERROR_CATALOG[code].message, { cause: options.cause });
     this.name = 'OpsError';
     this.code = code;
@@ -81,7 +131,12 @@ export class OpsError extends Error {
 }
 
 /** opsError builds an OpsError for a catalog code. */
-export function opsError(code: ErrorCode, message?: string, details: ErrorDetail[] = [], options: { cause?: unknown; retryable?: boolean } = {}): OpsError {
+export function opsError(
+  code: ErrorCode,
+  message?: string,
+  details: ErrorDetail[] = [],
+  options: { cause?: unknown; retryable?: boolean } = {},
+): OpsError {
   return new OpsError(code, message, details, options);
 }
 
@@ -89,7 +144,11 @@ export function opsError(code: ErrorCode, message?: string, details: ErrorDetail
 export function isOpsError(value: unknown): value is OpsError {
   if (typeof value !== 'object' || value === null) return false;
   const code = (value as { code?: unknown }).code;
-  return typeof code === 'string' && Object.hasOwn(ERROR_CATALOG, code) && typeof (value as { status?: unknown }).status === 'number';
+  return (
+    typeof code === 'string' &&
+    Object.hasOwn(ERROR_CATALOG, code) &&
+    typeof (value as { status?: unknown }).status === 'number'
+  );
 }
 
 /** errorBody is the JSON body every error response carries. */

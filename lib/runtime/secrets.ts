@@ -48,7 +48,12 @@ export const ENV_FALLBACKS: Record<string, string> = {
  * A name is looked at again at most every `recheckMs` (1 s): a stat on every request, and the thrown ENOENT where
  * the environment supplies the secret, cost more than the rest of a small request.
  */
-export function createSecretReader(dir: string, env: Record<string, string | undefined>, fallbacks: Record<string, string> = {}, options: { recheckMs?: number; now?: () => number } = {}): SecretReader {
+export function createSecretReader(
+  dir: string,
+  env: Record<string, string | undefined>,
+  fallbacks: Record<string, string> = {},
+  options: { recheckMs?: number; now?: () => number } = {},
+): SecretReader {
   const recheckMs = options.recheckMs ?? 1000;
   const now = options.now ?? (() => performance.now());
   const cache = new Map<string, { mtimeMs: number; secret: Secret | undefined; checkedAt: number }>();
@@ -61,7 +66,10 @@ export function createSecretReader(dir: string, env: Record<string, string | und
     let entry: { mtimeMs: number; secret: Secret | undefined; checkedAt: number };
     try {
       const { mtimeMs } = statSync(path);
-      entry = hit && hit.mtimeMs === mtimeMs ? hit : { mtimeMs, secret: new Secret(readFileSync(path, 'utf8').trim()), checkedAt: 0 };
+      entry =
+        hit && hit.mtimeMs === mtimeMs
+          ? hit
+          : { mtimeMs, secret: new Secret(readFileSync(path, 'utf8').trim()), checkedAt: 0 };
     } catch {
       const envName = names[name];
       const value = envName ? env[envName] : undefined;
@@ -76,7 +84,10 @@ export function createSecretReader(dir: string, env: Record<string, string | und
     get(name) {
       const secret = find(name);
       if (!secret || secret.reveal() === '') {
-        throw opsError('SECRET_MISSING', `secret ${name} is missing: no file ${join(dir, name)}${names[name] ? ` and no ${names[name]} variable` : ''}`);
+        throw opsError(
+          'SECRET_MISSING',
+          `secret ${name} is missing: no file ${join(dir, name)}${names[name] ? ` and no ${names[name]} variable` : ''}`,
+        );
       }
       return secret;
     },

@@ -104,7 +104,10 @@ async function handle(options: ServeOptions, nreq: IncomingMessage, nres: Server
   const log = lazyChild(options.log, { callId });
   nres.setHeader('x-call-id', callId);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(opsError('DEADLINE_EXCEEDED', `no answer within ${options.deadlineMs} ms`)), options.deadlineMs);
+  const timer = setTimeout(
+    () => controller.abort(opsError('DEADLINE_EXCEEDED', `no answer within ${options.deadlineMs} ms`)),
+    options.deadlineMs,
+  );
   nres.on('close', () => {
     if (!nres.writableFinished) controller.abort(opsError('DEADLINE_EXCEEDED', 'caller went away'));
   });
@@ -120,18 +123,35 @@ async function handle(options: ServeOptions, nreq: IncomingMessage, nres: Server
     const failure = toOpsError(err);
     status = failure.status;
     errorCode = failure.code;
-    if (failure.status >= 500 && failure.code !== 'DEADLINE_EXCEEDED') log.error({ err: (err as { cause?: unknown }).cause ?? err, code: failure.code }, failure.message);
+    if (failure.status >= 500 && failure.code !== 'DEADLINE_EXCEEDED')
+      log.error({ err: (err as { cause?: unknown }).cause ?? err, code: failure.code }, failure.message);
     // Read what the caller is still sending before answering, or its upload fails with a reset instead of our error.
     const drained = body ? await body.drain(DRAIN_CAP_BYTES) : true;
     if (!nres.headersSent) await writeResponse(nres, errorResponse(failure, !drained));
     else nres.destroy();
   } finally {
     clearTimeout(timer);
-    log.info({ method: nreq.method, path: redactEventToken(nreq.url), status, code: errorCode, ms: Math.round(performance.now() - started) }, 'request');
+    log.info(
+      {
+        method: nreq.method,
+        path: redactEventToken(nreq.url),
+        status,
+        code: errorCode,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
   }
 }
 
-async function respond(options: ServeOptions, nreq: IncomingMessage, signal: AbortSignal, log: Logger, callId: string, body: LimitedBody | null): Promise<Response> {
+async function respond(
+  options: ServeOptions,
+  nreq: IncomingMessage,
+  signal: AbortSignal,
+  log: Logger,
+  callId: string,
+  body: LimitedBody | null,
+): Promise<Response> {
   const url = new URL(nreq.url ?? '/', `http://${nreq.headers.host ?? 'localhost'}`);
   const method = nreq.method ?? 'GET';
   const request: HandlerRequest = new IncomingRequest(url.href, method, nreq, body, signal);
@@ -143,9 +163,18 @@ async function respond(options: ServeOptions, nreq: IncomingMessage, signal: Abo
   }
   const declared = Number(nreq.headers['content-length'] ?? 0);
   if (declared > options.bodyLimitBytes) {
-    throw opsError('PAYLOAD_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${options.bodyLimitBytes} bytes`);
+    throw opsError(
+      'PAYLOAD_TOO_LARGE',
+      `request body of ${declared} bytes exceeds the limit of ${options.bodyLimitBytes} bytes`,
+    );
   }
-  const ctx: RequestContext = { callId, log, signal, now: () => options.clock.now(), nowMs: () => options.clock.millis() };
+  const ctx: RequestContext = {
+    callId,
+    log,
+    signal,
+    now: () => options.clock.now(),
+    nowMs: () => options.clock.millis(),
+  };
   const topic = headerValue(nreq, 'x-topic');
   if (topic && (cronTick || topic !== 'cron-function')) ctx.topic = topic;
   const work = options.handler(request, ctx);
@@ -181,7 +210,8 @@ function limitBody(nreq: IncomingMessage, limit: number): LimitedBody {
   const iterator = nreq[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const next = async (): Promise<IteratorResult<Buffer>> => {
     const step = await iterator.next();
-    if (!step.done && (total += step.value.length) > limit) throw opsError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`);
+    if (!step.done && (total += step.value.length) > limit)
+      throw opsError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`);
     return step;
   };
   return {

@@ -11,7 +11,11 @@ export function signLink(key: string, subject: string, expiresAt: number): strin
 }
 
 /** verifyLink checks a signed link's signature (in constant time) and expiry; it returns the subject or a reason. */
-export function verifyLink(key: string, params: URLSearchParams, now: number): { subject: string } | { reason: string } {
+export function verifyLink(
+  key: string,
+  params: URLSearchParams,
+  now: number,
+): { subject: string } | { reason: string } {
   const g = params.get('g') ?? '';
   const x = Number(params.get('x'));
   const s = Buffer.from(params.get('s') ?? '', 'base64url');

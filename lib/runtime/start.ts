@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertSink } from '#lib/alerting/alert.ts';
-import { createMinioClient, createMinioStore, createStateStore, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
+import {
+  createMinioClient,
+  createMinioStore,
+  createStateStore,
+  type ObjectStore,
+  type StateStore,
+} from '#lib/storage/index.ts';
 import { bearerMatches, eventTokenMatches } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { BASE_CONFIG, loadConfig, mergeSchemas, type ConfigSchema } from './config.ts';
@@ -52,13 +58,19 @@ export const INVOKE_TOKEN_SECRET = 'cmp-ops-invoke-token';
  * the real clients, serve on $PORT, and drain in-flight requests on SIGTERM. Configuration errors exit 1 with the
  * variable named.
  */
-export async function startFunction<C>(definition: FunctionDefinition<C>, env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
+export async function startFunction<C>(
+  definition: FunctionDefinition<C>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningServer> {
   const bootLog = createLogger({ name: definition.name, level: env.LOG_LEVEL ?? 'info' });
   let config: Readonly<C & BaseConfig>;
   try {
     config = loadConfig<C & BaseConfig>(mergeSchemas(BASE_CONFIG, definition.configSchema), env);
   } catch (err) {
-    bootLog.fatal({ code: (err as { code?: string }).code, details: (err as { details?: unknown }).details }, (err as Error).message);
+    bootLog.fatal(
+      { code: (err as { code?: string }).code, details: (err as { details?: unknown }).details },
+      (err as Error).message,
+    );
     bootLog.flush();
     process.exit(1);
   }
@@ -66,7 +78,12 @@ export async function startFunction<C>(definition: FunctionDefinition<C>, env: R
   const secrets = createSecretReader(config.SECRETS_DIR, env);
   const token = () => secrets.get(INVOKE_TOKEN_SECRET);
   token(); // fail at cold start, not at the first request, when the token is missing
-  const connection = { endpoint: config.S3_ENDPOINT, region: config.S3_REGION, accessKey: secrets.get('cmp-ops-s3-access-key'), secretKey: secrets.get('cmp-ops-s3-secret-key') };
+  const connection = {
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    accessKey: secrets.get('cmp-ops-s3-access-key'),
+    secretKey: secrets.get('cmp-ops-s3-secret-key'),
+  };
   // Built on the first request that touches storage: the S3 library is not loaded by an idle function.
   const store = lazyObject(() => createMinioStore(createMinioClient(connection)));
   const gateway = createGatewayClient(config.GATEWAY_URL, token);
@@ -90,7 +107,8 @@ export async function startFunction<C>(definition: FunctionDefinition<C>, env: R
     log,
     clock: systemClock,
     // MinIO sends the bearer token; Ceph RGW sends no header, so its endpoint URLs carry a per-function event token
-    authorize: (req) => bearerMatches(req.headers.get('authorization'), token()) || eventTokenMatches(req, token(), definition.name),
+    authorize: (req) =>
+      bearerMatches(req.headers.get('authorization'), token()) || eventTokenMatches(req, token(), definition.name),
     ...(definition.isPublic ? { isPublic: definition.isPublic } : {}),
   });
   log.info({ port: server.port, s3: config.S3_ENDPOINT, gateway: config.GATEWAY_URL }, `${definition.name} listening`);
@@ -98,7 +116,10 @@ export async function startFunction<C>(definition: FunctionDefinition<C>, env: R
     log.info({ signal, inFlight: server.inFlight() }, 'draining');
     server.close(config.DRAIN_TIMEOUT_MS).then(async () => {
       // what was answered before it was written (alert-router's accepted ingests) is written before the process goes
-      if (handler.settle) await Promise.race([handler.settle(), sleep(config.DRAIN_TIMEOUT_MS, undefined, { ref: false })]).catch((err: unknown) => log.error({ err }, 'unsettled work at stop'));
+      if (handler.settle)
+        await Promise.race([handler.settle(), sleep(config.DRAIN_TIMEOUT_MS, undefined, { ref: false })]).catch(
+          (err: unknown) => log.error({ err }, 'unsettled work at stop'),
+        );
       log.info('stopped');
       log.flush();
       process.exit(0);

@@ -4,7 +4,9 @@ import { opsError, type ErrorDetail } from './errors.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 // ajv-formats ships CommonJS; under ESM its default export may sit one level down.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  a: Ajv,
+) => Ajv;
 addFormats(ajv);
 
 /** compileValidator compiles a JSON schema once and returns a check that yields the typed value or throws BAD_REQUEST. */
@@ -13,7 +15,11 @@ export function compileValidator<T>(schema: Record<string, unknown>, what = 'req
   return (value: unknown): T => {
     if (validate(value)) return value as T;
     const details = (validate.errors ?? []).slice(0, 20).map(toDetail);
-    throw opsError('BAD_REQUEST', `${what} is invalid: ${details.map((d) => `${d.field ?? '(root)'} ${d.reason}`).join('; ')}`, details);
+    throw opsError(
+      'BAD_REQUEST',
+      `${what} is invalid: ${details.map((d) => `${d.field ?? '(root)'} ${d.reason}`).join('; ')}`,
+      details,
+    );
   };
 }
 

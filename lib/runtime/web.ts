@@ -24,7 +24,8 @@ export class SimpleHeaders {
   readonly #map = new Map<string, string>();
 
   constructor(init: Record<string, string | string[] | undefined> = {}) {
-    for (const [name, value] of Object.entries(init)) if (value !== undefined) this.#map.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
+    for (const [name, value] of Object.entries(init))
+      if (value !== undefined) this.#map.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
   }
   get(name: string): string | null {
     return this.#map.get(name.toLowerCase()) ?? null;

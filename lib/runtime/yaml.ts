@@ -19,13 +19,18 @@ export function parseYamlWithLines<T = unknown>(text: string, what: string, code
   const problem = doc.errors[0];
   if (problem) {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
-    throw opsError(code, `${what}: line ${line}: ${problem.message.split('\n')[0]}`, [{ line, field: `column ${col}`, reason: problem.code }]);
+    throw opsError(code, `${what}: line ${line}: ${problem.message.split('\n')[0]}`, [
+      { line, field: `column ${col}`, reason: problem.code },
+    ]);
   }
   const value = doc.toJS({ maxAliasCount: 100 }) as T;
   return {
     value,
     lineOf(pointer: string) {
-      const path = pointer.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+      const path = pointer
+        .split('/')
+        .slice(1)
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
       // a map key's own line (where an unknown key is written), else the value's, else the nearest parent's
       const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : undefined;
       if (isMap(parent)) {

@@ -15,15 +15,30 @@ const isConflict = (err: unknown): boolean => (err as { code?: string }).code ==
  * server enforces If-None-Match and If-Match on PUT. The ETag sent is the unquoted one, the only form Ceph RGW
  * Pacific matches. Storage errors other than a refused precondition propagate.
  */
-export async function probeConditionalWrites(store: ObjectStore, bucket: string, key = '.cmp-ops/probe-conditional-writes'): Promise<ConditionalWriteSupport> {
+export async function probeConditionalWrites(
+  store: ObjectStore,
+  bucket: string,
+  key = '.cmp-ops/probe-conditional-writes',
+): Promise<ConditionalWriteSupport> {
   const first = await store.put(bucket, key, 'probe 1');
   try {
-    const ifNoneMatch = await store.put(bucket, key, 'probe 2', { ifNoneMatch: '*' }).then(() => false, (err) => (isConflict(err) ? true : Promise.reject(err)));
+    const ifNoneMatch = await store.put(bucket, key, 'probe 2', { ifNoneMatch: '*' }).then(
+      () => false,
+      (err) => (isConflict(err) ? true : Promise.reject(err)),
+    );
     const current = (await store.stat(bucket, key))?.etag ?? first.etag;
     const stale = current === first.etag ? 'ffffffffffffffffffffffffffffffff' : first.etag;
-    const refusesStale = await store.put(bucket, key, 'probe 3', { ifMatch: stale }).then(() => false, (err) => (isConflict(err) ? true : Promise.reject(err)));
+    const refusesStale = await store.put(bucket, key, 'probe 3', { ifMatch: stale }).then(
+      () => false,
+      (err) => (isConflict(err) ? true : Promise.reject(err)),
+    );
     // a server that refused the stale ETag must also accept the right one, or If-Match is unusable (a quoting quirk)
-    const acceptsCurrent = refusesStale ? await store.put(bucket, key, 'probe 4', { ifMatch: current }).then(() => true, (err) => (isConflict(err) ? false : Promise.reject(err))) : false;
+    const acceptsCurrent = refusesStale
+      ? await store.put(bucket, key, 'probe 4', { ifMatch: current }).then(
+          () => true,
+          (err) => (isConflict(err) ? false : Promise.reject(err)),
+        )
+      : false;
     return { ifNoneMatch, ifMatch: refusesStale && acceptsCurrent };
   } finally {
     await store.remove(bucket, key).catch(() => undefined);

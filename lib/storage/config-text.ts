@@ -33,7 +33,9 @@ export async function readConfigText(spec: string, options: ConfigTextOptions): 
   const limit = options.maxBytes ?? CONFIG_TEXT_LIMIT;
   if (scheme === 'file') {
     try {
-      return { text: await readCapped(createReadStream(where, { highWaterMark: 64 * 1024 }), spec, limit, options.invalidCode) };
+      return {
+        text: await readCapped(createReadStream(where, { highWaterMark: 64 * 1024 }), spec, limit, options.invalidCode),
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
@@ -47,14 +49,27 @@ export async function readConfigText(spec: string, options: ConfigTextOptions): 
   if (options.knownEtag !== undefined && info.etag === options.knownEtag) return { unchanged: true };
   if (info.size > limit) throw tooLarge(spec, limit, options.invalidCode);
   try {
-    return { text: await readCapped(await store.getStream(options.stateBucket, where, signal), spec, limit, options.invalidCode), etag: info.etag };
+    return {
+      text: await readCapped(
+        await store.getStream(options.stateBucket, where, signal),
+        spec,
+        limit,
+        options.invalidCode,
+      ),
+      etag: info.etag,
+    };
   } catch (err) {
     if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
     throw err;
   }
 }
 
-async function readCapped(stream: AsyncIterable<Buffer | string>, spec: string, limit: number, code: ErrorCode): Promise<string> {
+async function readCapped(
+  stream: AsyncIterable<Buffer | string>,
+  spec: string,
+  limit: number,
+  code: ErrorCode,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {

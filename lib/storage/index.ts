@@ -1,7 +1,18 @@
 export type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 export { createMinioClient, createMinioStore, type S3Connection } from './minio-store.ts';
 export { readConfigText, CONFIG_TEXT_LIMIT, type ConfigText, type ConfigTextOptions } from './config-text.ts';
-export { verdictKey, verdictPrefix, manifestKey, manifestPrefix, ftpServerStateKey, ftpServerStatePrefix, ftpServerOfStateKey, ftpCursorKey, netbackupStateKey, netbackupWatermarkKey } from './state-keys.ts';
+export {
+  verdictKey,
+  verdictPrefix,
+  manifestKey,
+  manifestPrefix,
+  ftpServerStateKey,
+  ftpServerStatePrefix,
+  ftpServerOfStateKey,
+  ftpCursorKey,
+  netbackupStateKey,
+  netbackupWatermarkKey,
+} from './state-keys.ts';
 export { createStateStore, type StateRecord, type StateStore } from './state-store.ts';
 export { mapS3Error } from './s3-errors.ts';
 export { BodyBuilder, isPreparedBody, type PreparedBody } from './prepared-body.ts';

@@ -34,7 +34,12 @@ export function createMinioClient(connection: S3Connection): Client {
     pathStyle: true,
     ...(connection.partSize ? { partSize: connection.partSize } : {}),
   });
-  targets.set(client, { url, region: connection.region, accessKey: connection.accessKey.reveal(), secretKey: connection.secretKey.reveal() });
+  targets.set(client, {
+    url,
+    region: connection.region,
+    accessKey: connection.accessKey.reveal(),
+    secretKey: connection.secretKey.reveal(),
+  });
   return client;
 }
 
@@ -52,7 +57,14 @@ export function createMinioStore(client: Client): ObjectStore {
           if (lower === 'content-type') contentType = String(value);
           else metadata[lower.replace(/^x-amz-meta-/, '')] = String(value);
         }
-        const info: ObjectInfo = { bucket, key, size: stat.size, etag: stat.etag.replace(/"/g, ''), lastModified: stat.lastModified, metadata };
+        const info: ObjectInfo = {
+          bucket,
+          key,
+          size: stat.size,
+          etag: stat.etag.replace(/"/g, ''),
+          lastModified: stat.lastModified,
+          metadata,
+        };
         if (stat.versionId) info.versionId = stat.versionId;
         if (contentType) info.contentType = contentType;
         return info;
@@ -66,7 +78,9 @@ export function createMinioStore(client: Client): ObjectStore {
     async getStream(bucket, key, options = {}) {
       let stream: Readable;
       try {
-        stream = options.offset ? await client.getPartialObject(bucket, key, options.offset) : await client.getObject(bucket, key);
+        stream = options.offset
+          ? await client.getPartialObject(bucket, key, options.offset)
+          : await client.getObject(bucket, key);
       } catch (err) {
         throw mapS3Error(err, { bucket, key });
       }
@@ -89,7 +103,8 @@ export function createMinioStore(client: Client): ObjectStore {
     },
 
     async put(bucket, key, body, options: PutOptions = {}) {
-      if (target && (typeof body === 'string' || Buffer.isBuffer(body) || isPreparedBody(body))) return putBuffer(target, bucket, key, typeof body === 'string' ? Buffer.from(body) : body, options);
+      if (target && (typeof body === 'string' || Buffer.isBuffer(body) || isPreparedBody(body)))
+        return putBuffer(target, bucket, key, typeof body === 'string' ? Buffer.from(body) : body, options);
       if (isPreparedBody(body)) body = Buffer.concat(body.chunks);
       const headers: Record<string, string> = {};
       if (options.contentType) headers['Content-Type'] = options.contentType;
@@ -97,7 +112,8 @@ export function createMinioStore(client: Client): ObjectStore {
       if (options.ifNoneMatch) headers['If-None-Match'] = options.ifNoneMatch;
       if (options.ifMatch) headers['If-Match'] = options.ifMatch;
       try {
-        const size = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : undefined;
+        const size =
+          typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : undefined;
         const result = await client.putObject(bucket, key, body, size, headers);
         return { etag: String(result.etag ?? '').replace(/"/g, '') };
       } catch (err) {
@@ -108,10 +124,20 @@ export function createMinioStore(client: Client): ObjectStore {
     async *list(bucket, prefix, options = {}) {
       const stream = client.listObjectsV2(bucket, prefix, options.recursive ?? true, options.startAfter ?? '');
       try {
-        for await (const item of stream as AsyncIterable<{ name?: string; size: number; etag?: string; lastModified?: Date }>) {
+        for await (const item of stream as AsyncIterable<{
+          name?: string;
+          size: number;
+          etag?: string;
+          lastModified?: Date;
+        }>) {
           if (options.signal?.aborted) throw options.signal.reason;
           if (item.name === undefined) continue; // a common prefix in a non-recursive listing
-          const summary: ObjectSummary = { key: item.name, size: item.size, etag: (item.etag ?? '').replace(/"/g, ''), lastModified: item.lastModified ?? new Date(0) };
+          const summary: ObjectSummary = {
+            key: item.name,
+            size: item.size,
+            etag: (item.etag ?? '').replace(/"/g, ''),
+            lastModified: item.lastModified ?? new Date(0),
+          };
           yield summary;
         }
       } catch (err) {
@@ -121,7 +147,9 @@ export function createMinioStore(client: Client): ObjectStore {
 
     async getTags(bucket, key) {
       try {
-        const tags = (await client.getObjectTagging(bucket, key)) as unknown as Array<{ Key: string; Value: string }> | Array<Array<{ Key: string; Value: string }>>;
+        const tags = (await client.getObjectTagging(bucket, key)) as unknown as
+          | Array<{ Key: string; Value: string }>
+          | Array<Array<{ Key: string; Value: string }>>;
         const flat = (tags as unknown[]).flat() as Array<{ Key: string; Value: string }>;
         return Object.fromEntries(flat.map((tag) => [tag.Key, String(tag.Value ?? '')]));
       } catch (err) {

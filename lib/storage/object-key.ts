@@ -14,7 +14,8 @@ const MAX_KEY_BYTES = 1024;
 export function objectKeyProblem(key: string): string | undefined {
   if (key === '') return 'is empty';
   const control = CONTROL.exec(key);
-  if (control) return `has the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at index ${control.index}`;
+  if (control)
+    return `has the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at index ${control.index}`;
   const segments = key.split('/');
   const dot = segments.findIndex((s) => s === '.' || s === '..');
   if (dot >= 0) return `has a "${segments[dot]}" segment (segment ${dot + 1})`;
@@ -25,7 +26,8 @@ export function objectKeyProblem(key: string): string | undefined {
 /** checkObjectKey returns the key when it is safe, else throws BAD_OBJECT_KEY (400) naming `field`. */
 export function checkObjectKey(key: string, field = 'key'): string {
   const problem = objectKeyProblem(key);
-  if (problem) throw opsError('BAD_OBJECT_KEY', `object key ${JSON.stringify(key)} ${problem}`, [{ field, reason: problem }]);
+  if (problem)
+    throw opsError('BAD_OBJECT_KEY', `object key ${JSON.stringify(key)} ${problem}`, [{ field, reason: problem }]);
   return key;
 }
 

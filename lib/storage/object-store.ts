@@ -41,13 +41,26 @@ export interface ObjectStore {
   /** getStream opens the object for reading (OBJECT_NOT_FOUND when absent); `offset` starts mid-object. */
   getStream(bucket: string, key: string, options?: { signal?: AbortSignal; offset?: number }): Promise<ObjectStream>;
   /** put writes an object; with a precondition it throws CONFLICT when the precondition fails. */
-  put(bucket: string, key: string, body: string | Buffer | PreparedBody | Readable, options?: PutOptions): Promise<{ etag: string }>;
+  put(
+    bucket: string,
+    key: string,
+    body: string | Buffer | PreparedBody | Readable,
+    options?: PutOptions,
+  ): Promise<{ etag: string }>;
   /** list yields the objects under a prefix in key order, after `startAfter` when given. */
-  list(bucket: string, prefix: string, options?: { startAfter?: string; recursive?: boolean; signal?: AbortSignal }): AsyncIterable<ObjectSummary>;
+  list(
+    bucket: string,
+    prefix: string,
+    options?: { startAfter?: string; recursive?: boolean; signal?: AbortSignal },
+  ): AsyncIterable<ObjectSummary>;
   getTags(bucket: string, key: string): Promise<Record<string, string>>;
   setTags(bucket: string, key: string, tags: Record<string, string>): Promise<void>;
   /** copy copies an object server-side; metadata, when given, replaces the source's. */
-  copy(from: { bucket: string; key: string }, to: { bucket: string; key: string }, options?: { metadata?: Record<string, string> }): Promise<void>;
+  copy(
+    from: { bucket: string; key: string },
+    to: { bucket: string; key: string },
+    options?: { metadata?: Record<string, string> },
+  ): Promise<void>;
   remove(bucket: string, key: string): Promise<void>;
   bucketExists(bucket: string): Promise<boolean>;
   ensureBucket(bucket: string): Promise<void>;

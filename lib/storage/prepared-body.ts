@@ -12,7 +12,10 @@ export interface PreparedBody {
 }
 
 export const isPreparedBody = (body: unknown): body is PreparedBody =>
-  typeof body === 'object' && body !== null && Array.isArray((body as PreparedBody).chunks) && typeof (body as PreparedBody).sha256 === 'string';
+  typeof body === 'object' &&
+  body !== null &&
+  Array.isArray((body as PreparedBody).chunks) &&
+  typeof (body as PreparedBody).sha256 === 'string';
 
 /** BodyBuilder collects text pieces as UTF-8 chunks, hashing each as it comes. */
 export class BodyBuilder {

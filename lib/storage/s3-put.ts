@@ -13,12 +13,21 @@ export type S3Target = SignTarget;
 // Idle kept-alive sockets are closed after 4 s, before the servers' own idle timeouts (Node's and s3rver's 5 s;
 // MinIO's are longer), so that few requests are sent on a socket the server is closing.
 const IDLE_SOCKET_MS = 4000;
-const agents = { http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
+const agents = {
+  http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+};
 /** a request on a reused socket that the server closed before reading it fails with one of these: sent again once. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 // RFC 3986 per path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone)
-const escapeKey = (key: string) => key.split('/').map((part) => encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+const escapeKey = (key: string) =>
+  key
+    .split('/')
+    .map((part) =>
+      encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
+    .join('/');
 
 function readAll(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -38,20 +47,40 @@ function readAll(res: IncomingMessage): Promise<string> {
  * to the catalog like every other storage call; retrying is the caller's business (a 503 brings the event back),
  * except for a request reset on a reused idle socket, sent again once (Node's documented remedy for that race).
  */
-export async function putBuffer(target: S3Target, bucket: string, key: string, body: Buffer | PreparedBody, options: PutOptions = {}): Promise<{ etag: string }> {
+export async function putBuffer(
+  target: S3Target,
+  bucket: string,
+  key: string,
+  body: Buffer | PreparedBody,
+  options: PutOptions = {},
+): Promise<{ etag: string }> {
   const path = `/${bucket}/${escapeKey(key)}`;
   const sha256 = Buffer.isBuffer(body) ? createHash('sha256').update(body).digest('hex') : body.sha256;
   let headers: Record<string, string> = { 'content-length': String(body.length) };
   if (options.contentType) headers['content-type'] = options.contentType;
-  for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`x-amz-meta-${name.toLowerCase()}`] = metaHeaderValue(value);
+  for (const [name, value] of Object.entries(options.metadata ?? {}))
+    headers[`x-amz-meta-${name.toLowerCase()}`] = metaHeaderValue(value);
   if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
   if (options.ifMatch) headers['if-match'] = options.ifMatch;
   headers = signRequest(target, { method: 'PUT', path, headers, sha256 });
   const https = target.url.protocol === 'https:';
   const send = () =>
     new Promise<IncomingMessage>((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)({ method: 'PUT', hostname: target.url.hostname, port: target.url.port || (https ? 443 : 80), path, headers, agent: https ? agents.https : agents.http, ...(options.signal ? { signal: options.signal } : {}) }, resolve);
-      req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { staleSocket: req.reusedSocket && STALE_SOCKET.has(err.code ?? '') })));
+      const req = (https ? httpsRequest : httpRequest)(
+        {
+          method: 'PUT',
+          hostname: target.url.hostname,
+          port: target.url.port || (https ? 443 : 80),
+          path,
+          headers,
+          agent: https ? agents.https : agents.http,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        resolve,
+      );
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(Object.assign(err, { staleSocket: req.reusedSocket && STALE_SOCKET.has(err.code ?? '') })),
+      );
       if (Buffer.isBuffer(body)) req.end(body);
       else {
         // a prepared body's chunks go out as one write: they are in memory already, and cork keeps them together
@@ -64,7 +93,9 @@ export async function putBuffer(target: S3Target, bucket: string, key: string, b
   try {
     // a kept-alive socket the server closed while idle resets the next request on it before any answer: the
     // request never reached the server, and a PUT of the same body is safe to send again on a new socket
-    const res = await send().catch((err: { staleSocket?: boolean }) => (err.staleSocket ? send() : Promise.reject(err)));
+    const res = await send().catch((err: { staleSocket?: boolean }) =>
+      err.staleSocket ? send() : Promise.reject(err),
+    );
     const text = await readAll(res);
     if (res.statusCode === 200) return { etag: String(res.headers.etag ?? '').replace(/"/g, '') };
     const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';
@@ -80,10 +111,24 @@ export async function putBuffer(target: S3Target, bucket: string, key: string, b
  * `UnknownError` instead of 412, without writing. For a conditional PUT that means "re-read and try again", so it
  * becomes CONFLICT; undefined for any other error.
  */
-export function lostRaceToConflict(err: unknown, options: PutOptions, where: { bucket: string; key: string }): OpsError | undefined {
+export function lostRaceToConflict(
+  err: unknown,
+  options: PutOptions,
+  where: { bucket: string; key: string },
+): OpsError | undefined {
   const e = err as { statusCode?: number; code?: string };
-  if (!(options.ifMatch || options.ifNoneMatch) || e.code !== 'UnknownError' || (e.statusCode !== undefined && e.statusCode !== 500)) return undefined;
-  return opsError('CONFLICT', `${where.bucket}/${where.key} changed concurrently (the server answered 500 UnknownError to a conditional write)`, [{ field: 'key', reason: 'lost a conditional-write race' }], { cause: err });
+  if (
+    !(options.ifMatch || options.ifNoneMatch) ||
+    e.code !== 'UnknownError' ||
+    (e.statusCode !== undefined && e.statusCode !== 500)
+  )
+    return undefined;
+  return opsError(
+    'CONFLICT',
+    `${where.bucket}/${where.key} changed concurrently (the server answered 500 UnknownError to a conditional write)`,
+    [{ field: 'key', reason: 'lost a conditional-write race' }],
+    { cause: err },
+  );
 }
 
 /**
@@ -99,20 +144,39 @@ export function metaHeaderValue(value: string): string {
  * escaped per RFC 3986. minio-js's copyObject leaves a `+` raw in the destination path, which Ceph RGW canonicalizes as a space
  * (SignatureDoesNotMatch for `a+b.dat`); MinIO and s3rver accept both.
  */
-export async function copyObjectSigned(target: S3Target, from: { bucket: string; key: string }, to: { bucket: string; key: string }, options: { metadata?: Record<string, string> } = {}): Promise<void> {
+export async function copyObjectSigned(
+  target: S3Target,
+  from: { bucket: string; key: string },
+  to: { bucket: string; key: string },
+  options: { metadata?: Record<string, string> } = {},
+): Promise<void> {
   const path = `/${to.bucket}/${escapeKey(to.key)}`;
   const sha256 = createHash('sha256').update('').digest('hex');
   // the source as minio-js writes it (encodeURI: `+` stays): s3rver decodes it with decodeURI, so `%2B` would not match
-  let headers: Record<string, string> = { 'content-length': '0', 'x-amz-copy-source': encodeURI(`/${from.bucket}/${from.key}`) };
+  let headers: Record<string, string> = {
+    'content-length': '0',
+    'x-amz-copy-source': encodeURI(`/${from.bucket}/${from.key}`),
+  };
   if (options.metadata) {
     headers['x-amz-metadata-directive'] = 'REPLACE';
-    for (const [name, value] of Object.entries(options.metadata)) headers[`x-amz-meta-${name.toLowerCase()}`] = metaHeaderValue(value);
+    for (const [name, value] of Object.entries(options.metadata))
+      headers[`x-amz-meta-${name.toLowerCase()}`] = metaHeaderValue(value);
   }
   headers = signRequest(target, { method: 'PUT', path, headers, sha256 });
   const https = target.url.protocol === 'https:';
   try {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)({ method: 'PUT', hostname: target.url.hostname, port: target.url.port || (https ? 443 : 80), path, headers, agent: https ? agents.https : agents.http }, resolve);
+      const req = (https ? httpsRequest : httpRequest)(
+        {
+          method: 'PUT',
+          hostname: target.url.hostname,
+          port: target.url.port || (https ? 443 : 80),
+          path,
+          headers,
+          agent: https ? agents.https : agents.http,
+        },
+        resolve,
+      );
       req.on('error', reject);
       req.end();
     });
@@ -120,7 +184,10 @@ export async function copyObjectSigned(target: S3Target, from: { bucket: string;
     // a copy can fail after the 200 status line: the error is then in the body (S3's documented behaviour)
     if (res.statusCode === 200 && !/<Error>/.test(text)) return;
     const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';
-    throw Object.assign(new Error(/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`), { code, statusCode: res.statusCode === 200 ? 500 : res.statusCode });
+    throw Object.assign(new Error(/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`), {
+      code,
+      statusCode: res.statusCode === 200 ? 500 : res.statusCode,
+    });
   } catch (err) {
     throw mapS3Error(err, from);
   }

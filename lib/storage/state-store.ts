@@ -20,7 +20,11 @@ export interface StateStore {
    * writeText is write for a value already serialized as JSON (taken at a consistent moment by the caller): text, or
    * its UTF-8 bytes prepared ahead (a PreparedBody).
    */
-  writeText(key: string, text: string | PreparedBody, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ etag: string }>;
+  writeText(
+    key: string,
+    text: string | PreparedBody,
+    options?: { ifMatch?: string; ifNoneMatch?: '*' },
+  ): Promise<{ etag: string }>;
   /** update applies `change` to the current value with optimistic concurrency, retrying on CONFLICT; null deletes nothing and writes nothing. */
   update<T>(key: string, change: (current: T | null) => T | null, options?: { attempts?: number }): Promise<T | null>;
   list(prefix: string, options?: { startAfter?: string }): AsyncIterable<string>;
@@ -56,7 +60,8 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
       etag = stream.etag;
       // one decoder across chunks: a character split between two chunks must not become two U+FFFD
       const decoder = new TextDecoder();
-      for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true });
+      for await (const chunk of stream)
+        text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true });
       text += decoder.decode();
     } catch (err) {
       if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
@@ -74,10 +79,16 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
     }
   };
 
-  const writeText = async (key: string, text: string | PreparedBody, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
-    store.put(bucket, key, text, { contentType: 'application/json', ...options });
-  const write = async <T>(key: string, value: T, options: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> =>
-    writeText(key, `${JSON.stringify(value)}\n`, options);
+  const writeText = async (
+    key: string,
+    text: string | PreparedBody,
+    options: { ifMatch?: string; ifNoneMatch?: '*' } = {},
+  ): Promise<{ etag: string }> => store.put(bucket, key, text, { contentType: 'application/json', ...options });
+  const write = async <T>(
+    key: string,
+    value: T,
+    options: { ifMatch?: string; ifNoneMatch?: '*' } = {},
+  ): Promise<{ etag: string }> => writeText(key, `${JSON.stringify(value)}\n`, options);
 
   return {
     bucket,
@@ -95,22 +106,27 @@ export function createStateStore(store: ObjectStore, bucket: string): StateStore
           throw err;
         }
       }),
-    update: (key, change, options = {}) => serialized(key, async () => {
-      const attempts = options.attempts ?? 5;
-      for (let attempt = 1; ; attempt++) {
-        const current = await read<Parameters<typeof change>[0] & object>(key);
-        const next = change(current ? current.value : null);
-        if (next === null) return current ? current.value : null;
-        try {
-          await write(key, next, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
-          return next;
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'CONFLICT' || attempt >= attempts) throw err;
+    update: (key, change, options = {}) =>
+      serialized(key, async () => {
+        const attempts = options.attempts ?? 5;
+        for (let attempt = 1; ; attempt++) {
+          const current = await read<Parameters<typeof change>[0] & object>(key);
+          const next = change(current ? current.value : null);
+          if (next === null) return current ? current.value : null;
+          try {
+            await write(key, next, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+            return next;
+          } catch (err) {
+            if ((err as { code?: string }).code !== 'CONFLICT' || attempt >= attempts) throw err;
+          }
         }
-      }
-    }),
+      }),
     async *list(prefix, options = {}) {
-      for await (const item of store.list(bucket, prefix, { recursive: true, ...(options.startAfter ? { startAfter: options.startAfter } : {}) })) yield item.key;
+      for await (const item of store.list(bucket, prefix, {
+        recursive: true,
+        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+      }))
+        yield item.key;
     },
     async remove(key) {
       await store.remove(bucket, key);

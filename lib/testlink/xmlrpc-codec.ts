@@ -58,7 +58,15 @@ export function encodeFault(code: number, message: string): string {
 
 type OrderedNode = Record<string, unknown> & { '#text'?: string };
 
-const parser = new XMLParser({ preserveOrder: true, trimValues: false, parseTagValue: false, ignoreAttributes: true, ignoreDeclaration: true, ignorePiTags: true, processEntities: true });
+const parser = new XMLParser({
+  preserveOrder: true,
+  trimValues: false,
+  parseTagValue: false,
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  processEntities: true,
+});
 
 /** XmlRpcSyntaxError says a text is not an XML-RPC document, and where it went wrong. */
 export class XmlRpcSyntaxError extends Error {
@@ -74,7 +82,8 @@ function elements(children: unknown): OrderedNode[] {
   if (!Array.isArray(children)) return [];
   return (children as OrderedNode[]).filter((c) => {
     if (tagOf(c) !== undefined) return true;
-    if (typeof c['#text'] === 'string' && c['#text'].trim() !== '') throw new XmlRpcSyntaxError(`unexpected text "${c['#text'].trim().slice(0, 40)}"`);
+    if (typeof c['#text'] === 'string' && c['#text'].trim() !== '')
+      throw new XmlRpcSyntaxError(`unexpected text "${c['#text'].trim().slice(0, 40)}"`);
     return false;
   });
 }
@@ -91,7 +100,8 @@ function child(node: OrderedNode, name: string): OrderedNode | undefined {
 function decodeValue(valueNode: OrderedNode): XmlRpcValue {
   const content = valueNode.value;
   // `<value>text</value>` without a type element is a string (spec: "If no type is indicated, the type is string")
-  if (!Array.isArray(content) || !(content as OrderedNode[]).some((c) => tagOf(c) !== undefined)) return textOf(content);
+  if (!Array.isArray(content) || !(content as OrderedNode[]).some((c) => tagOf(c) !== undefined))
+    return textOf(content);
   const typed = elements(content);
   const node = typed[0]!;
   const tag = tagOf(node)!;
@@ -152,12 +162,16 @@ function root(text: string): OrderedNode {
 /** decodeMethodResponse reads a `<methodResponse>`: its one value, or its fault; anything else throws XmlRpcSyntaxError. */
 export function decodeMethodResponse(text: string): XmlRpcAnswer {
   const top = root(text);
-  if (tagOf(top) !== 'methodResponse') throw new XmlRpcSyntaxError(`root element is <${tagOf(top)}>, not <methodResponse>`);
+  if (tagOf(top) !== 'methodResponse')
+    throw new XmlRpcSyntaxError(`root element is <${tagOf(top)}>, not <methodResponse>`);
   const fault = child(top, 'fault');
   if (fault) {
     const value = child(fault, 'value');
     const decoded = value ? decodeValue(value) : null;
-    const struct = (decoded && typeof decoded === 'object' && !Array.isArray(decoded) ? decoded : {}) as Record<string, XmlRpcValue>;
+    const struct = (decoded && typeof decoded === 'object' && !Array.isArray(decoded) ? decoded : {}) as Record<
+      string,
+      XmlRpcValue
+    >;
     return { kind: 'fault', code: Number(struct.faultCode ?? 0), message: String(struct.faultString ?? '') };
   }
   const param = child(top, 'params') && child(child(top, 'params')!, 'param');

@@ -5,6 +5,9 @@ export interface GlobOptions {
 
 /** globToRegExp turns a glob (`*` any run of characters, `?` one character, anything else literal) into an anchored pattern. */
 export function globToRegExp(glob: string, options: GlobOptions = {}): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, options.ignoreCase ? 'i' : '');
 }

@@ -14,7 +14,11 @@ export const DAILY_WINDOW_SCHEMA = {
   type: 'object',
   required: ['start', 'end', 'zone'],
   additionalProperties: false,
-  properties: { start: { type: 'string', pattern: HH_MM }, end: { type: 'string', pattern: HH_MM }, zone: { type: 'string', minLength: 1 } },
+  properties: {
+    start: { type: 'string', pattern: HH_MM },
+    end: { type: 'string', pattern: HH_MM },
+    zone: { type: 'string', minLength: 1 },
+  },
 } as const;
 
 function minutesOf(hhmm: string): number {

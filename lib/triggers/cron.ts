@@ -27,7 +27,9 @@ function checkField(text: string, field: (typeof FIELDS)[number]): string {
     const match = part.exec(item);
     if (!match) throw new Error(`cron ${field.name}: "${item}" is not robfig/cron syntax`);
     if (match[1] !== undefined && Number(match[1]) < 1) throw new Error(`cron ${field.name}: bad step "${item}"`);
-    for (const n of item.split('/')[0]!.split('-')) if (/^\d+$/.test(n) && Number(n) > field.max) throw new Error(`cron ${field.name}: "${item}" is above ${field.max}`);
+    for (const n of item.split('/')[0]!.split('-'))
+      if (/^\d+$/.test(n) && Number(n) > field.max)
+        throw new Error(`cron ${field.name}: "${item}" is above ${field.max}`);
   }
   // robfig counts `*`, `?` and `*/1` as unrestricted (the day fields then AND), `*/2` as restricted (they OR);
   // croner treats only a bare `*` as unrestricted, so the others are written as what robfig takes them for.
@@ -40,11 +42,15 @@ export function parseCron(expression: string): CronSchedule {
   let pattern = text;
   if (!DESCRIPTORS.has(text)) {
     const parts = text.split(/\s+/);
-    if (parts.length !== 5) throw new Error(`cron "${expression}": expected 5 fields (minute hour day month weekday), got ${parts.length}`);
+    if (parts.length !== 5)
+      throw new Error(`cron "${expression}": expected 5 fields (minute hour day month weekday), got ${parts.length}`);
     pattern = parts.map((p, i) => checkField(p, FIELDS[i]!)).join(' ');
   }
   // domAndDow false: when both day fields are restricted, either may match (robfig's dayMatches, Vixie cron's rule).
-  return { source: expression, cron: new Cron(pattern, { mode: '5-part', timezone: 'UTC', domAndDow: false, sloppyRanges: true }) };
+  return {
+    source: expression,
+    cron: new Cron(pattern, { mode: '5-part', timezone: 'UTC', domAndDow: false, sloppyRanges: true }),
+  };
 }
 
 /** cronMatches tells whether a schedule fires in the minute of `time` (taken in UTC). */

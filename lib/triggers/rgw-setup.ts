@@ -36,7 +36,8 @@ export function rgwCreateTopicForm(target: TriggerTarget, settings: RgwTopicSett
   return form.toString();
 }
 
-const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * rgwNotificationXml is one bucket's PutBucketNotificationConfiguration body: a TopicConfiguration per target with
@@ -44,8 +45,12 @@ const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, 
  */
 export function rgwNotificationXml(targets: TriggerTarget[], topicArn: (target: TriggerTarget) => string): string {
   const configs = targets.map((t) => {
-    const rules = [t.prefix ? ['prefix', t.prefix] : undefined, t.suffix ? ['suffix', t.suffix] : undefined].filter((r): r is string[] => r !== undefined);
-    const filter = rules.length ? `<Filter><S3Key>${rules.map(([n, v]) => `<FilterRule><Name>${n}</Name><Value>${xml(v!)}</Value></FilterRule>`).join('')}</S3Key></Filter>` : '';
+    const rules = [t.prefix ? ['prefix', t.prefix] : undefined, t.suffix ? ['suffix', t.suffix] : undefined].filter(
+      (r): r is string[] => r !== undefined,
+    );
+    const filter = rules.length
+      ? `<Filter><S3Key>${rules.map(([n, v]) => `<FilterRule><Name>${n}</Name><Value>${xml(v!)}</Value></FilterRule>`).join('')}</S3Key></Filter>`
+      : '';
     return `<TopicConfiguration><Id>${rgwTopicName(t)}</Id><Topic>${xml(topicArn(t))}</Topic>${t.events.map((e) => `<Event>${e}</Event>`).join('')}${filter}</TopicConfiguration>`;
   });
   return `<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${configs.join('')}</NotificationConfiguration>`;

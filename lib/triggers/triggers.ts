@@ -33,7 +33,11 @@ const validateDeclaration = compileValidator<TriggerDeclaration>(
             function: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
             bucket: { type: 'string', minLength: 3 },
             // Exact names only: a wildcard would subscribe PutTagging and loop on our own tags.
-            events: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^s3:Object(Created|Removed):[A-Za-z]+$' } },
+            events: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', pattern: '^s3:Object(Created|Removed):[A-Za-z]+$' },
+            },
             prefix: { type: 'string' },
             suffix: { type: 'string' },
           },
@@ -51,8 +55,15 @@ export function parseTriggers(value: unknown): TriggerDeclaration {
 }
 
 /** matchTriggers lists the targets an event reaches, as MinIO's notification rules would. */
-export function matchTriggers(declaration: TriggerDeclaration, event: { bucket: string; key: string; name: string }): TriggerTarget[] {
+export function matchTriggers(
+  declaration: TriggerDeclaration,
+  event: { bucket: string; key: string; name: string },
+): TriggerTarget[] {
   return declaration.targets.filter(
-    (t) => t.bucket === event.bucket && t.events.includes(event.name) && event.key.startsWith(t.prefix) && event.key.endsWith(t.suffix),
+    (t) =>
+      t.bucket === event.bucket &&
+      t.events.includes(event.name) &&
+      event.key.startsWith(t.prefix) &&
+      event.key.endsWith(t.suffix),
   );
 }

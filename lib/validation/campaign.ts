@@ -41,16 +41,33 @@ const topSchema = {
         notes: { type: 'string' },
       },
     },
-    checks: { type: 'array', minItems: 1, items: { type: 'object', required: ['check', 'testcase'], properties: { check: { type: 'string' }, testcase: { type: 'string' } } } },
+    checks: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['check', 'testcase'],
+        properties: { check: { type: 'string' }, testcase: { type: 'string' } },
+      },
+    },
   },
 };
 
-const validateTop = compileValidator<{ testlink: Campaign['testlink']; checks: Array<{ check: string; testcase: string } & Record<string, unknown>> }>(topSchema, 'campaign');
-const validators = Object.fromEntries(CHECK_NAMES.map((name) => [name, compileValidator<CheckSpec>(CHECK_SCHEMAS[name], `check ${name}`)])) as Record<CheckName, (v: unknown) => CheckSpec>;
+const validateTop = compileValidator<{
+  testlink: Campaign['testlink'];
+  checks: Array<{ check: string; testcase: string } & Record<string, unknown>>;
+}>(topSchema, 'campaign');
+const validators = Object.fromEntries(
+  CHECK_NAMES.map((name) => [name, compileValidator<CheckSpec>(CHECK_SCHEMAS[name], `check ${name}`)]),
+) as Record<CheckName, (v: unknown) => CheckSpec>;
 
 function invalid(source: string, details: ErrorDetail[], parsed: YamlSource): never {
   const lined = withLines(details, parsed);
-  throw opsError('CAMPAIGN_INVALID', `${source}: ${lined.map((d) => `${d.line ? `line ${d.line}: ` : ''}${d.field ?? ''} ${d.reason}`.trim()).join('; ')}`, lined);
+  throw opsError(
+    'CAMPAIGN_INVALID',
+    `${source}: ${lined.map((d) => `${d.line ? `line ${d.line}: ` : ''}${d.field ?? ''} ${d.reason}`.trim()).join('; ')}`,
+    lined,
+  );
 }
 
 /**
@@ -73,18 +90,34 @@ export function parseCampaign(text: string, source = 'campaign'): Campaign {
   top.checks.forEach((raw, i) => {
     const at = `/checks/${i}`;
     if (!CHECK_NAMES.includes(raw.check as CheckName)) {
-      problems.push({ field: `${at}/check`, reason: `unknown check "${raw.check}" (known: ${CHECK_NAMES.join(', ')})` });
+      problems.push({
+        field: `${at}/check`,
+        reason: `unknown check "${raw.check}" (known: ${CHECK_NAMES.join(', ')})`,
+      });
       return;
     }
-    if (!TESTCASE_ID.test(raw.testcase)) problems.push({ field: `${at}/testcase`, reason: `"${raw.testcase}" is not a TestLink test case external id (PREFIX-N, e.g. CMP-12)` });
+    if (!TESTCASE_ID.test(raw.testcase))
+      problems.push({
+        field: `${at}/testcase`,
+        reason: `"${raw.testcase}" is not a TestLink test case external id (PREFIX-N, e.g. CMP-12)`,
+      });
     const before = seen.get(raw.testcase);
-    if (before !== undefined) problems.push({ field: `${at}/testcase`, reason: `${raw.testcase} is already the test case of checks[${before}]: one result per case and build` });
+    if (before !== undefined)
+      problems.push({
+        field: `${at}/testcase`,
+        reason: `${raw.testcase} is already the test case of checks[${before}]: one result per case and build`,
+      });
     seen.set(raw.testcase, i);
     try {
       checks.push(validators[raw.check as CheckName](raw));
     } catch (err) {
       if (!isOpsError(err)) throw err;
-      for (const d of err.details) problems.push({ ...d, field: `${at}${d.field === '/' ? '' : d.field ?? ''}`, reason: `${raw.check}: ${d.reason}` });
+      for (const d of err.details)
+        problems.push({
+          ...d,
+          field: `${at}${d.field === '/' ? '' : (d.field ?? '')}`,
+          reason: `${raw.check}: ${d.reason}`,
+        });
     }
   });
   if (problems.length > 0) invalid(source, problems, parsed);
@@ -94,9 +127,18 @@ export function parseCampaign(text: string, source = 'campaign'): Campaign {
 /** resolveCampaign binds a campaign to a release; the build is the campaign's, else the release name. */
 export function resolveCampaign(campaign: Campaign, release: string): ResolvedCampaign {
   if (!RELEASE_NAME.test(release)) {
-    throw opsError('CAMPAIGN_INVALID', `release "${release}" is not a release name (letters, digits, . _ + -, at most 100 characters)`, [{ field: 'release', reason: 'invalid release name' }]);
+    throw opsError(
+      'CAMPAIGN_INVALID',
+      `release "${release}" is not a release name (letters, digits, . _ + -, at most 100 characters)`,
+      [{ field: 'release', reason: 'invalid release name' }],
+    );
   }
   const build = campaign.testlink.build ?? release;
-  if (build.length > BUILD_NAME_LIMIT) throw opsError('CAMPAIGN_INVALID', `build name "${build.slice(0, 40)}…" has ${build.length} characters; TestLink takes ${BUILD_NAME_LIMIT}`, [{ field: '/testlink/build', reason: `longer than ${BUILD_NAME_LIMIT}` }]);
+  if (build.length > BUILD_NAME_LIMIT)
+    throw opsError(
+      'CAMPAIGN_INVALID',
+      `build name "${build.slice(0, 40)}…" has ${build.length} characters; TestLink takes ${BUILD_NAME_LIMIT}`,
+      [{ field: '/testlink/build', reason: `longer than ${BUILD_NAME_LIMIT}` }],
+    );
   return { ...campaign, release, build };
 }

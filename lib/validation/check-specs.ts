@@ -1,5 +1,13 @@
 /** CHECK_NAMES are the checks a campaign can run, each proving one thing about a new version. */
-export const CHECK_NAMES = ['images-approved', 'workloads-healthy', 'delivery-intact', 'sweep-clean', 'backup-after-upgrade', 'ftp-transfer', 'alert-path'] as const;
+export const CHECK_NAMES = [
+  'images-approved',
+  'workloads-healthy',
+  'delivery-intact',
+  'sweep-clean',
+  'backup-after-upgrade',
+  'ftp-transfer',
+  'alert-path',
+] as const;
 
 /** CheckName is one of CHECK_NAMES. */
 export type CheckName = (typeof CHECK_NAMES)[number];
@@ -66,12 +74,24 @@ export interface AlertPathSpec extends Base {
 }
 
 /** CheckSpec is one check of a campaign file. */
-export type CheckSpec = ImagesApprovedSpec | WorkloadsHealthySpec | DeliveryIntactSpec | SweepCleanSpec | BackupAfterUpgradeSpec | FtpTransferSpec | AlertPathSpec;
+export type CheckSpec =
+  | ImagesApprovedSpec
+  | WorkloadsHealthySpec
+  | DeliveryIntactSpec
+  | SweepCleanSpec
+  | BackupAfterUpgradeSpec
+  | FtpTransferSpec
+  | AlertPathSpec;
 
 const base = { check: { type: 'string' }, testcase: { type: 'string' }, title: { type: 'string', minLength: 1 } };
 const location = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$' };
 const names = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } };
-const spec = (required: string[], properties: Record<string, unknown>) => ({ type: 'object', required: ['check', 'testcase', ...required], additionalProperties: false, properties: { ...base, ...properties } });
+const spec = (required: string[], properties: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['check', 'testcase', ...required],
+  additionalProperties: false,
+  properties: { ...base, ...properties },
+});
 
 /** CHECK_SCHEMAS validate each check's own settings (misspelt keys are errors, not silently ignored). */
 export const CHECK_SCHEMAS: Record<CheckName, Record<string, unknown>> = {
@@ -79,13 +99,29 @@ export const CHECK_SCHEMAS: Record<CheckName, Record<string, unknown>> = {
   'workloads-healthy': spec(['namespaces'], { namespaces: names }),
   'delivery-intact': spec(['location'], { location }),
   'sweep-clean': spec(['location'], { location, concurrency: { type: 'integer', minimum: 1, maximum: 16 } }),
-  'backup-after-upgrade': spec(['clients', 'upgradeAt'], { clients: names, upgradeAt: { type: 'string', format: 'date-time' }, reports: location }),
-  'ftp-transfer': spec(['server', 'path', 'logs', 'object'], { server: { type: 'string', minLength: 1 }, path: { type: 'string', pattern: '^/' }, logs: location, zone: { type: 'string', minLength: 1 }, object: { type: 'string', pattern: '^s3://[^/]+/.+' } }),
-  'alert-path': spec(['withinMinutes'], { withinMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 1440 }, labels: { type: 'object', additionalProperties: { type: 'string' } }, pollSeconds: { type: 'number', minimum: 1, maximum: 300 } }),
+  'backup-after-upgrade': spec(['clients', 'upgradeAt'], {
+    clients: names,
+    upgradeAt: { type: 'string', format: 'date-time' },
+    reports: location,
+  }),
+  'ftp-transfer': spec(['server', 'path', 'logs', 'object'], {
+    server: { type: 'string', minLength: 1 },
+    path: { type: 'string', pattern: '^/' },
+    logs: location,
+    zone: { type: 'string', minLength: 1 },
+    object: { type: 'string', pattern: '^s3://[^/]+/.+' },
+  }),
+  'alert-path': spec(['withinMinutes'], {
+    withinMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 1440 },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    pollSeconds: { type: 'number', minimum: 1, maximum: 300 },
+  }),
 };
 
 /** splitLocation turns `bucket/prefix` into its parts (the prefix may be empty). */
 export function splitLocation(location: string): { bucket: string; prefix: string } {
   const slash = location.indexOf('/');
-  return slash === -1 ? { bucket: location, prefix: '' } : { bucket: location.slice(0, slash), prefix: location.slice(slash + 1) };
+  return slash === -1
+    ? { bucket: location, prefix: '' }
+    : { bucket: location.slice(0, slash), prefix: location.slice(slash + 1) };
 }

@@ -1,6 +1,21 @@
-export { parseCampaign, resolveCampaign, BUILD_NAME_LIMIT, RELEASE_NAME, TESTCASE_ID, type Campaign, type ResolvedCampaign } from './campaign.ts';
+export {
+  parseCampaign,
+  resolveCampaign,
+  BUILD_NAME_LIMIT,
+  RELEASE_NAME,
+  TESTCASE_ID,
+  type Campaign,
+  type ResolvedCampaign,
+} from './campaign.ts';
 export { CHECK_NAMES, CHECK_SCHEMAS, splitLocation, type CheckName, type CheckSpec } from './check-specs.ts';
-export { runCampaign, latestKey, type CampaignReport, type LatestRecord, type SentExecution, type ValidationDeps } from './run-campaign.ts';
+export {
+  runCampaign,
+  latestKey,
+  type CampaignReport,
+  type LatestRecord,
+  type SentExecution,
+  type ValidationDeps,
+} from './run-campaign.ts';
 export { runCheck, formatNotes, CHECKS, type CaseResult } from './run-checks.ts';
 export { resultsImportXml, importTimestamp, type ImportContext, type ImportedResult } from './results-xml.ts';
 export { groupLabels, TEST_ALERTNAME } from './checks/alert-path.ts';

@@ -78,16 +78,25 @@ async function openBuild(client: TestLinkClient, c: ResolvedCampaign, runId: str
   await client.checkDevKey();
   await client.getTestProjectByName(c.testlink.project);
   const plan = await client.getTestPlanByName(c.testlink.project, c.testlink.plan);
-  const build = await client.createBuild(plan.id, c.build, c.testlink.notes ?? `Validation of release ${c.release} by cmp-ops (run ${runId})`);
+  const build = await client.createBuild(
+    plan.id,
+    c.build,
+    c.testlink.notes ?? `Validation of release ${c.release} by cmp-ops (run ${runId})`,
+  );
   return { planId: plan.id, build };
 }
 
 function validationAlert(report: CampaignReport, at: string): Alert {
   const bad = report.results.filter((r) => r.status !== 'p');
   const alert = buildAlert({
-    alertname: 'ValidationFailed', severity: 'critical', subsystem: 'cmp-ops', labels: { release: report.release },
+    alertname: 'ValidationFailed',
+    severity: 'critical',
+    subsystem: 'cmp-ops',
+    labels: { release: report.release },
     summary: `Validation of release ${report.release}: ${report.counts.f} failed, ${report.counts.b} blocked of ${report.results.length}`,
-    description: bad.map((r) => `${r.testcase} ${r.check}: ${r.status === 'f' ? 'failed' : 'blocked'}: ${r.summary}`).join('\n'),
+    description: bad
+      .map((r) => `${r.testcase} ${r.check}: ${r.status === 'f' ? 'failed' : 'blocked'}: ${r.summary}`)
+      .join('\n'),
     startsAt: at,
   });
   // a campaign is not re-sent like a watch: the alert stays until a passing run resolves it
@@ -106,7 +115,11 @@ export async function runCampaign(c: ResolvedCampaign, deps: ValidationDeps): Pr
   const stored = await deps.state.read<LatestRecord>(latestKey(c.release));
   const previous = stored?.value;
   const startedAt = deps.now().toUTC().toISO() as string;
-  const testlink: CampaignReport['testlink'] = { status: deps.testlink ? 'recorded' : 'not-configured', refused: [], ...(deps.testlink ? { url: deps.testlink.url } : {}) };
+  const testlink: CampaignReport['testlink'] = {
+    status: deps.testlink ? 'recorded' : 'not-configured',
+    refused: [],
+    ...(deps.testlink ? { url: deps.testlink.url } : {}),
+  };
   let target: Awaited<ReturnType<typeof openBuild>> | undefined;
   if (deps.testlink) {
     try {
@@ -128,7 +141,9 @@ export async function runCampaign(c: ResolvedCampaign, deps: ValidationDeps): Pr
   }
 
   const rerun = new Set(results.map((r) => r.testcase));
-  const carried = (previous?.unsentResults ?? []).filter((r) => !rerun.has(r.testcase) && previous?.report.build === c.build);
+  const carried = (previous?.unsentResults ?? []).filter(
+    (r) => !rerun.has(r.testcase) && previous?.report.build === c.build,
+  );
   const sent: Record<string, SentExecution> = previous?.report.build === c.build ? { ...previous.sent } : {};
   const unsent: CaseResult[] = [];
   for (const r of [...results, ...carried]) {
@@ -138,10 +153,20 @@ export async function runCampaign(c: ResolvedCampaign, deps: ValidationDeps): Pr
     }
     try {
       const answer = await deps.testlink!.reportTCResult({
-        testCaseExternalId: r.testcase, testPlanId: target.planId, buildId: target.build.id, ...(c.testlink.platform ? { platformName: c.testlink.platform } : {}),
-        status: r.status, notes: r.notes, durationMinutes: r.durationMs / 60_000, overwrite: sent[r.testcase]?.buildId === target.build.id,
+        testCaseExternalId: r.testcase,
+        testPlanId: target.planId,
+        buildId: target.build.id,
+        ...(c.testlink.platform ? { platformName: c.testlink.platform } : {}),
+        status: r.status,
+        notes: r.notes,
+        durationMinutes: r.durationMs / 60_000,
+        overwrite: sent[r.testcase]?.buildId === target.build.id,
       });
-      sent[r.testcase] = { buildId: target.build.id, executionId: answer.executionId, at: deps.now().toUTC().toISO() as string };
+      sent[r.testcase] = {
+        buildId: target.build.id,
+        executionId: answer.executionId,
+        at: deps.now().toUTC().toISO() as string,
+      };
     } catch (err) {
       if (!isOpsError(err)) throw err;
       unsent.push(r);
@@ -167,7 +192,15 @@ export async function runCampaign(c: ResolvedCampaign, deps: ValidationDeps): Pr
   const importKey = `testlink/${c.release}.xml`;
   let importFile: string | undefined;
   if (unsent.length > 0) {
-    const xml = resultsImportXml({ project: c.testlink.project, plan: c.testlink.plan, build: c.build, ...(c.testlink.platform ? { platform: c.testlink.platform } : {}) }, unsent);
+    const xml = resultsImportXml(
+      {
+        project: c.testlink.project,
+        plan: c.testlink.plan,
+        build: c.build,
+        ...(c.testlink.platform ? { platform: c.testlink.platform } : {}),
+      },
+      unsent,
+    );
     await deps.store.put(deps.reportsBucket, importKey, xml, { contentType: 'application/xml' });
     importFile = `s3://${deps.reportsBucket}/${importKey}`;
   } else if (previous?.report.importFile) {
@@ -179,15 +212,31 @@ export async function runCampaign(c: ResolvedCampaign, deps: ValidationDeps): Pr
   for (const r of results) counts[r.status]++;
   const finishedAt = deps.now().toUTC().toISO() as string;
   const report: CampaignReport = {
-    runId: deps.runId, release: c.release, project: c.testlink.project, plan: c.testlink.plan, build: c.build, ...(c.testlink.platform ? { platform: c.testlink.platform } : {}),
-    startedAt, finishedAt, verdict: verdictOf(results), counts, results, testlink,
-    unsent: unsent.map((r) => r.testcase), ...(importFile ? { importFile } : {}),
+    runId: deps.runId,
+    release: c.release,
+    project: c.testlink.project,
+    plan: c.testlink.plan,
+    build: c.build,
+    ...(c.testlink.platform ? { platform: c.testlink.platform } : {}),
+    startedAt,
+    finishedAt,
+    verdict: verdictOf(results),
+    counts,
+    results,
+    testlink,
+    unsent: unsent.map((r) => r.testcase),
+    ...(importFile ? { importFile } : {}),
     previouslyUnsent: (previous?.unsentResults ?? []).map((r) => r.testcase),
   };
 
   let alert = previous?.alert;
   if (deps.alerts) {
-    const next = report.verdict === 'passed' ? (alert ? { ...alert, endsAt: finishedAt } : undefined) : validationAlert(report, alert?.startsAt ?? finishedAt);
+    const next =
+      report.verdict === 'passed'
+        ? alert
+          ? { ...alert, endsAt: finishedAt }
+          : undefined
+        : validationAlert(report, alert?.startsAt ?? finishedAt);
     if (next) {
       try {
         await deps.alerts.send([next], deps.signal);

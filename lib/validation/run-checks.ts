@@ -36,8 +36,18 @@ export const CHECKS: Record<CheckName, Runner> = {
 const WORD: Record<CheckStatus, string> = { p: 'PASSED', f: 'FAILED', b: 'BLOCKED' };
 
 /** formatNotes writes a result's notes: the verdict and summary, the evidence one per line, then who ran it when. */
-export function formatNotes(spec: CheckSpec, outcome: CheckOutcome, runId: string, startedAt: string, durationMs: number): string {
-  return [`[${spec.check}] ${WORD[outcome.status]}: ${outcome.summary}`, ...outcome.evidence.map((e) => `- ${e}`), `cmp-ops validation run ${runId}, started ${startedAt}, took ${(durationMs / 1000).toFixed(1)} s`].join('\n');
+export function formatNotes(
+  spec: CheckSpec,
+  outcome: CheckOutcome,
+  runId: string,
+  startedAt: string,
+  durationMs: number,
+): string {
+  return [
+    `[${spec.check}] ${WORD[outcome.status]}: ${outcome.summary}`,
+    ...outcome.evidence.map((e) => `- ${e}`),
+    `cmp-ops validation run ${runId}, started ${startedAt}, took ${(durationMs / 1000).toFixed(1)} s`,
+  ].join('\n');
 }
 
 /**
@@ -51,10 +61,19 @@ export async function runCheck(spec: CheckSpec, deps: CheckDeps & { elapsedMs: (
   try {
     outcome = await CHECKS[spec.check](spec as never, deps);
   } catch (err) {
-    const code = isOpsError(err) ? err.code : (err as { code?: string }).code ?? 'INTERNAL';
+    const code = isOpsError(err) ? err.code : ((err as { code?: string }).code ?? 'INTERNAL');
     outcome = { status: 'b', summary: `could not be checked: ${code}: ${(err as Error).message}`, evidence: [] };
   }
   const durationMs = Math.max(0, deps.elapsedMs() - t0);
   const startedAt = started.toUTC().toISO() as string;
-  return { testcase: spec.testcase, check: spec.check, status: outcome.status, summary: outcome.summary, notes: formatNotes(spec, outcome, deps.runId, startedAt, durationMs), startedAt, timestamp: importTimestamp(started), durationMs };
+  return {
+    testcase: spec.testcase,
+    check: spec.check,
+    status: outcome.status,
+    summary: outcome.summary,
+    notes: formatNotes(spec, outcome, deps.runId, startedAt, durationMs),
+    startedAt,
+    timestamp: importTimestamp(started),
+    durationMs,
+  };
 }

@@ -55,10 +55,19 @@ export interface VapiError {
 
 /** vapiError reads either dialect's error body. */
 export function vapiError(answer: HttpsAnswer): VapiError {
-  const b = (answer.body ?? {}) as { error_type?: string; type?: string; messages?: Array<{ default_message?: string }>; value?: { messages?: Array<{ default_message?: string }> } };
+  const b = (answer.body ?? {}) as {
+    error_type?: string;
+    type?: string;
+    messages?: Array<{ default_message?: string }>;
+    value?: { messages?: Array<{ default_message?: string }> };
+  };
   const errorType = b.error_type ?? (b.type ? b.type.split('.').pop()!.toUpperCase() : '');
   const messages = b.messages ?? b.value?.messages ?? [];
-  const message = messages.map((m) => m.default_message).filter(Boolean).join('; ') || (typeof answer.body === 'string' ? answer.body.slice(0, 200) : '');
+  const message =
+    messages
+      .map((m) => m.default_message)
+      .filter(Boolean)
+      .join('; ') || (typeof answer.body === 'string' ? answer.body.slice(0, 200) : '');
   return { status: answer.status, errorType, message };
 }
 
@@ -84,14 +93,23 @@ function query(dialect: 'api' | 'rest', filter: VmFilter): string {
 
 /** createVsphereClient builds the adapter; nothing is sent before `login`. */
 export function createVsphereClient(options: VsphereClientOptions): VsphereClient {
-  const http: HttpsJson = createHttpsJson(options.url, { timeoutMs: options.timeoutMs, ...(options.ca ? { ca: options.ca } : {}) });
+  const http: HttpsJson = createHttpsJson(options.url, {
+    timeoutMs: options.timeoutMs,
+    ...(options.ca ? { ca: options.ca } : {}),
+  });
   let dialect: 'api' | 'rest' | undefined = options.dialect === 'auto' ? undefined : options.dialect;
   let session: string | undefined;
   let logins = 0;
-  const basic = () => `Basic ${Buffer.from(`${options.username.reveal()}:${options.password.reveal()}`).toString('base64')}`;
+  const basic = () =>
+    `Basic ${Buffer.from(`${options.username.reveal()}:${options.password.reveal()}`).toString('base64')}`;
 
   const open = async (which: 'api' | 'rest', signal?: AbortSignal): Promise<HttpsAnswer> =>
-    http.send('POST', which === 'api' ? '/api/session' : '/rest/com/vmware/cis/session', { authorization: basic() }, signal);
+    http.send(
+      'POST',
+      which === 'api' ? '/api/session' : '/rest/com/vmware/cis/session',
+      { authorization: basic() },
+      signal,
+    );
 
   const login = async (signal?: AbortSignal): Promise<'api' | 'rest'> => {
     let which = dialect ?? 'api';
@@ -101,10 +119,15 @@ export function createVsphereClient(options: VsphereClientOptions): VsphereClien
       which = 'rest';
       answer = await open(which, signal);
     }
-    if (answer.status === 404) throw opsError('UPSTREAM_REJECTED', `${options.url} has no vSphere Automation API session endpoint (404 on ${which === 'api' ? '/api/session' : '/rest/com/vmware/cis/session'})`);
+    if (answer.status === 404)
+      throw opsError(
+        'UPSTREAM_REJECTED',
+        `${options.url} has no vSphere Automation API session endpoint (404 on ${which === 'api' ? '/api/session' : '/rest/com/vmware/cis/session'})`,
+      );
     if (answer.status !== 200 && answer.status !== 201) throw failure('the login', vapiError(answer));
     const id = which === 'api' ? answer.body : (answer.body as { value?: unknown } | undefined)?.value;
-    if (typeof id !== 'string' || id === '') throw opsError('VSPHERE_UNAVAILABLE', 'vCenter answered the login without a session id', [], { retryable: true });
+    if (typeof id !== 'string' || id === '')
+      throw opsError('VSPHERE_UNAVAILABLE', 'vCenter answered the login without a session id', [], { retryable: true });
     dialect = which;
     session = id;
     logins++;
@@ -122,7 +145,12 @@ export function createVsphereClient(options: VsphereClientOptions): VsphereClien
   };
 
   /** get sends one authenticated GET; a 401 (session expired or revoked) logs in again once and repeats it. */
-  const get = async (path: string, what: string, signal?: AbortSignal, accept: (a: HttpsAnswer) => boolean = (a) => a.status === 200): Promise<HttpsAnswer> => {
+  const get = async (
+    path: string,
+    what: string,
+    signal?: AbortSignal,
+    accept: (a: HttpsAnswer) => boolean = (a) => a.status === 200,
+  ): Promise<HttpsAnswer> => {
     if (!session || !dialect) await renew(undefined, signal);
     for (let attempt = 0; ; attempt++) {
       const used = session;
@@ -135,26 +163,39 @@ export function createVsphereClient(options: VsphereClientOptions): VsphereClien
       throw failure(what, vapiError(answer));
     }
   };
-  const value = <T>(answer: HttpsAnswer): T => (dialect === 'rest' ? (answer.body as { value: T }).value : (answer.body as T));
+  const value = <T>(answer: HttpsAnswer): T =>
+    dialect === 'rest' ? (answer.body as { value: T }).value : (answer.body as T);
   const list = async <T>(path: string, what: string, signal?: AbortSignal): Promise<T[]> => {
     const items = value<T[]>(await get(path, what, signal));
-    if (!Array.isArray(items)) throw opsError('VSPHERE_UNAVAILABLE', `vCenter answered ${what} with no list`, [], { retryable: true });
+    if (!Array.isArray(items))
+      throw opsError('VSPHERE_UNAVAILABLE', `vCenter answered ${what} with no list`, [], { retryable: true });
     return items;
   };
 
   return {
     login,
-    listVms: (filter, signal) => list<VmSummary>(`/vcenter/vm${query(dialect ?? 'api', filter)}`, 'the VM list', signal),
+    listVms: (filter, signal) =>
+      list<VmSummary>(`/vcenter/vm${query(dialect ?? 'api', filter)}`, 'the VM list', signal),
     listHosts: (signal) => list<HostSummary>('/vcenter/host', 'the host list', signal),
     listDatastores: (signal) => list<DatastoreSummary>('/vcenter/datastore', 'the datastore list', signal),
     async getVm(vm, signal) {
-      const answer = await get(`/vcenter/vm/${encodeURIComponent(vm)}`, `the VM ${vm}`, signal, (a) => a.status === 200 || a.status === 404);
+      const answer = await get(
+        `/vcenter/vm/${encodeURIComponent(vm)}`,
+        `the VM ${vm}`,
+        signal,
+        (a) => a.status === 200 || a.status === 404,
+      );
       return answer.status === 404 ? null : value<VmDetails>(answer);
     },
     async toolsState(vm, signal) {
       // 503 SERVICE_UNAVAILABLE is guest/identity's documented answer "if VMware Tools is not running"; any other 503 is vCenter's own.
       const toolsDown = (a: HttpsAnswer) => a.status === 503 && vapiError(a).errorType === 'SERVICE_UNAVAILABLE';
-      const answer = await get(`/vcenter/vm/${encodeURIComponent(vm)}/guest/identity`, `the guest identity of ${vm}`, signal, (a) => a.status === 200 || a.status === 404 || toolsDown(a));
+      const answer = await get(
+        `/vcenter/vm/${encodeURIComponent(vm)}/guest/identity`,
+        `the guest identity of ${vm}`,
+        signal,
+        (a) => a.status === 200 || a.status === 404 || toolsDown(a),
+      );
       if (answer.status === 404) return null;
       return answer.status === 200 ? 'running' : 'not-running';
     },
@@ -162,7 +203,12 @@ export function createVsphereClient(options: VsphereClientOptions): VsphereClien
       if (!session || !dialect) return;
       const id = session;
       session = undefined;
-      await http.send('DELETE', dialect === 'api' ? '/api/session' : '/rest/com/vmware/cis/session', { 'vmware-api-session-id': id }, signal);
+      await http.send(
+        'DELETE',
+        dialect === 'api' ? '/api/session' : '/rest/com/vmware/cis/session',
+        { 'vmware-api-session-id': id },
+        signal,
+      );
     },
     close: () => http.close(),
     get logins() {

@@ -46,7 +46,15 @@ const schema = {
   additionalProperties: false,
   properties: {
     expected: { type: 'object', additionalProperties: { type: 'array', items: glob } },
-    subsystems: { type: 'array', items: { type: 'object', required: ['pattern', 'subsystem'], additionalProperties: false, properties: { pattern: glob, subsystem: { type: 'string', minLength: 1 } } } },
+    subsystems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['pattern', 'subsystem'],
+        additionalProperties: false,
+        properties: { pattern: glob, subsystem: { type: 'string', minLength: 1 } },
+      },
+    },
     datastores: {
       type: 'object',
       additionalProperties: false,
@@ -57,7 +65,17 @@ const schema = {
         ignore: { type: 'array', items: glob },
         overrides: {
           type: 'array',
-          items: { type: 'object', required: ['pattern'], additionalProperties: false, properties: { pattern: glob, minFreePercent: percent, minFreeGiB: { type: 'number', minimum: 0 }, criticalFreePercent: percent } },
+          items: {
+            type: 'object',
+            required: ['pattern'],
+            additionalProperties: false,
+            properties: {
+              pattern: glob,
+              minFreePercent: percent,
+              minFreeGiB: { type: 'number', minimum: 0 },
+              criticalFreePercent: percent,
+            },
+          },
         },
       },
     },
@@ -65,7 +83,12 @@ const schema = {
     holdMinutes: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(['VMNotRunning', 'VMHostDisconnected', 'DatastoreLow', 'VMToolsNotRunning'].map((k) => [k, { type: 'number', minimum: 0 }])),
+      properties: Object.fromEntries(
+        ['VMNotRunning', 'VMHostDisconnected', 'DatastoreLow', 'VMToolsNotRunning'].map((k) => [
+          k,
+          { type: 'number', minimum: 0 },
+        ]),
+      ),
     },
   },
 };

@@ -17,7 +17,8 @@ export interface HttpsJson {
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 // Node's codes for a certificate that does not verify (tls.checkServerIdentity and OpenSSL's X509_V_ERR_*).
-const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|ERR_SSL_)/;
+const TLS_CODES =
+  /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|ERR_SSL_)/;
 
 /**
  * createHttpsJson targets `baseUrl` (https only: verification is never skipped) trusting `ca` (PEM) when given, else
@@ -25,13 +26,38 @@ const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CE
  */
 export function createHttpsJson(baseUrl: string, options: { ca?: string; timeoutMs: number }): HttpsJson {
   const base = new URL(baseUrl);
-  if (base.protocol !== 'https:') throw opsError('CONFIG_INVALID', `vCenter URL ${base.origin} is not https: vCenter is only read over verified TLS`, [{ field: 'VSPHERE_URL', reason: 'must start with https://' }]);
+  if (base.protocol !== 'https:')
+    throw opsError(
+      'CONFIG_INVALID',
+      `vCenter URL ${base.origin} is not https: vCenter is only read over verified TLS`,
+      [{ field: 'VSPHERE_URL', reason: 'must start with https://' }],
+    );
   const prefix = base.pathname.replace(/\/+$/, '');
-  const agent = new Agent({ keepAlive: true, maxSockets: 4, ...(options.ca ? { ca: options.ca } : {}), rejectUnauthorized: true });
-  const send = (method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<HttpsAnswer> =>
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: 4,
+    ...(options.ca ? { ca: options.ca } : {}),
+    rejectUnauthorized: true,
+  });
+  const send = (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<HttpsAnswer> =>
     new Promise((resolve, reject) => {
       const req = request(
-        { protocol: 'https:', hostname: base.hostname, port: base.port || 443, path: `${prefix}${path}`, method, agent, headers: { accept: 'application/json', ...headers }, timeout: options.timeoutMs, ...(signal ? { signal } : {}) },
+        {
+          protocol: 'https:',
+          hostname: base.hostname,
+          port: base.port || 443,
+          path: `${prefix}${path}`,
+          method,
+          agent,
+          headers: { accept: 'application/json', ...headers },
+          timeout: options.timeoutMs,
+          ...(signal ? { signal } : {}),
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -39,7 +65,11 @@ export function createHttpsJson(baseUrl: string, options: { ca?: string; timeout
             size += chunk.length;
             if (size > MAX_BODY_BYTES) {
               res.destroy();
-              reject(opsError('VSPHERE_UNAVAILABLE', `${method} ${path}: answer larger than ${MAX_BODY_BYTES} bytes`, [], { retryable: false }));
+              reject(
+                opsError('VSPHERE_UNAVAILABLE', `${method} ${path}: answer larger than ${MAX_BODY_BYTES} bytes`, [], {
+                  retryable: false,
+                }),
+              );
               return;
             }
             chunks.push(chunk);
@@ -59,7 +89,9 @@ export function createHttpsJson(baseUrl: string, options: { ca?: string; timeout
           });
         },
       );
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', (err) => reject(transportError(err, method, path)));
       req.end();
     });
@@ -68,7 +100,22 @@ export function createHttpsJson(baseUrl: string, options: { ca?: string; timeout
 
 function transportError(err: Error, method: string, path: string) {
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  if (err.name === 'AbortError') return opsError('DEADLINE_EXCEEDED', `${method} ${path} was aborted: the run ran out of time`, [], { cause: err, retryable: true });
-  if (TLS_CODES.test(code)) return opsError('VSPHERE_TLS', `vCenter's certificate is not trusted (${code}: ${err.message}); set VSPHERE_CA_FILE to vCenter's CA`, [{ field: 'VSPHERE_CA_FILE', reason: code }], { cause: err });
-  return opsError('VSPHERE_UNAVAILABLE', `vCenter is unreachable (${method} ${path}): ${code ? `${code} ` : ''}${err.message}`, [], { cause: err, retryable: true });
+  if (err.name === 'AbortError')
+    return opsError('DEADLINE_EXCEEDED', `${method} ${path} was aborted: the run ran out of time`, [], {
+      cause: err,
+      retryable: true,
+    });
+  if (TLS_CODES.test(code))
+    return opsError(
+      'VSPHERE_TLS',
+      `vCenter's certificate is not trusted (${code}: ${err.message}); set VSPHERE_CA_FILE to vCenter's CA`,
+      [{ field: 'VSPHERE_CA_FILE', reason: code }],
+      { cause: err },
+    );
+  return opsError(
+    'VSPHERE_UNAVAILABLE',
+    `vCenter is unreachable (${method} ${path}): ${code ? `${code} ` : ''}${err.message}`,
+    [],
+    { cause: err, retryable: true },
+  );
 }

@@ -14,7 +14,11 @@ const tooMany = (err: unknown) => isOpsError(err) && err.code === 'VSPHERE_LIST_
  * UNABLE_TO_ALLOCATE_RESOURCE rather than paging, so a refused list is narrowed: per power state, then per host
  * within a power state; a host alone over the cap is VSPHERE_LIST_TOO_LARGE.
  */
-export async function listAllVms(client: VsphereClient, hosts: HostSummary[], signal?: AbortSignal): Promise<VmSummary[]> {
+export async function listAllVms(
+  client: VsphereClient,
+  hosts: HostSummary[],
+  signal?: AbortSignal,
+): Promise<VmSummary[]> {
   const attempt = async (filter: VmFilter): Promise<VmSummary[] | null> => {
     try {
       return await client.listVms(filter, signal);
@@ -34,7 +38,11 @@ export async function listAllVms(client: VsphereClient, hosts: HostSummary[], si
     }
     for (const host of hosts) {
       const onHost = await attempt({ power_states: [state], hosts: [host.host] });
-      if (!onHost) throw opsError('VSPHERE_LIST_TOO_LARGE', `vCenter refuses to list the ${state} VMs of host ${host.name} (over its list limit)`);
+      if (!onHost)
+        throw opsError(
+          'VSPHERE_LIST_TOO_LARGE',
+          `vCenter refuses to list the ${state} VMs of host ${host.name} (over its list limit)`,
+        );
       onHost.forEach((vm) => byId.set(vm.vm, vm));
     }
   }
@@ -53,7 +61,11 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
  * readInventory reads vCenter in one session: hosts, datastores, every VM, the guest tools of the expected VMs that
  * run, and the details of those that do not; the session is closed (DELETE) whatever happens.
  */
-export async function readInventory(client: VsphereClient, expectations: VsphereExpectations, signal?: AbortSignal): Promise<Inventory> {
+export async function readInventory(
+  client: VsphereClient,
+  expectations: VsphereExpectations,
+  signal?: AbortSignal,
+): Promise<Inventory> {
   const dialect = await client.login(signal);
   try {
     const [hosts, datastores] = await Promise.all([client.listHosts(signal), client.listDatastores(signal)]);

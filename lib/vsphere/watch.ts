@@ -52,16 +52,31 @@ function holdMs(kind: string, expectations: VsphereExpectations): number {
 }
 
 function toAlert(f: VsphereFinding, vcenter: string, startsAt: string): Alert {
-  return buildAlert({ alertname: f.kind, severity: f.severity, subsystem: f.subsystem, labels: { ...f.labels, vcenter }, summary: f.summary, description: f.description, startsAt });
+  return buildAlert({
+    alertname: f.kind,
+    severity: f.severity,
+    subsystem: f.subsystem,
+    labels: { ...f.labels, vcenter },
+    summary: f.summary,
+    description: f.description,
+    startsAt,
+  });
 }
 
-const sameLabels = (a: Alert, b: Alert) => JSON.stringify(Object.entries(a.labels).sort()) === JSON.stringify(Object.entries(b.labels).sort());
+const sameLabels = (a: Alert, b: Alert) =>
+  JSON.stringify(Object.entries(a.labels).sort()) === JSON.stringify(Object.entries(b.labels).sort());
 
 function unreachableFinding(reason: string, code: string): VsphereFinding {
   const credentials = code === 'VSPHERE_AUTH';
   return {
-    kind: 'VSphereUnreachable', key: UNREACHABLE_KEY, severity: 'critical', subsystem: 'VSPHERE', labels: {},
-    summary: credentials ? 'vCenter refuses the monitoring credentials: VMs, hosts and datastores are not watched' : 'vCenter cannot be read: VMs, hosts and datastores are not watched',
+    kind: 'VSphereUnreachable',
+    key: UNREACHABLE_KEY,
+    severity: 'critical',
+    subsystem: 'VSPHERE',
+    labels: {},
+    summary: credentials
+      ? 'vCenter refuses the monitoring credentials: VMs, hosts and datastores are not watched'
+      : 'vCenter cannot be read: VMs, hosts and datastores are not watched',
     description: `${reason} (${code}). The conditions known before stay as they were until vCenter answers again.`,
   };
 }
@@ -85,8 +100,14 @@ export async function runVsphereWatch(deps: VsphereWatchDeps): Promise<VsphereRe
   } catch (err) {
     if (!isOpsError(err) || err.code !== 'VSPHERE_EXPECTATIONS_INVALID') throw err;
     findings.push({
-      kind: 'VSphereExpectationsInvalid', key: 'expectations/invalid', severity: 'warning', subsystem: 'VSPHERE', labels: {},
-      summary: 'the vSphere expectations file is invalid: no VM is checked as expected, default datastore thresholds apply', description: err.message,
+      kind: 'VSphereExpectationsInvalid',
+      key: 'expectations/invalid',
+      severity: 'warning',
+      subsystem: 'VSPHERE',
+      labels: {},
+      summary:
+        'the vSphere expectations file is invalid: no VM is checked as expected, default datastore thresholds apply',
+      description: err.message,
     });
   }
   let inventory: Inventory | null = null;
@@ -143,7 +164,13 @@ export async function runVsphereWatch(deps: VsphereWatchDeps): Promise<VsphereRe
     vms: inventory?.vms.length ?? 0,
     hosts: inventory?.hosts.length ?? 0,
     datastores: inventory?.datastores.length ?? 0,
-    unreachable: unreachable ? { since: new Date(unreachable.since).toISOString(), reason: unreachable.reason, started: !previous?.unreachable } : null,
+    unreachable: unreachable
+      ? {
+          since: new Date(unreachable.since).toISOString(),
+          reason: unreachable.reason,
+          started: !previous?.unreachable,
+        }
+      : null,
     findings: report,
     firing: alerts.length - resolved,
     resolved,

@@ -24,7 +24,8 @@ export async function writeConsoleSecrets(dataDir: string, password?: string): P
   const passwordFile = join(dataDir, 'console-password');
   let chosen = password;
   if (!chosen) {
-    if (!existsSync(passwordFile)) writeFileSync(passwordFile, `${randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
+    if (!existsSync(passwordFile))
+      writeFileSync(passwordFile, `${randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
     chosen = readFileSync(passwordFile, 'utf8').trim();
   }
   writeFileSync(join(secrets, 'cmp-ops-console-users'), `operator:${await hashPassword(chosen)}\n`, { mode: 0o600 });

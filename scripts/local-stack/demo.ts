@@ -11,8 +11,16 @@ export function demoObjects(): Array<{ bucket: string; key: string; body: Buffer
   const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
   return [
     { bucket: 'inbox', key: 'STS/deliveries/2026-11-24/telemetry-frames.bin', body: good },
-    { bucket: 'inbox', key: 'STS/deliveries/2026-11-24/telemetry-frames.bin.sha256', body: Buffer.from(`${sha(good)}  telemetry-frames.bin\n`) },
-    { bucket: 'inbox', key: 'DUTCH/deliveries/2026-11-24/ephemeris 2026-11-24.dat.sha256', body: Buffer.from(`${sha(sent)}  ephemeris 2026-11-24.dat\n`) },
+    {
+      bucket: 'inbox',
+      key: 'STS/deliveries/2026-11-24/telemetry-frames.bin.sha256',
+      body: Buffer.from(`${sha(good)}  telemetry-frames.bin\n`),
+    },
+    {
+      bucket: 'inbox',
+      key: 'DUTCH/deliveries/2026-11-24/ephemeris 2026-11-24.dat.sha256',
+      body: Buffer.from(`${sha(sent)}  ephemeris 2026-11-24.dat\n`),
+    },
     { bucket: 'inbox', key: 'DUTCH/deliveries/2026-11-24/ephemeris 2026-11-24.dat', body: corrupted },
   ];
 }
@@ -26,7 +34,9 @@ export async function seedDemo(stack: { store: ObjectStore }, log: (line: string
     log(`demo: uploaded s3://${object.bucket}/${object.key}`);
   }
   // the demo cluster's validated release, where installation-watch reads it (RELEASE_MANIFEST=state:…)
-  await stack.store.put('cmp-ops-state', 'installation-watch/release.yaml', demoRelease(), { contentType: 'application/yaml' });
+  await stack.store.put('cmp-ops-state', 'installation-watch/release.yaml', demoRelease(), {
+    contentType: 'application/yaml',
+  });
   log('demo: approved release 2026.11-demo in s3://cmp-ops-state/installation-watch/release.yaml');
   await stack.store.put('cmp-ops-state', marker, new Date().toISOString());
 }

@@ -25,7 +25,9 @@ export class EventQueue {
 
   /** idle resolves when every queued event was delivered. */
   idle(): Promise<void> {
-    return !this.#busy && this.#pending.length === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));
+    return !this.#busy && this.#pending.length === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => this.#idle.push(resolve));
   }
 
   stop(): void {
@@ -44,7 +46,9 @@ export class EventQueue {
         continue;
       }
       this.retries++;
-      this.options.log(`event ${String(body.EventName)} ${String(body.Key)} → ${this.target.function}: ${status === 0 ? 'unreachable' : status}, retrying in ${this.options.retryMs} ms`);
+      this.options.log(
+        `event ${String(body.EventName)} ${String(body.Key)} → ${this.target.function}: ${status === 0 ? 'unreachable' : status}, retrying in ${this.options.retryMs} ms`,
+      );
       await new Promise((resolve) => setTimeout(resolve, this.options.retryMs));
     }
     this.#busy = false;

@@ -15,7 +15,14 @@ export interface FunctionProcess {
  * startFunctionProcess runs `node <bundle>` with PORT=0 and waits for its "listening" log line to learn the port.
  * Its JSON logs go to `logFile`; a process that exits before listening fails with its last log lines.
  */
-export function startFunctionProcess(options: { name: string; bundle: string; env: Record<string, string>; cwd: string; logFile: string; startTimeoutMs?: number }): Promise<FunctionProcess> {
+export function startFunctionProcess(options: {
+  name: string;
+  bundle: string;
+  env: Record<string, string>;
+  cwd: string;
+  logFile: string;
+  startTimeoutMs?: number;
+}): Promise<FunctionProcess> {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', options.bundle], {
     env: { ...options.env, PORT: '0' },
@@ -31,7 +38,9 @@ export function startFunctionProcess(options: { name: string; bundle: string; en
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 60_000} ms: ${tail.join('\n')}`));
+      reject(
+        new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 60_000} ms: ${tail.join('\n')}`),
+      );
     }, options.startTimeoutMs ?? 60_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

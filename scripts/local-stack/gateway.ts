@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** ASYNC_BODY_LIMIT mirrors OpenFaaS CE's queue: 256 KB per message. */
@@ -27,7 +36,17 @@ export interface GatewayOptions {
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) end at the gateway. `expect` too: the gateway itself answers 100 Continue,
 // and the function gets a body that is already on its way.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'expect', 'proxy-connection', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'expect',
+  'proxy-connection',
+  'te',
+  'trailer',
+]);
 
 /** startLocalGateway routes /function/<name>/… to the function processes by name, as the OpenFaaS gateway does. */
 export async function startLocalGateway(options: GatewayOptions): Promise<LocalGateway> {
@@ -70,7 +89,14 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
   };
 
   /** proxy streams the request to the function and its answer back, neither buffered. */
-  const proxy = async (name: string, path: string, headers: OutgoingHttpHeaders, req: IncomingMessage, res: ServerResponse, callId: string): Promise<void> => {
+  const proxy = async (
+    name: string,
+    path: string,
+    headers: OutgoingHttpHeaders,
+    req: IncomingMessage,
+    res: ServerResponse,
+    callId: string,
+  ): Promise<void> => {
     const port = await connect(name);
     if (port === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`error finding function ${name}: not found\n`);
@@ -83,7 +109,8 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
     });
     upstream.once('error', (err) => {
       // The real gateway answers 502 when the function cannot be reached.
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`upstream ${name} failed: ${err.message}\n`);
+      if (!res.headersSent)
+        res.writeHead(502, { 'content-type': 'text/plain' }).end(`upstream ${name} failed: ${err.message}\n`);
       else res.destroy();
     });
     res.once('close', () => {
@@ -93,7 +120,14 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
   };
 
   /** enqueue takes an async call (202) and runs it in the background, as the queue-worker does. */
-  const enqueue = async (name: string, path: string, headers: OutgoingHttpHeaders, req: IncomingMessage, res: ServerResponse, callId: string): Promise<void> => {
+  const enqueue = async (
+    name: string,
+    path: string,
+    headers: OutgoingHttpHeaders,
+    req: IncomingMessage,
+    res: ServerResponse,
+    callId: string,
+  ): Promise<void> => {
     if (req.method !== 'POST') {
       res.writeHead(405).end();
       return;
@@ -116,10 +150,17 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
     headers['content-length'] = body.length;
     try {
       const port = await connect(name);
-      const answer = port === undefined ? { status: 404, text: `error finding function ${name}: not found\n` } : await call(agent, port, path, headers, body);
+      const answer =
+        port === undefined
+          ? { status: 404, text: `error finding function ${name}: not found\n` }
+          : await call(agent, port, path, headers, body);
       options.log(`async ${name} [${answer.status}] ${callId}`);
       if (callback) {
-        await fetch(callback, { method: 'POST', headers: { 'x-call-id': callId, 'x-function-status': String(answer.status), 'x-function-name': name }, body: answer.text }).catch(() => undefined);
+        await fetch(callback, {
+          method: 'POST',
+          headers: { 'x-call-id': callId, 'x-function-status': String(answer.status), 'x-function-name': name },
+          body: answer.text,
+        }).catch(() => undefined);
       }
     } catch (err) {
       options.log(`async ${name} failed: ${(err as Error).message}`);
@@ -149,14 +190,17 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
 async function answerHealth(res: ServerResponse, health: GatewayOptions['health']): Promise<void> {
   const problems = health ? await health().catch((err: Error) => [err.message]) : [];
   if (problems.length === 0) res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
-  else res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end(`not ready: ${problems.join('; ')}\n`);
+  else
+    res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end(`not ready: ${problems.join('; ')}\n`);
 }
 
 function forwardHeaders(incoming: IncomingHttpHeaders, callId: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
-  for (const [key, value] of Object.entries(incoming)) if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
+  for (const [key, value] of Object.entries(incoming))
+    if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
   // A request with neither length nor chunking has no body (RFC 9112 §6.3): say so, or node would send it chunked.
-  if (incoming['content-length'] === undefined && incoming['transfer-encoding'] === undefined) headers['content-length'] = '0';
+  if (incoming['content-length'] === undefined && incoming['transfer-encoding'] === undefined)
+    headers['content-length'] = '0';
   headers['x-call-id'] = callId;
   headers['x-start-time'] = String(Date.now() * 1e6);
   return headers;
@@ -164,13 +208,20 @@ function forwardHeaders(incoming: IncomingHttpHeaders, callId: string): Outgoing
 
 function backHeaders(incoming: IncomingHttpHeaders, callId: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
-  for (const [key, value] of Object.entries(incoming)) if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
+  for (const [key, value] of Object.entries(incoming))
+    if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
   headers['x-call-id'] = callId;
   return headers;
 }
 
 /** call POSTs a whole body to a function and reads its whole answer (async calls: the queue holds the body anyway). */
-function call(agent: Agent, port: number, path: string, headers: OutgoingHttpHeaders, body: Buffer): Promise<{ status: number; text: string }> {
+function call(
+  agent: Agent,
+  port: number,
+  path: string,
+  headers: OutgoingHttpHeaders,
+  body: Buffer,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const upstream = request({ host: '127.0.0.1', port, path, method: 'POST', headers, agent }, async (answer) => {
       try {

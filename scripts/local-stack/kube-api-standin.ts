@@ -46,15 +46,34 @@ export interface KubeStandin {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' })
+    .end(JSON.stringify(body));
 }
 
-function status(code: number, reason: string, message: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: extra.metadata ?? {}, status: 'Failure', message, reason, ...(extra.details ? { details: extra.details } : {}), code };
+function status(
+  code: number,
+  reason: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: extra.metadata ?? {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(extra.details ? { details: extra.details } : {}),
+    code,
+  };
 }
 
 /** startKubeStandin listens on 127.0.0.1:`port` (0 = a free port) with a bearer token and serves `cluster`. */
-export async function startKubeStandin(cluster: StandinCluster, options: { port?: number; token?: string; serviceAccount?: string } = {}): Promise<KubeStandin> {
+export async function startKubeStandin(
+  cluster: StandinCluster,
+  options: { port?: number; token?: string; serviceAccount?: string } = {},
+): Promise<KubeStandin> {
   let current = cluster;
   let resourceVersion = 1000;
   const forbidden = new Set<string>();
@@ -67,16 +86,35 @@ export async function startKubeStandin(cluster: StandinCluster, options: { port?
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://standin');
     requests.push(`${url.pathname}${url.search}`);
-    if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     if (failures > 0) {
       failures--;
-      return send(res, failStatus, status(failStatus, failStatus === 503 ? 'ServiceUnavailable' : 'InternalError', failStatus === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred'));
+      return send(
+        res,
+        failStatus,
+        status(
+          failStatus,
+          failStatus === 503 ? 'ServiceUnavailable' : 'InternalError',
+          failStatus === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred',
+        ),
+      );
     }
     const route = ROUTES[url.pathname];
-    if (!route || req.method !== 'GET') return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!route || req.method !== 'GET')
+      return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (forbidden.has(route.key)) {
       const gr = route.group ? `${route.key}.${route.group}` : route.key;
-      return send(res, 403, status(403, 'Forbidden', `${gr} is forbidden: User "${user}" cannot list resource "${route.key}" in API group "${route.group}" at the cluster scope`, { details: route.group ? { group: route.group, kind: route.key } : { kind: route.key } }));
+      return send(
+        res,
+        403,
+        status(
+          403,
+          'Forbidden',
+          `${gr} is forbidden: User "${user}" cannot list resource "${route.key}" in API group "${route.group}" at the cluster scope`,
+          { details: route.group ? { group: route.group, kind: route.key } : { kind: route.key } },
+        ),
+      );
     }
     const cont = url.searchParams.get('continue');
     let offset = 0;
@@ -122,16 +160,19 @@ export async function startKubeStandin(cluster: StandinCluster, options: { port?
     writeKubeconfig(path) {
       // plain http needs skipTLSVerify: client-node refuses http otherwise (reference §0.2)
       const config = {
-        apiVersion: 'v1', kind: 'Config', 'current-context': 'standin',
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'standin',
         clusters: [{ name: 'standin', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
         users: [{ name: 'installation-watch', user: { token } }],
         contexts: [{ name: 'standin', context: { cluster: 'standin', user: 'installation-watch' } }],
       };
       writeFileSync(path, JSON.stringify(config, null, 2));
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -10,7 +10,9 @@ export interface StackFunction {
 
 /** readStackFile lists the functions of stack.yml with their environment and cron schedule (topic cron-function). */
 export function readStackFile(path: string): StackFunction[] {
-  const stack = parse(readFileSync(path, 'utf8')) as { functions?: Record<string, { environment?: Record<string, unknown>; annotations?: Record<string, string> }> };
+  const stack = parse(readFileSync(path, 'utf8')) as {
+    functions?: Record<string, { environment?: Record<string, unknown>; annotations?: Record<string, string> }>;
+  };
   return Object.entries(stack.functions ?? {}).map(([name, fn]) => {
     const environment = Object.fromEntries(Object.entries(fn.environment ?? {}).map(([k, v]) => [k, String(v)]));
     const result: StackFunction = { name, environment };

@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, watchFile, unwatchFile, statSync, openSync, readSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  watchFile,
+  unwatchFile,
+  statSync,
+  openSync,
+  readSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { minioWebhookBody } from '#lib/events/index.ts';
@@ -77,7 +88,12 @@ export interface LocalStack {
 }
 
 // Deliver each write the way MinIO's webhook target would: its payload, its escaping, the bearer token.
-const EVENT_NAMES: Record<string, string> = { 'ObjectCreated:Put': 's3:ObjectCreated:Put', 'ObjectCreated:Post': 's3:ObjectCreated:Post', 'ObjectCreated:Copy': 's3:ObjectCreated:Copy', 'ObjectRemoved:Delete': 's3:ObjectRemoved:Delete' };
+const EVENT_NAMES: Record<string, string> = {
+  'ObjectCreated:Put': 's3:ObjectCreated:Put',
+  'ObjectCreated:Post': 's3:ObjectCreated:Post',
+  'ObjectCreated:Copy': 's3:ObjectCreated:Copy',
+  'ObjectRemoved:Delete': 's3:ObjectRemoved:Delete',
+};
 
 // Production-only variables that the local stack replaces with its own (alert-router routes with its built-in
 // immediate routing locally, or config/local/alert-router.env's ROUTING_CONFIG).
@@ -91,10 +107,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   mkdirSync(join(options.dataDir, 'logs'), { recursive: true });
   const token = options.token ?? loadOrCreateToken(options.dataDir);
   const notificationsFile = join(options.dataDir, 'notifications.jsonl');
-  const triggers: TriggerDeclaration = parseTriggers(JSON.parse(readFileSync(join(options.root, 'config', 'triggers.json'), 'utf8')));
-  const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter((f) => !options.only || options.only.includes(f.name));
+  const triggers: TriggerDeclaration = parseTriggers(
+    JSON.parse(readFileSync(join(options.root, 'config', 'triggers.json'), 'utf8')),
+  );
+  const stackFunctions = readStackFile(join(options.root, 'stack.yml')).filter(
+    (f) => !options.only || options.only.includes(f.name),
+  );
 
-  const consoleLogin = stackFunctions.some((f) => f.name === 'ops-console') ? await writeConsoleSecrets(options.dataDir, options.consolePassword) : undefined;
+  const consoleLogin = stackFunctions.some((f) => f.name === 'ops-console')
+    ? await writeConsoleSecrets(options.dataDir, options.consolePassword)
+    : undefined;
   const ports = new Map<string, number>();
   // A function still starting: the gateway holds its calls until it listens (OpenFaaS holds them while scaling up).
   const starting = new Map<string, Promise<number | undefined>>();
@@ -118,16 +140,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   const health = async (): Promise<string[]> => {
     if (!ready) return ['starting'];
-    const problems = await Promise.all(processes.map(async (p) => (p.alive() && (await functionHealthy(p.port)) ? undefined : `${p.name} is not healthy`)));
+    const problems = await Promise.all(
+      processes.map(async (p) =>
+        p.alive() && (await functionHealthy(p.port)) ? undefined : `${p.name} is not healthy`,
+      ),
+    );
     return problems.filter((p): p is string => p !== undefined);
   };
   try {
-    gateway = await startLocalGateway({ host, port: options.gatewayPort, upstream: (name) => ports.get(name) ?? starting.get(name), health, log });
+    gateway = await startLocalGateway({
+      host,
+      port: options.gatewayPort,
+      upstream: (name) => ports.get(name) ?? starting.get(name),
+      health,
+      log,
+    });
     const gatewayUrl = gateway.url;
     // Delivery is wired before S3 accepts a single write, so no object written from then on goes unannounced.
     for (const target of triggers.targets) {
       if (!stackFunctions.some((fn) => fn.name === target.function)) continue;
-      queues.set(target.id, new EventQueue(target, { url: `${gatewayUrl}/function/${target.function}`, token: () => token, retryMs: options.eventRetryMs ?? 3000, log }));
+      queues.set(
+        target.id,
+        new EventQueue(target, {
+          url: `${gatewayUrl}/function/${target.function}`,
+          token: () => token,
+          retryMs: options.eventRetryMs ?? 3000,
+          log,
+        }),
+      );
     }
     const pendingStats: Array<Promise<void>> = [];
     let store: ObjectStore | undefined;
@@ -140,19 +180,65 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (targets.length === 0 || !store) continue;
         const work = store.stat(bucket, key).then((info) => {
           const eventTime = new Date();
-          const objectInfo = info ?? { bucket, key, size: record.s3.object.size ?? 0, etag: record.s3.object.eTag ?? '', lastModified: eventTime, metadata: {} };
-          for (const target of targets) queues.get(target.id)?.push(minioWebhookBody({ eventName: name, info: objectInfo, eventTime, accessKey: options.accessKey }));
+          const objectInfo = info ?? {
+            bucket,
+            key,
+            size: record.s3.object.size ?? 0,
+            etag: record.s3.object.eTag ?? '',
+            lastModified: eventTime,
+            metadata: {},
+          };
+          for (const target of targets)
+            queues
+              .get(target.id)
+              ?.push(minioWebhookBody({ eventName: name, info: objectInfo, eventTime, accessKey: options.accessKey }));
         });
         pendingStats.push(work.catch((err: Error) => log(`event for ${bucket}/${key} lost: ${err.message}`)));
       }
     };
     s3 =
       options.s3Backend === 'rgw'
-        ? await startRgwS3({ host, port: options.s3Port, directory: join(options.dataDir, 'rgw'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS, log, ...(options.rgw ? { running: options.rgw } : {}) })
-        : await startEmbeddedS3({ host, port: options.s3Port, directory: join(options.dataDir, 's3'), accessKey: options.accessKey, secretKey: options.secretKey, buckets: LOCAL_BUCKETS, onEvent });
+        ? await startRgwS3({
+            host,
+            port: options.s3Port,
+            directory: join(options.dataDir, 'rgw'),
+            accessKey: options.accessKey,
+            secretKey: options.secretKey,
+            buckets: LOCAL_BUCKETS,
+            log,
+            ...(options.rgw ? { running: options.rgw } : {}),
+          })
+        : await startEmbeddedS3({
+            host,
+            port: options.s3Port,
+            directory: join(options.dataDir, 's3'),
+            accessKey: options.accessKey,
+            secretKey: options.secretKey,
+            buckets: LOCAL_BUCKETS,
+            onEvent,
+          });
     // RGW pushes its own events (its record, its raw keys, the URL event token): the topics come from config/triggers.json
-    if (options.s3Backend === 'rgw') await applyRgwNotifications(triggers, { s3: { url: new URL(s3.endpoint), region: 'us-east-1', accessKey: options.accessKey, secretKey: options.secretKey }, gatewayUrl, invokeToken: new Secret(token), persistent: options.rgwPersistent ?? true });
-    store = createMinioStore(createMinioClient({ endpoint: s3.endpoint, region: 'us-east-1', accessKey: new Secret(options.accessKey), secretKey: new Secret(options.secretKey), partSize: 5 * 1024 ** 3 }));
+    if (options.s3Backend === 'rgw')
+      await applyRgwNotifications(triggers, {
+        s3: {
+          url: new URL(s3.endpoint),
+          region: 'us-east-1',
+          accessKey: options.accessKey,
+          secretKey: options.secretKey,
+        },
+        gatewayUrl,
+        invokeToken: new Secret(token),
+        persistent: options.rgwPersistent ?? true,
+      });
+    store = createMinioStore(
+      createMinioClient({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        accessKey: new Secret(options.accessKey),
+        secretKey: new Secret(options.secretKey),
+        partSize: 5 * 1024 ** 3,
+      }),
+    );
     // No Kubernetes API server runs here: installation-watch reads a stand-in serving the demo cluster.
     kube = await startKubeStandin(demoCluster(), { port: options.kubePort ?? 0 });
     const kubeconfig = join(options.dataDir, 'kubeconfig');
@@ -164,7 +250,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       startFunctionProcess({
         name: fn.name,
         bundle: join(options.root, 'dist', 'functions', `${fn.name}.mjs`),
-        env: functionEnvironment(fn, options, { s3Endpoint, gatewayUrl, token, notificationsFile, kubeconfig, vsphere: vsphere.env }),
+        env: functionEnvironment(fn, options, {
+          s3Endpoint,
+          gatewayUrl,
+          token,
+          notificationsFile,
+          kubeconfig,
+          vsphere: vsphere.env,
+        }),
         cwd: options.root,
         logFile: join(options.dataDir, 'logs', `${fn.name}.log`),
         ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
@@ -174,10 +267,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return proc;
       }),
     );
-    stackFunctions.forEach((fn, i) => starting.set(fn.name, launches[i]!.then((p) => p.port, () => undefined)));
+    stackFunctions.forEach((fn, i) =>
+      starting.set(
+        fn.name,
+        launches[i]!.then(
+          (p) => p.port,
+          () => undefined,
+        ),
+      ),
+    );
     const started = await Promise.allSettled(launches);
     starting.clear();
-    processes.sort((a, b) => stackFunctions.findIndex((f) => f.name === a.name) - stackFunctions.findIndex((f) => f.name === b.name));
+    processes.sort(
+      (a, b) => stackFunctions.findIndex((f) => f.name === a.name) - stackFunctions.findIndex((f) => f.name === b.name),
+    );
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const tick = async (time: DateTime): Promise<string[]> => {
@@ -185,7 +288,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(
         due.map(async (fn) => {
           // Exactly what the cron-connector sends: POST, no body, X-Topic/X-Connector, no credentials.
-          const response = await fetch(`${gatewayUrl}/function/${fn.name}`, { method: 'POST', headers: { 'x-topic': 'cron-function', 'x-connector': 'cron-connector' } }).catch(() => undefined);
+          const response = await fetch(`${gatewayUrl}/function/${fn.name}`, {
+            method: 'POST',
+            headers: { 'x-topic': 'cron-function', 'x-connector': 'cron-connector' },
+          }).catch(() => undefined);
           await response?.arrayBuffer();
           log(`timer ${fn.name} (${fn.schedule}) → ${response?.status ?? 'unreachable'}`);
         }),
@@ -231,7 +337,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function functionEnvironment(fn: StackFunction, options: LocalStackOptions, urls: { s3Endpoint: string; gatewayUrl: string; token: string; notificationsFile: string; kubeconfig: string; vsphere: Record<string, string> }): Record<string, string> {
+function functionEnvironment(
+  fn: StackFunction,
+  options: LocalStackOptions,
+  urls: {
+    s3Endpoint: string;
+    gatewayUrl: string;
+    token: string;
+    notificationsFile: string;
+    kubeconfig: string;
+    vsphere: Record<string, string>;
+  },
+): Record<string, string> {
   const fromStack = Object.fromEntries(Object.entries(fn.environment).filter(([k]) => !LOCAL_OVERRIDDEN.has(k)));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -287,8 +404,15 @@ function watchNotifications(file: string, log: (line: string) => void): void {
     offset = current.size;
     for (const line of buffer.toString('utf8').split('\n').filter(Boolean)) {
       try {
-        const payload = JSON.parse(line) as { status: string; receiver: string; alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> };
-        for (const alert of payload.alerts) log(`NOTIFICATION [${alert.status}] ${alert.labels.alertname} ${alert.labels.severity ?? ''} ${alert.labels.subsystem ?? ''}: ${alert.annotations.summary ?? ''} → ${payload.receiver}`);
+        const payload = JSON.parse(line) as {
+          status: string;
+          receiver: string;
+          alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+        };
+        for (const alert of payload.alerts)
+          log(
+            `NOTIFICATION [${alert.status}] ${alert.labels.alertname} ${alert.labels.severity ?? ''} ${alert.labels.subsystem ?? ''}: ${alert.annotations.summary ?? ''} → ${payload.receiver}`,
+          );
       } catch {
         log(`notification: ${line.slice(0, 200)}`);
       }

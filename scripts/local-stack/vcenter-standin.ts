@@ -40,7 +40,12 @@ export interface StandinVm {
 
 export interface StandinInventory {
   vms: StandinVm[];
-  hosts: Array<{ host: string; name: string; connection_state: 'CONNECTED' | 'DISCONNECTED' | 'NOT_RESPONDING'; power_state?: 'POWERED_ON' | 'POWERED_OFF' | 'STANDBY' }>;
+  hosts: Array<{
+    host: string;
+    name: string;
+    connection_state: 'CONNECTED' | 'DISCONNECTED' | 'NOT_RESPONDING';
+    power_state?: 'POWERED_ON' | 'POWERED_OFF' | 'STANDBY';
+  }>;
   datastores: Array<{ datastore: string; name: string; type: string; free_space?: number; capacity?: number }>;
 }
 
@@ -78,18 +83,61 @@ export interface VcenterStandin {
 const API_CAP = 4000;
 const REST_CAP = 1000;
 
-type ErrorType = 'UNAUTHENTICATED' | 'NOT_FOUND' | 'SERVICE_UNAVAILABLE' | 'UNABLE_TO_ALLOCATE_RESOURCE' | 'INTERNAL_SERVER_ERROR' | 'INVALID_ARGUMENT';
+type ErrorType =
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'SERVICE_UNAVAILABLE'
+  | 'UNABLE_TO_ALLOCATE_RESOURCE'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'INVALID_ARGUMENT';
 
 const MESSAGES: Record<ErrorType, { api: [string, string]; rest: [string, string] }> = {
-  UNAUTHENTICATED: { api: ['com.vmware.vapi.endpoint.method.authentication.required', 'Authentication required.'], rest: ['vapi.method.authentication.required', 'This method requires authentication.'] },
-  NOT_FOUND: { api: ['com.vmware.api.vcenter.vm.not_found', 'Virtual machine with identifier \'{0}\' does not exist.'], rest: ['com.vmware.api.vcenter.vm.not_found', 'Virtual machine with identifier \'{0}\' does not exist.'] },
-  SERVICE_UNAVAILABLE: { api: ['com.vmware.api.vcenter.vm.guest.tools_not_running', 'VMware Tools is not running in the virtual machine \'{0}\'.'], rest: ['com.vmware.api.vcenter.vm.guest.tools_not_running', 'VMware Tools is not running in the virtual machine \'{0}\'.'] },
-  UNABLE_TO_ALLOCATE_RESOURCE: { api: ['com.vmware.api.vcenter.vm.max_limit_exceeded', 'Too many virtual machines. Add more filter criteria to reduce the number.'], rest: ['com.vmware.api.vcenter.vm.max_limit_exceeded', 'Too many virtual machines. Add more filter criteria to reduce the number.'] },
-  INTERNAL_SERVER_ERROR: { api: ['vapi.bindings.method.impl.unexpected', 'Provider method implementation threw unexpected exception'], rest: ['vapi.bindings.method.impl.unexpected', 'Provider method implementation threw unexpected exception'] },
-  INVALID_ARGUMENT: { api: ['vapi.bindings.typeconverter.invalid.enum', 'Invalid value \'{0}\' for enumeration.'], rest: ['vapi.bindings.typeconverter.invalid.enum', 'Invalid value \'{0}\' for enumeration.'] },
+  UNAUTHENTICATED: {
+    api: ['com.vmware.vapi.endpoint.method.authentication.required', 'Authentication required.'],
+    rest: ['vapi.method.authentication.required', 'This method requires authentication.'],
+  },
+  NOT_FOUND: {
+    api: ['com.vmware.api.vcenter.vm.not_found', "Virtual machine with identifier '{0}' does not exist."],
+    rest: ['com.vmware.api.vcenter.vm.not_found', "Virtual machine with identifier '{0}' does not exist."],
+  },
+  SERVICE_UNAVAILABLE: {
+    api: [
+      'com.vmware.api.vcenter.vm.guest.tools_not_running',
+      "VMware Tools is not running in the virtual machine '{0}'.",
+    ],
+    rest: [
+      'com.vmware.api.vcenter.vm.guest.tools_not_running',
+      "VMware Tools is not running in the virtual machine '{0}'.",
+    ],
+  },
+  UNABLE_TO_ALLOCATE_RESOURCE: {
+    api: [
+      'com.vmware.api.vcenter.vm.max_limit_exceeded',
+      'Too many virtual machines. Add more filter criteria to reduce the number.',
+    ],
+    rest: [
+      'com.vmware.api.vcenter.vm.max_limit_exceeded',
+      'Too many virtual machines. Add more filter criteria to reduce the number.',
+    ],
+  },
+  INTERNAL_SERVER_ERROR: {
+    api: ['vapi.bindings.method.impl.unexpected', 'Provider method implementation threw unexpected exception'],
+    rest: ['vapi.bindings.method.impl.unexpected', 'Provider method implementation threw unexpected exception'],
+  },
+  INVALID_ARGUMENT: {
+    api: ['vapi.bindings.typeconverter.invalid.enum', "Invalid value '{0}' for enumeration."],
+    rest: ['vapi.bindings.typeconverter.invalid.enum', "Invalid value '{0}' for enumeration."],
+  },
 };
 
-const STATUS: Record<ErrorType, number> = { UNAUTHENTICATED: 401, NOT_FOUND: 404, SERVICE_UNAVAILABLE: 503, UNABLE_TO_ALLOCATE_RESOURCE: 400, INTERNAL_SERVER_ERROR: 500, INVALID_ARGUMENT: 400 };
+const STATUS: Record<ErrorType, number> = {
+  UNAUTHENTICATED: 401,
+  NOT_FOUND: 404,
+  SERVICE_UNAVAILABLE: 503,
+  UNABLE_TO_ALLOCATE_RESOURCE: 400,
+  INTERNAL_SERVER_ERROR: 500,
+  INVALID_ARGUMENT: 400,
+};
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {
@@ -102,7 +150,13 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 function sendError(res: ServerResponse, dialect: 'api' | 'rest', type: ErrorType, arg = ''): void {
   const [id, text] = MESSAGES[type][dialect];
   const messages = [{ args: arg ? [arg] : [], default_message: text.replace('{0}', arg), id }];
-  send(res, STATUS[type], dialect === 'api' ? { error_type: type, messages } : { type: `com.vmware.vapi.std.errors.${type.toLowerCase()}`, value: { messages } });
+  send(
+    res,
+    STATUS[type],
+    dialect === 'api'
+      ? { error_type: type, messages }
+      : { type: `com.vmware.vapi.std.errors.${type.toLowerCase()}`, value: { messages } },
+  );
 }
 
 /** filterOf reads VM.FilterSpec in the dialect's query syntax. */
@@ -119,7 +173,10 @@ function filterOf(url: URL, dialect: 'api' | 'rest'): Record<string, string[]> {
 const POWER_STATES = new Set(['POWERED_ON', 'POWERED_OFF', 'SUSPENDED']);
 
 /** startVcenterStandin listens on 127.0.0.1 over HTTPS and serves `inventory`. */
-export async function startVcenterStandin(initial: StandinInventory, options: VcenterStandinOptions): Promise<VcenterStandin> {
+export async function startVcenterStandin(
+  initial: StandinInventory,
+  options: VcenterStandinOptions,
+): Promise<VcenterStandin> {
   let current = initial;
   const dialects = new Set(options.dialects ?? ['api', 'rest']);
   const username = options.username ?? 'svc-cmp-ops@vsphere.local';
@@ -165,17 +222,35 @@ export async function startVcenterStandin(initial: StandinInventory, options: Vc
     if (req.method !== 'GET') return send(res, 404, undefined);
     const wrap = (value: unknown) => send(res, 200, dialect === 'api' ? value : { value });
     const path = url.pathname.slice(dialect === 'api' ? 4 : 5);
-    if (path === '/vcenter/host') return wrap(current.hosts.map((h) => (h.connection_state === 'CONNECTED' ? h : { host: h.host, name: h.name, connection_state: h.connection_state })));
+    if (path === '/vcenter/host')
+      return wrap(
+        current.hosts.map((h) =>
+          h.connection_state === 'CONNECTED' ? h : { host: h.host, name: h.name, connection_state: h.connection_state },
+        ),
+      );
     if (path === '/vcenter/datastore') return wrap(current.datastores);
     if (path === '/vcenter/vm') {
       const filter = filterOf(url, dialect);
       const bad = (filter.power_states ?? []).find((s) => !POWER_STATES.has(s));
       if (bad) return sendError(res, dialect, 'INVALID_ARGUMENT', bad);
-      const matching = current.vms.filter((vm) =>
-        (!filter.power_states || filter.power_states.includes(vm.power_state)) && (!filter.hosts || filter.hosts.includes(vm.host)) &&
-        (!filter.names || filter.names.includes(vm.name)) && (!filter.vms || filter.vms.includes(vm.vm)));
-      if (matching.length > (options.listCap ?? (dialect === 'api' ? API_CAP : REST_CAP))) return sendError(res, dialect, 'UNABLE_TO_ALLOCATE_RESOURCE');
-      return wrap(matching.map(({ vm, name, power_state, cpu_count, memory_size_MiB }) => ({ vm, name, power_state, cpu_count, memory_size_MiB })));
+      const matching = current.vms.filter(
+        (vm) =>
+          (!filter.power_states || filter.power_states.includes(vm.power_state)) &&
+          (!filter.hosts || filter.hosts.includes(vm.host)) &&
+          (!filter.names || filter.names.includes(vm.name)) &&
+          (!filter.vms || filter.vms.includes(vm.vm)),
+      );
+      if (matching.length > (options.listCap ?? (dialect === 'api' ? API_CAP : REST_CAP)))
+        return sendError(res, dialect, 'UNABLE_TO_ALLOCATE_RESOURCE');
+      return wrap(
+        matching.map(({ vm, name, power_state, cpu_count, memory_size_MiB }) => ({
+          vm,
+          name,
+          power_state,
+          cpu_count,
+          memory_size_MiB,
+        })),
+      );
     }
     const m = /^\/vcenter\/vm\/([^/]+)(\/guest\/identity)?$/.exec(path);
     if (m) {
@@ -183,11 +258,21 @@ export async function startVcenterStandin(initial: StandinInventory, options: Vc
       const vm = current.vms.find((v) => v.vm === vmId);
       if (!vm) return sendError(res, dialect, 'NOT_FOUND', vmId);
       if (m[2]) {
-        if (vm.power_state !== 'POWERED_ON' || !vm.toolsRunning) return sendError(res, dialect, 'SERVICE_UNAVAILABLE', vmId);
-        return wrap({ name: 'RHEL_9_64', family: 'LINUX', full_name: { args: [], default_message: vm.guest_OS, id: 'vmsg.guestos.rhel9_64Guest.label' }, host_name: vm.name, ip_address: '10.20.0.10' });
+        if (vm.power_state !== 'POWERED_ON' || !vm.toolsRunning)
+          return sendError(res, dialect, 'SERVICE_UNAVAILABLE', vmId);
+        return wrap({
+          name: 'RHEL_9_64',
+          family: 'LINUX',
+          full_name: { args: [], default_message: vm.guest_OS, id: 'vmsg.guestos.rhel9_64Guest.label' },
+          host_name: vm.name,
+          ip_address: '10.20.0.10',
+        });
       }
       return wrap({
-        name: vm.name, power_state: vm.power_state, guest_OS: 'RHEL_9_64', identity: { name: vm.name, bios_uuid: `4211${vm.vm}`, instance_uuid: `5011${vm.vm}` },
+        name: vm.name,
+        power_state: vm.power_state,
+        guest_OS: 'RHEL_9_64',
+        identity: { name: vm.name, bios_uuid: `4211${vm.vm}`, instance_uuid: `5011${vm.vm}` },
         cpu: { count: vm.cpu_count, cores_per_socket: 1, hot_add_enabled: false, hot_remove_enabled: false },
         memory: { size_MiB: vm.memory_size_MiB, hot_add_enabled: false },
         hardware: { version: 'VMX_19', upgrade_policy: 'NEVER', upgrade_status: 'NONE' },
@@ -227,10 +312,11 @@ export async function startVcenterStandin(initial: StandinInventory, options: Vc
     setPassword: (next) => {
       password = next;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -247,17 +333,62 @@ export function createTestCertificates(dir: string, commonName = 'cmp-ops vCente
   mkdirSync(dir, { recursive: true });
   const file = (name: string) => join(dir, name);
   try {
-    return { caFile: file('ca.pem'), ca: readFileSync(file('ca.pem'), 'utf8'), key: readFileSync(file('server.key'), 'utf8'), cert: readFileSync(file('server.pem'), 'utf8') };
+    return {
+      caFile: file('ca.pem'),
+      ca: readFileSync(file('ca.pem'), 'utf8'),
+      key: readFileSync(file('server.key'), 'utf8'),
+      cert: readFileSync(file('server.pem'), 'utf8'),
+    };
   } catch {
     // not made yet
   }
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', `/CN=${commonName}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${commonName}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   run(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=vcenter.standin.local']);
-  writeFileSync(file('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n');
-  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '30', '-extfile', 'server.ext']);
-  return { caFile: file('ca.pem'), ca: readFileSync(file('ca.pem'), 'utf8'), key: readFileSync(file('server.key'), 'utf8'), cert: readFileSync(file('server.pem'), 'utf8') };
+  writeFileSync(
+    file('server.ext'),
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n',
+  );
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '30',
+    '-extfile',
+    'server.ext',
+  ]);
+  return {
+    caFile: file('ca.pem'),
+    ca: readFileSync(file('ca.pem'), 'utf8'),
+    key: readFileSync(file('server.key'), 'utf8'),
+    cert: readFileSync(file('server.pem'), 'utf8'),
+  };
 }
 
 const GIB = 1024 ** 3;
@@ -267,7 +398,21 @@ const GIB = 1024 ** 3;
  * powered off although the expectations list it; and the EGM datastore almost full (1.5 % free).
  */
 export function demoVcenter(): StandinInventory {
-  const vm = (id: number, name: string, host: string, power_state: StandinVm['power_state'] = 'POWERED_ON'): StandinVm => ({ vm: `vm-${id}`, name, power_state, cpu_count: 4, memory_size_MiB: 16384, host, guest_OS: 'Red Hat Enterprise Linux 9 (64-bit)', toolsRunning: power_state === 'POWERED_ON' });
+  const vm = (
+    id: number,
+    name: string,
+    host: string,
+    power_state: StandinVm['power_state'] = 'POWERED_ON',
+  ): StandinVm => ({
+    vm: `vm-${id}`,
+    name,
+    power_state,
+    cpu_count: 4,
+    memory_size_MiB: 16384,
+    host,
+    guest_OS: 'Red Hat Enterprise Linux 9 (64-bit)',
+    toolsRunning: power_state === 'POWERED_ON',
+  });
   return {
     hosts: [
       { host: 'host-10', name: 'esx-ground-01.local', connection_state: 'CONNECTED', power_state: 'POWERED_ON' },
@@ -277,7 +422,13 @@ export function demoVcenter(): StandinInventory {
       { datastore: 'datastore-20', name: 'ds-sts-01', type: 'VMFS', capacity: 4096 * GIB, free_space: 1900 * GIB },
       { datastore: 'datastore-21', name: 'ds-egm-01', type: 'VMFS', capacity: 2048 * GIB, free_space: 30 * GIB },
     ],
-    vms: [vm(101, 'sts-ingest-01', 'host-10'), vm(102, 'sts-ingest-02', 'host-11'), vm(103, 'dutch-relay-01', 'host-10'), vm(104, 'egm-archive-01', 'host-11', 'POWERED_OFF'), vm(105, 'omgs-db-01', 'host-10')],
+    vms: [
+      vm(101, 'sts-ingest-01', 'host-10'),
+      vm(102, 'sts-ingest-02', 'host-11'),
+      vm(103, 'dutch-relay-01', 'host-10'),
+      vm(104, 'egm-archive-01', 'host-11', 'POWERED_OFF'),
+      vm(105, 'omgs-db-01', 'host-10'),
+    ],
   };
 }
 
@@ -304,7 +455,9 @@ holdMinutes:
  * startVcenterWithDemo serves demoVcenter for the local stack: its CA, the expectations file and the vCenter account
  * (as the secret files installation-watch reads from SECRETS_DIR) under `dataDir`; `env` points installation-watch at it.
  */
-export async function startVcenterWithDemo(dataDir: string): Promise<{ standin: VcenterStandin; env: Record<string, string> }> {
+export async function startVcenterWithDemo(
+  dataDir: string,
+): Promise<{ standin: VcenterStandin; env: Record<string, string> }> {
   const certs = createTestCertificates(join(dataDir, 'vcenter-pki'));
   const standin = await startVcenterStandin(demoVcenter(), { tls: { key: certs.key, cert: certs.cert } });
   const secrets = join(dataDir, 'secrets');
@@ -313,5 +466,8 @@ export async function startVcenterWithDemo(dataDir: string): Promise<{ standin: 
   writeFileSync(join(secrets, 'cmp-ops-vsphere-password'), `${standin.password}\n`, { mode: 0o600 });
   const expectations = join(dataDir, 'vsphere-expectations.yaml');
   writeFileSync(expectations, DEMO_EXPECTATIONS);
-  return { standin, env: { VSPHERE_URL: standin.url, VSPHERE_CA_FILE: certs.caFile, VSPHERE_EXPECTATIONS: `file:${expectations}` } };
+  return {
+    standin,
+    env: { VSPHERE_URL: standin.url, VSPHERE_CA_FILE: certs.caFile, VSPHERE_EXPECTATIONS: `file:${expectations}` },
+  };
 }

@@ -13,7 +13,14 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** CEPH_BINARIES are the Debian programs (packages ceph-mon, ceph-osd, radosgw, ceph-common) the cluster needs. */
-export const CEPH_BINARIES = ['/usr/bin/ceph-mon', '/usr/bin/ceph-osd', '/usr/bin/radosgw', '/usr/bin/radosgw-admin', '/usr/bin/monmaptool', '/usr/bin/ceph'];
+export const CEPH_BINARIES = [
+  '/usr/bin/ceph-mon',
+  '/usr/bin/ceph-osd',
+  '/usr/bin/radosgw',
+  '/usr/bin/radosgw-admin',
+  '/usr/bin/monmaptool',
+  '/usr/bin/ceph',
+];
 
 /** missingCephBinaries lists the binaries that are not installed (empty when RGW can boot here). */
 export function missingCephBinaries(): string[] {
@@ -59,7 +66,14 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function cephConf(options: { fsid: string; dir: string; monV2: number; monV1: number; host: string; port: number }): string {
+function cephConf(options: {
+  fsid: string;
+  dir: string;
+  monV2: number;
+  monV1: number;
+  host: string;
+  port: number;
+}): string {
   const { dir } = options;
   const monAddr = `[v2:127.0.0.1:${options.monV2},v1:127.0.0.1:${options.monV1}]`;
   return `[global]
@@ -105,7 +119,8 @@ rgw thread pool size = 64
 
 // Each daemon runs under a tiny shell that kills it when the test process's stdin pipe to it closes: even if the
 // test process is killed with SIGKILL (no exit hook runs), no ceph daemon outlives it.
-const GUARD = 'exec 3<&0; "$@" </dev/null & c=$!; echo $c; (read -r _ <&3; kill -9 $c 2>/dev/null) & w=$!; wait $c; s=$?; kill $w 2>/dev/null; exit $s';
+const GUARD =
+  'exec 3<&0; "$@" </dev/null & c=$!; echo $c; (read -r _ <&3; kill -9 $c 2>/dev/null) & w=$!; wait $c; s=$?; kill $w 2>/dev/null; exit $s';
 
 interface Daemon {
   name: string;
@@ -130,7 +145,12 @@ function startDaemon(name: string, argv: string[]): Daemon {
   return daemon;
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, daemons: Daemon[], timeoutMs: number): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  daemons: Daemon[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const dead = daemons.find((d) => d.child.exitCode !== null);
@@ -144,7 +164,8 @@ async function waitUntil(what: string, check: () => Promise<boolean>, daemons: D
 /** startRgw boots the cluster and creates the S3 user; it throws (after stopping what started) when a step fails. */
 export async function startRgw(options: RgwOptions = {}): Promise<RunningRgw> {
   const missing = missingCephBinaries();
-  if (missing.length > 0) throw new Error(`Ceph binaries missing (${missing.join(', ')}): install ceph-mon ceph-osd radosgw ceph-common`);
+  if (missing.length > 0)
+    throw new Error(`Ceph binaries missing (${missing.join(', ')}): install ceph-mon ceph-osd radosgw ceph-common`);
   const started = Date.now();
   const host = options.host ?? '127.0.0.1';
   const accessKey = options.accessKey ?? 'minioadmin';
@@ -152,12 +173,17 @@ export async function startRgw(options: RgwOptions = {}): Promise<RunningRgw> {
   const ownsDirectory = options.directory === undefined;
   const dir = options.directory ?? mkdtempSync(join(tmpdir(), 'cmp-ops-rgw-'));
   for (const sub of ['run', 'log', 'crash', 'mon', 'osd', 'rgw']) mkdirSync(join(dir, sub), { recursive: true });
-  const [monV2, monV1, port] = [await freeLoopbackPort(), await freeLoopbackPort(), options.port || (await freeLoopbackPort())];
+  const [monV2, monV1, port] = [
+    await freeLoopbackPort(),
+    await freeLoopbackPort(),
+    options.port || (await freeLoopbackPort()),
+  ];
   const conf = join(dir, 'ceph.conf');
   const fsid = randomUUID();
   writeFileSync(conf, cephConf({ fsid, dir, monV2, monV1, host, port }));
   const daemons: Daemon[] = [];
-  const cli = async (program: string, args: string[]): Promise<string> => (await run(program, ['-c', conf, ...args], { timeout: 60_000 })).stdout;
+  const cli = async (program: string, args: string[]): Promise<string> =>
+    (await run(program, ['-c', conf, ...args], { timeout: 60_000 })).stdout;
   const stop = async (): Promise<void> => {
     await Promise.all(daemons.splice(0).reverse().map(stopDaemon));
     if (ownsDirectory) rmSync(dir, { recursive: true, force: true });
@@ -165,16 +191,42 @@ export async function startRgw(options: RgwOptions = {}): Promise<RunningRgw> {
   try {
     // `--addv` with both protocols: `--add` on a port other than 6789 records a v2-only address that v1 clients
     // (radosgw-admin's auth) never get an answer from.
-    await run('monmaptool', ['--create', '--fsid', fsid, '--addv', 'a', `[v2:127.0.0.1:${monV2},v1:127.0.0.1:${monV1}]`, join(dir, 'monmap')]);
+    await run('monmaptool', [
+      '--create',
+      '--fsid',
+      fsid,
+      '--addv',
+      'a',
+      `[v2:127.0.0.1:${monV2},v1:127.0.0.1:${monV1}]`,
+      join(dir, 'monmap'),
+    ]);
     await cli('ceph-mon', ['--mkfs', '-i', 'a', '--monmap', join(dir, 'monmap')]);
     daemons.push(startDaemon('ceph-mon', ['ceph-mon', '-f', '-c', conf, '-i', 'a']));
     const osdUuid = randomUUID();
-    await waitUntil('the monitor', async () => (await cli('ceph', ['--connect-timeout', '5', 'osd', 'new', osdUuid])).trim() === '0', daemons, 30_000);
+    await waitUntil(
+      'the monitor',
+      async () => (await cli('ceph', ['--connect-timeout', '5', 'osd', 'new', osdUuid])).trim() === '0',
+      daemons,
+      30_000,
+    );
     await cli('ceph-osd', ['-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
     daemons.push(startDaemon('ceph-osd', ['ceph-osd', '-f', '-c', conf, '-i', '0']));
     daemons.push(startDaemon('radosgw', ['radosgw', '-f', '-c', conf, '-n', 'client.rgw']));
     await waitUntil('radosgw', async () => (await fetch(`http://${host}:${port}/`)).status > 0, daemons, 60_000);
-    await cli('radosgw-admin', ['-n', 'client.rgw', 'user', 'create', '--uid', 'cmpops', '--display-name', 'cmp-ops', '--access-key', accessKey, '--secret', secretKey]);
+    await cli('radosgw-admin', [
+      '-n',
+      'client.rgw',
+      'user',
+      'create',
+      '--uid',
+      'cmpops',
+      '--display-name',
+      'cmp-ops',
+      '--access-key',
+      accessKey,
+      '--secret',
+      secretKey,
+    ]);
     const rgw: RunningRgw = {
       endpoint: `http://${host}:${port}`,
       port,
@@ -197,7 +249,10 @@ export async function startRgw(options: RgwOptions = {}): Promise<RunningRgw> {
 async function stopDaemon(daemon: Daemon): Promise<void> {
   if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => daemon.child.once('exit', () => resolve()));
-  const pid = await Promise.race([daemon.pid, new Promise<number>((resolve) => setTimeout(() => resolve(0), 1000))]).catch(() => 0);
+  const pid = await Promise.race([
+    daemon.pid,
+    new Promise<number>((resolve) => setTimeout(() => resolve(0), 1000)),
+  ]).catch(() => 0);
   // SIGKILL at once: memstore keeps nothing worth a clean shutdown, and ceph-osd's takes seconds. The guard shell
   // then reaps the daemon and exits.
   if (pid > 0) signal(pid, 'SIGKILL');

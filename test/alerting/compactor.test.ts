@@ -11,12 +11,29 @@ const policy: CompactionPolicy = { ring: 8, compactBytes: 1000, journalBoundByte
 const cases: Array<[string, JournalUse, ReturnType<typeof compactionDue>]> = [
   ['half the ring :: now', { recordsInUse: 4, bytesSinceSnapshot: 0, snapshotBytes: 0 }, 'now'],
   ['little journal :: nothing', { recordsInUse: 2, bytesSinceSnapshot: 999, snapshotBytes: 0 }, undefined],
-  ['journal past the minimum, larger than the snapshot :: when quiet', { recordsInUse: 2, bytesSinceSnapshot: 1000, snapshotBytes: 900 }, 'when-quiet'],
-  ['journal smaller than the snapshot :: nothing', { recordsInUse: 2, bytesSinceSnapshot: 5000, snapshotBytes: 6000 }, undefined],
-  ['journal past the bound and twice the snapshot :: now', { recordsInUse: 2, bytesSinceSnapshot: 8000, snapshotBytes: 4000 }, 'now'],
-  ['journal past the bound, not twice the snapshot :: when quiet', { recordsInUse: 2, bytesSinceSnapshot: 8000, snapshotBytes: 5000 }, 'when-quiet'],
+  [
+    'journal past the minimum, larger than the snapshot :: when quiet',
+    { recordsInUse: 2, bytesSinceSnapshot: 1000, snapshotBytes: 900 },
+    'when-quiet',
+  ],
+  [
+    'journal smaller than the snapshot :: nothing',
+    { recordsInUse: 2, bytesSinceSnapshot: 5000, snapshotBytes: 6000 },
+    undefined,
+  ],
+  [
+    'journal past the bound and twice the snapshot :: now',
+    { recordsInUse: 2, bytesSinceSnapshot: 8000, snapshotBytes: 4000 },
+    'now',
+  ],
+  [
+    'journal past the bound, not twice the snapshot :: when quiet',
+    { recordsInUse: 2, bytesSinceSnapshot: 8000, snapshotBytes: 5000 },
+    'when-quiet',
+  ],
 ];
-for (const [name, use, expected] of cases) test(`policy :: ${name}`, () => assert.is(compactionDue(use, policy), expected));
+for (const [name, use, expected] of cases)
+  test(`policy :: ${name}`, () => assert.is(compactionDue(use, policy), expected));
 
 /** harness keeps queued work until runQueued, and counts the snapshots taken. */
 function harness(changesPending = () => 0) {
@@ -72,7 +89,12 @@ test('quiet :: a snapshot due when quiet waits while changes are pending, then s
 
 test('failure :: a snapshot that fails is left to the next one', async () => {
   const queue: Array<() => Promise<void>> = [];
-  const compactor = new Compactor({ policy, enqueue: (work) => queue.push(work), changesPending: () => 0, snapshot: async () => Promise.reject(new Error('503')) });
+  const compactor = new Compactor({
+    policy,
+    enqueue: (work) => queue.push(work),
+    changesPending: () => 0,
+    snapshot: async () => Promise.reject(new Error('503')),
+  });
   compactor.start();
   await queue.shift()!();
   compactor.start();

@@ -8,7 +8,8 @@ import { emptyState, flushDue, gcAlerts, ingestAlerts, nextDue } from '#lib/aler
 
 const test = suite('alerting/dispatch');
 const T0 = Date.parse('2026-11-24T10:00:00Z');
-const config = loadAlertmanagerConfig(`route:
+const config = loadAlertmanagerConfig(
+  `route:
   receiver: ops
   group_by: [subsystem]
   group_wait: 30s
@@ -18,8 +19,15 @@ receivers:
   - name: ops
     webhook_configs:
       - url: http://hook.invalid/
-`, 'test');
-const alert = (key: string, endsAt = '2026-11-24T12:00:00Z', startsAt = '2026-11-24T09:59:00Z') => ({ labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key }, annotations: { summary: key }, startsAt, endsAt });
+`,
+  'test',
+);
+const alert = (key: string, endsAt = '2026-11-24T12:00:00Z', startsAt = '2026-11-24T09:59:00Z') => ({
+  labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key },
+  annotations: { summary: key },
+  startsAt,
+  endsAt,
+});
 let ids = 0;
 const options = { externalURL: 'http://router', mutedPolicy: () => 'delay' as const, newId: () => `id-${ids++}` };
 
@@ -32,7 +40,10 @@ test('ingest :: one group per group_by value; the same alert twice refreshes it;
   assert.is(again.newGroups, 0);
   assert.is(Object.keys(state.alerts).length, 2);
   assert.is(state.alerts[again.fingerprints[0]!]!.annotations.summary, 'changed');
-  assert.equal(Object.values(state.groups).map((g) => g.fingerprints.length), [2]);
+  assert.equal(
+    Object.values(state.groups).map((g) => g.fingerprints.length),
+    [2],
+  );
   assert.is(nextDue(state), T0 + 30_000);
 });
 
@@ -48,7 +59,11 @@ test('timing :: nothing before group_wait; then one notification; unchanged is q
   assert.is(group.nextFlushAt, T0 + 30_000 + 300_000, 'next flush after group_interval');
   assert.is(flushDue(state, config, group.nextFlushAt, options).notified, 0, 'unchanged: the dedup stage stops it');
   ingestAlerts(state, [alert('b')], config, T0 + 400_000);
-  assert.is(flushDue(state, config, Object.values(state.groups)[0]!.nextFlushAt, options).notified, 1, 'a new alert is told at the next interval');
+  assert.is(
+    flushDue(state, config, Object.values(state.groups)[0]!.nextFlushAt, options).notified,
+    1,
+    'a new alert is told at the next interval',
+  );
   const g = Object.values(state.groups)[0]!;
   assert.is(flushDue(state, config, g.last!.at + 3_600_000 + 300_000, options).notified, 1, 'repeat_interval elapsed');
 });
@@ -70,15 +85,23 @@ test('episodes :: a resolution never heard firing makes no group; a resolved ale
   const state = emptyState();
   ingestAlerts(state, [alert('gone', '2026-11-24T09:59:30Z')], config, T0);
   assert.equal(state.groups, {});
-  const fp = ingestAlerts(state, [alert('gone', '2026-11-24T12:00:00Z', '2026-11-24T10:10:00Z')], config, T0 + 600_000).fingerprints[0]!;
-  assert.is(state.alerts[fp]!.startsAt, Date.parse('2026-11-24T10:10:00Z'), 'the new episode starts when it fired again');
+  const fp = ingestAlerts(state, [alert('gone', '2026-11-24T12:00:00Z', '2026-11-24T10:10:00Z')], config, T0 + 600_000)
+    .fingerprints[0]!;
+  assert.is(
+    state.alerts[fp]!.startsAt,
+    Date.parse('2026-11-24T10:10:00Z'),
+    'the new episode starts when it fired again',
+  );
 });
 
 test('gc :: alerts resolved longer than the retention and held by no group are forgotten', () => {
   const state = emptyState();
   ingestAlerts(state, [alert('old', '2026-11-24T09:59:30Z'), alert('live')], config, T0);
   assert.is(gcAlerts(state, T0 + 60 * 60_000, 15 * 60_000), 1);
-  assert.equal(Object.values(state.alerts).map((a) => a.labels.key), ['live']);
+  assert.equal(
+    Object.values(state.alerts).map((a) => a.labels.key),
+    ['live'],
+  );
 });
 
 test.run();

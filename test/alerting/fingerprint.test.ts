@@ -14,7 +14,13 @@ const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const test = suite('alerting/fingerprint');
 
 const labelSets: Array<Record<string, string>> = [
-  { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH', bucket: 'inbox', key: 'DUTCH/deliveries/ephemeris 2026-11-24.dat' },
+  {
+    alertname: 'ChecksumMismatch',
+    severity: 'critical',
+    subsystem: 'DUTCH',
+    bucket: 'inbox',
+    key: 'DUTCH/deliveries/ephemeris 2026-11-24.dat',
+  },
   { alertname: 'BackupFailed', client: 'cgcu-db01', policy: 'CGCU_Oracle', severity: 'critical', subsystem: 'CGCU' },
   { alertname: 'A' },
   { alertname: 'Unicode', subsystem: 'FOS/ARPE', note: 'résumé — été ✓' },
@@ -42,7 +48,15 @@ function fnvReference(labels: Record<string, string>): string {
 }
 
 test('definition :: equals FNV-1a 64 computed with BigInt on any labels, non-ASCII names included (fixed seed)', () => {
-  fc.assert(fc.property(fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 24 }), { maxKeys: 8 }), (labels) => fingerprintLabels(labels) === fnvReference(labels)), { seed: 20261201, numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 24 }), {
+        maxKeys: 8,
+      }),
+      (labels) => fingerprintLabels(labels) === fnvReference(labels),
+    ),
+    { seed: 20261201, numRuns: 2000 },
+  );
 });
 
 test('annotations do not count :: same labels, same fingerprint', () => {
@@ -50,19 +64,37 @@ test('annotations do not count :: same labels, same fingerprint', () => {
 });
 
 test('agreement with Alertmanager :: every fingerprint equals the one prometheus-alertmanager computes', async () => {
-  if (!existsSync(ALERTMANAGER)) throw new Error(`${ALERTMANAGER} is missing: .ci/run installs the prometheus-alertmanager package`);
+  if (!existsSync(ALERTMANAGER))
+    throw new Error(`${ALERTMANAGER} is missing: .ci/run installs the prometheus-alertmanager package`);
   const dir = mkdtempSync(join(tmpdir(), 'am-'));
   writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
   const port = await freePort();
-  const am: ChildProcess = spawn(ALERTMANAGER, [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+  const am: ChildProcess = spawn(
+    ALERTMANAGER,
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: 'ignore' },
+  );
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitFor('alertmanager ready', async () => (await fetch(`${base}/-/ready`)).ok);
-    const post = await fetch(`${base}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(labelSets.map((labels) => ({ labels }))) });
+    const post = await fetch(`${base}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(labelSets.map((labels) => ({ labels }))),
+    });
     assert.is(post.status, 200);
-    const stored = (await (await fetch(`${base}/api/v2/alerts`)).json()) as Array<{ labels: Record<string, string>; fingerprint: string }>;
+    const stored = (await (await fetch(`${base}/api/v2/alerts`)).json()) as Array<{
+      labels: Record<string, string>;
+      fingerprint: string;
+    }>;
     assert.is(stored.length, labelSets.length);
-    for (const alert of stored) assert.is(fingerprintLabels(alert.labels), alert.fingerprint, JSON.stringify(alert.labels));
+    for (const alert of stored)
+      assert.is(fingerprintLabels(alert.labels), alert.fingerprint, JSON.stringify(alert.labels));
   } finally {
     // Alertmanager writes its snapshots on SIGTERM: remove its directory only once it has exited.
     await new Promise<void>((resolve) => {

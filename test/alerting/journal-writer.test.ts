@@ -3,7 +3,13 @@
 // linger, seal closes a record at a boundary, and a failed write fails every pending record with a retryable error.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { JOURNAL_PREFIX, journalEntryText, journalSlotKey, JournalWriter, type JournalRecord } from '#lib/alerting/router/index.ts';
+import {
+  JOURNAL_PREFIX,
+  journalEntryText,
+  journalSlotKey,
+  JournalWriter,
+  type JournalRecord,
+} from '#lib/alerting/router/index.ts';
 import { createStateStore, type StateStore } from '#lib/storage/index.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 
@@ -29,7 +35,13 @@ async function gated() {
       return real.writeText(key, text, options);
     },
   };
-  return { real, state, failing, release: () => release(), close: () => (gate = new Promise<void>((resolve) => (release = resolve))) };
+  return {
+    real,
+    state,
+    failing,
+    release: () => release(),
+    close: () => (gate = new Promise<void>((resolve) => (release = resolve))),
+  };
 }
 const records = async (state: StateStore): Promise<JournalRecord[]> => {
   const out: JournalRecord[] = [];
@@ -47,7 +59,10 @@ test.after(async () => {
 
 test('entry text :: a request body is spliced in as it came; without it the entry is serialized', () => {
   const body = [{ labels: { alertname: 'X' } }];
-  assert.equal(JSON.parse(journalEntryText({ now: 1, resolveTimeoutMs: 2, body }, '[ {"labels":{"alertname":"X"}} ]')), { now: 1, resolveTimeoutMs: 2, body });
+  assert.equal(
+    JSON.parse(journalEntryText({ now: 1, resolveTimeoutMs: 2, body }, '[ {"labels":{"alertname":"X"}} ]')),
+    { now: 1, resolveTimeoutMs: 2, body },
+  );
   assert.equal(JSON.parse(journalEntryText({ now: 1, alerts: [] })), { now: 1, alerts: [] });
   assert.is(journalSlotKey(1025, 1024), `${JOURNAL_PREFIX}0001.json`);
 });
@@ -59,7 +74,13 @@ test('group commit :: entries appended while a write is in flight share the next
   const rest = [2, 3, 4].map((n) => writer.append(entry(n), false));
   g.release();
   await Promise.all([first, ...rest]);
-  assert.equal((await records(g.real)).map((r) => [r.seq, r.entries.length]), [[1, 1], [2, 3]]);
+  assert.equal(
+    (await records(g.real)).map((r) => [r.seq, r.entries.length]),
+    [
+      [1, 1],
+      [2, 3],
+    ],
+  );
   assert.not.ok(writer.busy);
   assert.is(writer.lastSeq, 2);
 });
@@ -71,10 +92,16 @@ test('linger :: early entries wait for more; an entry whose caller waits ends th
   void writer.append(entry(2), true);
   assert.ok(writer.busy, 'lingering: an hour, unless something ends it');
   await writer.append(entry(3), false);
-  assert.equal((await records(state)).map((r) => r.entries.length), [1, 2]);
+  assert.equal(
+    (await records(state)).map((r) => r.entries.length),
+    [1, 2],
+  );
   void writer.append(entry(4), true);
   await writer.drain(); // a drain ends the linger too
-  assert.equal((await records(state)).map((r) => r.seq), [1, 2, 3]);
+  assert.equal(
+    (await records(state)).map((r) => r.seq),
+    [1, 2, 3],
+  );
   assert.is(writer.earlyUnwritten, 0);
 });
 
@@ -90,13 +117,25 @@ test('seal :: entries after a seal start the next record; pendingUpTo tells what
   g.release();
   await Promise.all([a, b, c]);
   assert.not.ok(writer.pendingUpTo(44));
-  assert.equal((await records(g.real)).map((r) => [r.seq, r.entries.length]), [[42, 1], [43, 1], [44, 1]]);
+  assert.equal(
+    (await records(g.real)).map((r) => [r.seq, r.entries.length]),
+    [
+      [42, 1],
+      [43, 1],
+      [44, 1],
+    ],
+  );
 });
 
 test('failure :: a failed write fails every pending record (STORAGE_UNAVAILABLE) and reports the early ones lost', async () => {
   const g = await gated();
   const failures: number[] = [];
-  const writer = new JournalWriter({ state: g.state, ring: 8, lingerMs: 0, onFailure: (err, early) => failures.push(early) && assert.is(err.code, 'STORAGE_UNAVAILABLE') });
+  const writer = new JournalWriter({
+    state: g.state,
+    ring: 8,
+    lingerMs: 0,
+    onFailure: (err, early) => failures.push(early) && assert.is(err.code, 'STORAGE_UNAVAILABLE'),
+  });
   g.failing.on = true;
   const waited = writer.append(entry(1), false).catch((err: { code?: string }) => err.code);
   const early = writer.append(entry(2), true).catch((err: { code?: string }) => err.code);
@@ -108,7 +147,11 @@ test('failure :: a failed write fails every pending record (STORAGE_UNAVAILABLE)
   g.failing.on = false;
   await writer.append(entry(3), false);
   assert.ok(writer.healthy, 'healthy again once a write lands');
-  assert.equal((await records(g.real)).map((r) => r.seq), [1], 'the next record took the failed one\'s number: no gap');
+  assert.equal(
+    (await records(g.real)).map((r) => r.seq),
+    [1],
+    "the next record took the failed one's number: no gap",
+  );
 });
 
 test.run();

@@ -5,13 +5,27 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
 import {
-  dedupStage, emptyState, ingestAlerts, inhibitStage, needsUpdate, notifyPipeline, outboxStage, routeIndex, runStages, silenceStage, timeMuteStage, upsertSilence,
-  type GroupFlush, type RouterState, type StageContext,
+  dedupStage,
+  emptyState,
+  ingestAlerts,
+  inhibitStage,
+  needsUpdate,
+  notifyPipeline,
+  outboxStage,
+  routeIndex,
+  runStages,
+  silenceStage,
+  timeMuteStage,
+  upsertSilence,
+  type GroupFlush,
+  type RouterState,
+  type StageContext,
 } from '#lib/alerting/router/index.ts';
 
 const test = suite('alerting/notify-stages');
 const T0 = Date.parse('2026-11-24T10:00:00Z'); // a Tuesday
-const config = loadAlertmanagerConfig(`route:
+const config = loadAlertmanagerConfig(
+  `route:
   receiver: ops
   group_by: [subsystem]
   group_wait: 0s
@@ -34,14 +48,37 @@ receivers:
         max_alerts: 1
       - url: http://hook.invalid/b
         send_resolved: false
-`, 'test');
-const alert = (labels: Record<string, string>, endsAt = '2026-11-24T12:00:00Z') => ({ labels: { alertname: 'X', subsystem: 'STS', ...labels }, annotations: {}, startsAt: '2026-11-24T09:59:00Z', endsAt });
+`,
+  'test',
+);
+const alert = (labels: Record<string, string>, endsAt = '2026-11-24T12:00:00Z') => ({
+  labels: { alertname: 'X', subsystem: 'STS', ...labels },
+  annotations: {},
+  startsAt: '2026-11-24T09:59:00Z',
+  endsAt,
+});
 function setup(alerts: ReturnType<typeof alert>[]): { state: RouterState; ctx: StageContext; flush: GroupFlush } {
   const state = emptyState();
   ingestAlerts(state, alerts as never, config, T0);
   const group = Object.values(state.groups)[0]!;
-  const ctx: StageContext = { state, config, externalURL: 'http://router', mutedPolicy: () => 'delay', newId: () => 'id', entries: [] };
-  return { state, ctx, flush: { group, route: routeIndex(config.route).get(group.routeId)!, receiver: config.receivers.get('ops')!, alerts: group.fingerprints } };
+  const ctx: StageContext = {
+    state,
+    config,
+    externalURL: 'http://router',
+    mutedPolicy: () => 'delay',
+    newId: () => 'id',
+    entries: [],
+  };
+  return {
+    state,
+    ctx,
+    flush: {
+      group,
+      route: routeIndex(config.route).get(group.routeId)!,
+      receiver: config.receivers.get('ops')!,
+      alerts: group.fingerprints,
+    },
+  };
 }
 
 test('TimeMuteStage :: a muted route is deferred to the interval end (or dropped by policy); outside it passes', () => {
@@ -58,15 +95,26 @@ test('InhibitStage :: drops the targets a firing source mutes', () => {
   const { ctx, flush, state } = setup([alert({ alertname: 'NodeNotReady' }), alert({ alertname: 'PodCrashLooping' })]);
   const out = inhibitStage(ctx).exec(flush, T0);
   assert.ok('next' in out);
-  if ('next' in out) assert.equal(out.next.alerts.map((fp) => state.alerts[fp]!.labels.alertname), ['NodeNotReady']);
+  if ('next' in out)
+    assert.equal(
+      out.next.alerts.map((fp) => state.alerts[fp]!.labels.alertname),
+      ['NodeNotReady'],
+    );
 });
 
 test('SilenceStage :: drops what an active silence matches', () => {
   const { ctx, flush, state } = setup([alert({ key: 'a' }), alert({ key: 'b' })]);
-  upsertSilence(state, { matchers: [{ name: 'key', value: 'a' }], endsAt: '2026-11-24T11:00:00Z', createdBy: 'op', comment: 'c' }, T0);
+  upsertSilence(
+    state,
+    { matchers: [{ name: 'key', value: 'a' }], endsAt: '2026-11-24T11:00:00Z', createdBy: 'op', comment: 'c' },
+    T0,
+  );
   const out = silenceStage(ctx).exec(flush, T0);
   if (!('next' in out)) return assert.unreachable('stopped');
-  assert.equal(out.next.alerts.map((fp) => state.alerts[fp]!.labels.key), ['b']);
+  assert.equal(
+    out.next.alerts.map((fp) => state.alerts[fp]!.labels.key),
+    ['b'],
+  );
 });
 
 test('DedupStage :: told once; the same firing set again is unchanged; needsUpdate follows Alertmanager', () => {
@@ -78,8 +126,14 @@ test('DedupStage :: told once; the same firing set again is unchanged; needsUpda
   assert.equal(dedupStage(ctx).exec(flush, T0 + 1000), { stopped: 'unchanged' });
   assert.ok(needsUpdate(undefined, ['a'], [], true, 1000, T0));
   assert.not.ok(needsUpdate(undefined, [], ['a'], true, 1000, T0), 'nothing firing, never told: nothing to say');
-  assert.ok(needsUpdate({ firing: ['a'], resolved: [], at: T0 }, [], ['a'], false, 1000, T0), 'all resolved is told even without send_resolved');
-  assert.ok(needsUpdate({ firing: ['a'], resolved: [], at: T0 }, ['a'], [], true, 1000, T0 + 1000), 'repeat interval elapsed');
+  assert.ok(
+    needsUpdate({ firing: ['a'], resolved: [], at: T0 }, [], ['a'], false, 1000, T0),
+    'all resolved is told even without send_resolved',
+  );
+  assert.ok(
+    needsUpdate({ firing: ['a'], resolved: [], at: T0 }, ['a'], [], true, 1000, T0 + 1000),
+    'repeat interval elapsed',
+  );
 });
 
 test('OutboxStage :: one entry per integration, max_alerts truncates, send_resolved: false leaves resolved out; the log is written', () => {
@@ -88,15 +142,27 @@ test('OutboxStage :: one entry per integration, max_alerts truncates, send_resol
   const firing = flush.alerts.filter((fp) => state.alerts[fp]!.endsAt > at);
   const resolved = flush.alerts.filter((fp) => state.alerts[fp]!.endsAt <= at);
   outboxStage(ctx).exec({ ...flush, firing, resolved }, at);
-  assert.equal(ctx.entries.map((e) => [e.integration, e.payload.alerts.length, e.payload.truncatedAlerts]), [['webhook/0', 1, 1], ['webhook/1', 1, 0]]);
-  assert.equal(ctx.entries[1]!.payload.alerts.map((a) => a.status), ['firing']);
+  assert.equal(
+    ctx.entries.map((e) => [e.integration, e.payload.alerts.length, e.payload.truncatedAlerts]),
+    [
+      ['webhook/0', 1, 1],
+      ['webhook/1', 1, 0],
+    ],
+  );
+  assert.equal(
+    ctx.entries[1]!.payload.alerts.map((a) => a.status),
+    ['firing'],
+  );
   assert.equal(flush.group.last, { firing, resolved, at });
   assert.is(state.outbox.length, 2);
 });
 
 test('pipeline :: the order in one place; a muted group stops before any entry is made', () => {
   const { ctx, flush } = setup([alert({ team: 'night' }, '2026-11-25T00:00:00Z')]);
-  assert.equal(notifyPipeline(ctx).map((s) => s.name), ['TimeMuteStage', 'InhibitStage', 'SilenceStage', 'DedupStage', 'OutboxStage']);
+  assert.equal(
+    notifyPipeline(ctx).map((s) => s.name),
+    ['TimeMuteStage', 'InhibitStage', 'SilenceStage', 'DedupStage', 'OutboxStage'],
+  );
   assert.equal(runStages(notifyPipeline(ctx), flush, T0), { stopped: 'deferred' });
   assert.is(ctx.entries.length, 0);
   assert.ok('next' in runStages(notifyPipeline(ctx), flush, Date.parse('2026-11-24T18:00:00Z')));

@@ -50,9 +50,24 @@ test('overrides :: win over every layer, and end on time', () => {
 });
 
 test('CLI :: cmp-ops oncall who --at prints primary, secondary, layer and the end of the shift', async () => {
-  const out = await runCliCaptured(['oncall', 'who', '--config', fixturePath('alerts', 'oncall.yml'), '--at', '2026-12-25T10:00']);
+  const out = await runCliCaptured([
+    'oncall',
+    'who',
+    '--config',
+    fixturePath('alerts', 'oncall.yml'),
+    '--at',
+    '2026-12-25T10:00',
+  ]);
   assert.is(out.code, 0, out.err);
-  assert.equal(JSON.parse(out.out), { schedule: 'ground', at: '2026-12-25T10:00:00.000+01:00', primary: 'lead', secondary: 'alice', layer: 'holidays', until: '2026-12-26T09:00:00.000+01:00', holiday: 'Noël' });
+  assert.equal(JSON.parse(out.out), {
+    schedule: 'ground',
+    at: '2026-12-25T10:00:00.000+01:00',
+    primary: 'lead',
+    secondary: 'alice',
+    layer: 'holidays',
+    until: '2026-12-26T09:00:00.000+01:00',
+    holiday: 'Noël',
+  });
 });
 
 test('bad extension :: an undefined user or schedule is rejected with its line', () => {

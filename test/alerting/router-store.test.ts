@@ -4,7 +4,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
-import { createRouterStore, ingestAlerts, JOURNAL_PREFIX, SNAPSHOT_KEY, type JournalEntry, type RouterState, type RouterStore } from '#lib/alerting/router/index.ts';
+import {
+  createRouterStore,
+  ingestAlerts,
+  JOURNAL_PREFIX,
+  SNAPSHOT_KEY,
+  type JournalEntry,
+  type RouterState,
+  type RouterStore,
+} from '#lib/alerting/router/index.ts';
 import { createStateStore, type StateStore } from '#lib/storage/index.ts';
 import { waitFor } from '../helpers/free-port.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
@@ -12,17 +20,27 @@ import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 const test = suite('alerting/router-store');
 let s3: TestS3;
 let bucketNo = 0;
-const config = loadAlertmanagerConfig('route:\n  receiver: ops\n  group_by: [subsystem]\n  group_wait: 30s\nreceivers:\n  - name: ops\n', 'test');
+const config = loadAlertmanagerConfig(
+  'route:\n  receiver: ops\n  group_by: [subsystem]\n  group_wait: 30s\nreceivers:\n  - name: ops\n',
+  'test',
+);
 const NOW = Date.parse('2026-11-24T10:00:00Z');
-const alert = (key: string) => ({ labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key }, annotations: {}, startsAt: '2026-11-24T09:59:00Z', endsAt: '2026-11-24T10:05:00Z' });
+const alert = (key: string) => ({
+  labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key },
+  annotations: {},
+  startsAt: '2026-11-24T09:59:00Z',
+  endsAt: '2026-11-24T10:05:00Z',
+});
 
 async function freshState(): Promise<StateStore> {
   const name = `router-store-${bucketNo++}`;
   await s3.store.ensureBucket(name);
   return createStateStore(s3.store, name);
 }
-const replay = (s: RouterState, entry: JournalEntry) => void ingestAlerts(s, 'alerts' in entry ? entry.alerts : [], config, entry.now);
-const open = (state: StateStore, ring?: number): RouterStore => createRouterStore({ state, replay, ...(ring ? { ring } : {}) });
+const replay = (s: RouterState, entry: JournalEntry) =>
+  void ingestAlerts(s, 'alerts' in entry ? entry.alerts : [], config, entry.now);
+const open = (state: StateStore, ring?: number): RouterStore =>
+  createRouterStore({ state, replay, ...(ring ? { ring } : {}) });
 const ingest = (store: RouterStore, key: string, answerBeforeWrite = false) =>
   store.change(async (s) => {
     const alerts = [alert(key)];
@@ -59,12 +77,19 @@ async function failingState(what: 'snapshot' | 'journal', on: boolean) {
   const refuse = () => Promise.reject(Object.assign(new Error('503 Slow Down'), { code: 'STORAGE_UNAVAILABLE' }));
   const state: StateStore = {
     ...real,
-    writeText: (key, text, options) => (failing.on && (what === 'snapshot' ? key === SNAPSHOT_KEY : key.startsWith(JOURNAL_PREFIX)) ? refuse() : real.writeText(key, text, options)),
-    write: (key, value, options) => (failing.on && what === 'journal' && key.startsWith(JOURNAL_PREFIX) ? refuse() : real.write(key, value, options)),
+    writeText: (key, text, options) =>
+      failing.on && (what === 'snapshot' ? key === SNAPSHOT_KEY : key.startsWith(JOURNAL_PREFIX))
+        ? refuse()
+        : real.writeText(key, text, options),
+    write: (key, value, options) =>
+      failing.on && what === 'journal' && key.startsWith(JOURNAL_PREFIX) ? refuse() : real.write(key, value, options),
   };
   return { state, failing };
 }
-const alertKeys = (s: RouterState) => Object.values(s.alerts).map((a) => a.labels.key).sort();
+const alertKeys = (s: RouterState) =>
+  Object.values(s.alerts)
+    .map((a) => a.labels.key)
+    .sort();
 
 test.before(async () => {
   s3 = await startTestS3([]);
@@ -83,7 +108,10 @@ test('journal :: an ingest alone is a journal record, no snapshot; a cold start 
   const restarted = open(state);
   const s = await restarted.read();
   assert.equal(alertKeys(s), ['a', 'b']);
-  assert.equal(Object.values(s.groups).map((g) => g.fingerprints.length), [2]);
+  assert.equal(
+    Object.values(s.groups).map((g) => g.fingerprints.length),
+    [2],
+  );
 });
 
 test('group commit :: twenty ingests at once share journal writes and are all stored', async () => {
@@ -103,12 +131,24 @@ test('snapshot :: another change writes a snapshot covering the journal; a cold 
   await ingest(store, 'a');
   await ingest(store, 'b');
   await store.change(async (s) => {
-    s.silences.x = { id: 'x', matchers: [], startsAt: NOW, endsAt: NOW + 1, createdBy: 't', comment: 'c', updatedAt: NOW };
+    s.silences.x = {
+      id: 'x',
+      matchers: [],
+      startsAt: NOW,
+      endsAt: NOW + 1,
+      createdBy: 't',
+      comment: 'c',
+      updatedAt: NOW,
+    };
     return { value: undefined };
   });
   assert.is((await state.read<RouterState>(SNAPSHOT_KEY))?.value.journalSeq, 2);
   await ingest(store, 'c');
-  assert.equal(await keysOf(state, JOURNAL_PREFIX), ['0001', '0002', '0003'].map((slot) => `${JOURNAL_PREFIX}${slot}.json`), 'no deletes: slots are reused');
+  assert.equal(
+    await keysOf(state, JOURNAL_PREFIX),
+    ['0001', '0002', '0003'].map((slot) => `${JOURNAL_PREFIX}${slot}.json`),
+    'no deletes: slots are reused',
+  );
   let replayed = 0;
   const restarted = createRouterStore({ state, replay: (s, entry) => void (replayed++, replay(s, entry)) });
   const s = await restarted.read();
@@ -128,7 +168,7 @@ test('ring :: half the ring in use starts a background snapshot; slots are reuse
   assert.equal(alertKeys(await open(state, 4).read()), keys);
 });
 
-test('quiet :: a snapshot due by the journal\'s size waits while changes come, starts once they stop, and starts at once past the bound', async () => {
+test("quiet :: a snapshot due by the journal's size waits while changes come, starts once they stop, and starts at once past the bound", async () => {
   const coveredBy = async (state: StateStore) => (await state.read<RouterState>(SNAPSHOT_KEY))?.value.journalSeq ?? 0;
   // due by size after the first record, but never quiet: no snapshot however many ingests come
   const busy = await freshState();
@@ -144,7 +184,13 @@ test('quiet :: a snapshot due by the journal\'s size waits while changes come, s
   assert.equal(alertKeys(await open(quiet).read()), ['a', 'b', 'c']);
   // past the bound (twice the snapshot, at least journalBoundBytes), a snapshot starts at once, quiet or not
   const bound = await freshState();
-  const pressed = createRouterStore({ state: bound, replay, compactBytes: 1, journalBoundBytes: 1, quietMs: 3_600_000 });
+  const pressed = createRouterStore({
+    state: bound,
+    replay,
+    compactBytes: 1,
+    journalBoundBytes: 1,
+    quietMs: 3_600_000,
+  });
   for (const k of ['a', 'b', 'c', 'd']) await ingest(pressed, k);
   await pressed.idle();
   assert.ok((await coveredBy(bound)) >= 2, 'a snapshot started at once, while changes still came');
@@ -156,13 +202,20 @@ test('ring :: when snapshots fail, an ingest that would overrun the ring is refu
   const acknowledged: string[] = [];
   const refused: string[] = [];
   for (const k of ['a', 'b', 'c', 'd', 'e']) {
-    await ingest(store, k).then(() => acknowledged.push(k), (err: { code?: string }) => refused.push(`${k}:${err.code}`));
+    await ingest(store, k).then(
+      () => acknowledged.push(k),
+      (err: { code?: string }) => refused.push(`${k}:${err.code}`),
+    );
     await store.idle();
   }
   assert.equal(acknowledged, ['a', 'b', 'c', 'd'], 'four records fill the ring');
   assert.equal(refused, ['e:STORAGE_UNAVAILABLE'], 'the fifth would overwrite the first');
   failing.on = false;
-  assert.equal(alertKeys(await open(state, 4).read()), ['a', 'b', 'c', 'd'], 'every acknowledged ingest is still in the ring');
+  assert.equal(
+    alertKeys(await open(state, 4).read()),
+    ['a', 'b', 'c', 'd'],
+    'every acknowledged ingest is still in the ring',
+  );
 });
 
 test('failure :: a journal write that fails is a retryable error, and the memory copy forgets the change', async () => {
@@ -184,10 +237,12 @@ test('failure :: a snapshot that fails is a retryable error; the next change sta
   const store = open(state);
   await ingest(store, 'a');
   failing.on = true;
-  const failed = await store.change(async (s) => {
-    delete s.alerts[Object.keys(s.alerts)[0]!];
-    return { value: 'removed' };
-  }).catch((err: { code?: string }) => err.code);
+  const failed = await store
+    .change(async (s) => {
+      delete s.alerts[Object.keys(s.alerts)[0]!];
+      return { value: 'removed' };
+    })
+    .catch((err: { code?: string }) => err.code);
   assert.is(failed, 'STORAGE_UNAVAILABLE');
   failing.on = false;
   assert.equal(alertKeys(await store.read()), ['a']);
@@ -230,8 +285,16 @@ test('accepted :: accepted ingests linger to share a write; an ingest that waits
   // an hour of linger: only the waiting ingest can make this write happen before the test times out
   await ingest(store, 'waiting');
   const records = [];
-  for (const key of await keysOf(state, JOURNAL_PREFIX)) records.push((await state.read<{ seq: number; entries: unknown[] }>(key))!.value);
-  assert.equal(records.map((r) => [r.seq, r.entries.length]), [[1, 1], [2, 2]], 'the lingering ingest shares the second record');
+  for (const key of await keysOf(state, JOURNAL_PREFIX))
+    records.push((await state.read<{ seq: number; entries: unknown[] }>(key))!.value);
+  assert.equal(
+    records.map((r) => [r.seq, r.entries.length]),
+    [
+      [1, 1],
+      [2, 2],
+    ],
+    'the lingering ingest shares the second record',
+  );
 });
 
 test('accepted :: a failed write is reported through onUnstored, and the ingests after it wait for their own write', async () => {
@@ -246,7 +309,11 @@ test('accepted :: a failed write is reported through onUnstored, and the ingests
   assert.equal(unstored, [1]);
   assert.equal(alertKeys(await store.read()), ['kept'], 'the memory copy forgot what was not stored');
   const next = await ingest(store, 'after', true).catch((err: { code?: string }) => err.code);
-  assert.is(next, 'STORAGE_UNAVAILABLE', 'no early answer while writes fail: it waited for its own write, which failed');
+  assert.is(
+    next,
+    'STORAGE_UNAVAILABLE',
+    'no early answer while writes fail: it waited for its own write, which failed',
+  );
   failing.on = false;
   assert.is(await ingest(store, 'healthy', true), 'healthy');
   await store.idle();
@@ -269,18 +336,24 @@ test('background :: a change queued behind a slow one is seen by the read after 
     return { value: 'slow' };
   });
   await running;
-  store.changeInBackground(async (s) => {
-    const alerts = [alert('queued')];
-    ingestAlerts(s, alerts, config, NOW);
-    return { value: undefined, journal: { now: NOW, alerts }, answerBeforeWrite: true };
-  }, () => assert.unreachable('no failure expected'));
+  store.changeInBackground(
+    async (s) => {
+      const alerts = [alert('queued')];
+      ingestAlerts(s, alerts, config, NOW);
+      return { value: undefined, journal: { now: NOW, alerts }, answerBeforeWrite: true };
+    },
+    () => assert.unreachable('no failure expected'),
+  );
   const read = store.read().then(alertKeys); // what the read saw when it answered
   release();
   await slow;
   assert.equal(await read, ['loaded', 'queued'], 'the read waited for the queued change');
   failing.on = true;
   const failures: string[] = [];
-  store.changeInBackground(async () => ({ value: undefined }), (err) => failures.push((err as { code?: string }).code ?? '?'));
+  store.changeInBackground(
+    async () => ({ value: undefined }),
+    (err) => failures.push((err as { code?: string }).code ?? '?'),
+  );
   await store.idle();
   assert.equal(failures, ['STORAGE_UNAVAILABLE'], 'a snapshot that failed in the background is reported');
 });

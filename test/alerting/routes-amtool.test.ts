@@ -47,7 +47,13 @@ function generate(seed: number): { yaml: string; labelSets: Array<Record<string,
     const op = pick(['=', '=', '!=', '=~', '!~']);
     const values = POOL[name]!;
     let value: string;
-    if (op === '=~' || op === '!~') value = pick([`${pick(values)}|${pick(values)}`, `${pick(values).slice(0, 1)}.*`, `(${pick(values)})`, `.*${pick(values).slice(-1)}`]);
+    if (op === '=~' || op === '!~')
+      value = pick([
+        `${pick(values)}|${pick(values)}`,
+        `${pick(values).slice(0, 1)}.*`,
+        `(${pick(values)})`,
+        `.*${pick(values).slice(-1)}`,
+      ]);
     else value = rnd() < 0.1 ? '' : pick(values);
     return { name, op, value };
   };
@@ -65,11 +71,16 @@ function generate(seed: number): { yaml: string; labelSets: Array<Record<string,
     else node.matchers = ms.map((m) => `${m.name}${m.op}"${m.value}"`);
     if (rnd() < 0.7) node.receiver = `r${Math.floor(rnd() * 5)}`;
     if (rnd() < 0.35) node.continue = true;
-    if (depth < 3 && rnd() < 0.5) node.routes = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => route(depth + 1));
+    if (depth < 3 && rnd() < 0.5)
+      node.routes = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => route(depth + 1));
     return node;
   };
   const config = {
-    route: { receiver: 'r0', group_by: ['alertname'], routes: Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => route(1)) },
+    route: {
+      receiver: 'r0',
+      group_by: ['alertname'],
+      routes: Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => route(1)),
+    },
     receivers: [0, 1, 2, 3, 4].map((i) => ({ name: `r${i}` })),
   };
   const yaml = stringify(config);
@@ -82,15 +93,23 @@ function generate(seed: number): { yaml: string; labelSets: Array<Record<string,
 }
 
 async function amtoolRoutes(file: string, labels: Record<string, string>): Promise<string> {
-  const { stdout } = await exec('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+  const { stdout } = await exec('amtool', [
+    'config',
+    'routes',
+    'test',
+    `--config.file=${file}`,
+    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  ]);
   return stdout.trim();
 }
 
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 test('generated trees × label sets :: cmp-ops selects exactly the receivers amtool selects', async () => {
@@ -100,7 +119,15 @@ test('generated trees × label sets :: cmp-ops selects exactly the receivers amt
     const file = join(dir, `gen-${seed}.yml`);
     writeFileSync(file, yaml);
     const config = loadAlertmanagerConfig(yaml, file);
-    for (const labels of labelSets) cases.push({ seed, file, labels, ours: matchRoutes(config.route, labels).map((r) => r.receiver).join(',') });
+    for (const labels of labelSets)
+      cases.push({
+        seed,
+        file,
+        labels,
+        ours: matchRoutes(config.route, labels)
+          .map((r) => r.receiver)
+          .join(','),
+      });
   }
   const disagreements: string[] = [];
   let agreed = 0;
@@ -117,9 +144,21 @@ test('generated trees × label sets :: cmp-ops selects exactly the receivers amt
 test('the official v0.25.0 example :: the CLI prints what amtool prints, and --verify.receivers fails the same way', async () => {
   const file = join(dir, 'simple.yml');
   writeFileSync(file, readFixture('alerts', 'prometheus-alertmanager__doc-examples-simple.v0.25.0.yml'));
-  const sets: Array<Record<string, string>> = [{ service: 'database', owner: 'team-X' }, { service: 'files', severity: 'critical' }, { service: 'database' }, {}, { service: 'foo1', severity: 'warning' }];
+  const sets: Array<Record<string, string>> = [
+    { service: 'database', owner: 'team-X' },
+    { service: 'files', severity: 'critical' },
+    { service: 'database' },
+    {},
+    { service: 'foo1', severity: 'warning' },
+  ];
   for (const labels of sets) {
-    const ours = await runCliCaptured(['routes', 'test', '--config', file, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+    const ours = await runCliCaptured([
+      'routes',
+      'test',
+      '--config',
+      file,
+      ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    ]);
     assert.is(ours.out.trim(), await amtoolRoutes(file, labels), JSON.stringify(labels));
   }
   const verify = await runCliCaptured(['routes', 'test', '--config', file, '--verify.receivers', 'x', 'service=files']);
@@ -149,7 +188,14 @@ receivers:
 `;
   const original = join(dir, 'with-cmp-ops.yml');
   writeFileSync(original, yaml);
-  assert.is(await exec('amtool', ['check-config', original]).then(() => 0, (err: { code: number }) => err.code), 1, 'amtool rejects cmp_ops');
+  assert.is(
+    await exec('amtool', ['check-config', original]).then(
+      () => 0,
+      (err: { code: number }) => err.code,
+    ),
+    1,
+    'amtool rejects cmp_ops',
+  );
   const exported = await runCliCaptured(['routes', 'export', '--config', original]);
   assert.is(exported.code, 0, exported.err);
   assert.not.match(exported.out, /cmp_ops|schedules/);
@@ -157,31 +203,79 @@ receivers:
   const file = join(dir, 'exported.yml');
   writeFileSync(file, exported.out);
   await exec('amtool', ['check-config', file]);
-  for (const labels of [{ alertname: 'A', severity: 'critical' }, { alertname: 'B', severity: 'info' }]) {
-    const ours = await runCliCaptured(['routes', 'test', '--config', original, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+  for (const labels of [
+    { alertname: 'A', severity: 'critical' },
+    { alertname: 'B', severity: 'info' },
+  ]) {
+    const ours = await runCliCaptured([
+      'routes',
+      'test',
+      '--config',
+      original,
+      ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    ]);
     assert.is(ours.out.trim(), await amtoolRoutes(file, labels), JSON.stringify(labels));
   }
 });
 
 const INVALID: Array<[string, string, RegExp]> = [
-  ['unknown key', 'route:\n  receiver: a\n  recevier: b\nreceivers:\n  - name: a\n', /line 3: field recevier not found/],
-  ['bad regex', "route:\n  receiver: a\n  routes:\n    - matchers: ['x=~\"(\"']\nreceivers:\n  - name: a\n", /line 4: error parsing regexp/],
-  ['undefined receiver', 'route:\n  receiver: a\n  routes:\n    - receiver: nope\nreceivers:\n  - name: a\n', /line 4: undefined receiver "nope" used in route/],
-  ['ftp receiver URL', 'route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: ftp://x/y\n', /line 6: unsupported scheme "ftp" for URL/],
-  ['bad duration', 'route:\n  receiver: a\n  group_wait: 10 minutes\nreceivers:\n  - name: a\n', /line 3: not a valid duration string/],
-  ['root matchers', "route:\n  receiver: a\n  matchers: ['a=b']\nreceivers:\n  - name: a\n", /root route must not have any matchers/],
-  ['undefined interval', 'route:\n  receiver: a\n  routes:\n    - receiver: a\n      mute_time_intervals: [nights]\nreceivers:\n  - name: a\n', /line 5: undefined time interval "nights" used in route/],
-  ['time range', "route:\n  receiver: a\ntime_intervals:\n  - name: n\n    time_intervals:\n      - times: [{start_time: '18:00', end_time: '08:00'}]\nreceivers:\n  - name: a\n", /start time cannot be equal or greater than end time/],
+  [
+    'unknown key',
+    'route:\n  receiver: a\n  recevier: b\nreceivers:\n  - name: a\n',
+    /line 3: field recevier not found/,
+  ],
+  [
+    'bad regex',
+    'route:\n  receiver: a\n  routes:\n    - matchers: [\'x=~"("\']\nreceivers:\n  - name: a\n',
+    /line 4: error parsing regexp/,
+  ],
+  [
+    'undefined receiver',
+    'route:\n  receiver: a\n  routes:\n    - receiver: nope\nreceivers:\n  - name: a\n',
+    /line 4: undefined receiver "nope" used in route/,
+  ],
+  [
+    'ftp receiver URL',
+    'route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: ftp://x/y\n',
+    /line 6: unsupported scheme "ftp" for URL/,
+  ],
+  [
+    'bad duration',
+    'route:\n  receiver: a\n  group_wait: 10 minutes\nreceivers:\n  - name: a\n',
+    /line 3: not a valid duration string/,
+  ],
+  [
+    'root matchers',
+    "route:\n  receiver: a\n  matchers: ['a=b']\nreceivers:\n  - name: a\n",
+    /root route must not have any matchers/,
+  ],
+  [
+    'undefined interval',
+    'route:\n  receiver: a\n  routes:\n    - receiver: a\n      mute_time_intervals: [nights]\nreceivers:\n  - name: a\n',
+    /line 5: undefined time interval "nights" used in route/,
+  ],
+  [
+    'time range',
+    "route:\n  receiver: a\ntime_intervals:\n  - name: n\n    time_intervals:\n      - times: [{start_time: '18:00', end_time: '08:00'}]\nreceivers:\n  - name: a\n",
+    /start time cannot be equal or greater than end time/,
+  ],
   ['invalid YAML', 'route:\n  receiver: [a\n', /line \d+/],
   ['duplicate receiver', 'route:\n  receiver: a\nreceivers:\n  - name: a\n  - name: a\n', /not unique/],
-  ['email without smarthost', 'route:\n  receiver: a\nreceivers:\n  - name: a\n    email_configs:\n      - to: x@y\n', /no global SMTP smarthost set/],
+  [
+    'email without smarthost',
+    'route:\n  receiver: a\nreceivers:\n  - name: a\n    email_configs:\n      - to: x@y\n',
+    /no global SMTP smarthost set/,
+  ],
 ];
 
 for (const [what, yaml, message] of INVALID) {
   test(`rejects like Alertmanager :: ${what}`, async () => {
     const file = join(dir, `invalid-${what.replace(/\W+/g, '-')}.yml`);
     writeFileSync(file, yaml);
-    const amtool = await exec('amtool', ['check-config', file]).then(() => 0, (err: { code: number }) => err.code);
+    const amtool = await exec('amtool', ['check-config', file]).then(
+      () => 0,
+      (err: { code: number }) => err.code,
+    );
     assert.is(amtool, 1, `amtool accepts ${what}`);
     try {
       loadAlertmanagerConfig(yaml, file);

@@ -5,19 +5,49 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
-import { emptyState, ingestAlerts, PART_SIZE, readSnapshot, SNAPSHOT_KEY, SNAPSHOT_PARTS_PREFIX, writeSnapshot, type RouterState } from '#lib/alerting/router/index.ts';
+import {
+  emptyState,
+  ingestAlerts,
+  PART_SIZE,
+  readSnapshot,
+  SNAPSHOT_KEY,
+  SNAPSHOT_PARTS_PREFIX,
+  writeSnapshot,
+  type RouterState,
+} from '#lib/alerting/router/index.ts';
 import { createStateStore, type StateStore } from '#lib/storage/index.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 
 const test = suite('alerting/snapshot');
 let s3: TestS3;
 let bucketNo = 0;
-const config = loadAlertmanagerConfig('route:\n  receiver: ops\n  group_by: [key]\n  group_wait: 30s\nreceivers:\n  - name: ops\n', 'test');
+const config = loadAlertmanagerConfig(
+  'route:\n  receiver: ops\n  group_by: [key]\n  group_wait: 30s\nreceivers:\n  - name: ops\n',
+  'test',
+);
 const NOW = Date.parse('2026-11-24T10:00:00Z');
 const stateWith = (n: number): RouterState => {
   const state = emptyState();
-  ingestAlerts(state, Array.from({ length: n }, (_, i) => ({ labels: { alertname: 'A', key: `k${i}` }, annotations: { summary: `ünïcode "${i}" \u2028` }, startsAt: '2026-11-24T09:59:00Z', endsAt: '2026-11-24T11:00:00Z' })), config, NOW);
-  state.silences.x = { id: 'x', matchers: [], startsAt: NOW, endsAt: NOW + 1, createdBy: 't', comment: 'c', updatedAt: NOW };
+  ingestAlerts(
+    state,
+    Array.from({ length: n }, (_, i) => ({
+      labels: { alertname: 'A', key: `k${i}` },
+      annotations: { summary: `ünïcode "${i}" \u2028` },
+      startsAt: '2026-11-24T09:59:00Z',
+      endsAt: '2026-11-24T11:00:00Z',
+    })),
+    config,
+    NOW,
+  );
+  state.silences.x = {
+    id: 'x',
+    matchers: [],
+    startsAt: NOW,
+    endsAt: NOW + 1,
+    createdBy: 't',
+    comment: 'c',
+    updatedAt: NOW,
+  };
   state.journalSeq = 7;
   return state;
 };
@@ -46,7 +76,10 @@ test('round trip :: alerts and groups in parts, the manifest last; read back equ
   assert.is(stored.set, 'a');
   assert.is((await partKeys(records)).length, 4);
   const manifest = (await records.read<Record<string, unknown>>(SNAPSHOT_KEY))!.value;
-  assert.equal([manifest.alerts, manifest.groups, manifest.journalSeq, manifest.parts], [undefined, undefined, 7, { set: 'a', count: 4 }]);
+  assert.equal(
+    [manifest.alerts, manifest.groups, manifest.journalSeq, manifest.parts],
+    [undefined, undefined, 7, { set: 'a', count: 4 }],
+  );
   const read = (await readSnapshot(records))!;
   assert.equal(read.value, JSON.parse(JSON.stringify(state)));
   assert.equal([read.stored.etag, read.stored.set], [stored.etag, 'a']);

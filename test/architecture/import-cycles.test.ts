@@ -28,7 +28,8 @@ function sources(dir: string): string[] {
 
 // Static `import … from`, `export … from`, bare `import '…'` and `import('…')` with a literal; `import type` and
 // `export type` are kept apart because TypeScript erases them.
-const IMPORT = /(?:^|[\n;])\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|[\n;])\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** importsOf lists the project files a source imports, resolved to paths relative to the repository root. */
 export function importsOf(file: string, text: string): Edge[] {
@@ -45,7 +46,8 @@ export function importsOf(file: string, text: string): Edge[] {
 
 const graph = new Map<string, Edge[]>();
 for (const dir of ['lib', 'functions', 'cli', 'scripts', 'bin']) {
-  for (const file of sources(join(root, dir))) graph.set(relative(root, file), importsOf(file, readFileSync(file, 'utf8')));
+  for (const file of sources(join(root, dir)))
+    graph.set(relative(root, file), importsOf(file, readFileSync(file, 'utf8')));
 }
 
 /** cyclesOf finds the strongly connected components of more than one node (Tarjan). */
@@ -81,7 +83,8 @@ function cyclesOf(nodes: Map<string, Set<string>>): string[][] {
   return found;
 }
 
-const folderOf = (file: string) => (LEAVES.includes(file) ? file : file.startsWith('lib/') ? file.split('/').slice(0, 2).join('/') : null);
+const folderOf = (file: string) =>
+  LEAVES.includes(file) ? file : file.startsWith('lib/') ? file.split('/').slice(0, 2).join('/') : null;
 
 test('files :: no two project files import each other, directly or around a loop', () => {
   const nodes = new Map<string, Set<string>>();
@@ -104,7 +107,9 @@ test('folders :: no folder of lib/ depends on another that depends back on it (t
     }
   }
   const cycles = cyclesOf(nodes);
-  const explain = cycles.map((c) => c.flatMap((a) => c.filter((b) => why.has(`${a} → ${b}`)).map((b) => why.get(`${a} → ${b}`))).join('; '));
+  const explain = cycles.map((c) =>
+    c.flatMap((a) => c.filter((b) => why.has(`${a} → ${b}`)).map((b) => why.get(`${a} → ${b}`))).join('; '),
+  );
   assert.equal(cycles, [], explain.join('\n'));
 });
 
@@ -113,7 +118,10 @@ test('leaves :: the modules every folder may import import nothing of the projec
 });
 
 test('scanner :: finds value, type, re-export, bare and dynamic imports', () => {
-  const edges = importsOf(join(root, 'lib/x/a.ts'), "import { a } from './b.ts';\nimport type { T } from '#lib/y/c.ts';\nexport { d } from '../z/d.ts';\nimport './e.ts';\nconst f = await import('./f.ts');\nimport {\n  g,\n} from 'luxon';");
+  const edges = importsOf(
+    join(root, 'lib/x/a.ts'),
+    "import { a } from './b.ts';\nimport type { T } from '#lib/y/c.ts';\nexport { d } from '../z/d.ts';\nimport './e.ts';\nconst f = await import('./f.ts');\nimport {\n  g,\n} from 'luxon';",
+  );
   assert.equal(edges, [
     { to: 'lib/x/b.ts', typeOnly: false },
     { to: 'lib/y/c.ts', typeOnly: true },

@@ -15,14 +15,23 @@ const dir = mkdtempSync(join(tmpdir(), 'cli-nb-'));
 
 const cli = (args: string[], stdin = '') => runCliCaptured(args, { stdin, cwd: dir });
 
-const good = [allColumnsLine({ jobid: 1, status: 0, started: T0, ended: T0 + 60 }), allColumnsLine({ jobid: 2, client: 'sts-app02', status: 0, started: T0, ended: T0 + 60 })].join('\n');
+const good = [
+  allColumnsLine({ jobid: 1, status: 0, started: T0, ended: T0 + 60 }),
+  allColumnsLine({ jobid: 2, client: 'sts-app02', status: 0, started: T0, ended: T0 + 60 }),
+].join('\n');
 const bad = `${good}\n${allColumnsLine({ jobid: 3, client: 'cgcu-db01', status: 58, started: T0, ended: T0 + 60 })}\nnot,a,job\n`;
 
 test('parse :: one JSON line per job, exit 0 when all succeeded', async () => {
   writeFileSync(join(dir, 'good.txt'), good);
   const r = await cli(['netbackup', 'parse', 'good.txt']);
   assert.is(r.code, 0);
-  assert.equal(r.out.trim().split('\n').map((l) => JSON.parse(l).jobId), [1, 2]);
+  assert.equal(
+    r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).jobId),
+    [1, 2],
+  );
 });
 
 test('parse :: rejects on stderr naming the line, exit 1 with a failure present (stdin)', async () => {
@@ -51,16 +60,34 @@ test('usage :: unknown format, missing file and unknown verb exit 2', async () =
 });
 
 test('parse :: the printed lines are JSON.stringify of each parsed job, byte for byte, odd strings included', async () => {
-  const text = [allColumnsLine({ jobid: 1, policy: 'STS "Daily"', client: 'cgcu-win01', fileList: ['C:\\', 'D:\\Data, archive', 'données\tété', '🛰'] }), allColumnsLine({ jobid: 2, status: 58, tries: [{ started: 1, elapsed: 30, ended: 31, status: 58, lines: ['a\u0001', 'b'] }] })].join('\n');
+  const text = [
+    allColumnsLine({
+      jobid: 1,
+      policy: 'STS "Daily"',
+      client: 'cgcu-win01',
+      fileList: ['C:\\', 'D:\\Data, archive', 'données\tété', '🛰'],
+    }),
+    allColumnsLine({
+      jobid: 2,
+      status: 58,
+      tries: [{ started: 1, elapsed: 30, ended: 31, status: 58, lines: ['a\u0001', 'b'] }],
+    }),
+  ].join('\n');
   writeFileSync(join(dir, 'odd.txt'), text);
   const expected: string[] = [];
-  for await (const r of parseNetBackup(sourceOf(text))) if (r.kind !== 'reject') expected.push(`${JSON.stringify(r)}\n`);
+  for await (const r of parseNetBackup(sourceOf(text)))
+    if (r.kind !== 'reject') expected.push(`${JSON.stringify(r)}\n`);
   const r = await cli(['netbackup', 'parse', 'odd.txt']);
   assert.is(r.out, expected.join(''));
 });
 
 test('parse | head -1 :: when the reader goes away the command stops quietly, status 141, nothing on stderr', async () => {
-  writeFileSync(join(dir, 'big.txt'), Array.from({ length: 20_000 }, (_, i) => allColumnsLine({ jobid: i + 1, status: 0, started: T0, ended: T0 + 60 })).join('\n'));
+  writeFileSync(
+    join(dir, 'big.txt'),
+    Array.from({ length: 20_000 }, (_, i) =>
+      allColumnsLine({ jobid: i + 1, status: 0, started: T0, ended: T0 + 60 }),
+    ).join('\n'),
+  );
   const r = await runIntoClosedPipe(['netbackup', 'parse', join(dir, 'big.txt')]);
   assert.ok(r.first, r.stderr);
   assert.is(JSON.parse(r.first).jobId, 1);

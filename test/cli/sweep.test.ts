@@ -18,7 +18,16 @@ test.after(async () => {
 test('sweep :: finds the modified object and the never-verified one, exits 1; a clean store exits 0', async () => {
   const env = { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: 'testkey', S3_SECRET_KEY: 'testsecret' };
   await s3.store.put('inbox', 'EGM/x.bin', 'changed');
-  await createStateStore(s3.store, 'cmp-ops-state').write('verdicts/inbox/EGM/x.bin', { bucket: 'inbox', key: 'EGM/x.bin', etag: 'e', size: 8, verdict: 'ok', algorithm: 'sha256', actual: createHash('sha256').update('original').digest('hex'), verifiedAt: '2026-11-24T00:00:00Z' });
+  await createStateStore(s3.store, 'cmp-ops-state').write('verdicts/inbox/EGM/x.bin', {
+    bucket: 'inbox',
+    key: 'EGM/x.bin',
+    etag: 'e',
+    size: 8,
+    verdict: 'ok',
+    algorithm: 'sha256',
+    actual: createHash('sha256').update('original').digest('hex'),
+    verifiedAt: '2026-11-24T00:00:00Z',
+  });
   await s3.store.put('inbox', 'EGM/y.bin', 'never verified');
   const dirty = await runCliCaptured(['sweep', 'inbox/EGM/', '--format', 'text'], { env });
   assert.is(dirty.code, 1);

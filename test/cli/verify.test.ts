@@ -10,7 +10,14 @@ import { runCliCaptured } from '../helpers/run-cli.ts';
 const test = suite('cli/verify');
 const dir = mkdtempSync(join(tmpdir(), 'verify-'));
 const cli = (args: string[]) => runCliCaptured(args, { cwd: dir });
-const files: Record<string, string> = { 'good.bin': 'telemetry\n', 'a b.txt': 'spaces\n', 'new\nline.txt': 'x', 'bad.bin': 'original', 'gone.bin': 'soon gone', empty: '' };
+const files: Record<string, string> = {
+  'good.bin': 'telemetry\n',
+  'a b.txt': 'spaces\n',
+  'new\nline.txt': 'x',
+  'bad.bin': 'original',
+  'gone.bin': 'soon gone',
+  empty: '',
+};
 for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
 const names = Object.keys(files);
 const manifest = execFileSync('sha256sum', names, { cwd: dir }).toString() + 'not a checksum line\n';

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createTestCertificates, demoVcenter, DEMO_EXPECTATIONS, startVcenterStandin, type VcenterStandin } from '../../scripts/local-stack/vcenter-standin.ts';
+import {
+  createTestCertificates,
+  demoVcenter,
+  DEMO_EXPECTATIONS,
+  startVcenterStandin,
+  type VcenterStandin,
+} from '../../scripts/local-stack/vcenter-standin.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const test = suite('cli/vmware');
@@ -20,7 +26,18 @@ test.before(async () => {
   vcenter = await startVcenterStandin(demoVcenter(), { tls: { key: certs.key, cert: certs.cert }, dialects: ['rest'] });
   writeFileSync(join(dir, 'password'), `${vcenter.password}\n`);
   writeFileSync(join(dir, 'expect.yaml'), DEMO_EXPECTATIONS);
-  base = ['vmware', 'check', '--url', vcenter.url, '--user', vcenter.username, '--password-file', 'password', '--ca', certs.caFile];
+  base = [
+    'vmware',
+    'check',
+    '--url',
+    vcenter.url,
+    '--user',
+    vcenter.username,
+    '--password-file',
+    'password',
+    '--ca',
+    certs.caFile,
+  ];
 });
 test.after(async () => {
   await vcenter.close();
@@ -30,15 +47,22 @@ test.after(async () => {
 test('check :: inventory summary then the findings as JSON lines, exit 1', async () => {
   const r = await runCliCaptured([...base, '--expect', 'expect.yaml'], { cwd: dir });
   assert.is(r.code, 1, r.err);
-  const [summary, ...findings] = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const [summary, ...findings] = r.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(summary, {
-    kind: 'Inventory', vcenter: '127.0.0.1', dialect: 'rest', vms: { total: 5, POWERED_ON: 4, POWERED_OFF: 1 }, hosts: { total: 2, CONNECTED: 2 },
+    kind: 'Inventory',
+    vcenter: '127.0.0.1',
+    dialect: 'rest',
+    vms: { total: 5, POWERED_ON: 4, POWERED_OFF: 1 },
+    hosts: { total: 2, CONNECTED: 2 },
     datastores: { total: 2, capacityBytes: 6144 * 1024 ** 3, freeBytes: 1930 * 1024 ** 3 },
   });
-  assert.equal(findings.map((f) => `${f.kind} ${f.severity} ${f.subsystem} ${JSON.stringify(f.labels)}`), [
-    'VMNotRunning critical EGM {"vm":"egm-archive-01"}',
-    'DatastoreLow critical EGM {"datastore":"ds-egm-01"}',
-  ]);
+  assert.equal(
+    findings.map((f) => `${f.kind} ${f.severity} ${f.subsystem} ${JSON.stringify(f.labels)}`),
+    ['VMNotRunning critical EGM {"vm":"egm-archive-01"}', 'DatastoreLow critical EGM {"datastore":"ds-egm-01"}'],
+  );
   assert.is(vcenter.openSessions, 0);
 });
 

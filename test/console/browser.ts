@@ -11,7 +11,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** chromiumMissing is the reason to skip the browser tests, or undefined when Chromium is installed. */
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is absent (scripts/install-test-peers.sh installs Debian's chromium)`;
+  return existsSync(CHROMIUM)
+    ? undefined
+    : `${CHROMIUM} is absent (scripts/install-test-peers.sh installs Debian's chromium)`;
 }
 
 /** launchChromium starts headless Chromium on an empty profile at 1280×720; close() also removes the profile. */
@@ -23,7 +25,16 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     headless: true,
     timeout: 120_000,
     viewport: { width: 1280, height: 720 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     context,
@@ -49,9 +60,27 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
   // evaluated through the DevTools protocol: the console's CSP (script-src 'self') would refuse an injected tag
   await page.evaluate(axeSource());
   const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const r = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            ctx: unknown,
+            opts: unknown,
+          ): Promise<{
+            violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')),
+    }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

@@ -6,11 +6,16 @@ const test = suite('console/filters');
 const parse = (q: string) => parseFilters(new URLSearchParams(q));
 
 test('filters :: subsystems, severities, matchers and the silenced switch; back to the same query', () => {
-  const { filters, problems } = parse('subsystem=DUTCH&subsystem=FOS%2FARPE&severity=critical&q=alertname%3D%22ChecksumMismatch%22&silenced=show');
+  const { filters, problems } = parse(
+    'subsystem=DUTCH&subsystem=FOS%2FARPE&severity=critical&q=alertname%3D%22ChecksumMismatch%22&silenced=show',
+  );
   assert.equal(problems, []);
   assert.equal(filters.subsystems, ['DUTCH', 'FOS/ARPE']);
   assert.equal(filters.severities, ['critical']);
-  assert.equal(filters.matchers.map((m) => [m.name, m.type, m.value]), [['alertname', '=', 'ChecksumMismatch']]);
+  assert.equal(
+    filters.matchers.map((m) => [m.name, m.type, m.value]),
+    [['alertname', '=', 'ChecksumMismatch']],
+  );
   assert.ok(filters.showSilenced);
   assert.equal(parse(filterQuery(filters).slice(1)).filters, filters);
 });
@@ -18,7 +23,10 @@ test('filters :: subsystems, severities, matchers and the silenced switch; back 
 test('defaults :: no query hides silenced alerts and filters nothing', () => {
   const { filters, problems } = parse('');
   assert.equal(problems, []);
-  assert.equal([filters.subsystems, filters.severities, filters.matchers, filters.showSilenced, filters.wall], [[], [], [], false, false]);
+  assert.equal(
+    [filters.subsystems, filters.severities, filters.matchers, filters.showSilenced, filters.wall],
+    [[], [], [], false, false],
+  );
   assert.is(filterQuery(filters), '');
 });
 
@@ -40,15 +48,31 @@ for (const [name, query, field, reason] of [
 }
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
-const form = (fields: Record<string, string>) => new URLSearchParams({ matchers: 'alertname="ChecksumMismatch"\nsubsystem="DUTCH"', duration: '2h', comment: 'provider re-sends, INC-42', ...fields });
+const form = (fields: Record<string, string>) =>
+  new URLSearchParams({
+    matchers: 'alertname="ChecksumMismatch"\nsubsystem="DUTCH"',
+    duration: '2h',
+    comment: 'provider re-sends, INC-42',
+    ...fields,
+  });
 
 test('silence form :: matchers per line, duration, comment; the author is the operator, not a field', () => {
-  const r = parseSilenceForm(form({ createdBy: 'someone-else' }), { author: 'operator', now: T0, maxMs: 24 * 3_600_000 });
+  const r = parseSilenceForm(form({ createdBy: 'someone-else' }), {
+    author: 'operator',
+    now: T0,
+    maxMs: 24 * 3_600_000,
+  });
   assert.ok('silence' in r);
   if (!('silence' in r)) return;
   assert.equal(r.silence, {
-    matchers: [{ name: 'alertname', value: 'ChecksumMismatch', isRegex: false, isEqual: true }, { name: 'subsystem', value: 'DUTCH', isRegex: false, isEqual: true }],
-    startsAt: '2026-11-24T10:00:00.000Z', endsAt: '2026-11-24T12:00:00.000Z', createdBy: 'operator', comment: 'provider re-sends, INC-42',
+    matchers: [
+      { name: 'alertname', value: 'ChecksumMismatch', isRegex: false, isEqual: true },
+      { name: 'subsystem', value: 'DUTCH', isRegex: false, isEqual: true },
+    ],
+    startsAt: '2026-11-24T10:00:00.000Z',
+    endsAt: '2026-11-24T12:00:00.000Z',
+    createdBy: 'operator',
+    comment: 'provider re-sends, INC-42',
   });
 });
 
@@ -61,7 +85,11 @@ for (const [name, fields, reason] of [
   ['no comment', { comment: ' ' }, /comment: say why/],
 ] as const) {
   test(`silence form :: ${name} is refused with a clear message`, () => {
-    const r = parseSilenceForm(form(fields as Record<string, string>), { author: 'operator', now: T0, maxMs: 24 * 3_600_000 });
+    const r = parseSilenceForm(form(fields as Record<string, string>), {
+      author: 'operator',
+      now: T0,
+      maxMs: 24 * 3_600_000,
+    });
     assert.ok('problems' in r);
     if ('problems' in r) assert.match(r.problems.join('\n'), reason);
   });

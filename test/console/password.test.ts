@@ -6,7 +6,8 @@ import { runCliCaptured } from '../helpers/run-cli.ts';
 const test = suite('console/password');
 
 // RFC 7914 §12, second vector: scrypt(P="password", S="NaCl", N=1024, r=8, p=16, dkLen=64)
-const RFC7914 = 'fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640';
+const RFC7914 =
+  'fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640';
 
 test('known answer :: the RFC 7914 vector, written as our hash, verifies "password" and nothing else', async () => {
   const hash = `scrypt$1024$8$16$${Buffer.from('NaCl').toString('base64url')}$${Buffer.from(RFC7914, 'hex').toString('base64url')}`;
@@ -38,9 +39,14 @@ for (const [name, hash] of [
 
 test('users secret :: name:hash lines; comments and blanks skipped; bad lines reported by number', () => {
   const good = `scrypt$1024$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`;
-  const { users, rejects } = parseUsers(`# console users\noperator:${good}\n\nwall:${good}\nbad name:${good}\nnohash\nbob:plaintext\n`);
+  const { users, rejects } = parseUsers(
+    `# console users\noperator:${good}\n\nwall:${good}\nbad name:${good}\nnohash\nbob:plaintext\n`,
+  );
   assert.equal([...users.keys()], ['operator', 'wall']);
-  assert.equal(rejects.map((r) => r.line), [5, 6, 7]);
+  assert.equal(
+    rejects.map((r) => r.line),
+    [5, 6, 7],
+  );
   assert.match(rejects[2]!.reason, /bob is not a scrypt/);
 });
 

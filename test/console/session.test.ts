@@ -40,7 +40,13 @@ test('csrf :: bound to the session id; empty, missing or another session’s tok
 });
 
 test('cookies :: the first value of a repeated name wins; malformed parts are skipped', () => {
-  assert.equal([...readCookies('a=1; b=2; a=3; junk; =x')], [['a', '1'], ['b', '2']]);
+  assert.equal(
+    [...readCookies('a=1; b=2; a=3; junk; =x')],
+    [
+      ['a', '1'],
+      ['b', '2'],
+    ],
+  );
 });
 
 test.run();

@@ -8,10 +8,27 @@ import { parseCron } from '#lib/triggers/index.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const test = suite('deploy/stack');
-type Fn = { lang: string; handler: string; image: string; build_args?: Record<string, string>; environment?: Record<string, unknown>; secrets?: string[]; labels?: Record<string, string>; annotations?: Record<string, string>; readonly_root_filesystem?: boolean; limits?: { memory?: string } };
-const stack = parse(readFileSync(join(root, 'stack.yml'), 'utf8')) as { version: unknown; provider: { name: string }; functions: Record<string, Fn> };
+type Fn = {
+  lang: string;
+  handler: string;
+  image: string;
+  build_args?: Record<string, string>;
+  environment?: Record<string, unknown>;
+  secrets?: string[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  readonly_root_filesystem?: boolean;
+  limits?: { memory?: string };
+};
+const stack = parse(readFileSync(join(root, 'stack.yml'), 'utf8')) as {
+  version: unknown;
+  provider: { name: string };
+  functions: Record<string, Fn>;
+};
 const functions = Object.entries(stack.functions);
-const secretTemplates = parseAllDocuments(readFileSync(join(root, 'k8s', 'secrets.template.yaml'), 'utf8')).map((d) => (d.toJS() as { metadata: { name: string } }).metadata.name);
+const secretTemplates = parseAllDocuments(readFileSync(join(root, 'k8s', 'secrets.template.yaml'), 'utf8')).map(
+  (d) => (d.toJS() as { metadata: { name: string } }).metadata.name,
+);
 const seconds = (value: unknown): number => {
   const m = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(String(value));
   if (!m || (!m[1] && !m[2])) throw new Error(`not a Go duration: ${value}`);
@@ -37,11 +54,15 @@ for (const [name, fn] of functions) {
     const env = fn.environment ?? {};
     const exec = seconds(env.exec_timeout);
     assert.ok(seconds(env.read_timeout) >= exec && seconds(env.write_timeout) >= exec);
-    assert.ok(Number(env.REQUEST_DEADLINE_MS) < exec * 1000, 'the request deadline must fire before the watchdog kills the call');
+    assert.ok(
+      Number(env.REQUEST_DEADLINE_MS) < exec * 1000,
+      'the request deadline must fire before the watchdog kills the call',
+    );
   });
 
   test(`function ${name} :: secrets all have templates; read-only root; scale labels; limits`, () => {
-    for (const secret of fn.secrets ?? []) assert.ok(secretTemplates.includes(secret), `k8s/secrets.template.yaml lacks ${secret}`);
+    for (const secret of fn.secrets ?? [])
+      assert.ok(secretTemplates.includes(secret), `k8s/secrets.template.yaml lacks ${secret}`);
     assert.ok((fn.secrets ?? []).includes('cmp-ops-invoke-token'));
     assert.is(fn.readonly_root_filesystem, true);
     assert.ok(Number(fn.labels?.['com.openfaas.scale.min']) >= 1 && Number(fn.labels?.['com.openfaas.scale.max']) <= 5);

@@ -16,17 +16,42 @@ const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/alert-escalation');
 let stack: LocalStack;
 let dataDir: string;
-const notifications = (): Array<{ receiver: string; status: string; ackURL?: string }> => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const notifications = (): Array<{ receiver: string; status: string; ackURL?: string }> =>
+  existsSync(stack.notificationsFile)
+    ? readFileSync(stack.notificationsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-esc-'));
   // the fixture's routing, receivers without integrations (the stack's notifications.jsonl tap records them all)
-  const routing = readFixture('alerts', 'oncall.yml').replace(/\n    webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '').replace(/wait: \d+m/g, 'wait: 1ms');
+  const routing = readFixture('alerts', 'oncall.yml')
+    .replace(/\n {4}webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '')
+    .replace(/wait: \d+m/g, 'wait: 1ms');
   writeFileSync(join(dataDir, 'alertmanager.yml'), routing);
   stack = await startLocalStack({
-    root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, eventRetryMs: 100, only: ['alert-router'], log: () => undefined,
-    functionEnv: { 'alert-router': { ROUTING_CONFIG: `file:${join(dataDir, 'alertmanager.yml')}`, CMP_OPS_ACK_KEY: 'e2e-ack-key', EXTERNAL_URL: 'http://gateway/function/alert-router' } },
+    root,
+    dataDir,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: false,
+    timers: false,
+    eventRetryMs: 100,
+    only: ['alert-router'],
+    log: () => undefined,
+    functionEnv: {
+      'alert-router': {
+        ROUTING_CONFIG: `file:${join(dataDir, 'alertmanager.yml')}`,
+        CMP_OPS_ACK_KEY: 'e2e-ack-key',
+        EXTERNAL_URL: 'http://gateway/function/alert-router',
+      },
+    },
   });
 });
 test.after(async () => {
@@ -35,8 +60,18 @@ test.after(async () => {
 });
 
 test('alert → pager + on-call primary; tick → secondary; signed ack link through the gateway → nobody else', async () => {
-  const alert = [{ labels: { alertname: 'BackupFailed', severity: 'critical', subsystem: 'CGCU' }, annotations: { summary: 'CGCU_Oracle failed (58)' }, endsAt: new Date(Date.now() + 3600_000).toISOString() }];
-  const res = await fetch(`${stack.gatewayUrl}/function/alert-router`, { method: 'POST', headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' }, body: JSON.stringify(alert) });
+  const alert = [
+    {
+      labels: { alertname: 'BackupFailed', severity: 'critical', subsystem: 'CGCU' },
+      annotations: { summary: 'CGCU_Oracle failed (58)' },
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+    },
+  ];
+  const res = await fetch(`${stack.gatewayUrl}/function/alert-router`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(alert),
+  });
   assert.is(res.status, 200);
   const first = notifications().map((n) => n.receiver);
   assert.is(first.length, 2, JSON.stringify(first));

@@ -30,13 +30,27 @@ let page: Page;
 const pageErrors: string[] = [];
 
 const router = async (path: string) => {
-  const res = await fetch(`${stack.gatewayUrl}/function/alert-router${path}`, { headers: { authorization: `Bearer ${stack.token}` } });
+  const res = await fetch(`${stack.gatewayUrl}/function/alert-router${path}`, {
+    headers: { authorization: `Bearer ${stack.token}` },
+  });
   assert.is(res.status, 200, path);
   return res.json() as Promise<unknown>;
 };
-const demoEscalation = async () => ((await router('/api/v1/escalations')) as Array<{ groupKey: string; notified: string[]; ack?: { by: string } }>).find((e) => e.groupKey.includes('ChecksumMismatch') && e.groupKey.includes('DUTCH'));
-const form = (fields: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
-const cookieOf = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+const demoEscalation = async () =>
+  ((await router('/api/v1/escalations')) as Array<{ groupKey: string; notified: string[]; ack?: { by: string } }>).find(
+    (e) => e.groupKey.includes('ChecksumMismatch') && e.groupKey.includes('DUTCH'),
+  );
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  redirect: 'manual' as const,
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields),
+});
+const cookieOf = (res: Response, name: string) =>
+  res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0];
 
 async function loginForm(): Promise<{ csrf: string; pre: string }> {
   const res = await fetch(`${base}login`);
@@ -46,7 +60,10 @@ async function loginForm(): Promise<{ csrf: string; pre: string }> {
 
 async function login(user: string, pass: string): Promise<Response> {
   const { csrf, pre } = await loginForm();
-  return fetch(`${base}login`, { ...form({ csrf, user, password: pass }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pre } });
+  return fetch(`${base}login`, {
+    ...form({ csrf, user, password: pass }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pre },
+  });
 }
 
 /** csrfOf reads the CSRF token a logged-in page carries (what the page's forms post). */
@@ -56,25 +73,47 @@ async function csrfOf(cookie: string): Promise<string> {
 }
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'ops-console.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'ops-console.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-console-'));
   mkdirSync(artifacts, { recursive: true });
   const routing = join(dataDir, 'alertmanager.yml');
-  writeFileSync(routing, readFileSync(join(root, 'config', 'local', 'alertmanager.yml'), 'utf8').replace(/wait: \d+m/g, 'wait: 1ms'));
+  writeFileSync(
+    routing,
+    readFileSync(join(root, 'config', 'local', 'alertmanager.yml'), 'utf8').replace(/wait: \d+m/g, 'wait: 1ms'),
+  );
   password = randomBytes(9).toString('base64url');
   stack = await startLocalStack({
-    root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: true, timers: false, eventRetryMs: 100,
-    only: ['checksum-verify', 'alert-router', 'ops-console'], consolePassword: password, startTimeoutMs: 180_000, log: () => undefined,
+    root,
+    dataDir,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: true,
+    timers: false,
+    eventRetryMs: 100,
+    only: ['checksum-verify', 'alert-router', 'ops-console'],
+    consolePassword: password,
+    startTimeoutMs: 180_000,
+    log: () => undefined,
     functionEnv: {
       'alert-router': { ROUTING_CONFIG: `file:${routing}` },
-      'ops-console': { ROUTING_CONFIG: `file:${routing}`, CONSOLE_SILENCE_MAX_HOURS: '24', CONSOLE_POLL_SECONDS: '{"alerts":1,"deliveries":1,"backups":1,"ftp":1,"installation":1}' },
+      'ops-console': {
+        ROUTING_CONFIG: `file:${routing}`,
+        CONSOLE_SILENCE_MAX_HOURS: '24',
+        CONSOLE_POLL_SECONDS: '{"alerts":1,"deliveries":1,"backups":1,"ftp":1,"installation":1}',
+      },
     },
   });
   await stack.settled();
   base = stack.console!.url;
   sessionKey = readFileSync(join(dataDir, 'secrets', 'cmp-ops-console-session-key'), 'utf8').trim();
   // a read-only wallboard user, added the way an operator would: one more name:hash line in the secret
-  appendFileSync(join(dataDir, 'secrets', 'cmp-ops-console-users'), `wall:${await hashPassword('wallboard-pass', { N: 1024 })}\n`);
+  appendFileSync(
+    join(dataDir, 'secrets', 'cmp-ops-console-users'),
+    `wall:${await hashPassword('wallboard-pass', { N: 1024 })}\n`,
+  );
 });
 
 test.after(async () => {
@@ -100,17 +139,26 @@ test('login :: no session → redirected to the login form; wrong password → 4
   assert.is(cookieOf(wrong, 'cmp_console_session'), undefined);
   const right = await login('operator', password);
   assert.is(right.status, 303);
-  assert.match(right.headers.getSetCookie().find((c) => c.startsWith('cmp_console_session='))!, /HttpOnly; SameSite=Strict/);
+  assert.match(
+    right.headers.getSetCookie().find((c) => c.startsWith('cmp_console_session='))!,
+    /HttpOnly; SameSite=Strict/,
+  );
 });
 
 test('csrf :: a POST without the CSRF token (or with another session’s) is refused with 403 and changes nothing', async () => {
   const cookie = cookieOf(await login('operator', password), 'cmp_console_session')!;
   const esc = await demoEscalation();
-  const none = await fetch(`${base}ack`, { ...form({ group: esc!.groupKey }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+  const none = await fetch(`${base}ack`, {
+    ...form({ group: esc!.groupKey }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+  });
   assert.is(none.status, 403);
   assert.match(await none.text(), /CSRF token/);
   const otherCookie = cookieOf(await login('operator', password), 'cmp_console_session')!;
-  const other = await fetch(`${base}ack`, { ...form({ group: esc!.groupKey, csrf: await csrfOf(otherCookie) }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+  const other = await fetch(`${base}ack`, {
+    ...form({ group: esc!.groupKey, csrf: await csrfOf(otherCookie) }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+  });
   assert.is(other.status, 403);
   assert.is((await demoEscalation())?.ack, undefined, 'not acknowledged');
 });
@@ -120,11 +168,17 @@ test('sessions :: a forged cookie and an expired session lead back to the login 
   const get = await fetch(base, { redirect: 'manual', headers: { cookie: `cmp_console_session=${forged}` } });
   assert.is(get.status, 303);
   assert.match(get.headers.getSetCookie().join(), /cmp_console_session=; .*Max-Age=0/);
-  const post = await fetch(`${base}ack`, { ...form({ group: 'x', csrf: 'y' }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `cmp_console_session=${forged}` } });
+  const post = await fetch(`${base}ack`, {
+    ...form({ group: 'x', csrf: 'y' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `cmp_console_session=${forged}` },
+  });
   assert.is(post.status, 401);
   assert.match(await post.text(), /Nothing was done: the session cookie was not issued by this console/);
   const stale = { ...newSession('operator', false, Date.now() - 3 * 3_600_000) };
-  const expired = await fetch(base, { redirect: 'manual', headers: { cookie: `cmp_console_session=${sealSession(sessionKey, stale)}` } });
+  const expired = await fetch(base, {
+    redirect: 'manual',
+    headers: { cookie: `cmp_console_session=${sealSession(sessionKey, stale)}` },
+  });
   assert.is(expired.status, 303);
   assert.is(expired.headers.get('location'), 'login?reason=expired');
   assert.match(await (await fetch(`${base}login?reason=expired`)).text(), /Your session expired/);
@@ -133,7 +187,9 @@ test('sessions :: a forged cookie and an expired session lead back to the login 
 
 test('bad input :: unknown filter labels and malformed matchers → 400 with clear messages (page and API), never 500', async () => {
   const cookie = cookieOf(await login('operator', password), 'cmp_console_session')!;
-  const pageRes = await fetch(`${base}?host=ftp1&q=${encodeURIComponent('alertname=~"("')}&subsystem=MARS`, { headers: { cookie } });
+  const pageRes = await fetch(`${base}?host=ftp1&q=${encodeURIComponent('alertname=~"("')}&subsystem=MARS`, {
+    headers: { cookie },
+  });
   assert.is(pageRes.status, 400);
   const html = await pageRes.text();
   assert.match(html, /Some filters were ignored/);
@@ -145,7 +201,10 @@ test('bad input :: unknown filter labels and malformed matchers → 400 with cle
   assert.is(api.status, 400);
   const body = (await api.json()) as { error: { code: string; details: Array<{ field: string }> } };
   assert.is(body.error.code, 'BAD_REQUEST');
-  assert.equal(body.error.details.map((d) => d.field), ['q']);
+  assert.equal(
+    body.error.details.map((d) => d.field),
+    ['q'],
+  );
   const unauth = await fetch(`${base}api/v1/overview`);
   assert.is(unauth.status, 401);
   const withToken = await fetch(`${base}api/v1/overview`, { headers: { authorization: `Bearer ${stack.token}` } });
@@ -155,7 +214,10 @@ test('bad input :: unknown filter labels and malformed matchers → 400 with cle
 test('bad input :: a silence longer than the configured maximum (24 h) is refused on the form and not created', async () => {
   const cookie = cookieOf(await login('operator', password), 'cmp_console_session')!;
   const csrf = await csrfOf(cookie);
-  const res = await fetch(`${base}silence`, { ...form({ csrf, matchers: 'alertname="ChecksumMismatch"', duration: '3d', comment: 'too long' }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+  const res = await fetch(`${base}silence`, {
+    ...form({ csrf, matchers: 'alertname="ChecksumMismatch"', duration: '3d', comment: 'too long' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+  });
   assert.is(res.status, 400);
   assert.match(await res.text(), /duration: 3d is longer than the maximum of 24 h/);
   assert.equal(await router('/api/v2/silences'), []);
@@ -167,7 +229,10 @@ test('read-only :: the wallboard user sees the page without actions; its POST is
   assert.match(html, /ChecksumMismatch/);
   assert.not.match(html, /Acknowledge<\/button>|Silence…/);
   const esc = await demoEscalation();
-  const res = await fetch(`${base}ack`, { ...form({ group: esc!.groupKey, csrf: await csrfOf(cookie) }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+  const res = await fetch(`${base}ack`, {
+    ...form({ group: esc!.groupKey, csrf: await csrfOf(cookie) }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+  });
   assert.is(res.status, 403);
   assert.match(await res.text(), /read-only/);
   assert.is((await demoEscalation())?.ack, undefined);
@@ -183,10 +248,20 @@ test('throttle :: after 5 failed logins for a user, the next attempt is refused 
 
 const shot = (name: string) => join(artifacts, `${name}.png`);
 // evaluated in the page (serialized: each is self-contained and uses the browser's globals, not Node's)
-type PageGlobals = { document: { getElementById(id: string): { textContent: string | null } | null; activeElement: { id: string } | null; documentElement: { scrollHeight: number } }; innerHeight: number };
-const statusMatches = (pattern: string) => new RegExp(pattern).test((globalThis as unknown as PageGlobals).document.getElementById('status')?.textContent ?? '');
+type PageGlobals = {
+  document: {
+    getElementById(id: string): { textContent: string | null } | null;
+    activeElement: { id: string } | null;
+    documentElement: { scrollHeight: number };
+  };
+  innerHeight: number;
+};
+const statusMatches = (pattern: string) =>
+  new RegExp(pattern).test((globalThis as unknown as PageGlobals).document.getElementById('status')?.textContent ?? '');
 const activeId = () => (globalThis as unknown as PageGlobals).document.activeElement?.id;
-const pageOverflow = () => (globalThis as unknown as PageGlobals).document.documentElement.scrollHeight - (globalThis as unknown as PageGlobals).innerHeight;
+const pageOverflow = () =>
+  (globalThis as unknown as PageGlobals).document.documentElement.scrollHeight -
+  (globalThis as unknown as PageGlobals).innerHeight;
 
 if (missing) {
   console.log(`e2e/console: browser tests skipped: ${missing}`);
@@ -262,7 +337,10 @@ if (missing) {
   test('browser :: a silence made from the page (prefilled from the alert) hides it; expiring it shows it again', async () => {
     await page.click('#panel-alerts a:has-text("Silence…")');
     await page.waitForSelector('textarea[name=matchers]');
-    assert.match(await page.inputValue('textarea[name=matchers]'), /alertname="ChecksumMismatch"\n[\s\S]*subsystem="DUTCH"/);
+    assert.match(
+      await page.inputValue('textarea[name=matchers]'),
+      /alertname="ChecksumMismatch"\n[\s\S]*subsystem="DUTCH"/,
+    );
     assert.match(await page.locator('main').innerText(), /Created by operator/);
     await page.fill('input[name=duration]', '2h');
     await page.fill('textarea[name=comment]', 'provider re-delivers tonight (INC-1207)');
@@ -276,7 +354,10 @@ if (missing) {
     assert.not.match(alerts, /ChecksumMismatch DUTCH/);
     assert.match(alerts, /1 silenced or inhibited hidden/);
     const silences = (await router('/api/v2/silences')) as Array<{ createdBy: string; status: { state: string } }>;
-    assert.equal(silences.map((s) => [s.createdBy, s.status.state]), [['operator', 'active']]);
+    assert.equal(
+      silences.map((s) => [s.createdBy, s.status.state]),
+      [['operator', 'active']],
+    );
     await page.click('#panel-alerts button:has-text("Expire")');
     await page.waitForFunction(statusMatches, 'expired by operator');
     assert.match(await page.locator('#panel-alerts').innerText(), /ChecksumMismatch/);
@@ -300,7 +381,12 @@ if (missing) {
 
   test('browser :: the wall view has no actions and fits 1280×720 without a page scroll', async () => {
     await page.goto(`${base}?view=wall`);
-    assert.is(await page.locator('#panel-alerts button:has-text("Acknowledge"), #panel-alerts a:has-text("Silence…"), form.filters').count(), 0);
+    assert.is(
+      await page
+        .locator('#panel-alerts button:has-text("Acknowledge"), #panel-alerts a:has-text("Silence…"), form.filters')
+        .count(),
+      0,
+    );
     const overflow = await page.evaluate(pageOverflow);
     assert.ok(overflow <= 0, `page scrolls by ${overflow}px`);
     await page.screenshot({ path: shot('console-wall') });

@@ -18,18 +18,49 @@ let dataDir: string;
 const stackLog: string[] = [];
 // What to show when an assertion fails: the stack's own lines (timer statuses) and the functions' logs.
 const diagnostics = (): string =>
-  [...stackLog.slice(-20), ...['installation-watch', 'alert-router'].flatMap((fn) => {
-    const file = join(dataDir, 'logs', `${fn}.log`);
-    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').slice(-15).map((l) => `${fn}: ${l}`) : [];
-  })].join('\n');
+  [
+    ...stackLog.slice(-20),
+    ...['installation-watch', 'alert-router'].flatMap((fn) => {
+      const file = join(dataDir, 'logs', `${fn}.log`);
+      return existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .slice(-15)
+            .map((l) => `${fn}: ${l}`)
+        : [];
+    }),
+  ].join('\n');
 type Notification = { status: string; alerts: Array<{ status: string; labels: Record<string, string> }> };
-const notified = (): Notification[] => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-const alertsIn = (ns: Notification[]) => ns.flatMap((n) => n.alerts.map((a) => `${a.labels.alertname} ${a.labels.subsystem} ${a.labels.workload} ${a.status}`)).sort();
+const notified = (): Notification[] =>
+  existsSync(stack.notificationsFile)
+    ? readFileSync(stack.notificationsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+const alertsIn = (ns: Notification[]) =>
+  ns
+    .flatMap((n) => n.alerts.map((a) => `${a.labels.alertname} ${a.labels.subsystem} ${a.labels.workload} ${a.status}`))
+    .sort();
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'installation-watch.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'installation-watch.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-iw-'));
-  stack = await startLocalStack({ root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: true, timers: false, eventRetryMs: 100, only: ['installation-watch', 'alert-router'], log: (line) => void stackLog.push(line) });
+  stack = await startLocalStack({
+    root,
+    dataDir,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: true,
+    timers: false,
+    eventRetryMs: 100,
+    only: ['installation-watch', 'alert-router'],
+    log: (line) => void stackLog.push(line),
+  });
 });
 test.after(async () => {
   await stack?.stop();
@@ -41,26 +72,46 @@ test('tick → alerts :: the crash loop, the unapproved EGM build reach the rece
   assert.ok(due.includes('installation-watch'));
   await stack.settled();
   const fired = alertsIn(notified());
-  assert.ok(fired.includes('PodCrashLooping DUTCH Deployment/dutch-relay firing'), `${fired.join('\n')}\n--- stack\n${diagnostics()}`);
+  assert.ok(
+    fired.includes('PodCrashLooping DUTCH Deployment/dutch-relay firing'),
+    `${fired.join('\n')}\n--- stack\n${diagnostics()}`,
+  );
   assert.ok(fired.includes('ReleaseDrift EGM Deployment/egm-archiver firing'));
-  assert.not.ok(fired.some((f) => f.includes('sts-ingest')), 'the approved, healthy workload raises nothing');
+  assert.not.ok(
+    fired.some((f) => f.includes('sts-ingest')),
+    'the approved, healthy workload raises nothing',
+  );
 });
 
 test('repair → resolved :: the crash fixed and EGM rolled back to its approved digest resolve both', async () => {
   const cluster = demoCluster();
-  const pods = cluster.pods as Array<{ metadata: { name: string }; status: { containerStatuses: Array<Record<string, unknown>> } }>;
+  const pods = cluster.pods as Array<{
+    metadata: { name: string };
+    status: { containerStatuses: Array<Record<string, unknown>> };
+  }>;
   const relay = pods.find((p) => p.metadata.name.startsWith('dutch-relay'))!;
   relay.status.containerStatuses[0]!.state = { running: { startedAt: '2026-11-24T10:01:00Z' } };
   const egm = pods.find((p) => p.metadata.name.startsWith('egm-archiver'))!;
   egm.status.containerStatuses[0]!.imageID = `registry.local:5000/egm-archiver@${DEMO_DIGESTS.egmApproved}`;
-  const relayDeployment = (cluster.deployments as Array<{ metadata: { name: string }; status: Record<string, number> }>).find((d) => d.metadata.name === 'dutch-relay')!;
-  relayDeployment.status = { observedGeneration: 3, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 };
+  const relayDeployment = (
+    cluster.deployments as Array<{ metadata: { name: string }; status: Record<string, number> }>
+  ).find((d) => d.metadata.name === 'dutch-relay')!;
+  relayDeployment.status = {
+    observedGeneration: 3,
+    replicas: 1,
+    readyReplicas: 1,
+    availableReplicas: 1,
+    updatedReplicas: 1,
+  };
   stack.kube.setCluster(cluster);
   const before = notified().length;
   await stack.tick(DateTime.fromISO('2026-11-24T10:02:00Z', { zone: 'utc' }));
   await stack.settled();
   const resolved = alertsIn(notified().slice(before));
-  assert.ok(resolved.includes('PodCrashLooping DUTCH Deployment/dutch-relay resolved'), `${resolved.join('\n')}\n--- stack\n${diagnostics()}`);
+  assert.ok(
+    resolved.includes('PodCrashLooping DUTCH Deployment/dutch-relay resolved'),
+    `${resolved.join('\n')}\n--- stack\n${diagnostics()}`,
+  );
   assert.ok(resolved.includes('ReleaseDrift EGM Deployment/egm-archiver resolved'));
 });
 

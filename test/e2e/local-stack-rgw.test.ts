@@ -26,12 +26,20 @@ let listener: TestListener;
 let dataDir: string;
 // A persistent topic's first event can take ~30 s (RGW re-reads its queue list every 30 s); later ones ~0.1 s.
 const FIRST_EVENT_MS = Number(process.env.RGW_FIRST_EVENT_MS ?? 90_000);
-const notificationLines = () => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-const verdictOf = async (key: string) => (await stack.store.getTags('inbox', key).catch(() => ({}) as Record<string, string>))['cmp-ops-verdict'];
+const notificationLines = () =>
+  existsSync(stack.notificationsFile)
+    ? readFileSync(stack.notificationsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+const verdictOf = async (key: string) =>
+  (await stack.store.getTags('inbox', key).catch(() => ({}) as Record<string, string>))['cmp-ops-verdict'];
 
 if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
   test.before(async () => {
-    if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+    if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs')))
+      throw new Error('run `npm run build` before the tests (dist/ is missing)');
     const rgw = await sharedRgw();
     listener = await startListener();
     dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-rgw-'));
@@ -55,7 +63,10 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
       functionEnv: {
         'alert-router': { WEBHOOK_RECEIVERS: JSON.stringify([{ name: 'on-call', url: `${listener.url}/alerts` }]) },
         'checksum-verify': { SUBSYSTEM_MAP: JSON.stringify({ 'STS/': 'STS', 'DUTCH/': 'DUTCH' }) },
-        'integrity-sweep': { SWEEP_TARGETS: JSON.stringify([{ bucket: 'inbox', prefix: 'STS/' }]), SUBSYSTEM_MAP: JSON.stringify({ 'STS/': 'STS' }) },
+        'integrity-sweep': {
+          SWEEP_TARGETS: JSON.stringify([{ bucket: 'inbox', prefix: 'STS/' }]),
+          SUBSYSTEM_MAP: JSON.stringify({ 'STS/': 'STS' }),
+        },
       },
       log: () => undefined,
     });
@@ -79,8 +90,14 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
     await stack.store.put('inbox', badKey, corrupted);
     await waitFor('the notification', async () => listener.requests.length > 0, FIRST_EVENT_MS);
     const latencyMs = Date.now() - putAt;
-    await waitFor('the good verdict', async () => (await verdictOf('STS/2026-12-03/good.bin')) === 'ok', FIRST_EVENT_MS);
-    process.stdout.write(`\n  RGW e2e: object PUT → notification at the receiver in ${latencyMs} ms (non-persistent topic)\n`);
+    await waitFor(
+      'the good verdict',
+      async () => (await verdictOf('STS/2026-12-03/good.bin')) === 'ok',
+      FIRST_EVENT_MS,
+    );
+    process.stdout.write(
+      `\n  RGW e2e: object PUT → notification at the receiver in ${latencyMs} ms (non-persistent topic)\n`,
+    );
 
     assert.is(await verdictOf(badKey), 'mismatch');
     const state = createStateStore(stack.store, 'cmp-ops-state');
@@ -89,7 +106,14 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
     await stack.settled();
     assert.is(listener.requests.length, 1, 'exactly one notification at the receiver');
     const payload = JSON.parse(listener.requests[0]!.body);
-    assert.equal(payload.alerts.map((a: { labels: Record<string, string> }) => [a.labels.alertname, a.labels.subsystem, a.labels.key]), [['ChecksumMismatch', 'DUTCH', badKey]]);
+    assert.equal(
+      payload.alerts.map((a: { labels: Record<string, string> }) => [
+        a.labels.alertname,
+        a.labels.subsystem,
+        a.labels.key,
+      ]),
+      [['ChecksumMismatch', 'DUTCH', badKey]],
+    );
     assert.is(notificationLines().length, 1);
   });
 
@@ -103,14 +127,19 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
     assert.is(await verdictOf(key), 'mismatch');
   });
 
-  test('redelivery and authentication :: RGW\'s record again adds nothing; the URL token opens only its own function', async () => {
+  test("redelivery and authentication :: RGW's record again adds nothing; the URL token opens only its own function", async () => {
     const key = 'DUTCH/2026-12-03/eph a+b ü.dat';
     const info = (await stack.store.stat('inbox', key))!;
-    const record = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'rgw', 'ceph-16.2.15-objectcreated-put.json'), 'utf8'));
+    const record = JSON.parse(
+      readFileSync(join(root, 'test', 'fixtures', 'rgw', 'ceph-16.2.15-objectcreated-put.json'), 'utf8'),
+    );
     Object.assign(record.Records[0].s3.bucket, { name: 'inbox' });
     Object.assign(record.Records[0].s3.object, { key, size: info.size, eTag: info.etag });
     const post = (fn: string, tokenFor: string | null) =>
-      fetch(`${stack.gatewayUrl}/function/${fn}${tokenFor ? `?${EVENT_TOKEN_PARAM}=${eventTokenFor(new Secret(stack.token), tokenFor)}` : ''}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) });
+      fetch(
+        `${stack.gatewayUrl}/function/${fn}${tokenFor ? `?${EVENT_TOKEN_PARAM}=${eventTokenFor(new Secret(stack.token), tokenFor)}` : ''}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) },
+      );
     const before = listener.requests.length;
     const again = await post('checksum-verify', 'checksum-verify');
     assert.is(again.status, 200);
@@ -124,40 +153,89 @@ if (rgwAvailable('test/e2e/local-stack-rgw.test.ts')) {
   test('netbackup on RGW :: a report uploaded to reports/netbackup/ → one BackupFailed; its cursor state lives in RGW', async () => {
     const t0 = Math.floor(Date.now() / 1000) - 3600;
     const before = notificationLines().length;
-    await stack.store.put('reports', 'netbackup/nbmaster01/report-rgw.txt', allColumnsLine({ jobid: 8001, client: 'cgcu-db01', policy: 'CGCU_Oracle', status: 58, started: t0, ended: t0 + 60 }));
+    await stack.store.put(
+      'reports',
+      'netbackup/nbmaster01/report-rgw.txt',
+      allColumnsLine({
+        jobid: 8001,
+        client: 'cgcu-db01',
+        policy: 'CGCU_Oracle',
+        status: 58,
+        started: t0,
+        ended: t0 + 60,
+      }),
+    );
     await waitFor('the BackupFailed notification', async () => notificationLines().length > before, FIRST_EVENT_MS);
     await stack.settled();
     const added = notificationLines().slice(before);
-    assert.equal(added.flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => a.labels.alertname)), ['BackupFailed']);
+    assert.equal(
+      added.flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => a.labels.alertname)),
+      ['BackupFailed'],
+    );
     const stateKeys: string[] = [];
     for await (const item of stack.store.list('cmp-ops-state', '')) stateKeys.push(item.key);
-    assert.ok(stateKeys.some((k) => k.includes('netbackup')), `netbackup state in RGW: ${stateKeys.join(', ')}`);
+    assert.ok(
+      stateKeys.some((k) => k.includes('netbackup')),
+      `netbackup state in RGW: ${stateKeys.join(', ')}`,
+    );
   });
 
   test('ftp on RGW :: a vsftpd log uploaded to reports/ftp/ → one FtpBruteForce notification', async () => {
     const now = new Date();
     const stamp = (s: number) => {
       const d = new Date(now.getTime() - 3600_000 + s * 1000);
-      return d.toLocaleString('en-US', { timeZone: 'Europe/Paris', weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', year: 'numeric', hourCycle: 'h23' }).replace(/^(\w+), (\w+) (\d+), (\d+), (.*)$/, (_, w, m, d2, y, t) => `${w} ${m} ${String(Number(d2)).padStart(2, ' ')} ${t} ${y}`);
+      return d
+        .toLocaleString('en-US', {
+          timeZone: 'Europe/Paris',
+          weekday: 'short',
+          month: 'short',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+          year: 'numeric',
+          hourCycle: 'h23',
+        })
+        .replace(
+          /^(\w+), (\w+) (\d+), (\d+), (.*)$/,
+          (_, w, m, d2, y, t) => `${w} ${m} ${String(Number(d2)).padStart(2, ' ')} ${t} ${y}`,
+        );
     };
     const before = notificationLines().length;
-    await stack.store.put('reports', 'ftp/ftp1/vsftpd.log', [1, 2, 3, 4, 5].map((s) => `${stamp(s)} [pid 9] [root] FAIL LOGIN: Client "10.6.6.6"`).join('\n') + '\n');
+    await stack.store.put(
+      'reports',
+      'ftp/ftp1/vsftpd.log',
+      [1, 2, 3, 4, 5].map((s) => `${stamp(s)} [pid 9] [root] FAIL LOGIN: Client "10.6.6.6"`).join('\n') + '\n',
+    );
     await waitFor('the FtpBruteForce notification', async () => notificationLines().length > before, FIRST_EVENT_MS);
     await stack.settled();
-    assert.equal(notificationLines().slice(before).flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => a.labels.alertname)), ['FtpBruteForce']);
+    assert.equal(
+      notificationLines()
+        .slice(before)
+        .flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => a.labels.alertname)),
+      ['FtpBruteForce'],
+    );
   });
 
   test('integrity sweep on RGW :: an object removed behind the verifier is found missing; the report is stored in RGW', async () => {
     await stack.store.remove('inbox', 'STS/2026-12-03/good.bin');
-    const res = await fetch(`${stack.gatewayUrl}/function/integrity-sweep`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` }, body: '{}' });
+    const res = await fetch(`${stack.gatewayUrl}/function/integrity-sweep`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+      body: '{}',
+    });
     const report = (await res.json()) as { status: string; runId: string; counts: Record<string, number> };
     assert.is(res.status, 200);
     assert.is(report.status, 'complete');
     assert.equal(report.counts, { missing: 1, modified: 0, unverified: 0, 'stale-pending': 0 });
-    const stored = await createStateStore(stack.store, 'cmp-ops-state').read<{ counts: unknown }>(`sweep/reports/${report.runId}.json`);
+    const stored = await createStateStore(stack.store, 'cmp-ops-state').read<{ counts: unknown }>(
+      `sweep/reports/${report.runId}.json`,
+    );
     assert.equal(stored?.value.counts, report.counts);
     await stack.settled();
-    const drift = notificationLines().flatMap((n) => n.alerts.map((a: { labels: Record<string, string> }) => `${a.labels.alertname}:${a.labels.drift ?? ''}`));
+    const drift = notificationLines().flatMap((n) =>
+      n.alerts.map((a: { labels: Record<string, string> }) => `${a.labels.alertname}:${a.labels.drift ?? ''}`),
+    );
     assert.ok(drift.includes('IntegrityDrift:missing'), drift.join(', '));
   });
 }

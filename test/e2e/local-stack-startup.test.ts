@@ -19,7 +19,8 @@ let dataDir: string;
 let stack: LocalStack | undefined;
 
 test.before(() => {
-  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-startup-'));
 });
 test.after(async () => {
@@ -30,9 +31,29 @@ test.after(async () => {
 test('startup :: every file S3 accepted while the stack started is verified; /healthz 200 means functions answer', async () => {
   const [s3Port, gatewayPort] = [await freePort(), await freePort()];
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const store = createMinioStore(createMinioClient({ endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', accessKey: new Secret('minioadmin'), secretKey: new Secret('minioadmin') }));
+  const store = createMinioStore(
+    createMinioClient({
+      endpoint: `http://127.0.0.1:${s3Port}`,
+      region: 'us-east-1',
+      accessKey: new Secret('minioadmin'),
+      secretKey: new Secret('minioadmin'),
+    }),
+  );
   let started = false;
-  const starting = startLocalStack({ root, dataDir, s3Port, gatewayPort, accessKey: 'minioadmin', secretKey: 'minioadmin', token: 'startup-token', seedDemo: false, timers: false, eventRetryMs: 100, only: ['checksum-verify'], log: () => undefined }).then((s) => {
+  const starting = startLocalStack({
+    root,
+    dataDir,
+    s3Port,
+    gatewayPort,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    token: 'startup-token',
+    seedDemo: false,
+    timers: false,
+    eventRetryMs: 100,
+    only: ['checksum-verify'],
+    log: () => undefined,
+  }).then((s) => {
     started = true;
     return (stack = s);
   });
@@ -63,28 +84,40 @@ test('startup :: every file S3 accepted while the stack started is verified; /he
   // Health poller: at the first 200, a function call must reach the function (401 without a token, not 404) and a
   // file uploaded right then must be verified.
   let firstOk: { fnStatus: number; key: string } | undefined;
-  await waitFor('the first /healthz 200', async () => {
-    const res = await fetch(`${gatewayUrl}/healthz`);
-    await res.arrayBuffer();
-    if (res.status !== 200) return false;
-    const fn = await fetch(`${gatewayUrl}/function/checksum-verify`, { method: 'POST', body: '{}' });
-    await fn.arrayBuffer();
-    firstOk = { fnStatus: fn.status, key: 'STS/after-health/first.bin' };
-    return upload(firstOk.key);
-  }, 60_000);
+  await waitFor(
+    'the first /healthz 200',
+    async () => {
+      const res = await fetch(`${gatewayUrl}/healthz`);
+      await res.arrayBuffer();
+      if (res.status !== 200) return false;
+      const fn = await fetch(`${gatewayUrl}/function/checksum-verify`, { method: 'POST', body: '{}' });
+      await fn.arrayBuffer();
+      firstOk = { fnStatus: fn.status, key: 'STS/after-health/first.bin' };
+      return upload(firstOk.key);
+    },
+    60_000,
+  );
   await starting;
   await uploader;
   assert.ok(acceptedBeforeStart > 0, 'S3 accepted writes before the stack finished starting');
 
   await stack!.settled();
-  const verdicts = await Promise.all(accepted.map(async (key) => [key, (await store.getTags('inbox', key))['cmp-ops-verdict'] ?? 'none']));
-  assert.equal(verdicts.filter(([, v]) => v !== 'ok'), [], `every accepted file verified (${accepted.length} files, ${acceptedBeforeStart} before start)`);
+  const verdicts = await Promise.all(
+    accepted.map(async (key) => [key, (await store.getTags('inbox', key))['cmp-ops-verdict'] ?? 'none']),
+  );
+  assert.equal(
+    verdicts.filter(([, v]) => v !== 'ok'),
+    [],
+    `every accepted file verified (${accepted.length} files, ${acceptedBeforeStart} before start)`,
+  );
   assert.is(firstOk?.fnStatus, 401, 'a function answers once /healthz says 200');
 });
 
 test('health :: a function process that dies turns /healthz to 503 naming it; stop() still ends everything', async () => {
   assert.is((await fetch(`${stack!.gatewayUrl}/healthz`)).status, 200);
-  const row = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).split('\n').find((line) => line.includes('checksum-verify.mjs'));
+  const row = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .find((line) => line.includes('checksum-verify.mjs'));
   process.kill(Number(row!.trim().split(/\s+/)[0]), 'SIGKILL');
   await waitFor('/healthz to report the dead function', async () => {
     const res = await fetch(`${stack!.gatewayUrl}/healthz`);

@@ -21,14 +21,20 @@ let listener: TestListener;
 let dataDir: string;
 
 const post = async (path: string, body: string, headers: Record<string, string>) => {
-  const res = await fetch(`${stack.gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const res = await fetch(`${stack.gatewayUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 };
-const notificationLines = () => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean) : []);
+const notificationLines = () =>
+  existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean) : [];
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   listener = await startListener();
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-'));
   stack = await startLocalStack({
@@ -70,7 +76,9 @@ test('arrival :: a good and a corrupted delivery uploaded through S3 → tags, s
   assert.is((await stack.store.getTags('inbox', 'DUTCH/2026-11-24/eph 1.dat'))['cmp-ops-verdict'], 'mismatch');
   const state = createStateStore(stack.store, 'cmp-ops-state');
   assert.is((await state.read<{ verdict: string }>('verdicts/inbox/STS/2026-11-24/good.bin'))?.value.verdict, 'ok');
-  const bad = await state.read<{ verdict: string; expected: string; actual: string }>('verdicts/inbox/DUTCH/2026-11-24/eph 1.dat');
+  const bad = await state.read<{ verdict: string; expected: string; actual: string }>(
+    'verdicts/inbox/DUTCH/2026-11-24/eph 1.dat',
+  );
   assert.is(bad?.value.verdict, 'mismatch');
   assert.is(bad?.value.expected, sha(sent));
   assert.is(bad?.value.actual, sha(corrupted));
@@ -78,8 +86,19 @@ test('arrival :: a good and a corrupted delivery uploaded through S3 → tags, s
   assert.is(listener.requests.length, 1, 'exactly one notification at the receiver');
   const payload = JSON.parse(listener.requests[0]!.body);
   assert.is(payload.version, '4');
-  assert.is(payload.externalURL, `${stack.gatewayUrl}/function/alert-router`, 'links point at this stack\'s gateway port');
-  assert.equal(payload.alerts.map((a: { labels: Record<string, string> }) => [a.labels.alertname, a.labels.subsystem, a.labels.key]), [['ChecksumMismatch', 'DUTCH', 'DUTCH/2026-11-24/eph 1.dat']]);
+  assert.is(
+    payload.externalURL,
+    `${stack.gatewayUrl}/function/alert-router`,
+    "links point at this stack's gateway port",
+  );
+  assert.equal(
+    payload.alerts.map((a: { labels: Record<string, string> }) => [
+      a.labels.alertname,
+      a.labels.subsystem,
+      a.labels.key,
+    ]),
+    [['ChecksumMismatch', 'DUTCH', 'DUTCH/2026-11-24/eph 1.dat']],
+  );
   const lines = notificationLines();
   assert.is(lines.length, 1, 'and exactly one line in notifications.jsonl');
   assert.equal(JSON.parse(lines[0]!).alerts[0].fingerprint, payload.alerts[0].fingerprint);
@@ -87,7 +106,9 @@ test('arrival :: a good and a corrupted delivery uploaded through S3 → tags, s
 
 test('at-least-once :: MinIO redelivering the same event gives the same verdict and no second notification', async () => {
   const info = (await stack.store.stat('inbox', 'DUTCH/2026-11-24/eph 1.dat'))!;
-  const body = JSON.stringify(minioWebhookBody({ eventName: 's3:ObjectCreated:Put', info, eventTime: new Date(), accessKey: 'minioadmin' }));
+  const body = JSON.stringify(
+    minioWebhookBody({ eventName: 's3:ObjectCreated:Put', info, eventTime: new Date(), accessKey: 'minioadmin' }),
+  );
   const first = await post('/function/checksum-verify', body, { authorization: `Bearer ${stack.token}` });
   const second = await post('/function/checksum-verify', body, { authorization: `Bearer ${stack.token}` });
   assert.is(first.status, 200);
@@ -101,7 +122,10 @@ test('at-least-once :: MinIO redelivering the same event gives the same verdict 
 test('gateway :: bad token 401, no token 401, malformed JSON 400, oversized body 413, unknown function 404', async () => {
   const auth = { authorization: `Bearer ${stack.token}` };
   assert.is((await post('/function/checksum-verify', '{}', {})).status, 401);
-  assert.is((await post('/function/checksum-verify', '{}', { authorization: 'Bearer wrong' })).body.error.code, 'UNAUTHORIZED');
+  assert.is(
+    (await post('/function/checksum-verify', '{}', { authorization: 'Bearer wrong' })).body.error.code,
+    'UNAUTHORIZED',
+  );
   assert.is((await post('/function/checksum-verify', '{"Records":', auth)).body.error.code, 'BAD_JSON');
   const big = await post('/function/checksum-verify', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), auth);
   assert.is(big.status, 413);
@@ -112,7 +136,11 @@ test('gateway :: bad token 401, no token 401, malformed JSON 400, oversized body
 });
 
 test('async :: /async-function answers 202 and the call completes in the background', async () => {
-  const res = await fetch(`${stack.gatewayUrl}/async-function/checksum-verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` }, body: JSON.stringify({ bucket: 'inbox', key: 'STS/2026-11-24/good.bin' }) });
+  const res = await fetch(`${stack.gatewayUrl}/async-function/checksum-verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+    body: JSON.stringify({ bucket: 'inbox', key: 'STS/2026-11-24/good.bin' }),
+  });
   assert.is(res.status, 202);
   assert.ok(res.headers.get('x-call-id'));
   await stack.settled();

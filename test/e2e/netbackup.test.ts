@@ -13,12 +13,31 @@ const test = suite('e2e/netbackup');
 let stack: LocalStack;
 let dataDir: string;
 const T0 = Math.floor(Date.now() / 1000) - 3600;
-const lines = () => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const lines = () =>
+  existsSync(stack.notificationsFile)
+    ? readFileSync(stack.notificationsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'netbackup-status.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'netbackup-status.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-nb-'));
-  stack = await startLocalStack({ root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, eventRetryMs: 100, only: ['netbackup-status', 'alert-router'], log: () => undefined });
+  stack = await startLocalStack({
+    root,
+    dataDir,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: false,
+    timers: false,
+    eventRetryMs: 100,
+    only: ['netbackup-status', 'alert-router'],
+    log: () => undefined,
+  });
 });
 test.after(async () => {
   await stack?.stop();
@@ -26,19 +45,43 @@ test.after(async () => {
 });
 
 test('report object → alerts :: one BackupFailed (CGCU) in notifications.jsonl; the same report again adds nothing', async () => {
-  const report = [allColumnsLine({ jobid: 7001, client: 'cgcu-db01', policy: 'CGCU_Oracle', status: 58, started: T0, ended: T0 + 60 }), allColumnsLine({ jobid: 7002, client: 'sts-app01', status: 0, started: T0, ended: T0 + 600 })].join('\n');
+  const report = [
+    allColumnsLine({
+      jobid: 7001,
+      client: 'cgcu-db01',
+      policy: 'CGCU_Oracle',
+      status: 58,
+      started: T0,
+      ended: T0 + 60,
+    }),
+    allColumnsLine({ jobid: 7002, client: 'sts-app01', status: 0, started: T0, ended: T0 + 600 }),
+  ].join('\n');
   await stack.store.put('reports', 'netbackup/nbmaster01/report-1.txt', report);
   await stack.settled();
   const first = lines();
   assert.is(first.length, 1);
-  assert.equal(first[0].alerts.map((a: { labels: Record<string, string> }) => [a.labels.alertname, a.labels.subsystem, a.labels.client]), [['BackupFailed', 'CGCU', 'cgcu-db01']]);
+  assert.equal(
+    first[0].alerts.map((a: { labels: Record<string, string> }) => [
+      a.labels.alertname,
+      a.labels.subsystem,
+      a.labels.client,
+    ]),
+    [['BackupFailed', 'CGCU', 'cgcu-db01']],
+  );
   await stack.store.put('reports', 'netbackup/nbmaster01/report-1-copy.txt', report);
   await stack.settled();
   assert.is(lines().length, 1);
 });
 
 test('later success → resolution :: the next report with a success of the same policy and client resolves it', async () => {
-  const report = allColumnsLine({ jobid: 7003, client: 'cgcu-db01', policy: 'CGCU_Oracle', status: 0, started: T0 + 900, ended: T0 + 1500 });
+  const report = allColumnsLine({
+    jobid: 7003,
+    client: 'cgcu-db01',
+    policy: 'CGCU_Oracle',
+    status: 0,
+    started: T0 + 900,
+    ended: T0 + 1500,
+  });
   await stack.store.put('reports', 'netbackup/nbmaster01/report-2.txt', report);
   await stack.settled();
   const all = lines();

@@ -18,17 +18,41 @@ const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/validation-alert-path');
 let stack: LocalStack;
 let dataDir: string;
-const notifications = (): Array<{ receiver: string; status: string; alerts: Array<{ labels: Record<string, string> }> }> =>
-  existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const notifications = (): Array<{
+  receiver: string;
+  status: string;
+  alerts: Array<{ labels: Record<string, string> }>;
+}> =>
+  existsSync(stack.notificationsFile)
+    ? readFileSync(stack.notificationsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-alertpath-'));
-  const routing = readFixture('alerts', 'oncall.yml').replace(/\n {4}webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '').replace(/wait: \d+m/g, 'wait: 1ms');
+  const routing = readFixture('alerts', 'oncall.yml')
+    .replace(/\n {4}webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '')
+    .replace(/wait: \d+m/g, 'wait: 1ms');
   writeFileSync(join(dataDir, 'alertmanager.yml'), routing);
   stack = await startLocalStack({
-    root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: false, timers: false, eventRetryMs: 100, only: ['alert-router'], log: () => undefined,
-    functionEnv: { 'alert-router': { ROUTING_CONFIG: `file:${join(dataDir, 'alertmanager.yml')}`, CMP_OPS_ACK_KEY: 'e2e-ack-key' } },
+    root,
+    dataDir,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: false,
+    timers: false,
+    eventRetryMs: 100,
+    only: ['alert-router'],
+    log: () => undefined,
+    functionEnv: {
+      'alert-router': { ROUTING_CONFIG: `file:${join(dataDir, 'alertmanager.yml')}`, CMP_OPS_ACK_KEY: 'e2e-ack-key' },
+    },
   });
 });
 test.after(async () => {
@@ -37,8 +61,15 @@ test.after(async () => {
 });
 
 const deps = (runId: string) => ({
-  store: stack.store, state: createStateStore(stack.store, 'cmp-ops-state'), now: () => DateTime.utc(), sleep: (ms: number) => sleep(ms), release: '2026.11-demo', runId,
-  subsystemLabel: 'cmp-ops.io/subsystem', elapsedMs: () => performance.now(), alertPath: createAlertPath(stack.gatewayUrl, () => stack.token),
+  store: stack.store,
+  state: createStateStore(stack.store, 'cmp-ops-state'),
+  now: () => DateTime.utc(),
+  sleep: (ms: number) => sleep(ms),
+  release: '2026.11-demo',
+  runId,
+  subsystemLabel: 'cmp-ops.io/subsystem',
+  elapsedMs: () => performance.now(),
+  alertPath: createAlertPath(stack.gatewayUrl, () => stack.token),
 });
 
 test('acknowledged :: the pager and the on-call primary are notified, the ack is the evidence', async () => {
@@ -46,28 +77,62 @@ test('acknowledged :: the pager and the on-call primary are notified, the ack is
   // the on-call person: acknowledges the test alert's escalation as soon as it exists
   const acker = (async () => {
     for (let i = 0; i < 200; i++) {
-      const esc = (await port.escalations()).find((e: EscalationView) => groupLabels(e.groupKey).alertname === 'ValidationTestAlert' && !e.ack);
+      const esc = (await port.escalations()).find(
+        (e: EscalationView) => groupLabels(e.groupKey).alertname === 'ValidationTestAlert' && !e.ack,
+      );
       if (esc) {
-        const res = await fetch(`${stack.gatewayUrl}/function/alert-router/api/v1/ack`, { method: 'POST', headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ groupKey: esc.groupKey, by: 'alice', note: 'validation' }) });
+        const res = await fetch(`${stack.gatewayUrl}/function/alert-router/api/v1/ack`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ groupKey: esc.groupKey, by: 'alice', note: 'validation' }),
+        });
         return res.status;
       }
       await sleep(50);
     }
     return 0;
   })();
-  const result = await runCheck({ check: 'alert-path', testcase: 'CMP-7', withinMinutes: 1, pollSeconds: 1, labels: { subsystem: 'STS' } } as CheckSpec, deps('run-acked'));
+  const result = await runCheck(
+    {
+      check: 'alert-path',
+      testcase: 'CMP-7',
+      withinMinutes: 1,
+      pollSeconds: 1,
+      labels: { subsystem: 'STS' },
+    } as CheckSpec,
+    deps('run-acked'),
+  );
   assert.is(await acker, 200);
   assert.is(result.status, 'p', result.notes);
   assert.match(result.notes, /acknowledged by alice at \d{4}-\d\d-\d\dT/);
   assert.match(result.notes, /notified user:(alice|bob|carol|lead)/);
-  const received = notifications().filter((n) => n.alerts.some((a) => a.labels.validation_run === 'run-acked')).map((n) => n.receiver);
+  const received = notifications()
+    .filter((n) => n.alerts.some((a) => a.labels.validation_run === 'run-acked'))
+    .map((n) => n.receiver);
   assert.ok(received.includes('pager'), received.join(','));
-  const alerts = (await (await fetch(`${stack.gatewayUrl}/function/alert-router/api/v2/alerts`, { headers: { authorization: `Bearer ${stack.token}` } })).json()) as Array<{ labels: Record<string, string>; status: { state: string } }>;
-  assert.is(alerts.find((a) => a.labels.validation_run === 'run-acked')?.status.state, 'resolved', 'the test alert is resolved after the check');
+  const alerts = (await (
+    await fetch(`${stack.gatewayUrl}/function/alert-router/api/v2/alerts`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    })
+  ).json()) as Array<{ labels: Record<string, string>; status: { state: string } }>;
+  assert.is(
+    alerts.find((a) => a.labels.validation_run === 'run-acked')?.status.state,
+    'resolved',
+    'the test alert is resolved after the check',
+  );
 });
 
 test('not acknowledged :: fails after the time allowed, with who was notified', async () => {
-  const result = await runCheck({ check: 'alert-path', testcase: 'CMP-7', withinMinutes: 0.03, pollSeconds: 1, labels: { subsystem: 'DUTCH' } } as CheckSpec, deps('run-ignored'));
+  const result = await runCheck(
+    {
+      check: 'alert-path',
+      testcase: 'CMP-7',
+      withinMinutes: 0.03,
+      pollSeconds: 1,
+      labels: { subsystem: 'DUTCH' },
+    } as CheckSpec,
+    deps('run-ignored'),
+  );
   assert.is(result.status, 'f', result.notes);
   assert.match(result.summary, /not acknowledged within 0\.03 min/);
   assert.match(result.notes, /notified user:/);

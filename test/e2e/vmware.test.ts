@@ -19,20 +19,60 @@ let stack: LocalStack;
 let dataDir: string;
 const stackLog: string[] = [];
 const diagnostics = (): string =>
-  [...stackLog.slice(-20), ...['installation-watch', 'alert-router'].flatMap((fn) => {
-    const file = join(dataDir, 'logs', `${fn}.log`);
-    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').slice(-15).map((l) => `${fn}: ${l}`) : [];
-  })].join('\n');
-type Notification = { status: string; alerts: Array<{ status: string; labels: Record<string, string>; startsAt: string }> };
-const notified = (): Notification[] => (existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  [
+    ...stackLog.slice(-20),
+    ...['installation-watch', 'alert-router'].flatMap((fn) => {
+      const file = join(dataDir, 'logs', `${fn}.log`);
+      return existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .slice(-15)
+            .map((l) => `${fn}: ${l}`)
+        : [];
+    }),
+  ].join('\n');
+type Notification = {
+  status: string;
+  alerts: Array<{ status: string; labels: Record<string, string>; startsAt: string }>;
+};
+const notified = (): Notification[] =>
+  existsSync(stack.notificationsFile)
+    ? readFileSync(stack.notificationsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 const vsphereAlerts = (ns: Notification[]) =>
-  ns.flatMap((n) => n.alerts.filter((a) => a.labels.vcenter).map((a) => `${a.labels.alertname} ${a.labels.subsystem} ${a.labels.vm ?? a.labels.datastore ?? a.labels.host ?? '-'} ${a.status}`)).sort();
+  ns
+    .flatMap((n) =>
+      n.alerts
+        .filter((a) => a.labels.vcenter)
+        .map(
+          (a) =>
+            `${a.labels.alertname} ${a.labels.subsystem} ${a.labels.vm ?? a.labels.datastore ?? a.labels.host ?? '-'} ${a.status}`,
+        ),
+    )
+    .sort();
 const at = (minute: number) => DateTime.fromISO('2026-11-24T10:00:00Z', { zone: 'utc' }).plus({ minutes: minute });
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'installation-watch.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'installation-watch.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-vmware-'));
-  stack = await startLocalStack({ root, dataDir, s3Port: 0, gatewayPort: 0, accessKey: 'minioadmin', secretKey: 'minioadmin', seedDemo: true, timers: false, eventRetryMs: 100, only: ['installation-watch', 'alert-router'], log: (line) => void stackLog.push(line) });
+  stack = await startLocalStack({
+    root,
+    dataDir,
+    s3Port: 0,
+    gatewayPort: 0,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    seedDemo: true,
+    timers: false,
+    eventRetryMs: 100,
+    only: ['installation-watch', 'alert-router'],
+    log: (line) => void stackLog.push(line),
+  });
 });
 test.after(async () => {
   await stack?.stop();
@@ -43,17 +83,26 @@ test('schedule :: installation-watch runs in every two-minute window of the day 
   const fn = readStackFile(join(root, 'stack.yml')).find((f) => f.name === 'installation-watch')!;
   const cron = parseCron(fn.schedule!);
   const day = DateTime.fromISO('2026-11-24T00:00:00Z', { zone: 'utc' });
-  for (let m = 0; m < 24 * 60; m++) assert.ok(cronMatches(cron, day.plus({ minutes: m })) || cronMatches(cron, day.plus({ minutes: m + 1 })), `no run at ${m} or ${m + 1}`);
+  for (let m = 0; m < 24 * 60; m++)
+    assert.ok(
+      cronMatches(cron, day.plus({ minutes: m })) || cronMatches(cron, day.plus({ minutes: m + 1 })),
+      `no run at ${m} or ${m + 1}`,
+    );
 });
 
 test('tick → alerts :: the powered-off expected VM and the full datastore reach the receivers, labelled and subsystem-mapped', async () => {
   assert.ok((await stack.tick(at(0))).includes('installation-watch'));
   await stack.settled();
   const fired = vsphereAlerts(notified());
-  assert.ok(fired.includes('VMNotRunning EGM egm-archive-01 firing'), `${fired.join('\n')}\n--- stack\n${diagnostics()}`);
+  assert.ok(
+    fired.includes('VMNotRunning EGM egm-archive-01 firing'),
+    `${fired.join('\n')}\n--- stack\n${diagnostics()}`,
+  );
   assert.ok(fired.includes('DatastoreLow EGM ds-egm-01 firing'), fired.join('\n'));
   assert.is(fired.length, 2, `only those two: ${fired.join('\n')}`);
-  const vm = notified().flatMap((n) => n.alerts).find((a) => a.labels.alertname === 'VMNotRunning')!;
+  const vm = notified()
+    .flatMap((n) => n.alerts)
+    .find((a) => a.labels.alertname === 'VMNotRunning')!;
   assert.is(vm.labels.vcenter, '127.0.0.1');
   assert.is(vm.labels.severity, 'critical');
   assert.is(stack.vcenter.openSessions, 0, 'the session was closed');
@@ -88,7 +137,15 @@ test('repair → resolved :: the VM powered on, space freed and vCenter back res
   await stack.tick(at(8));
   await stack.settled();
   const resolved = vsphereAlerts(notified().slice(before));
-  assert.equal(resolved, ['DatastoreLow EGM ds-egm-01 resolved', 'VMNotRunning EGM egm-archive-01 resolved', 'VSphereUnreachable VSPHERE - resolved'], `${resolved.join('\n')}\n--- stack\n${diagnostics()}`);
+  assert.equal(
+    resolved,
+    [
+      'DatastoreLow EGM ds-egm-01 resolved',
+      'VMNotRunning EGM egm-archive-01 resolved',
+      'VSphereUnreachable VSPHERE - resolved',
+    ],
+    `${resolved.join('\n')}\n--- stack\n${diagnostics()}`,
+  );
 });
 
 test.run();

@@ -27,20 +27,44 @@ if (rgwAvailable('test/events/rgw-persistent-topic.test.ts')) {
     const { rgw, store } = await rgwStore();
     const bucket = `persist-${randomBytes(3).toString('hex')}`;
     await store.ensureBucket(bucket);
-    const declaration = parseTriggers({ targets: [{ id: `PERSIST${bucket.slice(-6).toUpperCase()}`, function: 'checksum-verify', bucket, events: ['s3:ObjectCreated:Put'], prefix: 'in/', suffix: '' }] });
+    const declaration = parseTriggers({
+      targets: [
+        {
+          id: `PERSIST${bucket.slice(-6).toUpperCase()}`,
+          function: 'checksum-verify',
+          bucket,
+          events: ['s3:ObjectCreated:Put'],
+          prefix: 'in/',
+          suffix: '',
+        },
+      ],
+    });
     const token = new Secret('persistent-topic-test-token');
-    await applyRgwNotifications(declaration, { s3: { url: new URL(rgw.endpoint), region: 'us-east-1', accessKey: rgw.accessKey, secretKey: rgw.secretKey }, gatewayUrl: listener.url, invokeToken: token, persistent: true });
+    await applyRgwNotifications(declaration, {
+      s3: { url: new URL(rgw.endpoint), region: 'us-east-1', accessKey: rgw.accessKey, secretKey: rgw.secretKey },
+      gatewayUrl: listener.url,
+      invokeToken: token,
+      persistent: true,
+    });
     listener.failNext(2, 503);
     const putAt = Date.now();
     await store.put(bucket, 'out/ignored.txt', 'not under the prefix');
     await store.put(bucket, 'in/a b+c ü.txt', 'payload');
     await waitFor('the event after the refusals', async () => listener.requests.length > 0, 120_000);
-    process.stdout.write(`\n  RGW persistent topic: PUT → accepted delivery after two 503s in ${Date.now() - putAt} ms\n`);
+    process.stdout.write(
+      `\n  RGW persistent topic: PUT → accepted delivery after two 503s in ${Date.now() - putAt} ms\n`,
+    );
     const [request] = listener.requests;
-    assert.is(new URL(request!.path, 'http://x').searchParams.get(EVENT_TOKEN_PARAM), eventTokenFor(token, 'checksum-verify'));
+    assert.is(
+      new URL(request!.path, 'http://x').searchParams.get(EVENT_TOKEN_PARAM),
+      eventTokenFor(token, 'checksum-verify'),
+    );
     assert.is(request!.headers.authorization, undefined, 'RGW sends no authorization header');
     const events = parseObjectEvents(JSON.parse(request!.body));
-    assert.equal(events.map((e) => [e.source, e.bucket, e.key, e.name]), [['ceph', bucket, 'in/a b+c ü.txt', 's3:ObjectCreated:Put']]);
+    assert.equal(
+      events.map((e) => [e.source, e.bucket, e.key, e.name]),
+      [['ceph', bucket, 'in/a b+c ü.txt', 's3:ObjectCreated:Put']],
+    );
     assert.is(listener.requests.length, 1, 'the object outside the prefix sent nothing');
   });
 }

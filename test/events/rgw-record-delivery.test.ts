@@ -39,7 +39,14 @@ test('raw key :: `rgw/a b+c ü.txt` with a mismatching sidecar → mismatch on t
   const sink: AlertSink = { send: async (alerts) => void sent.push(alerts) };
   const { log } = captureLogger();
   const state = createStateStore(s3.store, 'cmp-ops-state');
-  const handler = createHandler({ config: Object.freeze({ QUARANTINE_BUCKET: 'quarantine', SUBSYSTEM_MAP: {} }) as never, store: s3.store, state, alerts: sink, clock: fixedClock('2026-12-03T15:29:07Z'), log: log as Logger });
+  const handler = createHandler({
+    config: Object.freeze({ QUARANTINE_BUCKET: 'quarantine', SUBSYSTEM_MAP: {} }) as never,
+    store: s3.store,
+    state,
+    alerts: sink,
+    clock: fixedClock('2026-12-03T15:29:07Z'),
+    log: log as Logger,
+  });
   const server = await serveHandler(handler);
   const key = 'rgw/a b+c ü.txt';
   await s3.store.put('inbox', `${key}.sha256`, `${sha('as sent')}  a b+c ü.txt\n`);

@@ -1,12 +1,24 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decideEvent, decodeEventKey, eventIdentity, goQueryEscape, keyDialectOf, minioWebhookBody, parseObjectEvents } from '#lib/events/index.ts';
+import {
+  decideEvent,
+  decodeEventKey,
+  eventIdentity,
+  goQueryEscape,
+  keyDialectOf,
+  minioWebhookBody,
+  parseObjectEvents,
+} from '#lib/events/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
 
 const test = suite('events/s3-event');
 const minioDocs = JSON.parse(readFixture('minio', 'minio-docs__bucket-notifications.rst__s3-ObjectCreated-Put.json'));
-const minioKafka = JSON.parse(readFixture('minio', 'minio-minio__docs-bucket-notifications-README.md__kafka-section__s3-ObjectCreated-Put.json'));
-const deleteEvent = JSON.parse(readFixture('minio', 'sleighzy-openfaas-minio-notification-webhook__README.md__s3-ObjectRemoved-Delete.json'));
+const minioKafka = JSON.parse(
+  readFixture('minio', 'minio-minio__docs-bucket-notifications-README.md__kafka-section__s3-ObjectCreated-Put.json'),
+);
+const deleteEvent = JSON.parse(
+  readFixture('minio', 'sleighzy-openfaas-minio-notification-webhook__README.md__s3-ObjectRemoved-Delete.json'),
+);
 
 test('real MinIO payload :: docs example parses to bucket, key, size, etag, sequencer', () => {
   const [event] = parseObjectEvents(minioDocs);
@@ -60,7 +72,16 @@ test('key decoding :: a broken escape is BAD_REQUEST naming the field', () => {
 });
 
 test('AWS / Ceph records :: eventName without s3: prefix and no MinIO envelope', () => {
-  const body = { Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:CompleteMultipartUpload', s3: { bucket: { name: 'inbox' }, object: { key: 'EGM/big+file.iso', size: 10, eTag: '"abc-3"' } } }] };
+  const body = {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:CompleteMultipartUpload',
+        s3: { bucket: { name: 'inbox' }, object: { key: 'EGM/big+file.iso', size: 10, eTag: '"abc-3"' } },
+      },
+    ],
+  };
   const [event] = parseObjectEvents(body);
   assert.is(event!.name, 's3:ObjectCreated:CompleteMultipartUpload');
   assert.is(event!.key, 'EGM/big file.iso');
@@ -89,20 +110,38 @@ test('real RGW payload :: the raw key is kept as sent (`+` stays a plus), eventN
 // One key, `dir/a b+c ü.txt`, as each server writes it in a record: all three must read back to the same name.
 const dialectCases: Array<[string, Record<string, unknown>, string]> = [
   ['aws (form-encoded)', { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put' }, 'dir/a+b%2Bc+%C3%BC.txt'],
-  ['minio (query-escaped)', { eventSource: 'minio:s3', eventName: 's3:ObjectCreated:Put' }, goQueryEscape('dir/a b+c ü.txt')],
+  [
+    'minio (query-escaped)',
+    { eventSource: 'minio:s3', eventName: 's3:ObjectCreated:Put' },
+    goQueryEscape('dir/a b+c ü.txt'),
+  ],
   ['ceph (raw)', { eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put' }, 'dir/a b+c ü.txt'],
-  ['ceph before Octopus (aws:s3 + opaqueData)', { eventSource: 'aws:s3', opaqueData: '', eventName: 'ObjectCreated:Put' }, 'dir/a b+c ü.txt'],
+  [
+    'ceph before Octopus (aws:s3 + opaqueData)',
+    { eventSource: 'aws:s3', opaqueData: '', eventName: 'ObjectCreated:Put' },
+    'dir/a b+c ü.txt',
+  ],
 ];
 for (const [name, head, raw] of dialectCases) {
   test(`key dialects :: ${name}`, () => {
-    const [event] = parseObjectEvents({ Records: [{ ...head, s3: { bucket: { name: 'inbox' }, object: { key: raw } } }] });
+    const [event] = parseObjectEvents({
+      Records: [{ ...head, s3: { bucket: { name: 'inbox' }, object: { key: raw } } }],
+    });
     assert.is(event!.key, 'dir/a b+c ü.txt');
     assert.is(event!.source, keyDialectOf(head));
   });
 }
 
 test('key dialects :: an RGW key with % and %2B is not decoded (it is no escape there)', () => {
-  const [event] = parseObjectEvents({ Records: [{ eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'inbox' }, object: { key: 'q/100% done %2B.txt' } } }] });
+  const [event] = parseObjectEvents({
+    Records: [
+      {
+        eventSource: 'ceph:s3',
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: 'inbox' }, object: { key: 'q/100% done %2B.txt' } },
+      },
+    ],
+  });
   assert.is(event!.key, 'q/100% done %2B.txt');
 });
 
@@ -118,7 +157,10 @@ const decisionCases: Array<[string, string, string, 'handle' | 'ignore']> = [
 ];
 for (const [name, eventName, bucket, action] of decisionCases) {
   test(`self-caused events :: ${name} → ${action}`, () => {
-    const decision = decideEvent({ name: eventName, source: 'minio', bucket, key: 'a' }, { outputBuckets: ['quarantine'] });
+    const decision = decideEvent(
+      { name: eventName, source: 'minio', bucket, key: 'a' },
+      { outputBuckets: ['quarantine'] },
+    );
     assert.is(decision.action, action);
   });
 }
@@ -126,9 +168,24 @@ for (const [name, eventName, bucket, action] of decisionCases) {
 const badBodies: Array<[string, unknown, string, string]> = [
   ['not an object', 'hello', 'BAD_REQUEST', 'Records'],
   ['no Records', { EventName: 'x' }, 'BAD_REQUEST', 'Records'],
-  ['record without bucket', { Records: [{ eventName: 's3:ObjectCreated:Put', s3: { object: { key: 'a' } } }] }, 'BAD_REQUEST', 'Records[0].s3.bucket.name'],
-  ['record without key', { Records: [{ eventName: 's3:ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: {} } }] }, 'BAD_REQUEST', 'Records[0].s3.object.key'],
-  ['unknown event name', { Records: [{ eventName: 'thing:Happened', s3: { bucket: { name: 'b' }, object: { key: 'a' } } }] }, 'UNKNOWN_EVENT', 'Records[0].eventName'],
+  [
+    'record without bucket',
+    { Records: [{ eventName: 's3:ObjectCreated:Put', s3: { object: { key: 'a' } } }] },
+    'BAD_REQUEST',
+    'Records[0].s3.bucket.name',
+  ],
+  [
+    'record without key',
+    { Records: [{ eventName: 's3:ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: {} } }] },
+    'BAD_REQUEST',
+    'Records[0].s3.object.key',
+  ],
+  [
+    'unknown event name',
+    { Records: [{ eventName: 'thing:Happened', s3: { bucket: { name: 'b' }, object: { key: 'a' } } }] },
+    'UNKNOWN_EVENT',
+    'Records[0].eventName',
+  ],
 ];
 for (const [name, body, code, field] of badBodies) {
   test(`bad input :: ${name} → ${code} naming ${field}`, () => {
@@ -146,7 +203,14 @@ for (const [name, body, code, field] of badBodies) {
 test('local stack payload :: minioWebhookBody round-trips through the parser with MinIO escaping', () => {
   const body = minioWebhookBody({
     eventName: 's3:ObjectCreated:Put',
-    info: { bucket: 'inbox', key: 'FOS/a b+c.bin', size: 3, etag: 'e1', lastModified: new Date('2026-11-24T00:00:00Z'), metadata: {} },
+    info: {
+      bucket: 'inbox',
+      key: 'FOS/a b+c.bin',
+      size: 3,
+      etag: 'e1',
+      lastModified: new Date('2026-11-24T00:00:00Z'),
+      metadata: {},
+    },
     eventTime: new Date('2026-11-24T00:00:01Z'),
     accessKey: 'minioadmin',
   });

@@ -16,32 +16,50 @@ const captured = (name: string) => readFixture('ftp', `captured/${name}`);
 const events = (rs: FtpRecord[], event: SessionRecord['event']) => sessions(rs).filter((s) => s.event === event);
 function audit(rs: FtpRecord[]): Finding[] {
   const memory = { failures: {} };
-  return rs.flatMap((r) => (r.kind === 'reject' ? [] : auditRecord(r, { ...DEFAULT_RULES, knownUsers: ['vuser', 'cmpopscapture'] }, memory)));
+  return rs.flatMap((r) =>
+    r.kind === 'reject' ? [] : auditRecord(r, { ...DEFAULT_RULES, knownUsers: ['vuser', 'cmpopscapture'] }, memory),
+  );
 }
 
 test('proftpd SystemLog (captured) :: logins, failures by cause, sessions; the burst and the unknown user found', async () => {
   const rs = await all(captured('proftpd-1.3.8__proftpd.log'));
   assert.equal(rejects(rs), []);
   assert.ok(rs.every((r) => r.kind === 'session' && r.format === 'proftpd'));
-  assert.equal(events(rs, 'login-ok').map((s) => s.user), ['vuser', 'vuser', 'vuser']);
+  assert.equal(
+    events(rs, 'login-ok').map((s) => s.user),
+    ['vuser', 'vuser', 'vuser'],
+  );
   assert.equal(
     events(rs, 'login-fail').map((s) => [s.user, s.reason]),
-    [...Array.from({ length: 6 }, () => ['vuser', 'Incorrect password']), ['mallory', 'no such user'], ['root', 'Root login attempted']],
+    [
+      ...Array.from({ length: 6 }, () => ['vuser', 'Incorrect password']),
+      ['mallory', 'no such user'],
+      ['root', 'Root login attempted'],
+    ],
   );
   assert.is(events(rs, 'connect').length, events(rs, 'disconnect').length);
   const first = sessions(rs)[0]!;
-  assert.equal([first.event, first.host, first.reason], ['notice', '', '127.0.0.1: ProFTPD 1.3.8 (stable) (built Fri May 1 2026 20:02:15 UTC) standalone mode STARTUP']);
+  assert.equal(
+    [first.event, first.host, first.reason],
+    ['notice', '', '127.0.0.1: ProFTPD 1.3.8 (stable) (built Fri May 1 2026 20:02:15 UTC) standalone mode STARTUP'],
+  );
   assert.is(sessions(rs).find((s) => s.reason?.includes('aborting transfer'))?.ok, false);
   // the Debian file form carries milliseconds and local time: read in the source's zone
   assert.is(events(rs, 'login-ok')[0]!.time, '2026-11-25T02:08:29Z');
   const paris = await all(captured('proftpd-1.3.8__proftpd.log'), { zone: 'Europe/Paris' });
   assert.is(events(paris, 'login-ok')[0]!.time, '2026-11-25T01:08:29Z');
   const findings = audit(rs);
-  assert.equal(findings.filter((f) => f.alertname === 'FtpBruteForce').map((f) => [f.host, f.line]), [['127.0.0.1', 20]]);
-  assert.equal(findings.filter((f) => f.alertname === 'FtpUnknownUser').map((f) => f.user), ['mallory', 'root']);
+  assert.equal(
+    findings.filter((f) => f.alertname === 'FtpBruteForce').map((f) => [f.host, f.line]),
+    [['127.0.0.1', 20]],
+  );
+  assert.equal(
+    findings.filter((f) => f.alertname === 'FtpUnknownUser').map((f) => f.user),
+    ['mallory', 'root'],
+  );
 });
 
-test('proftpd SystemLog :: fail2ban test log — every failJSON line gives fail2ban\'s host and time', async () => {
+test("proftpd SystemLog :: fail2ban test log — every failJSON line gives fail2ban's host and time", async () => {
   const text = readFixture('ftp', 'fail2ban-fail2ban__tests-logs-proftpd.log');
   const lines = text.split('\n');
   const rs = await all(text);
@@ -62,7 +80,10 @@ test('proftpd SystemLog :: fail2ban test log — every failJSON line gives fail2
     checked++;
   });
   assert.is(checked, 10);
-  assert.equal(rejects(rs).filter((r) => !r.raw.startsWith('# failJSON')), []);
+  assert.equal(
+    rejects(rs).filter((r) => !r.raw.startsWith('# failJSON')),
+    [],
+  );
   // the injection line keeps the outer client (the one proftpd saw), not the injected one
   assert.is(byLine.get(12)!.host, '59.167.242.100');
 });
@@ -70,40 +91,76 @@ test('proftpd SystemLog :: fail2ban test log — every failJSON line gives fail2
 test('proftpd SystemLog :: OSSEC and CrowdSec samples — timeouts, refusals, tcp wrapper lines, IPv6, undated lines', async () => {
   const ossec = await all(readFixture('ftp', 'ossec-ossec-hids__rules-log-entries-proftpd.log'));
   assert.equal(rejects(ossec), []);
-  assert.equal(events(ossec, 'refused').map((s) => s.host), ['85.103.107.214', '85.102.240.252', '81.215.6.178', '81.215.6.178']);
-  assert.equal(events(ossec, 'disconnect').filter((s) => !s.ok).map((s) => s.reason), [
-    'FTP no transfer timeout, disconnected', 'FTP no transfer timeout, disconnected', 'FTP login timed out, disconnected', 'FTP login timed out, disconnected',
-    'FTP session idle timeout, disconnected.', 'FTP session idle timeout, disconnected.', 'Data transfer stall timeout: 3600 seconds', 'Data transfer stall timeout: 3600 seconds',
-  ]);
-  assert.ok(events(ossec, 'connect').some((s) => s.host === '212.146.159.45'), 'tcp wrapper `connect from` names its client');
-  assert.ok(sessions(ossec).filter((s) => s.reason?.startsWith('ProFTPD terminating')).every((s) => !s.ok));
+  assert.equal(
+    events(ossec, 'refused').map((s) => s.host),
+    ['85.103.107.214', '85.102.240.252', '81.215.6.178', '81.215.6.178'],
+  );
+  assert.equal(
+    events(ossec, 'disconnect')
+      .filter((s) => !s.ok)
+      .map((s) => s.reason),
+    [
+      'FTP no transfer timeout, disconnected',
+      'FTP no transfer timeout, disconnected',
+      'FTP login timed out, disconnected',
+      'FTP login timed out, disconnected',
+      'FTP session idle timeout, disconnected.',
+      'FTP session idle timeout, disconnected.',
+      'Data transfer stall timeout: 3600 seconds',
+      'Data transfer stall timeout: 3600 seconds',
+    ],
+  );
+  assert.ok(
+    events(ossec, 'connect').some((s) => s.host === '212.146.159.45'),
+    'tcp wrapper `connect from` names its client',
+  );
+  assert.ok(
+    sessions(ossec)
+      .filter((s) => s.reason?.startsWith('ProFTPD terminating'))
+      .every((s) => !s.ok),
+  );
   // `no such user 'x'` precedes the `USER x: no such user found` line of the same attempt: counted once
   const docs = await all(readFixture('ftp', 'ossec-ossec-docs__log_samples-ftp-proftpd.log'));
   assert.is(events(docs, 'login-fail').filter((s) => s.user === 'guest').length, 5);
   const crowdsec = await all(readFixture('ftp', 'crowdsecurity-hub__tests-proftpd-logs.log'));
-  assert.equal(events(crowdsec, 'login-fail').map((s) => s.host), ['192.168.1.142', '192.168.1.142', '1.1.1.1', '1.1.1.1', '2a02:8070:e186:16e1:1111:222:3333:b173']);
+  assert.equal(
+    events(crowdsec, 'login-fail').map((s) => s.host),
+    ['192.168.1.142', '192.168.1.142', '1.1.1.1', '1.1.1.1', '2a02:8070:e186:16e1:1111:222:3333:b173'],
+  );
   const undated = rejects(await all(readFixture('ftp', 'ossec-ossec-hids__decoder-xml-proftpd-pureftpd-examples.log')));
-  assert.equal(undated.map((r) => [r.line, r.reason.split(':')[0]]), Array.from({ length: 11 }, (_, i) => [i + 1, 'NO_DATE']));
+  assert.equal(
+    undated.map((r) => [r.line, r.reason.split(':')[0]]),
+    Array.from({ length: 11 }, (_, i) => [i + 1, 'NO_DATE']),
+  );
 });
 
 test('proftpd SystemLog :: a line appended to the previous one without a newline is read as two', async () => {
   // ProFTPD 1.3.8 writes pre-fork messages without a newline (reference/ftp.md §3); built from two captured lines
   const [a, b] = captured('proftpd-1.3.8__proftpd.log').split('\n').slice(5, 7);
   const rs = await all(`${a}${b}\n`);
-  assert.equal(sessions(rs).map((s) => [s.line, s.event]), [[1, 'disconnect'], [1, 'connect']]);
+  assert.equal(
+    sessions(rs).map((s) => [s.line, s.event]),
+    [
+      [1, 'disconnect'],
+      [1, 'connect'],
+    ],
+  );
 });
 
 test('proftpd TransferLog (captured xferlog) :: spaces become `_`, the RST upload is `i`, the FIN one looks complete', async () => {
   const ts = transfers(await all(captured('proftpd-1.3.8__xferlog')));
-  assert.equal(ts.map((t) => [t.direction, t.path.replace('<testdir>/home/inbox/', ''), t.bytes, t.complete]), [
-    ['upload', 'S3A_delivery_001.bin', 300000, true],
-    ['upload', 'note.txt', 7, true],
-    ['upload', 'empty.bin', 0, true],
-    ['download', 'S3A_delivery_001.bin', 300000, true],
-    ['delete', 'note.txt', 7, true],
-    ['upload', 'cut-fin.bin', 65536, true],
-    ['upload', 'cut-rst.bin', 0, false],
-  ]);
+  assert.equal(
+    ts.map((t) => [t.direction, t.path.replace('<testdir>/home/inbox/', ''), t.bytes, t.complete]),
+    [
+      ['upload', 'S3A_delivery_001.bin', 300000, true],
+      ['upload', 'note.txt', 7, true],
+      ['upload', 'empty.bin', 0, true],
+      ['download', 'S3A_delivery_001.bin', 300000, true],
+      ['delete', 'note.txt', 7, true],
+      ['upload', 'cut-fin.bin', 65536, true],
+      ['upload', 'cut-rst.bin', 0, false],
+    ],
+  );
 });
 
 test('mixed :: ProFTPD, pure-ftpd and vsftpd lines in one file are each read by their own parser', async () => {
@@ -116,7 +173,10 @@ test('mixed :: ProFTPD, pure-ftpd and vsftpd lines in one file are each read by 
     '\n',
     'Wed Nov 25 02:08:30 2026 [pid 3] [vuser] OK LOGIN: Client "127.0.0.1"\n',
   ]);
-  assert.equal(rs.map((r) => (r.kind === 'reject' ? r.reason : `${r.format}:${r.kind}`)), ['proftpd:session', 'pure-ftpd:transfer', 'clf:transfer', 'vsftpd:session']);
+  assert.equal(
+    rs.map((r) => (r.kind === 'reject' ? r.reason : `${r.format}:${r.kind}`)),
+    ['proftpd:session', 'pure-ftpd:transfer', 'clf:transfer', 'vsftpd:session'],
+  );
 });
 
 test.run();

@@ -15,7 +15,8 @@ const FILE_TIME = DateTime.fromISO('2026-12-01T00:00:00Z', { zone: 'utc' });
 
 async function transfersOf(text: string): Promise<TransferRecord[]> {
   const out: TransferRecord[] = [];
-  for await (const r of parseFtpLog(sourceOf(text), { server: 'ftp "1"', zone: 'Europe/Paris', fileTime: FILE_TIME })) if (r.kind === 'transfer') out.push(r);
+  for await (const r of parseFtpLog(sourceOf(text), { server: 'ftp "1"', zone: 'Europe/Paris', fileTime: FILE_TIME }))
+    if (r.kind === 'transfer') out.push(r);
   return out;
 }
 
@@ -42,14 +43,37 @@ test('samples :: the real logs hold transfers of several formats', () => {
   assert.ok(seen >= 10, `${seen} transfers`);
 });
 
-const field = fc.oneof(fc.stringMatching(/^[^\s]{1,24}$/), fc.constantFrom('C:\\x', 'q"uote', 'données', '🛰', 'ctl\u0001'));
+const field = fc.oneof(
+  fc.stringMatching(/^[^\s]{1,24}$/),
+  fc.constantFrom('C:\\x', 'q"uote', 'données', '🛰', 'ctl\u0001'),
+);
 test('property :: generated xferlog transfers with odd paths and users print exactly as JSON.stringify', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 99999 }), field, fc.integer({ min: 0, max: 2 ** 40 }), field, fc.constantFrom('a', 'b'), fc.constantFrom('i', 'o', 'd'), fc.constantFrom('r', 'a', 'g'), fc.constantFrom('c', 'i')), { minLength: 1, maxLength: 8 }), async (rows) => {
-      const text = rows.map(([secs, path, size, user, type, dir, access, status]) => `Mon Nov 23 22:08:52 2026 ${secs} ::ffff:10.0.0.1 ${size} /${path} ${type} _ ${dir} ${access} ${user} ftp 0 * ${status}`).join('\n');
-      const records = await transfersOf(text);
-      return records.length === rows.length && linesOf(records, 48) === stringified(records);
-    }),
+    fc.asyncProperty(
+      fc.array(
+        fc.tuple(
+          fc.integer({ min: 0, max: 99999 }),
+          field,
+          fc.integer({ min: 0, max: 2 ** 40 }),
+          field,
+          fc.constantFrom('a', 'b'),
+          fc.constantFrom('i', 'o', 'd'),
+          fc.constantFrom('r', 'a', 'g'),
+          fc.constantFrom('c', 'i'),
+        ),
+        { minLength: 1, maxLength: 8 },
+      ),
+      async (rows) => {
+        const text = rows
+          .map(
+            ([secs, path, size, user, type, dir, access, status]) =>
+              `Mon Nov 23 22:08:52 2026 ${secs} ::ffff:10.0.0.1 ${size} /${path} ${type} _ ${dir} ${access} ${user} ftp 0 * ${status}`,
+          )
+          .join('\n');
+        const records = await transfersOf(text);
+        return records.length === rows.length && linesOf(records, 48) === stringified(records);
+      },
+    ),
     { seed: 20261203, numRuns: 300 },
   );
 });

@@ -17,9 +17,16 @@ const regularLine = fc
   .record({
     epoch: fc.integer({ min: Date.UTC(2019, 0, 1) / 1000, max: Date.UTC(2031, 0, 1) / 1000 }),
     seconds: fc.nat({ max: 99999 }),
-    host: fc.oneof(fc.ipV4(), fc.ipV4().map((a) => `::ffff:${a}`), fc.constantFrom('ftp.example.org', '2001:db8::1')),
+    host: fc.oneof(
+      fc.ipV4(),
+      fc.ipV4().map((a) => `::ffff:${a}`),
+      fc.constantFrom('ftp.example.org', '2001:db8::1'),
+    ),
     size: fc.nat({ max: 2 ** 40 }),
-    path: fc.oneof(fc.stringMatching(/^\/[A-Za-z0-9_./-]{1,40}$/), fc.constantFrom('/inbox/file with spaces.bin', '/données/été.txt', '/x')),
+    path: fc.oneof(
+      fc.stringMatching(/^\/[A-Za-z0-9_./-]{1,40}$/),
+      fc.constantFrom('/inbox/file with spaces.bin', '/données/été.txt', '/x'),
+    ),
     type: fc.constantFrom('a', 'b'),
     action: fc.constantFrom('_', 'C', 'U', 'T'),
     direction: fc.constantFrom('i', 'o', 'd'),
@@ -38,13 +45,18 @@ const regularLine = fc
 
 test('regular lines :: the scanner reads every one, and exactly as the token parser does (zones with DST included)', () => {
   fc.assert(
-    fc.property(regularLine, fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata'), (line, zone) => {
-      const source = { server: 's', zone };
-      const tokens = parseXferlogTokens(line, 7, source);
-      const fast = scanXferlogLine(line, 7, source);
-      if (tokens.kind === 'reject') assert.is(fast, null, `${line} is rejected by the token parser (${tokens.reason}) but scanned`);
-      else assert.equal(fast, tokens, line);
-    }),
+    fc.property(
+      regularLine,
+      fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata'),
+      (line, zone) => {
+        const source = { server: 's', zone };
+        const tokens = parseXferlogTokens(line, 7, source);
+        const fast = scanXferlogLine(line, 7, source);
+        if (tokens.kind === 'reject')
+          assert.is(fast, null, `${line} is rejected by the token parser (${tokens.reason}) but scanned`);
+        else assert.equal(fast, tokens, line);
+      },
+    ),
     { seed: 20261125, numRuns: 3000 },
   );
 });
@@ -70,7 +82,8 @@ test('irregular lines :: handed to the token parser (null), never misread', () =
 
 async function parsed(source: AsyncIterable<Uint8Array | string>, zone: string): Promise<FtpRecord[]> {
   const out: FtpRecord[] = [];
-  for await (const r of parseFtpLog(source, { server: 's', zone, fileTime: DateTime.fromISO('2026-11-25T12:00:00Z') })) out.push(r);
+  for await (const r of parseFtpLog(source, { server: 's', zone, fileTime: DateTime.fromISO('2026-11-25T12:00:00Z') }))
+    out.push(r);
   return out;
 }
 
@@ -96,12 +109,21 @@ const otherLine = fc.constantFrom(
 
 test('bytes vs string :: a log read from bytes or strings (any chunking) gives the records of the same log read as one string', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.oneof({ weight: 4, arbitrary: regularLine }, { weight: 1, arbitrary: otherLine }), { minLength: 1, maxLength: 15 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }), fc.constantFrom('UTC', 'Europe/Paris'), fc.constantFrom('\n', '\r\n'), async (lines, cuts, zone, eol) => {
-      const text = lines.join(eol);
-      const whole = await parsed(sourceOf(text), zone);
-      assert.equal(await parsed(chunks(Buffer.from(text), cuts), zone), whole);
-      assert.equal(await parsed(chunks(text, cuts), zone), whole);
-    }),
+    fc.asyncProperty(
+      fc.array(fc.oneof({ weight: 4, arbitrary: regularLine }, { weight: 1, arbitrary: otherLine }), {
+        minLength: 1,
+        maxLength: 15,
+      }),
+      fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }),
+      fc.constantFrom('UTC', 'Europe/Paris'),
+      fc.constantFrom('\n', '\r\n'),
+      async (lines, cuts, zone, eol) => {
+        const text = lines.join(eol);
+        const whole = await parsed(sourceOf(text), zone);
+        assert.equal(await parsed(chunks(Buffer.from(text), cuts), zone), whole);
+        assert.equal(await parsed(chunks(text, cuts), zone), whole);
+      },
+    ),
     { seed: 20261201, numRuns: 500 },
   );
 });

@@ -23,9 +23,25 @@ const env = { CMP_OPS_INVOKE_TOKEN: TEST_TOKEN };
 
 async function router() {
   const dir = mkdtempSync(join(tmpdir(), 'router-dead-'));
-  writeFileSync(join(dir, 'am.yml'), `route:\n  receiver: team\n  group_by: [subsystem]\n  group_wait: 0s\nreceivers:\n  - name: team\n    webhook_configs:\n      - url: '${receiver.url}/team'\n`);
-  const config = { WEBHOOK_RECEIVERS: [], EXTERNAL_URL: 'http://router', RESOLVE_TIMEOUT_MS: 300000, RETRY_MAX_ATTEMPTS: 2, RETRY_BASE_MS: 10000, DROP_MUTED_RECEIVERS: [], DELIVERY_TIMEOUT_MS: 1000, STATE_BUCKET: 'cmp-ops-state', ROUTING_CONFIG: `file:${join(dir, 'am.yml')}` };
-  return serveHandler(createHandler({ config: config as never, state: createStateStore(s3.store, 'cmp-ops-state'), random: () => 0.5 }), { clock });
+  writeFileSync(
+    join(dir, 'am.yml'),
+    `route:\n  receiver: team\n  group_by: [subsystem]\n  group_wait: 0s\nreceivers:\n  - name: team\n    webhook_configs:\n      - url: '${receiver.url}/team'\n`,
+  );
+  const config = {
+    WEBHOOK_RECEIVERS: [],
+    EXTERNAL_URL: 'http://router',
+    RESOLVE_TIMEOUT_MS: 300000,
+    RETRY_MAX_ATTEMPTS: 2,
+    RETRY_BASE_MS: 10000,
+    DROP_MUTED_RECEIVERS: [],
+    DELIVERY_TIMEOUT_MS: 1000,
+    STATE_BUCKET: 'cmp-ops-state',
+    ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`,
+  };
+  return serveHandler(
+    createHandler({ config: config as never, state: createStateStore(s3.store, 'cmp-ops-state'), random: () => 0.5 }),
+    { clock },
+  );
 }
 
 test.before(async () => {
@@ -40,12 +56,20 @@ test.after(async () => {
 test('dead letters :: listed over HTTP and the CLI; resent once the receiver is fixed; unknown ids and a still-broken receiver say so', async () => {
   const server = await router();
   receiver.failNext(1, 400);
-  const posted = await server.call([{ labels: { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'STS', key: 'dl' }, annotations: { summary: 'x' } }]);
+  const posted = await server.call([
+    {
+      labels: { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'STS', key: 'dl' },
+      annotations: { summary: 'x' },
+    },
+  ]);
   assert.is(posted.body.deadLetters, 1, 'a 400 is permanent: a dead letter at once');
   const res = await fetch(`${server.url}/api/v1/dead-letters`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const [letter] = (await res.json()) as Array<Record<string, any>>;
   assert.is(res.status, 200);
-  assert.equal([letter!.receiver, letter!.integration, letter!.attempts, letter!.alerts[0].labels.key], ['team', 'webhook/0', 1, 'dl']);
+  assert.equal(
+    [letter!.receiver, letter!.integration, letter!.attempts, letter!.alerts[0].labels.key],
+    ['team', 'webhook/0', 1, 'dl'],
+  );
   assert.match(letter!.lastError, /answered 400/);
   const listed = await runCliCaptured(['dead-letters', 'list', '--router', server.url], { env });
   assert.is(listed.code, 0, listed.err);
@@ -63,7 +87,11 @@ test('dead letters :: listed over HTTP and the CLI; resent once the receiver is 
   assert.is(receiver.requests.length, 1);
   const delivered = JSON.parse(receiver.requests[0]!.body);
   assert.equal([delivered.receiver, delivered.alerts[0].labels.key], ['team', 'dl']);
-  assert.equal(JSON.parse((await runCliCaptured(['dead-letters', 'list', '--router', server.url], { env })).out || '[]'), [], 'no dead letter left');
+  assert.equal(
+    JSON.parse((await runCliCaptured(['dead-letters', 'list', '--router', server.url], { env })).out || '[]'),
+    [],
+    'no dead letter left',
+  );
 
   const unknown = await runCliCaptured(['dead-letters', 'retry', 'no-such-id', '--router', server.url], { env });
   assert.is(unknown.code, 2);

@@ -30,18 +30,41 @@ test('SIGTERM :: accepted ingests still lingering are written before the process
   const dir = mkdtempSync(join(tmpdir(), 'router-stop-'));
   writeFileSync(join(dir, 'am.yml'), routing);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'functions', 'alert-router', 'index.ts')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH, PORT: String(port), S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: 'testkey', S3_SECRET_KEY: 'testsecret', CMP_OPS_INVOKE_TOKEN: 'stop-token', ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`, JOURNAL_LINGER_MS: '1000', LOG_LEVEL: 'warn', SECRETS_DIR: join(dir, 'secrets') },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'functions', 'alert-router', 'index.ts')],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        S3_ENDPOINT: s3.endpoint,
+        S3_ACCESS_KEY: 'testkey',
+        S3_SECRET_KEY: 'testsecret',
+        CMP_OPS_INVOKE_TOKEN: 'stop-token',
+        ROUTING_CONFIG: `file:${join(dir, 'am.yml')}`,
+        JOURNAL_LINGER_MS: '1000',
+        LOG_LEVEL: 'warn',
+        SECRETS_DIR: join(dir, 'secrets'),
+      },
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   // compiled by tsx at start: on a loaded machine that alone can take a while
-  await waitFor('alert-router ready', async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true, 90_000).catch((err) => {
+  await waitFor(
+    'alert-router ready',
+    async () => (await fetch(`http://127.0.0.1:${port}/_/health`).catch(() => undefined))?.ok === true,
+    90_000,
+  ).catch((err) => {
     child.kill('SIGKILL'); // never left running after a failed test
     throw err;
   });
   for (const key of ['s1', 's2']) {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: 'POST', headers: { authorization: 'Bearer stop-token', 'content-type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key } }]) });
+    const res = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer stop-token', 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels: { alertname: 'ChecksumMismatch', subsystem: 'STS', key } }]),
+    });
     assert.is(res.status, 200);
     await res.arrayBuffer();
   }
@@ -50,10 +73,21 @@ test('SIGTERM :: accepted ingests still lingering are written before the process
   const config = loadAlertmanagerConfig(routing, 'test');
   const restarted = createRouterStore({
     state: createStateStore(s3.store, 'cmp-ops-state'),
-    replay: (s, entry) => void ingestAlerts(s, 'alerts' in entry ? entry.alerts : normalizeAlerts(entry.body, new Date(entry.now), entry.resolveTimeoutMs), config, entry.now),
+    replay: (s, entry) =>
+      void ingestAlerts(
+        s,
+        'alerts' in entry ? entry.alerts : normalizeAlerts(entry.body, new Date(entry.now), entry.resolveTimeoutMs),
+        config,
+        entry.now,
+      ),
   });
   const state: RouterState = await restarted.read();
-  assert.equal(Object.values(state.alerts).map((a) => a.labels.key).sort(), ['s1', 's2']);
+  assert.equal(
+    Object.values(state.alerts)
+      .map((a) => a.labels.key)
+      .sort(),
+    ['s1', 's2'],
+  );
 });
 
 test.run();

@@ -29,16 +29,36 @@ let smtpRefuse = false;
 const dir = mkdtempSync(join(tmpdir(), 'router-'));
 const clock = fixedClock('2026-11-24T10:00:00Z');
 let bucket = 0;
-const alert = (labels: Record<string, string>, extra: Record<string, string> = {}) => ({ labels: { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'STS', ...labels }, annotations: { summary: `summary ${labels.key ?? ''}` }, startsAt: '2026-11-24T09:59:00Z', ...extra });
+const alert = (labels: Record<string, string>, extra: Record<string, string> = {}) => ({
+  labels: { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'STS', ...labels },
+  annotations: { summary: `summary ${labels.key ?? ''}` },
+  startsAt: '2026-11-24T09:59:00Z',
+  ...extra,
+});
 
 type Server = Awaited<ReturnType<typeof serveHandler>>;
-async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string, stateBucket?: string): Promise<Server & { handler: Handler }> {
+async function router(
+  extra: Partial<AlertRouterConfig> = {},
+  routing?: string,
+  stateBucket?: string,
+): Promise<Server & { handler: Handler }> {
   let ROUTING_CONFIG: string | undefined;
   if (routing) {
     ROUTING_CONFIG = `file:${join(dir, `am-${++bucket}.yml`)}`;
     writeFileSync(ROUTING_CONFIG.slice(5), routing);
   }
-  const config = { WEBHOOK_RECEIVERS: [{ name: 'ops.team', url: `${hook.url}/hook` }], EXTERNAL_URL: 'http://router', RESOLVE_TIMEOUT_MS: 300000, RETRY_MAX_ATTEMPTS: 3, RETRY_BASE_MS: 10000, DROP_MUTED_RECEIVERS: [], DELIVERY_TIMEOUT_MS: 1000, STATE_BUCKET: 'cmp-ops-state', ...(ROUTING_CONFIG ? { ROUTING_CONFIG } : {}), ...extra };
+  const config = {
+    WEBHOOK_RECEIVERS: [{ name: 'ops.team', url: `${hook.url}/hook` }],
+    EXTERNAL_URL: 'http://router',
+    RESOLVE_TIMEOUT_MS: 300000,
+    RETRY_MAX_ATTEMPTS: 3,
+    RETRY_BASE_MS: 10000,
+    DROP_MUTED_RECEIVERS: [],
+    DELIVERY_TIMEOUT_MS: 1000,
+    STATE_BUCKET: 'cmp-ops-state',
+    ...(ROUTING_CONFIG ? { ROUTING_CONFIG } : {}),
+    ...extra,
+  };
   // each router gets its own state record prefix: a fresh bucket state per scenario
   const name = stateBucket ?? `state-${bucket++}`;
   const state = createStateStore(s3.store, name);
@@ -48,20 +68,38 @@ async function router(extra: Partial<AlertRouterConfig> = {}, routing?: string, 
 }
 async function tick(server: Server, at: string): Promise<{ status: number; body: any }> {
   clock.set(at);
-  const res = await fetch(server.url, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'x-topic': 'cron-function' } });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'x-topic': 'cron-function' },
+  });
   return { status: res.status, body: await res.json() };
 }
-async function api(server: Server, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+async function api(
+  server: Server,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, body: await res.json() };
 }
 const bodies = (l: TestListener) => l.requests.map((r) => JSON.parse(r.body));
 
 test.before(async () => {
   s3 = await startTestS3();
-  [hook, chat, pager, fallback] = await Promise.all([startListener(), startListener(), startListener(), startListener()]);
+  [hook, chat, pager, fallback] = await Promise.all([
+    startListener(),
+    startListener(),
+    startListener(),
+    startListener(),
+  ]);
   smtp = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
     onData(stream, _session, callback) {
       let text = '';
       stream.on('data', (c) => (text += c));
@@ -99,7 +137,10 @@ test('without a routing file :: each alert episode notified once (v4 payload); t
   assert.is(payload.receiver, 'default');
   assert.is(payload.alerts[0].endsAt, '0001-01-01T00:00:00Z');
   assert.is(payload.alerts[0].fingerprint, res.body.fingerprints[0]);
-  assert.match(payload.groupKey, /^\{\}:\{alertname="ChecksumMismatch", key="a", severity="critical", subsystem="STS"\}$/);
+  assert.match(
+    payload.groupKey,
+    /^\{\}:\{alertname="ChecksumMismatch", key="a", severity="critical", subsystem="STS"\}$/,
+  );
   await server.call([alert({ key: 'a' })]);
   assert.is(hook.requests.length, 1, 'the same alert again refreshes it, notifies nobody');
   clock.set('2026-11-24T10:01:00Z');
@@ -116,7 +157,10 @@ test('overlapping requests :: a tick and ten batches at once all land in the sto
     tick(server, '2026-11-24T10:00:00Z'),
     ...Array.from({ length: 10 }, (_, i) => server.call([alert({ key: `overlap-${i}` })])),
   ]);
-  assert.equal(results.map((r) => r.status), Array(11).fill(200));
+  assert.equal(
+    results.map((r) => r.status),
+    Array(11).fill(200),
+  );
   await server.close();
   // a cold start reads what was stored: nothing lost to a second copy or a half-written record
   const again = await router({}, undefined, 'state-overlap');
@@ -164,7 +208,10 @@ test('grouping and timing :: group_wait gathers a group; a later alert waits for
   assert.is(hook.requests.length, 0, 'inside group_wait');
   await tick(server, '2026-11-24T10:00:31Z');
   assert.is(hook.requests.length, 1);
-  assert.equal(bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key), ['a', 'b']);
+  assert.equal(
+    bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key),
+    ['a', 'b'],
+  );
   assert.is(bodies(hook)[0].groupKey, '{}:{subsystem="STS"}');
   clock.set('2026-11-24T10:01:00Z');
   await server.call([firing('c')]);
@@ -176,7 +223,11 @@ test('grouping and timing :: group_wait gathers a group; a later alert waits for
   await tick(server, '2026-11-24T10:10:31Z');
   assert.is(hook.requests.length, 2, 'unchanged: nothing until repeat_interval');
   clock.set('2026-11-24T10:11:00Z');
-  await server.call([alert({ key: 'a' }, { endsAt: '2026-11-24T10:11:00Z' }), alert({ key: 'b' }, { endsAt: '2026-11-24T10:11:00Z' }), alert({ key: 'c' }, { endsAt: '2026-11-24T10:11:00Z' })]);
+  await server.call([
+    alert({ key: 'a' }, { endsAt: '2026-11-24T10:11:00Z' }),
+    alert({ key: 'b' }, { endsAt: '2026-11-24T10:11:00Z' }),
+    alert({ key: 'c' }, { endsAt: '2026-11-24T10:11:00Z' }),
+  ]);
   await tick(server, '2026-11-24T10:15:31Z');
   assert.is(hook.requests.length, 3);
   assert.is(bodies(hook)[2].status, 'resolved');
@@ -190,7 +241,10 @@ test('restart :: alerts answered from the journal survive a cold start and are n
   const second = await router({}, GROUPED(), 'state-restart');
   await tick(second, '2026-11-24T10:00:31Z');
   assert.is(hook.requests.length, 1);
-  assert.equal(bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key), ['j1', 'j2', 'j3']);
+  assert.equal(
+    bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key),
+    ['j1', 'j2', 'j3'],
+  );
   await tick(second, '2026-11-24T10:01:31Z');
   assert.is(hook.requests.length, 1, 'nothing notified twice');
   await second.close();
@@ -201,19 +255,32 @@ test('accepted :: POST /api/v2/alerts answers before its journal write; settle (
   const first = await router({ JOURNAL_LINGER_MS: 3_600_000 }, GROUPED(), 'state-accepted');
   const answers = [];
   for (const key of ['v1', 'v2']) answers.push(await api(first, 'POST', '/api/v2/alerts', [alert({ key })]));
-  assert.equal(answers.map((a) => a.status), [200, 200]);
+  assert.equal(
+    answers.map((a) => a.status),
+    [200, 200],
+  );
   assert.is(answers[1]!.body.accepted, true, 'the second is answered before it is applied (the first loads the state)');
   const seen = (await api(first, 'GET', '/api/v2/alerts')).body as Array<{ labels: { key: string } }>;
   assert.equal(seen.map((a) => a.labels.key).sort(), ['v1', 'v2'], 'a read after the answer sees the alerts');
   await first.close();
   await first.handler.settle!();
   const second = await router({}, GROUPED(), 'state-accepted');
-  const stored = (await api(second, 'GET', '/api/v2/alerts')).body as Array<{ labels: { key: string }; endsAt: string }>;
+  const stored = (await api(second, 'GET', '/api/v2/alerts')).body as Array<{
+    labels: { key: string };
+    endsAt: string;
+  }>;
   assert.equal(stored.map((a) => a.labels.key).sort(), ['v1', 'v2']);
-  assert.equal(stored.map((a) => a.endsAt), ['2026-11-24T10:05:00.000Z', '2026-11-24T10:05:00.000Z'], 'replayed with the resolve timeout the ingest used');
+  assert.equal(
+    stored.map((a) => a.endsAt),
+    ['2026-11-24T10:05:00.000Z', '2026-11-24T10:05:00.000Z'],
+    'replayed with the resolve timeout the ingest used',
+  );
   await tick(second, '2026-11-24T10:00:31Z');
   assert.is(hook.requests.length, 1);
-  assert.equal(bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key), ['v1', 'v2']);
+  assert.equal(
+    bodies(hook)[0].alerts.map((a: { labels: { key: string } }) => a.labels.key),
+    ['v1', 'v2'],
+  );
   await second.close();
 });
 
@@ -225,14 +292,22 @@ test('inhibition :: NodeNotReady mutes PodCrashLooping of the same cluster, not 
     alert({ alertname: 'PodCrashLooping', cluster: 'other' }),
   ]);
   await tick(server, '2026-11-24T10:00:31Z');
-  const names = bodies(hook).map((b) => `${b.alerts[0].labels.alertname}/${b.alerts[0].labels.cluster}`).sort();
+  const names = bodies(hook)
+    .map((b) => `${b.alerts[0].labels.alertname}/${b.alerts[0].labels.cluster}`)
+    .sort();
   assert.equal(names, ['NodeNotReady/ground', 'PodCrashLooping/other']);
   await server.close();
 });
 
 test('silences :: created, listed and expired over the API v2 paths; a silenced alert notifies once expired', async () => {
   const server = await router({}, GROUPED());
-  const created = await api(server, 'POST', '/api/v2/silences', { matchers: [{ name: 'subsystem', value: 'DUTCH', isRegex: false }], startsAt: '2026-11-24T09:00:00Z', endsAt: '2026-11-24T12:00:00Z', createdBy: 'oncall', comment: 'DUTCH maintenance' });
+  const created = await api(server, 'POST', '/api/v2/silences', {
+    matchers: [{ name: 'subsystem', value: 'DUTCH', isRegex: false }],
+    startsAt: '2026-11-24T09:00:00Z',
+    endsAt: '2026-11-24T12:00:00Z',
+    createdBy: 'oncall',
+    comment: 'DUTCH maintenance',
+  });
   assert.is(created.status, 200);
   const id = created.body.silenceID;
   const listed = await api(server, 'GET', '/api/v2/silences');
@@ -241,7 +316,12 @@ test('silences :: created, listed and expired over the API v2 paths; a silenced 
   await server.call([alert({ subsystem: 'DUTCH' })]);
   await tick(server, '2026-11-24T10:00:31Z');
   assert.is(hook.requests.length, 0);
-  const bad = await api(server, 'POST', '/api/v2/silences', { matchers: [{ name: 'x', value: '.*', isRegex: true }], endsAt: '2026-11-24T12:00:00Z', createdBy: 'a', comment: 'c' });
+  const bad = await api(server, 'POST', '/api/v2/silences', {
+    matchers: [{ name: 'x', value: '.*', isRegex: true }],
+    endsAt: '2026-11-24T12:00:00Z',
+    createdBy: 'a',
+    comment: 'c',
+  });
   assert.is(bad.status, 400);
   assert.match(JSON.stringify(bad.body.error.details), /must not match the empty string/);
   assert.is((await api(server, 'DELETE', `/api/v2/silence/${id}`)).status, 200);
@@ -255,16 +335,41 @@ test('silences :: created, listed and expired over the API v2 paths; a silenced 
 test('silences :: the CLI adds, lists and expires them through the same API', async () => {
   const server = await router({}, GROUPED());
   const env = { CMP_OPS_INVOKE_TOKEN: TEST_TOKEN };
-  const added = await runCliCaptured(['silence', 'add', 'subsystem=EGM', 'alertname=~"Backup.*"', '--comment', 'EGM backup window', '--author', 'oncall', '--duration', '2h', '--start', '2026-11-24T10:00:00Z', '--router', server.url], { env });
+  const added = await runCliCaptured(
+    [
+      'silence',
+      'add',
+      'subsystem=EGM',
+      'alertname=~"Backup.*"',
+      '--comment',
+      'EGM backup window',
+      '--author',
+      'oncall',
+      '--duration',
+      '2h',
+      '--start',
+      '2026-11-24T10:00:00Z',
+      '--router',
+      server.url,
+    ],
+    { env },
+  );
   assert.is(added.code, 0, added.err);
   const id = JSON.parse(added.out).silenceID;
   const listed = await runCliCaptured(['silence', 'list', '--router', server.url], { env });
   const silence = JSON.parse(listed.out.trim().split('\n')[0]!);
-  assert.equal([silence.id, silence.status.state, silence.matchers[1]], [id, 'active', { name: 'alertname', value: 'Backup.*', isRegex: true, isEqual: true }]);
+  assert.equal(
+    [silence.id, silence.status.state, silence.matchers[1]],
+    [id, 'active', { name: 'alertname', value: 'Backup.*', isRegex: true, isEqual: true }],
+  );
   assert.is((await runCliCaptured(['silence', 'expire', id, '--router', server.url], { env })).code, 0);
   const after = JSON.parse((await runCliCaptured(['silence', 'list', '--router', server.url], { env })).out.trim());
   assert.is(after.status.state, 'expired');
-  assert.is((await runCliCaptured(['silence', 'add', 'subsystem=EGM', '--router', server.url], { env })).code, 2, 'no comment: usage error');
+  assert.is(
+    (await runCliCaptured(['silence', 'add', 'subsystem=EGM', '--router', server.url], { env })).code,
+    2,
+    'no comment: usage error',
+  );
   await server.close();
 });
 
@@ -272,7 +377,9 @@ test('time intervals :: muted notifications are delayed until the interval ends,
   // Tuesday 2026-11-24 07:00 Paris = 06:00 UTC, inside the 06:00–08:00 Paris window
   clock.set('2026-11-24T06:00:00Z');
   const server = await router({}, GROUPED());
-  await server.call([alert({ alertname: 'Maintenance', key: 'm' }, { startsAt: '2026-11-24T05:59:00Z', endsAt: '2026-11-24T09:00:00Z' })]);
+  await server.call([
+    alert({ alertname: 'Maintenance', key: 'm' }, { startsAt: '2026-11-24T05:59:00Z', endsAt: '2026-11-24T09:00:00Z' }),
+  ]);
   const deferred = await tick(server, '2026-11-24T06:00:31Z');
   assert.is(deferred.body.deferred, 1);
   assert.is(hook.requests.length, 0);
@@ -284,7 +391,9 @@ test('time intervals :: muted notifications are delayed until the interval ends,
   clock.set('2026-11-24T06:00:00Z');
   hook.requests.length = 0;
   const dropping = await router({ DROP_MUTED_RECEIVERS: ['hook'] }, GROUPED());
-  await dropping.call([alert({ alertname: 'Maintenance', key: 'n' }, { startsAt: '2026-11-24T05:59:00Z', endsAt: '2026-11-24T06:30:00Z' })]);
+  await dropping.call([
+    alert({ alertname: 'Maintenance', key: 'n' }, { startsAt: '2026-11-24T05:59:00Z', endsAt: '2026-11-24T06:30:00Z' }),
+  ]);
   await tick(dropping, '2026-11-24T06:00:31Z');
   await tick(dropping, '2026-11-24T07:05:00Z');
   assert.is(hook.requests.length, 0, 'Alertmanager behaviour when asked: the muted episode is never sent');
@@ -292,9 +401,15 @@ test('time intervals :: muted notifications are delayed until the interval ends,
 });
 
 test('delivery :: retryable failures back off and deliver exactly once; a permanent one is a dead letter with a fallback alert', async () => {
-  const server = await router({ FALLBACK_RECEIVER: 'fallback' }, GROUPED(`    - matchers: ['subsystem="CGCU"']
+  const server = await router(
+    { FALLBACK_RECEIVER: 'fallback' },
+    GROUPED(`    - matchers: ['subsystem="CGCU"']
       receiver: broken
-      group_wait: 0s`).replace('receivers:\n', `receivers:\n  - name: broken\n    webhook_configs:\n      - url: '${chat.url}/broken'\n  - name: fallback\n    webhook_configs:\n      - url: '${fallback.url}/fallback'\n`));
+      group_wait: 0s`).replace(
+      'receivers:\n',
+      `receivers:\n  - name: broken\n    webhook_configs:\n      - url: '${chat.url}/broken'\n  - name: fallback\n    webhook_configs:\n      - url: '${fallback.url}/fallback'\n`,
+    ),
+  );
   hook.failNext(2, 503);
   await server.call([alert({ key: 'r' })]);
   const first = await tick(server, '2026-11-24T10:00:31Z');
@@ -354,14 +469,19 @@ receivers:
   assert.is(slack.channel, 'ground-ops');
   assert.match(slack.text, /\*\[FIRING:1\] ChecksumMismatch\*/);
   const pd = bodies(pager)[0];
-  assert.equal([pd.event_action, pd.routing_key.length, pd.dedup_key.length, pd.payload.severity], ['trigger', 32, 64, 'critical']);
+  assert.equal(
+    [pd.event_action, pd.routing_key.length, pd.dedup_key.length, pd.payload.severity],
+    ['trigger', 32, 64, 'critical'],
+  );
   assert.match(mails[0]!, /Subject: \[FIRING:1\] ChecksumMismatch/);
   await server.close();
 });
 
 test('receivers :: an SMTP server that refuses (550) is a permanent failure, reported, nothing sent twice', async () => {
   smtpRefuse = true;
-  const server = await router({}, `
+  const server = await router(
+    {},
+    `
 route:
   receiver: mail
   group_wait: 0s
@@ -372,7 +492,8 @@ receivers:
         from: cmp-ops@ops.local
         smarthost: 127.0.0.1:${smtpPort}
         require_tls: false
-`);
+`,
+  );
   const res = await server.call([alert({ key: 'm' })]);
   smtpRefuse = false;
   assert.is(res.body.deadLetters, 1);
@@ -392,7 +513,10 @@ test('receivers :: a receiver that hangs is cut at the delivery deadline and ret
 });
 
 test('escalation :: primary at once, secondary after 10 min, the lead after 20 — stopped by the signed ack link', async () => {
-  const server = await router({ EXTERNAL_URL: 'http://router' }, readFixture('alerts', 'oncall.yml').replaceAll('http://HOOK', hook.url));
+  const server = await router(
+    { EXTERNAL_URL: 'http://router' },
+    readFixture('alerts', 'oncall.yml').replaceAll('http://HOOK', hook.url),
+  );
   const paths = () => hook.requests.map((r) => r.path);
   await server.call([alert({ key: 'esc' }, { endsAt: '2026-11-24T12:00:00Z' })]);
   assert.equal(paths(), ['/pager', '/bob'], 'the pager receiver and the on-call primary (bob this week)');
@@ -444,9 +568,19 @@ test('bad routing :: a routing file with an unknown key refuses to start, with t
 const bad: Array<[string, unknown, string, number | undefined]> = [
   ['label-less alert', [{ labels: {} }], '/0/labels', 0],
   ['no alertname', [alert({}), { labels: { severity: 'critical' } }], '/1/labels/alertname', 1],
-  ['startsAt after endsAt', [alert({}, { startsAt: '2026-11-24T10:00:00Z', endsAt: '2026-11-24T09:00:00Z' })], '/0/endsAt', 0],
+  [
+    'startsAt after endsAt',
+    [alert({}, { startsAt: '2026-11-24T10:00:00Z', endsAt: '2026-11-24T09:00:00Z' })],
+    '/0/endsAt',
+    0,
+  ],
   ['bad label name', [{ labels: { alertname: 'x', 'bad-name': 'y' } }], '/0/labels', 0],
-  ['10 000 labels', [{ labels: Object.fromEntries(Array.from({ length: 10000 }, (_, i) => [`l${i}`, 'v'])) }], '/0/labels', 0],
+  [
+    '10 000 labels',
+    [{ labels: Object.fromEntries(Array.from({ length: 10000 }, (_, i) => [`l${i}`, 'v'])) }],
+    '/0/labels',
+    0,
+  ],
   ['not an array', { hello: 1 }, '/', undefined],
 ];
 for (const [name, body, field, index] of bad) {
@@ -455,14 +589,21 @@ for (const [name, body, field, index] of bad) {
     const res = await server.call(body);
     assert.is(res.status, 400);
     assert.is(res.body.error.code, 'BAD_REQUEST');
-    assert.ok(res.body.error.details.some((d: { field: string; index?: number }) => d.field.startsWith(field) && d.index === index), JSON.stringify(res.body.error.details).slice(0, 300));
+    assert.ok(
+      res.body.error.details.some(
+        (d: { field: string; index?: number }) => d.field.startsWith(field) && d.index === index,
+      ),
+      JSON.stringify(res.body.error.details).slice(0, 300),
+    );
     await server.close();
   });
 }
 
 test('bad input :: a 1 MiB annotation is refused by the body limit with 413', async () => {
   const server = await router();
-  const res = await server.call([alert({}, {})].map((a) => ({ ...a, annotations: { description: 'x'.repeat(1024 * 1024) } })));
+  const res = await server.call(
+    [alert({}, {})].map((a) => ({ ...a, annotations: { description: 'x'.repeat(1024 * 1024) } })),
+  );
   assert.is(res.status, 413);
   await server.close();
 });

@@ -21,13 +21,17 @@ const config = {
   FTP_RECONCILE_DEADLINE_MINUTES: 60,
   FTP_DEFAULT_ZONE: 'UTC',
 } as never;
-const handler = () => createHandler({ config, store: s3.store, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink });
-const xfer = (time: string, bytes: number, path: string, status = 'c') => `Tue Nov 24 ${time} 2026 1 10.0.0.5 ${bytes} ${path} b _ i r sts ftp 0 * ${status}\n`;
+const handler = () =>
+  createHandler({ config, store: s3.store, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink });
+const xfer = (time: string, bytes: number, path: string, status = 'c') =>
+  `Tue Nov 24 ${time} 2026 1 10.0.0.5 ${bytes} ${path} b _ i r sts ftp 0 * ${status}\n`;
 const fail = (time: string) => `Tue Nov 24 ${time} 2026 [pid 7] [sts] FAIL LOGIN: Client "10.6.6.6"\n`;
 const names = () => sent.flat().map((a) => a.labels.alertname);
 async function deliver(server: Awaited<ReturnType<typeof serveHandler>>, key: string) {
   const info = (await s3.store.stat('reports', key))!;
-  return server.call(minioWebhookBody({ eventName: 's3:ObjectCreated:Put', info, eventTime: new Date(), accessKey: 'k' }));
+  return server.call(
+    minioWebhookBody({ eventName: 's3:ObjectCreated:Put', info, eventTime: new Date(), accessKey: 'k' }),
+  );
 }
 
 test.before(async () => {
@@ -58,7 +62,14 @@ test('log object :: findings raised once; the grown log is read from its cursor;
 test('rotation :: a log shorter than the cursor is read from the start; nothing already raised comes back', async () => {
   const server = await serveHandler(handler(), { clock });
   const before = sent.length;
-  await s3.store.put('reports', 'ftp/ftp1/vsftpd.log', xfer('10:05:00', 1000, '/inbox/STS/ok.bin') + xfer('10:05:30', 2000, '/inbox/STS/missing.bin') + xfer('10:06:00', 3000, '/inbox/STS/short.bin') + xfer('10:07:00', 4000, '/inbox/STS/unverified.bin'));
+  await s3.store.put(
+    'reports',
+    'ftp/ftp1/vsftpd.log',
+    xfer('10:05:00', 1000, '/inbox/STS/ok.bin') +
+      xfer('10:05:30', 2000, '/inbox/STS/missing.bin') +
+      xfer('10:06:00', 3000, '/inbox/STS/short.bin') +
+      xfer('10:07:00', 4000, '/inbox/STS/unverified.bin'),
+  );
   const r = await deliver(server, 'ftp/ftp1/vsftpd.log');
   assert.is(r.body.results[0].fromOffset, 0);
   assert.is(r.body.results[0].pending, 4);
@@ -73,12 +84,25 @@ test('reconciliation :: within the deadline nothing; past it, not landed / size 
   await s3.store.put('inbox', 'FTP/STS/short.bin', Buffer.alloc(2999));
   await s3.store.put('inbox', 'FTP/STS/unverified.bin', Buffer.alloc(4000));
   await s3.store.setTags('inbox', 'FTP/STS/unverified.bin', { 'cmp-ops-verdict': 'pending' });
-  const tick = () => fetch(server.url, { method: 'POST', headers: { 'x-topic': 'cron-function' } }).then((r) => r.json() as Promise<{ results: Array<{ verified: number; stillPending: number; findings: Array<{ alertname: string }> }> }>);
+  const tick = () =>
+    fetch(server.url, { method: 'POST', headers: { 'x-topic': 'cron-function' } }).then(
+      (r) =>
+        r.json() as Promise<{
+          results: Array<{ verified: number; stillPending: number; findings: Array<{ alertname: string }> }>;
+        }>,
+    );
   const early = await tick();
-  assert.equal([early.results[0]!.verified, early.results[0]!.stillPending, early.results[0]!.findings.length], [1, 3, 0]);
+  assert.equal(
+    [early.results[0]!.verified, early.results[0]!.stillPending, early.results[0]!.findings.length],
+    [1, 3, 0],
+  );
   clock.set('2026-11-24T12:00:00Z');
   const late = await tick();
-  assert.equal(late.results[0]!.findings.map((f) => f.alertname).sort(), ['TransferNotLanded', 'TransferSizeMismatch', 'TransferUnverified']);
+  assert.equal(late.results[0]!.findings.map((f) => f.alertname).sort(), [
+    'TransferNotLanded',
+    'TransferSizeMismatch',
+    'TransferUnverified',
+  ]);
   const repeat = await tick();
   assert.equal(repeat.results[0]!.findings, [], 'overdue uploads are raised once');
   await server.close();
@@ -86,15 +110,25 @@ test('reconciliation :: within the deadline nothing; past it, not landed / size 
 
 test('bad input :: a posted log without ?server is 400 naming the field; binary garbage is rejected by line, the rest audited', async () => {
   const server = await serveHandler(handler(), { clock });
-  // biome-ignore lint/suspicious/noExplicitAny: the test reads whichever response fields its case is about
-  const post = (query: string, body: string) => fetch(`${server.url}${query}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  const post = (query: string, body: string) =>
+    fetch(`${server.url}${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' },
+      body,
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
   const missing = await post('', 'x');
   assert.is(missing.status, 400);
   assert.is(missing.body.error.details[0].field, 'server');
   const mixed = await post('?server=ftp2', `\u0000\u0001garbage\n${xfer('10:10:00', 0, '/inbox/z.bin')}`);
   assert.is(mixed.status, 200);
-  assert.equal(mixed.body.rejects.map((r: { line: number }) => r.line), [1]);
-  assert.equal(mixed.body.findings.map((f: { alertname: string }) => f.alertname), ['FtpZeroByteUpload']);
+  assert.equal(
+    mixed.body.rejects.map((r: { line: number }) => r.line),
+    [1],
+  );
+  assert.equal(
+    mixed.body.findings.map((f: { alertname: string }) => f.alertname),
+    ['FtpZeroByteUpload'],
+  );
   await server.close();
 });
 
@@ -106,7 +140,11 @@ test('bad input :: a body with no recognisable line (1 MB of random bytes) is 40
     seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
     bytes[i] = seed >>> 24;
   }
-  const r = await fetch(`${server.url}?server=ftp9`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/octet-stream' }, body: bytes });
+  const r = await fetch(`${server.url}?server=ftp9`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/octet-stream' },
+    body: bytes,
+  });
   const body = (await r.json()) as { error: { code: string; details: Array<{ line: number }> } };
   assert.is(r.status, 400);
   assert.is(body.error.code, 'UNKNOWN_FORMAT');
@@ -124,14 +162,21 @@ const badServers: Array<[string, string]> = [
 for (const [variant, query] of badServers) {
   test(`bad input :: a server name that cannot be a state key is 400 naming the field :: ${variant}`, async () => {
     const server = await serveHandler(handler(), { clock });
-    const r = await fetch(`${server.url}?server=${query}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' }, body: xfer('10:10:00', 10, '/inbox/y.bin') });
+    const r = await fetch(`${server.url}?server=${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' },
+      body: xfer('10:10:00', 10, '/inbox/y.bin'),
+    });
     const body = (await r.json()) as { error: { code: string; details: Array<{ field: string }> } };
     assert.is(r.status, 400);
     assert.is(body.error.code, 'BAD_REQUEST');
     assert.is(body.error.details[0]!.field, 'server');
     const keys: string[] = [];
     for await (const key of createStateStore(s3.store, 'cmp-ops-state').list('ftp/')) keys.push(key);
-    assert.ok(keys.every((k) => /^ftp\/(state|cursor)\/[\w./-]+$/.test(k) && !k.includes('..')), keys.join(', '));
+    assert.ok(
+      keys.every((k) => /^ftp\/(state|cursor)\/[\w./-]+$/.test(k) && !k.includes('..')),
+      keys.join(', '),
+    );
     await server.close();
   });
 }
@@ -144,7 +189,11 @@ test('bad input :: a log object in no known format is reported with its line and
   assert.equal(first.body.results[0].unknownFormat.line, 1);
   const again = await deliver(server, 'ftp/ftp1/garbage.log');
   assert.ok(again.body.results[0].upToDate, 'the cursor moved past the unreadable log');
-  const r = await fetch(`${server.url}?server=ftp1&zone=Mars/Olympus`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' }, body: xfer('10:10:00', 10, '/inbox/y.bin') });
+  const r = await fetch(`${server.url}?server=ftp1&zone=Mars/Olympus`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'text/plain' },
+    body: xfer('10:10:00', 10, '/inbox/y.bin'),
+  });
   assert.is(r.status, 400);
   assert.is(((await r.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]!.field, 'zone');
   await server.close();

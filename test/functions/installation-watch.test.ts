@@ -24,20 +24,45 @@ let kubeconfig: string;
 const sent: Alert[][] = [];
 const sink: AlertSink = { send: async (alerts) => void sent.push(alerts) };
 const clock = fixedClock('2026-11-24T10:00:00Z');
-const config = (extra: Partial<InstallationWatchConfig> = {}) => ({
-  KUBECONFIG: kubeconfig, RELEASE_MANIFEST: 'state:installation-watch/release.yaml', WATCH_NAMESPACES: [], SUBSYSTEM_LABEL: 'cmp-ops.io/subsystem', CLUSTER_NAME: 'ground',
-  PENDING_MAX_MINUTES: 10, UNAVAILABLE_FOR_MINUTES: 5, RESTART_HOLD_MINUTES: 30, KUBE_PAGE_SIZE: 2, KUBE_TIMEOUT_MS: 5000, STATE_BUCKET: 'cmp-ops-state', ...extra,
-}) as never;
+const config = (extra: Partial<InstallationWatchConfig> = {}) =>
+  ({
+    KUBECONFIG: kubeconfig,
+    RELEASE_MANIFEST: 'state:installation-watch/release.yaml',
+    WATCH_NAMESPACES: [],
+    SUBSYSTEM_LABEL: 'cmp-ops.io/subsystem',
+    CLUSTER_NAME: 'ground',
+    PENDING_MAX_MINUTES: 10,
+    UNAVAILABLE_FOR_MINUTES: 5,
+    RESTART_HOLD_MINUTES: 30,
+    KUBE_PAGE_SIZE: 2,
+    KUBE_TIMEOUT_MS: 5000,
+    STATE_BUCKET: 'cmp-ops-state',
+    ...extra,
+  }) as never;
 
 async function runOnce(extra: Partial<InstallationWatchConfig> = {}) {
-  const server = await serveHandler(createHandler({ config: config(extra), store: s3.store, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink }), { clock });
+  const server = await serveHandler(
+    createHandler({
+      config: config(extra),
+      store: s3.store,
+      state: createStateStore(s3.store, 'cmp-ops-state'),
+      alerts: sink,
+    }),
+    { clock },
+  );
   try {
     return await server.call({});
   } finally {
     await server.close();
   }
 }
-const last = () => (sent.at(-1) ?? []).map((a) => `${a.labels.alertname} ${a.labels.namespace ?? ''}/${a.labels.workload ?? ''} ${a.endsAt ? 'resolved' : 'firing'}`).sort();
+const last = () =>
+  (sent.at(-1) ?? [])
+    .map(
+      (a) =>
+        `${a.labels.alertname} ${a.labels.namespace ?? ''}/${a.labels.workload ?? ''} ${a.endsAt ? 'resolved' : 'firing'}`,
+    )
+    .sort();
 
 test.before(async () => {
   s3 = await startTestS3();
@@ -61,17 +86,35 @@ test('first run :: raises the crash loop, the stuck Pending pod and the missing 
     'ReleaseManifestMissing / firing',
   ]);
   const crash = sent.at(-1)!.find((a) => a.labels.alertname === 'PodCrashLooping')!;
-  assert.equal({ cluster: crash.labels.cluster, subsystem: crash.labels.subsystem, severity: crash.labels.severity, container: crash.labels.container }, { cluster: 'ground', subsystem: 'CLUSTER', severity: 'critical', container: 'vsystem-hana-init' });
+  assert.equal(
+    {
+      cluster: crash.labels.cluster,
+      subsystem: crash.labels.subsystem,
+      severity: crash.labels.severity,
+      container: crash.labels.container,
+    },
+    { cluster: 'ground', subsystem: 'CLUSTER', severity: 'critical', container: 'vsystem-hana-init' },
+  );
 });
 
 test('approve :: once the release is approved its alert resolves; firing alerts are re-sent with the same startsAt', async () => {
   const first = sent.at(-1)!.find((a) => a.labels.alertname === 'PodCrashLooping')!;
-  const { manifest } = observedRelease(fixtureCluster() as unknown as ClusterSnapshot, '2026.11-r1', '2026-11-24T10:01:00Z', 'VC-42', () => 'CLUSTER');
+  const { manifest } = observedRelease(
+    fixtureCluster() as unknown as ClusterSnapshot,
+    '2026.11-r1',
+    '2026-11-24T10:01:00Z',
+    'VC-42',
+    () => 'CLUSTER',
+  );
   await s3.store.put('cmp-ops-state', 'installation-watch/release.yaml', formatReleaseManifest(manifest));
   clock.set('2026-11-24T10:02:00Z');
   const res = await runOnce();
   assert.is(res.body.release, '2026.11-r1');
-  assert.equal(last(), ['PodCrashLooping di-288312/Deployment/vsystem firing', 'PodPendingTooLong di-288312/Deployment/vsystem firing', 'ReleaseManifestMissing / resolved']);
+  assert.equal(last(), [
+    'PodCrashLooping di-288312/Deployment/vsystem firing',
+    'PodPendingTooLong di-288312/Deployment/vsystem firing',
+    'ReleaseManifestMissing / resolved',
+  ]);
   assert.is(sent.at(-1)!.find((a) => a.labels.alertname === 'PodCrashLooping')!.startsAt, first.startsAt);
 });
 
@@ -96,7 +139,10 @@ test('unavailable :: a Deployment short of replicas alerts only after UNAVAILABL
   api.setCluster(cluster);
   clock.set('2026-11-24T10:08:00Z');
   let res = await runOnce();
-  assert.ok(res.body.findings.some((f: { kind: string; firing: boolean }) => f.kind === 'WorkloadUnavailable' && !f.firing), 'seen, not yet firing');
+  assert.ok(
+    res.body.findings.some((f: { kind: string; firing: boolean }) => f.kind === 'WorkloadUnavailable' && !f.firing),
+    'seen, not yet firing',
+  );
   assert.not.ok(last().some((l) => l.startsWith('WorkloadUnavailable')));
   clock.set('2026-11-24T10:14:00Z');
   res = await runOnce();
@@ -108,7 +154,11 @@ test('unavailable :: a Deployment short of replicas alerts only after UNAVAILABL
 });
 
 test('bad input :: a tag-only release manifest raises ReleaseManifestInvalid with the line, health checks go on', async () => {
-  await s3.store.put('cmp-ops-state', 'installation-watch/release.yaml', 'release: r2\nworkloads:\n  - workload: default/Pod/nginx\n    containers:\n      - name: nginx\n        image: nginx:alpine\n');
+  await s3.store.put(
+    'cmp-ops-state',
+    'installation-watch/release.yaml',
+    'release: r2\nworkloads:\n  - workload: default/Pod/nginx\n    containers:\n      - name: nginx\n        image: nginx:alpine\n',
+  );
   clock.set('2026-11-24T10:18:00Z');
   await runOnce();
   const invalid = sent.at(-1)!.find((a) => a.labels.alertname === 'ReleaseManifestInvalid')!;
@@ -142,7 +192,10 @@ const BAD_BODIES: Array<[string, string | Uint8Array, number, string]> = [
 ];
 
 /** postRaw posts `body` as it is; a string over 1 MB goes chunked (no content-length), as a streaming client sends it. */
-async function postRaw(url: string, body: string | Uint8Array): Promise<{ status: number; body: { error?: { code: string; details: Array<{ field?: string }> } } }> {
+async function postRaw(
+  url: string,
+  body: string | Uint8Array,
+): Promise<{ status: number; body: { error?: { code: string; details: Array<{ field?: string }> } } }> {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
   const chunked = bytes.length > 1024 * 1024;
   const stream = new ReadableStream<Uint8Array>({
@@ -151,13 +204,26 @@ async function postRaw(url: string, body: string | Uint8Array): Promise<{ status
       controller.close();
     },
   });
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: chunked ? stream : bytes, ...(chunked ? { duplex: 'half' } : {}) } as RequestInit);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+    body: chunked ? stream : bytes,
+    ...(chunked ? { duplex: 'half' } : {}),
+  } as RequestInit);
   return { status: res.status, body: (await res.json()) as never };
 }
 
 for (const [name, body, status, code] of BAD_BODIES) {
   test(`bad body :: ${name} → ${status} ${code}, the cluster is not read`, async () => {
-    const server = await serveHandler(createHandler({ config: config(), store: s3.store, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink }), { clock });
+    const server = await serveHandler(
+      createHandler({
+        config: config(),
+        store: s3.store,
+        state: createStateStore(s3.store, 'cmp-ops-state'),
+        alerts: sink,
+      }),
+      { clock },
+    );
     const alertsBefore = sent.length;
     try {
       const res = await postRaw(server.url, body);

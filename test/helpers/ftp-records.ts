@@ -1,10 +1,22 @@
 import { DateTime } from 'luxon';
 import { sourceOf, type Reject } from '#lib/lines/index.ts';
-import { parseFtpLog, type FtpParseOptions, type FtpRecord, type SessionRecord, type TransferRecord } from '#lib/ftp/index.ts';
+import {
+  parseFtpLog,
+  type FtpParseOptions,
+  type FtpRecord,
+  type SessionRecord,
+  type TransferRecord,
+} from '#lib/ftp/index.ts';
 
 /** ftpParser returns a function that parses text (or lines) with the given defaults, collecting every record. */
-export function ftpParser(fileTime: string): (text: string | string[], extra?: Partial<FtpParseOptions>) => Promise<FtpRecord[]> {
-  const options: FtpParseOptions = { server: 'ftp1', zone: 'UTC', fileTime: DateTime.fromISO(fileTime, { zone: 'utc' }) };
+export function ftpParser(
+  fileTime: string,
+): (text: string | string[], extra?: Partial<FtpParseOptions>) => Promise<FtpRecord[]> {
+  const options: FtpParseOptions = {
+    server: 'ftp1',
+    zone: 'UTC',
+    fileTime: DateTime.fromISO(fileTime, { zone: 'utc' }),
+  };
   return async (text, extra = {}) => {
     const out: FtpRecord[] = [];
     for await (const r of parseFtpLog(sourceOf(text), { ...options, ...extra })) out.push(r);

@@ -16,7 +16,9 @@ interface StoredObject {
  * createMemoryStore is an in-process ObjectStore for unit tests of cores. It honours If-None-Match/If-Match like
  * MinIO does. Integration tests use a real S3-protocol server instead. `now` dates new objects.
  */
-export function createMemoryStore(now: () => Date = () => new Date(0)): ObjectStore & { buckets: Map<string, Map<string, StoredObject>> } {
+export function createMemoryStore(
+  now: () => Date = () => new Date(0),
+): ObjectStore & { buckets: Map<string, Map<string, StoredObject>> } {
   const buckets = new Map<string, Map<string, StoredObject>>();
   const bucketOf = (bucket: string): Map<string, StoredObject> => {
     const found = buckets.get(bucket);
@@ -33,7 +35,14 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): ObjectSt
     async stat(bucket, key) {
       const object = bucketOf(bucket).get(key);
       if (!object) return null;
-      const info: ObjectInfo = { bucket, key, size: object.body.length, etag: object.etag, lastModified: object.lastModified, metadata: { ...object.metadata } };
+      const info: ObjectInfo = {
+        bucket,
+        key,
+        size: object.body.length,
+        etag: object.etag,
+        lastModified: object.lastModified,
+        metadata: { ...object.metadata },
+      };
       if (object.contentType) info.contentType = object.contentType;
       return info;
     },
@@ -45,7 +54,8 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): ObjectSt
       const objects = bucketOf(bucket);
       const existing = objects.get(key);
       if (options.ifNoneMatch === '*' && existing) throw opsError('CONFLICT', `${bucket}/${key} exists`);
-      if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch) throw opsError('CONFLICT', `${bucket}/${key} changed`);
+      if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch)
+        throw opsError('CONFLICT', `${bucket}/${key} changed`);
       let buffer: Buffer;
       if (typeof body === 'string') buffer = Buffer.from(body);
       else if (Buffer.isBuffer(body)) buffer = body;
@@ -56,17 +66,30 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): ObjectSt
         buffer = Buffer.concat(chunks);
       }
       const etag = createHash('md5').update(buffer).digest('hex');
-      const stored: StoredObject = { body: buffer, etag, lastModified: now(), metadata: { ...options.metadata }, tags: {} };
+      const stored: StoredObject = {
+        body: buffer,
+        etag,
+        lastModified: now(),
+        metadata: { ...options.metadata },
+        tags: {},
+      };
       if (options.contentType) stored.contentType = options.contentType;
       objects.set(key, stored);
       return { etag };
     },
     async *list(bucket, prefix, options = {}) {
-      const keys = [...bucketOf(bucket).keys()].filter((key) => key.startsWith(prefix) && (!options.startAfter || key > options.startAfter)).sort();
+      const keys = [...bucketOf(bucket).keys()]
+        .filter((key) => key.startsWith(prefix) && (!options.startAfter || key > options.startAfter))
+        .sort();
       for (const key of keys) {
         const object = bucketOf(bucket).get(key);
         if (!object) continue;
-        const summary: ObjectSummary = { key, size: object.body.length, etag: object.etag, lastModified: object.lastModified };
+        const summary: ObjectSummary = {
+          key,
+          size: object.body.length,
+          etag: object.etag,
+          lastModified: object.lastModified,
+        };
         yield summary;
       }
     },
@@ -78,7 +101,13 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): ObjectSt
     },
     async copy(from, to, options = {}) {
       const source = objectOf(from.bucket, from.key);
-      bucketOf(to.bucket).set(to.key, { ...source, body: Buffer.from(source.body), metadata: options.metadata ? { ...options.metadata } : { ...source.metadata }, tags: {}, lastModified: now() });
+      bucketOf(to.bucket).set(to.key, {
+        ...source,
+        body: Buffer.from(source.body),
+        metadata: options.metadata ? { ...options.metadata } : { ...source.metadata },
+        tags: {},
+        lastModified: now(),
+      });
     },
     async remove(bucket, key) {
       bucketOf(bucket).delete(key);

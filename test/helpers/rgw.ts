@@ -9,7 +9,9 @@ import { missingCephBinaries, startRgw, type RunningRgw } from '../../scripts/rg
  */
 export const RGW_SKIP: string | null = (() => {
   const missing = missingCephBinaries();
-  return missing.length === 0 ? null : `skipped: Ceph RGW binaries absent (${missing.join(', ')}); scripts/install-test-peers.sh installs them`;
+  return missing.length === 0
+    ? null
+    : `skipped: Ceph RGW binaries absent (${missing.join(', ')}); scripts/install-test-peers.sh installs them`;
 })();
 
 let shared: Promise<RunningRgw> | undefined;
@@ -21,19 +23,22 @@ let shared: Promise<RunningRgw> | undefined;
 export function sharedRgw(): Promise<RunningRgw> {
   if (!shared) {
     shared = startRgw({ accessKey: 'rgwtestkey', secretKey: 'rgwtestsecret' });
-    shared.then((rgw) => {
-      const kill = (): void => {
-        for (const pid of rgw.pids()) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
+    shared.then(
+      (rgw) => {
+        const kill = (): void => {
+          for (const pid of rgw.pids()) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
           }
-        }
-        rmSync(rgw.directory, { recursive: true, force: true });
-      };
-      process.once('exit', kill);
-    }, () => undefined);
+          rmSync(rgw.directory, { recursive: true, force: true });
+        };
+        process.once('exit', kill);
+      },
+      () => undefined,
+    );
   }
   return shared;
 }
@@ -41,7 +46,12 @@ export function sharedRgw(): Promise<RunningRgw> {
 /** rgwStore is an ObjectStore on the shared RGW (buckets created by the caller: names are global there). */
 export async function rgwStore(): Promise<{ rgw: RunningRgw; store: ObjectStore }> {
   const rgw = await sharedRgw();
-  const client = createMinioClient({ endpoint: rgw.endpoint, region: 'us-east-1', accessKey: new Secret(rgw.accessKey), secretKey: new Secret(rgw.secretKey) });
+  const client = createMinioClient({
+    endpoint: rgw.endpoint,
+    region: 'us-east-1',
+    accessKey: new Secret(rgw.accessKey),
+    secretKey: new Secret(rgw.secretKey),
+  });
   return { rgw, store: createMinioStore(client) };
 }
 

@@ -2,7 +2,10 @@ import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli/main.ts';
 
 /** runCliCaptured runs `cmp-ops <args>` in-process with captured stdout/stderr, stdin text and a working directory. */
-export async function runCliCaptured(args: string[], options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
+export async function runCliCaptured(
+  args: string[],
+  options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -11,6 +14,12 @@ export async function runCliCaptured(args: string[], options: { stdin?: string; 
   stderr.on('data', (c) => (err += c));
   const input = new PassThrough();
   input.end(options.stdin ?? '');
-  const code = await runCli(args, { stdin: input, stdout, stderr, env: options.env ?? {}, cwd: options.cwd ?? process.cwd() });
+  const code = await runCli(args, {
+    stdin: input,
+    stdout,
+    stderr,
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+  });
   return { code, out, err };
 }

@@ -16,10 +16,26 @@ export interface TestS3 {
 }
 
 /** startTestS3 starts s3rver on 127.0.0.1:0 in a temporary directory with the given buckets. */
-export async function startTestS3(buckets: string[] = ['inbox', 'quarantine', 'reports', 'cmp-ops-state']): Promise<TestS3> {
+export async function startTestS3(
+  buckets: string[] = ['inbox', 'quarantine', 'reports', 'cmp-ops-state'],
+): Promise<TestS3> {
   const directory = mkdtempSync(join(tmpdir(), 'cmp-ops-s3-'));
-  const server = await startEmbeddedS3({ host: '127.0.0.1', port: 0, directory, accessKey: 'testkey', secretKey: 'testsecret', buckets });
-  const store = createMinioStore(createMinioClient({ endpoint: server.endpoint, region: 'us-east-1', accessKey: new Secret('testkey'), secretKey: new Secret('testsecret') }));
+  const server = await startEmbeddedS3({
+    host: '127.0.0.1',
+    port: 0,
+    directory,
+    accessKey: 'testkey',
+    secretKey: 'testsecret',
+    buckets,
+  });
+  const store = createMinioStore(
+    createMinioClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      accessKey: new Secret('testkey'),
+      secretKey: new Secret('testsecret'),
+    }),
+  );
   return {
     server,
     store,

@@ -1,10 +1,31 @@
-import { bearerMatches, fixedClock, Secret, serve, type Clock, type Handler, type RunningServer } from '#lib/runtime/index.ts';
+import {
+  bearerMatches,
+  fixedClock,
+  Secret,
+  serve,
+  type Clock,
+  type Handler,
+  type RunningServer,
+} from '#lib/runtime/index.ts';
 import { captureLogger } from './log-capture.ts';
 
 export const TEST_TOKEN = 'test-invoke-token-7c1e';
 
 /** serveHandler runs a function's handler behind the real runtime server on a free port, with the test token. */
-export async function serveHandler(handler: Handler, options: { clock?: Clock; bodyLimitBytes?: number; deadlineMs?: number; isPublic?: (pathname: string, method: string) => boolean } = {}): Promise<RunningServer & { call(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>; lines: string[] }> {
+export async function serveHandler(
+  handler: Handler,
+  options: {
+    clock?: Clock;
+    bodyLimitBytes?: number;
+    deadlineMs?: number;
+    isPublic?: (pathname: string, method: string) => boolean;
+  } = {},
+): Promise<
+  RunningServer & {
+    call(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+    lines: string[];
+  }
+> {
   const { log, lines } = captureLogger('fn');
   const server = await serve({
     name: 'fn',

@@ -29,20 +29,60 @@ const odd: Array<[string, string]> = [
 ];
 for (const [name, text] of odd) {
   test(`string :: ${name} :: as JSON.stringify`, () => {
-    assert.is(written((w) => w.string(text)), JSON.stringify(text));
-    assert.is(written((w) => w.string(text), 8), JSON.stringify(text));
+    assert.is(
+      written((w) => w.string(text)),
+      JSON.stringify(text),
+    );
+    assert.is(
+      written((w) => w.string(text), 8),
+      JSON.stringify(text),
+    );
   });
 }
 
 test('number :: integers, negatives, fractions, -0, NaN, the infinities and null as JSON.stringify', () => {
-  for (const value of [0, -0, 1, 9, 10, 99, 100, 2147483647, 2147483648, -1, 0.5, 1e21, 1e-7, 123456789012345, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity]) {
-    assert.is(written((w) => w.number(value)), JSON.stringify(value), String(value));
+  for (const value of [
+    0,
+    -0,
+    1,
+    9,
+    10,
+    99,
+    100,
+    2147483647,
+    2147483648,
+    -1,
+    0.5,
+    1e21,
+    1e-7,
+    123456789012345,
+    Number.MAX_SAFE_INTEGER,
+    NaN,
+    Infinity,
+    -Infinity,
+  ]) {
+    assert.is(
+      written((w) => w.number(value)),
+      JSON.stringify(value),
+      String(value),
+    );
   }
-  assert.is(written((w) => w.number(null)), 'null');
+  assert.is(
+    written((w) => w.number(null)),
+    'null',
+  );
 });
 
 test('property :: any strings, numbers and arrays, any block size, are written byte for byte as JSON.stringify', () => {
-  const value = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.double(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string({ unit: 'binary' }), { maxLength: 5 }));
+  const value = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc.string({ unit: 'grapheme', maxLength: 80 }),
+    fc.double(),
+    fc.integer(),
+    fc.constant(null),
+    fc.boolean(),
+    fc.array(fc.string({ unit: 'binary' }), { maxLength: 5 }),
+  );
   fc.assert(
     fc.property(fc.array(value, { maxLength: 12 }), fc.integer({ min: 1, max: 4096 }), (values, blockSize) => {
       const ours = written((w) => {
@@ -71,11 +111,17 @@ test('blocks :: the sink gets full blocks, never one per value, and flush hands 
   const before = sizes.length;
   w.flush();
   assert.is(sizes.length, before + 1);
-  assert.is(sizes.reduce((a, b) => a + b, 0), 10_000);
+  assert.is(
+    sizes.reduce((a, b) => a + b, 0),
+    10_000,
+  );
 });
 
 test('valueLine :: any value as a JSON line', () => {
-  assert.is(written((w) => w.valueLine({ kind: 'summary', counts: { done: 3 }, note: 'é"' })), `${JSON.stringify({ kind: 'summary', counts: { done: 3 }, note: 'é"' })}\n`);
+  assert.is(
+    written((w) => w.valueLine({ kind: 'summary', counts: { done: 3 }, note: 'é"' })),
+    `${JSON.stringify({ kind: 'summary', counts: { done: 3 }, note: 'é"' })}\n`,
+  );
 });
 
 test.run();

@@ -13,7 +13,8 @@ async function* source(chunks: Array<Uint8Array | string>) {
 
 async function chunkLines(chunks: Array<Uint8Array | string>, options = {}): Promise<Array<[number, string | Reject]>> {
   const out: Array<[number, string | Reject]> = [];
-  for await (const block of readLineBlocks(source(chunks), options)) for (let i = 0; i < block.count; i++) out.push([block.first + i, blockLine(block, i)]);
+  for await (const block of readLineBlocks(source(chunks), options))
+    for (let i = 0; i < block.count; i++) out.push([block.first + i, blockLine(block, i)]);
   return out;
 }
 
@@ -21,13 +22,18 @@ async function collect(chunks: Array<string | Uint8Array>, options = {}): Promis
   return (await chunkLines(chunks, options)).map(([line, l]) => (typeof l === 'string' ? { line, text: l } : l));
 }
 
-async function blocks(chunks: Array<Uint8Array | string>, options = {}): Promise<Array<{ block: LineBlock; lines: Array<string | Reject>; bytesMatch: boolean }>> {
+async function blocks(
+  chunks: Array<Uint8Array | string>,
+  options = {},
+): Promise<Array<{ block: LineBlock; lines: Array<string | Reject>; bytesMatch: boolean }>> {
   const out = [];
   for await (const block of readLineBlocks(source(chunks), options)) {
     const lines = Array.from({ length: block.count }, (_, i) => blockLine(block, i));
     let bytesMatch = true;
     if (block.bytes) {
-      for (let i = 0; i < block.count; i++) for (let k = block.starts[i]!; k < block.ends[i]!; k++) if (block.bytes[k] !== block.text.charCodeAt(k)) bytesMatch = false;
+      for (let i = 0; i < block.count; i++)
+        for (let k = block.starts[i]!; k < block.ends[i]!; k++)
+          if (block.bytes[k] !== block.text.charCodeAt(k)) bytesMatch = false;
     }
     out.push({ block, lines, bytesMatch });
   }
@@ -41,14 +47,24 @@ function model(chunks: Uint8Array[]): string[] {
   return parts.map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p));
 }
 
-const byte = fc.oneof(fc.constantFrom(10, 10, 13, 44, 32, 97, 98), fc.integer({ min: 0, max: 255 }), fc.constantFrom(0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80));
-const chunked = fc.array(fc.array(byte, { maxLength: 80 }).map((a) => Uint8Array.from(a)), { maxLength: 10 });
+const byte = fc.oneof(
+  fc.constantFrom(10, 10, 13, 44, 32, 97, 98),
+  fc.integer({ min: 0, max: 255 }),
+  fc.constantFrom(0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80),
+);
+const chunked = fc.array(
+  fc.array(byte, { maxLength: 80 }).map((a) => Uint8Array.from(a)),
+  { maxLength: 10 },
+);
 
 test('any chunking :: the lines are those of the whole input decoded at once, numbered from firstLine', async () => {
   await fc.assert(
     fc.asyncProperty(chunked, fc.integer({ min: 1, max: 100 }), async (chunks, firstLine) => {
       const lines = await chunkLines(chunks, { firstLine });
-      assert.equal(lines, model(chunks).map((text, i) => [firstLine + i, text]));
+      assert.equal(
+        lines,
+        model(chunks).map((text, i) => [firstLine + i, text]),
+      );
     }),
     { seed: 20261201, numRuns: 3000 },
   );
@@ -58,19 +74,42 @@ test('bytes :: set only for ASCII text, and then equal to its character codes', 
   const ascii = Buffer.from('a,b\r\nc,d\n\ne');
   const out = await blocks([ascii.subarray(0, 5), ascii.subarray(5), Buffer.from('x\nété\n')]);
   assert.ok(out.every((b) => b.bytesMatch));
-  assert.equal(out.map((b) => [b.block.bytes !== null, b.lines]), [[true, ['a,b']], [true, ['c,d', '']], [false, ['ex']], [false, ['été']]]);
+  assert.equal(
+    out.map((b) => [b.block.bytes !== null, b.lines]),
+    [
+      [true, ['a,b']],
+      [true, ['c,d', '']],
+      [false, ['ex']],
+      [false, ['été']],
+    ],
+  );
 });
 
 test('blocks :: at most 1024 lines each, sharing one decoded text', async () => {
   const out = await blocks([Buffer.from('l\n'.repeat(2500))]);
-  assert.equal(out.map((b) => b.block.count), [1024, 1024, 452]);
+  assert.equal(
+    out.map((b) => b.block.count),
+    [1024, 1024, 452],
+  );
   assert.is(out[0]!.block.text, out[2]!.block.text);
 });
 
 test('over-long lines in byte chunks :: inside one chunk and across chunks, a LINE_TOO_LONG reject each, the next line intact', async () => {
   const long = 'y'.repeat(1500);
-  const lines = await chunkLines([Buffer.from(`a\n${long}\nb\n${long.slice(0, 700)}`), Buffer.from(`${long.slice(700)}\nc`)], { maxLineLength: 1000 });
-  assert.equal(lines.map(([n, l]) => [n, typeof l === 'string' ? l : l.reason]), [[1, 'a'], [2, 'LINE_TOO_LONG'], [3, 'b'], [4, 'LINE_TOO_LONG'], [5, 'c']]);
+  const lines = await chunkLines(
+    [Buffer.from(`a\n${long}\nb\n${long.slice(0, 700)}`), Buffer.from(`${long.slice(700)}\nc`)],
+    { maxLineLength: 1000 },
+  );
+  assert.equal(
+    lines.map(([n, l]) => [n, typeof l === 'string' ? l : l.reason]),
+    [
+      [1, 'a'],
+      [2, 'LINE_TOO_LONG'],
+      [3, 'b'],
+      [4, 'LINE_TOO_LONG'],
+      [5, 'c'],
+    ],
+  );
   assert.is((lines[1]![1] as Reject).raw, 'y'.repeat(512));
 });
 

@@ -13,7 +13,8 @@ const test = suite('local-stack/function-process');
 let dir: string;
 
 test.before(() => {
-  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs'))) throw new Error('run `npm run build` before the tests (dist/ is missing)');
+  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs')))
+    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   dir = mkdtempSync(join(tmpdir(), 'cmp-ops-fnproc-'));
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +24,14 @@ const start = (): Promise<FunctionProcess> =>
     name: 'checksum-verify',
     bundle: join(root, 'dist', 'functions', 'checksum-verify.mjs'),
     // Nothing listens on S3 port 9: the process starts anyway (storage is reached per request).
-    env: { PATH: process.env.PATH ?? '', S3_ENDPOINT: 'http://127.0.0.1:9', CMP_OPS_INVOKE_TOKEN: 't', S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's', SECRETS_DIR: dir },
+    env: {
+      PATH: process.env.PATH ?? '',
+      S3_ENDPOINT: 'http://127.0.0.1:9',
+      CMP_OPS_INVOKE_TOKEN: 't',
+      S3_ACCESS_KEY: 'k',
+      S3_SECRET_KEY: 's',
+      SECRETS_DIR: dir,
+    },
     cwd: root,
     logFile: join(dir, 'fn.log'),
   });
@@ -39,7 +47,9 @@ const isRunning = (pid: number): boolean => {
 
 /** childRunning is the pid of this test process's child running `bundle` (read from ps, the way an operator finds it). */
 const childRunning = (bundle: string): number => {
-  const rows = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).split('\n');
+  const rows = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).split(
+    '\n',
+  );
   const row = rows.find((line) => line.includes(bundle));
   if (!row) throw new Error(`no child runs ${bundle}`);
   return Number(row.trim().split(/\s+/)[0]);

@@ -20,7 +20,12 @@ test.before(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', () => resolve()));
   upstreamPort = (upstream.address() as AddressInfo).port;
-  gateway = await startLocalGateway({ host: '127.0.0.1', port: 0, upstream: (name) => (name === 'netbackup-status' ? upstreamPort : undefined), log: () => undefined });
+  gateway = await startLocalGateway({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: (name) => (name === 'netbackup-status' ? upstreamPort : undefined),
+    log: () => undefined,
+  });
 });
 test.after(async () => {
   await gateway.close();
@@ -29,14 +34,24 @@ test.after(async () => {
 });
 
 /** postExpectingContinue posts as curl does above 1 MB: `Expect: 100-continue`, the body only after the 100. */
-function postExpectingContinue(url: string, body: Buffer): Promise<{ status: number; continued: boolean; text: string }> {
+function postExpectingContinue(
+  url: string,
+  body: Buffer,
+): Promise<{ status: number; continued: boolean; text: string }> {
   return new Promise((resolve, reject) => {
     let continued = false;
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'text/plain', 'content-length': body.length, expect: '100-continue' } }, async (res) => {
-      let text = '';
-      for await (const chunk of res) text += chunk;
-      resolve({ status: res.statusCode ?? 0, continued, text });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'content-length': body.length, expect: '100-continue' },
+      },
+      async (res) => {
+        let text = '';
+        for await (const chunk of res) text += chunk;
+        resolve({ status: res.statusCode ?? 0, continued, text });
+      },
+    );
     req.on('continue', () => {
       continued = true;
       req.end(body);

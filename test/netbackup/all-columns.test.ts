@@ -7,7 +7,8 @@ import type { Reject } from '#lib/lines/index.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 
 const test = suite('netbackup/all-columns');
-const parse = (text: string, layout: 'auto' | 'all-columns' | 'most-columns' = 'auto') => parseColumnsLine(text, 7, { layout });
+const parse = (text: string, layout: 'auto' | 'all-columns' | 'most-columns' = 'auto') =>
+  parseColumnsLine(text, 7, { layout });
 const job = (r: NetBackupJob | Reject) => {
   if ('reason' in r) throw new Error(`rejected: ${r.reason}`);
   return r;
@@ -27,7 +28,22 @@ for (const [name, line, fields] of escapes) {
 }
 
 test('done job :: head fields, times in UTC, status message from the official catalog', () => {
-  const j = job(parse(allColumnsLine({ jobid: 4711, status: 0, policy: 'DUTCH_FS', client: 'dutch-fs01', started: 1764021600, elapsed: 600, ended: 1764022200, kbytes: 2048, files: 12, scheduleType: 1 })));
+  const j = job(
+    parse(
+      allColumnsLine({
+        jobid: 4711,
+        status: 0,
+        policy: 'DUTCH_FS',
+        client: 'dutch-fs01',
+        started: 1764021600,
+        elapsed: 600,
+        ended: 1764022200,
+        kbytes: 2048,
+        files: 12,
+        scheduleType: 1,
+      }),
+    ),
+  );
   assert.is(j.source, 'all-columns');
   assert.is(j.jobId, 4711);
   assert.is(j.type, 'Backup');
@@ -44,7 +60,24 @@ test('done job :: head fields, times in UTC, status message from the official ca
 });
 
 test('windows client :: C:\\ selection and an escaped comma in a status line survive', () => {
-  const j = job(parse(allColumnsLine({ jobid: 12, client: 'cgcu-win01', fileList: ['C:\\', 'D:\\Data, archive'], tries: [{ started: 1, elapsed: 2, ended: 3, status: 0, lines: ['11/24/2026 22:00:01 - Info bpbrm(pid=1) Windows, client connected'] }] })));
+  const j = job(
+    parse(
+      allColumnsLine({
+        jobid: 12,
+        client: 'cgcu-win01',
+        fileList: ['C:\\', 'D:\\Data, archive'],
+        tries: [
+          {
+            started: 1,
+            elapsed: 2,
+            ended: 3,
+            status: 0,
+            lines: ['11/24/2026 22:00:01 - Info bpbrm(pid=1) Windows, client connected'],
+          },
+        ],
+      }),
+    ),
+  );
   assert.equal(j.fileList, ['C:\\', 'D:\\Data, archive']);
   assert.equal(j.tries[0]!.statusLines, ['11/24/2026 22:00:01 - Info bpbrm(pid=1) Windows, client connected']);
   assert.is(j.tries[0]!.kilobytes, 1048576);
@@ -59,11 +92,27 @@ test('tries :: two failed tries with their status and lines, the final class fai
   assert.is(j.class, 'failure');
   assert.is(j.statusMessage, "can't connect to client");
   assert.is(j.tries.length, 2);
-  assert.equal(j.tries.map((t) => [t.status, t.statusLines.length]), [[58, 2], [58, 1]]);
+  assert.equal(
+    j.tries.map((t) => [t.status, t.statusLines.length]),
+    [
+      [58, 2],
+      [58, 1],
+    ],
+  );
 });
 
 test('running job :: ended 0000000000 is null, empty status, class running', () => {
-  const j = job(parse(allColumnsLine({ jobid: 5, state: 1, status: '', ended: '0000000000', tries: [{ started: 1, elapsed: 5, ended: 0, status: 0 }] })));
+  const j = job(
+    parse(
+      allColumnsLine({
+        jobid: 5,
+        state: 1,
+        status: '',
+        ended: '0000000000',
+        tries: [{ started: 1, elapsed: 5, ended: 0, status: 0 }],
+      }),
+    ),
+  );
   assert.is(j.ended, null);
   assert.is(j.status, null);
   assert.is(j.class, 'running');
@@ -84,7 +133,9 @@ test('status 196 :: no try at all (window closed while queued) parses with zero 
 });
 
 test('newer releases :: unknown trailing fields are kept in extra, not an error', () => {
-  const j = job(parse(allColumnsLine({ jobid: 301, extra: ['0', '1', '', 'reason text', '87.5', '1', 'ORCL', '', ''] })));
+  const j = job(
+    parse(allColumnsLine({ jobid: 301, extra: ['0', '1', '', 'reason text', '87.5', '1', 'ORCL', '', ''] })),
+  );
   assert.equal(j.extra, ['0', '1', '', 'reason text', '87.5', '1', 'ORCL', '', '']);
 });
 
@@ -107,8 +158,19 @@ const rejects: Array<[string, string, RegExp]> = [
   ['non-numeric job id', allColumnsLine({ jobid: 1 }).replace(/^1,/, 'abc,'), /^BAD_JOBID/],
   ['bad state', allColumnsLine({ jobid: 1, state: 9 }), /^BAD_STATE/],
   ['non-numeric start time', allColumnsLine({ jobid: 1 }).replace(',1764021600,', ',yesterday,'), /^BAD_TIME: started/],
-  ['try count that overruns the line', allColumnsLine({ jobid: 1, fileList: [] }).replace(/,0,1,4242,stu_disk_01/, ',0,40,4242,stu_disk_01'), /^COUNT_OVERRUN/],
-  ['status-line count that overruns', allColumnsLine({ jobid: 1, tries: [{ started: 1, elapsed: 1, ended: 2, status: 0, lines: ['x'] }] }).replace(',,1,x,', ',,900,x,'), /^COUNT_OVERRUN/],
+  [
+    'try count that overruns the line',
+    allColumnsLine({ jobid: 1, fileList: [] }).replace(/,0,1,4242,stu_disk_01/, ',0,40,4242,stu_disk_01'),
+    /^COUNT_OVERRUN/,
+  ],
+  [
+    'status-line count that overruns',
+    allColumnsLine({ jobid: 1, tries: [{ started: 1, elapsed: 1, ended: 2, status: 0, lines: ['x'] }] }).replace(
+      ',,1,x,',
+      ',,900,x,',
+    ),
+    /^COUNT_OVERRUN/,
+  ],
 ];
 for (const [name, line, reason] of rejects) {
   test(`bad input :: ${name} is a reject naming why, with its line number`, () => {
@@ -121,9 +183,14 @@ for (const [name, line, reason] of rejects) {
 
 test('epochToIso :: the minute slots give what the full conversion gives, neighbours and far times mixed', () => {
   fc.assert(
-    fc.property(fc.array(fc.oneof(fc.integer({ min: 1, max: 4e9 }), fc.integer({ min: 1764021000, max: 1764030000 })), { maxLength: 50 }), (epochs) => {
-      for (const e of epochs) assert.is(epochToIso(e), isoFromEpochSeconds(e));
-    }),
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: 1, max: 4e9 }), fc.integer({ min: 1764021000, max: 1764030000 })), {
+        maxLength: 50,
+      }),
+      (epochs) => {
+        for (const e of epochs) assert.is(epochToIso(e), isoFromEpochSeconds(e));
+      },
+    ),
     { seed: 20261201, numRuns: 300 },
   );
   assert.is(epochToIso(0), null);

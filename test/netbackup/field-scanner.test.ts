@@ -25,8 +25,18 @@ async function* byteChunks(bytes: Buffer, cuts: number[]) {
   yield bytes.subarray(at);
 }
 
-const value = fc.oneof(fc.constantFrom('STS_Daily', 'C:\\', 'D:\\Data, archive', 'a\\,b', 'x\\\\', '', ' 7 ', '-', 'été', '12,', ',,'), fc.stringMatching(/^[ -~]{0,12}$/));
-const tryspec = fc.record({ started: fc.integer({ min: 0, max: 2e9 }), elapsed: fc.nat(), ended: fc.integer({ min: 0, max: 2e9 }), status: fc.integer({ min: 0, max: 300 }), lines: fc.array(value, { maxLength: 4 }), description: value });
+const value = fc.oneof(
+  fc.constantFrom('STS_Daily', 'C:\\', 'D:\\Data, archive', 'a\\,b', 'x\\\\', '', ' 7 ', '-', 'été', '12,', ',,'),
+  fc.stringMatching(/^[ -~]{0,12}$/),
+);
+const tryspec = fc.record({
+  started: fc.integer({ min: 0, max: 2e9 }),
+  elapsed: fc.nat(),
+  ended: fc.integer({ min: 0, max: 2e9 }),
+  status: fc.integer({ min: 0, max: 300 }),
+  lines: fc.array(value, { maxLength: 4 }),
+  description: value,
+});
 const job = fc.record(
   {
     jobid: fc.nat({ max: 1e7 }),
@@ -47,17 +57,40 @@ const line = fc.oneof(
   { weight: 6, arbitrary: job.map((j) => allColumnsLine(j as JobSpec)) },
   { weight: 1, arbitrary: job.map((j) => allColumnsLine(j as JobSpec, true)) },
   // a record cut by an embedded newline after its k-th comma
-  { weight: 1, arbitrary: fc.tuple(job, fc.nat({ max: 80 })).map(([j, k]) => { let n = 0; return allColumnsLine(j as JobSpec).replace(/,/g, (c) => (n++ === k ? '\n' : c)); }) },
-  { weight: 1, arbitrary: fc.constantFrom('C2', '-3', '', '1,2,3', 'garbage', '  ', '12,x,3,', allColumnsLine({ jobid: 5 }).slice(0, 200)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(job, fc.nat({ max: 80 })).map(([j, k]) => {
+      let n = 0;
+      return allColumnsLine(j as JobSpec).replace(/,/g, (c) => (n++ === k ? '\n' : c));
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'C2',
+      '-3',
+      '',
+      '1,2,3',
+      'garbage',
+      '  ',
+      '12,x,3,',
+      allColumnsLine({ jobid: 5 }).slice(0, 200),
+    ),
+  },
 );
 
 test('bytes vs string :: the same records, line numbers and rejects, for any chunking', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 700 }), { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), async (lines, cuts, eol) => {
-      const text = [allColumnsLine({ jobid: 1 }), ...lines].join(eol);
-      const fromString = await collect(sourceOf(text));
-      assert.equal(await collect(byteChunks(Buffer.from(text), cuts)), fromString);
-    }),
+    fc.asyncProperty(
+      fc.array(line, { minLength: 1, maxLength: 12 }),
+      fc.array(fc.integer({ min: 1, max: 700 }), { maxLength: 8 }),
+      fc.constantFrom('\n', '\r\n'),
+      async (lines, cuts, eol) => {
+        const text = [allColumnsLine({ jobid: 1 }), ...lines].join(eol);
+        const fromString = await collect(sourceOf(text));
+        assert.equal(await collect(byteChunks(Buffer.from(text), cuts)), fromString);
+      },
+    ),
     { seed: 20261201, numRuns: 400 },
   );
 });

@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert';
 import { BASE_CONFIG, loadConfig, mergeSchemas } from '#lib/runtime/index.ts';
 
 const test = suite('runtime/config');
-const schema = mergeSchemas(BASE_CONFIG, { properties: { QUARANTINE_BUCKET: { type: 'string', default: 'quarantine' }, SWEEP_LIMIT: { type: 'integer', minimum: 1 } }, required: ['SWEEP_LIMIT'] });
+const schema = mergeSchemas(BASE_CONFIG, {
+  properties: {
+    QUARANTINE_BUCKET: { type: 'string', default: 'quarantine' },
+    SWEEP_LIMIT: { type: 'integer', minimum: 1 },
+  },
+  required: ['SWEEP_LIMIT'],
+});
 
 function codeAndMessage(fn: () => unknown): { code: string; message: string; details: Array<{ field: string }> } {
   try {
@@ -15,7 +21,11 @@ function codeAndMessage(fn: () => unknown): { code: string; message: string; det
 }
 
 test('defaults and coercion :: numbers from strings, defaults filled, result frozen', () => {
-  const config = loadConfig<{ PORT: number; SWEEP_LIMIT: number; QUARANTINE_BUCKET: string }>(schema, { PORT: '3001', SWEEP_LIMIT: '50', HOME: '/root' });
+  const config = loadConfig<{ PORT: number; SWEEP_LIMIT: number; QUARANTINE_BUCKET: string }>(schema, {
+    PORT: '3001',
+    SWEEP_LIMIT: '50',
+    HOME: '/root',
+  });
   assert.is(config.PORT, 3001);
   assert.is(config.SWEEP_LIMIT, 50);
   assert.is(config.QUARANTINE_BUCKET, 'quarantine');
@@ -36,7 +46,13 @@ test('unknown variable :: a typo sharing a declared prefix is named', () => {
 });
 
 test('unknown variable :: Kubernetes service links and secret fallbacks are not ours and pass', () => {
-  loadConfig(schema, { SWEEP_LIMIT: '5', S3_SERVICE_HOST: '10.0.0.1', S3_PORT_9000_TCP_ADDR: '10.0.0.1', S3_ACCESS_KEY: 'k', exec_timeout: '30s' });
+  loadConfig(schema, {
+    SWEEP_LIMIT: '5',
+    S3_SERVICE_HOST: '10.0.0.1',
+    S3_PORT_9000_TCP_ADDR: '10.0.0.1',
+    S3_ACCESS_KEY: 'k',
+    exec_timeout: '30s',
+  });
 });
 
 test('invalid value :: wrong type or pattern names the variable', () => {

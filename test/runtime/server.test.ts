@@ -1,12 +1,25 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixedClock, json, readJson, opsError, serve, Secret, bearerMatches, type Handler, type RunningServer } from '#lib/runtime/index.ts';
+import {
+  fixedClock,
+  json,
+  readJson,
+  opsError,
+  serve,
+  Secret,
+  bearerMatches,
+  type Handler,
+  type RunningServer,
+} from '#lib/runtime/index.ts';
 import { captureLogger } from '../helpers/log-capture.ts';
 
 const TOKEN = 'tok-3f9a1c0e5b7d4e21a8c6';
 const test = suite('runtime/server');
 
-async function start(handler: Handler, options: { bodyLimitBytes?: number; deadlineMs?: number } = {}): Promise<{ server: RunningServer; lines: string[] }> {
+async function start(
+  handler: Handler,
+  options: { bodyLimitBytes?: number; deadlineMs?: number } = {},
+): Promise<{ server: RunningServer; lines: string[] }> {
   const { log, lines } = captureLogger('server-test');
   const server = await serve({
     name: 'test-fn',
@@ -23,7 +36,8 @@ async function start(handler: Handler, options: { bodyLimitBytes?: number; deadl
 }
 
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const echo: Handler = async (req, ctx) => json({ body: await readJson(req), callId: ctx.callId, now: ctx.now().toISO(), topic: ctx.topic ?? null });
+const echo: Handler = async (req, ctx) =>
+  json({ body: await readJson(req), callId: ctx.callId, now: ctx.now().toISO(), topic: ctx.topic ?? null });
 
 test('health :: answers 200 without credentials', async () => {
   const { server } = await start(echo);
@@ -56,7 +70,11 @@ for (const [name, headers] of authCases) {
 
 test('caller check :: right token reaches the handler with the call id and the injected clock', async () => {
   const { server } = await start(echo);
-  const res = await fetch(server.url, { method: 'POST', headers: { ...auth, 'x-call-id': 'call-42' }, body: '{"a":1}' });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { ...auth, 'x-call-id': 'call-42' },
+    body: '{"a":1}',
+  });
   assert.is(res.status, 200);
   assert.is(res.headers.get('x-call-id'), 'call-42');
   assert.equal(await res.json(), { body: { a: 1 }, callId: 'call-42', now: '2026-11-24T10:00:00.000Z', topic: null });
@@ -65,7 +83,10 @@ test('caller check :: right token reaches the handler with the call id and the i
 
 test('cron tick :: a bodiless POST with X-Topic cron-function passes without token and sets ctx.topic', async () => {
   const { server } = await start(echo);
-  const res = await fetch(server.url, { method: 'POST', headers: { 'x-topic': 'cron-function', 'x-connector': 'cron-connector' } });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'x-topic': 'cron-function', 'x-connector': 'cron-connector' },
+  });
   assert.is(res.status, 200);
   assert.is(((await res.json()) as { topic: string }).topic, 'cron-function');
   await server.close();
@@ -73,7 +94,11 @@ test('cron tick :: a bodiless POST with X-Topic cron-function passes without tok
 
 test('cron tick :: the same header with a body still needs the token', async () => {
   const { server } = await start(echo);
-  const res = await fetch(server.url, { method: 'POST', headers: { 'x-topic': 'cron-function' }, body: '{"bucket":"x"}' });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'x-topic': 'cron-function' },
+    body: '{"bucket":"x"}',
+  });
   assert.is(res.status, 401);
   await server.close();
 });
@@ -101,7 +126,11 @@ test('request body :: bytes that are not UTF-8 reach the handler as sent, throug
       }
       return json({ hex: bytes.toString('hex') });
     });
-    const res = await fetch(server.url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/octet-stream' }, body: sent });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/octet-stream' },
+      body: sent,
+    });
     assert.equal(await res.json(), { hex: sent.toString('hex') }, read);
     await server.close();
   }
@@ -176,7 +205,10 @@ test('deadline :: a handler past its deadline gets an aborted signal and the cal
 
 test('logs :: every request line carries the call id and the token never appears', async () => {
   const { server, lines } = await start(async (_req, ctx) => {
-    ctx.log.info({ headers: { authorization: `Bearer ${TOKEN}` }, token: TOKEN, secret: new Secret(TOKEN) }, 'handler saw credentials');
+    ctx.log.info(
+      { headers: { authorization: `Bearer ${TOKEN}` }, token: TOKEN, secret: new Secret(TOKEN) },
+      'handler saw credentials',
+    );
     return json({ ok: true });
   });
   await fetch(server.url, { method: 'POST', headers: { ...auth, 'x-call-id': 'c-1' }, body: '{}' });

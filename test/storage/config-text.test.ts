@@ -11,8 +11,17 @@ import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 const test = suite('storage/config-text');
 let s3: TestS3;
 let dir: string;
-const options = () => ({ store: s3.store, stateBucket: 'cmp-ops-state', invalidCode: 'RELEASE_INVALID' as const, maxBytes: 64 });
-const codeOf = async (work: Promise<unknown>) => work.then(() => 'resolved', (err: { code?: string }) => err.code);
+const options = () => ({
+  store: s3.store,
+  stateBucket: 'cmp-ops-state',
+  invalidCode: 'RELEASE_INVALID' as const,
+  maxBytes: 64,
+});
+const codeOf = async (work: Promise<unknown>) =>
+  work.then(
+    () => 'resolved',
+    (err: { code?: string }) => err.code,
+  );
 
 test.before(async () => {
   s3 = await startTestS3();
@@ -23,7 +32,7 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('file :: read whole; absent is null; over the limit is the caller\'s invalid code', async () => {
+test("file :: read whole; absent is null; over the limit is the caller's invalid code", async () => {
   writeFileSync(join(dir, 'ok.yaml'), 'a: 1\n');
   writeFileSync(join(dir, 'big.yaml'), 'x'.repeat(65));
   assert.equal(await readConfigText(`file:${join(dir, 'ok.yaml')}`, options()), { text: 'a: 1\n' });
@@ -35,13 +44,19 @@ test('state :: read with its etag; absent is null; the same etag is unchanged; o
   const { etag } = await s3.store.put('cmp-ops-state', 'config/release.yaml', 'b: 2\n');
   assert.equal(await readConfigText('state:config/release.yaml', options()), { text: 'b: 2\n', etag });
   assert.is(await readConfigText('state:config/none.yaml', options()), null);
-  assert.equal(await readConfigText('state:config/release.yaml', { ...options(), knownEtag: etag }), { unchanged: true });
+  assert.equal(await readConfigText('state:config/release.yaml', { ...options(), knownEtag: etag }), {
+    unchanged: true,
+  });
   await s3.store.put('cmp-ops-state', 'config/big.yaml', 'y'.repeat(65));
-  assert.is(await codeOf(readConfigText('state:config/big.yaml', { ...options(), invalidCode: 'ROUTING_INVALID' })), 'ROUTING_INVALID');
+  assert.is(
+    await codeOf(readConfigText('state:config/big.yaml', { ...options(), invalidCode: 'ROUTING_INVALID' })),
+    'ROUTING_INVALID',
+  );
 });
 
 test('spec :: anything but state:<key> or file:<path> is CONFIG_INVALID', async () => {
-  for (const spec of ['config.yaml', 'http://x/y', 'state:', 's3:x']) assert.is(await codeOf(readConfigText(spec, options())), 'CONFIG_INVALID', spec);
+  for (const spec of ['config.yaml', 'http://x/y', 'state:', 's3:x'])
+    assert.is(await codeOf(readConfigText(spec, options())), 'CONFIG_INVALID', spec);
 });
 
 test.run();

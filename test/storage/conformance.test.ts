@@ -8,7 +8,13 @@ import { Readable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Secret } from '#lib/runtime/index.ts';
-import { createMinioClient, createMinioStore, createStateStore, probeConditionalWrites, type ObjectStore } from '#lib/storage/index.ts';
+import {
+  createMinioClient,
+  createMinioStore,
+  createStateStore,
+  probeConditionalWrites,
+  type ObjectStore,
+} from '#lib/storage/index.ts';
 import { RGW_SKIP, rgwStore } from '../helpers/rgw.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
 
@@ -28,7 +34,13 @@ const backends: Backend[] = [
     lacks: ['multipart', 'ifNoneMatch', 'ifMatch', 'listingEscapes'],
     async open() {
       s3rver = await startTestS3([]);
-      const client = createMinioClient({ endpoint: s3rver.endpoint, region: 'us-east-1', accessKey: new Secret('testkey'), secretKey: new Secret('testsecret'), partSize: 5 * 1024 * 1024 });
+      const client = createMinioClient({
+        endpoint: s3rver.endpoint,
+        region: 'us-east-1',
+        accessKey: new Secret('testkey'),
+        secretKey: new Secret('testsecret'),
+        partSize: 5 * 1024 * 1024,
+      });
       return { store: createMinioStore(client), close: () => s3rver!.close() };
     },
   },
@@ -40,7 +52,13 @@ else {
     lacks: [],
     async open() {
       const { rgw } = await rgwStore();
-      const client = createMinioClient({ endpoint: rgw.endpoint, region: 'us-east-1', accessKey: new Secret(rgw.accessKey), secretKey: new Secret(rgw.secretKey), partSize: 5 * 1024 * 1024 });
+      const client = createMinioClient({
+        endpoint: rgw.endpoint,
+        region: 'us-east-1',
+        accessKey: new Secret(rgw.accessKey),
+        secretKey: new Secret(rgw.secretKey),
+        partSize: 5 * 1024 * 1024,
+      });
       return { store: createMinioStore(client), close: async () => undefined };
     },
   });
@@ -51,7 +69,13 @@ if (process.env.S3_ENDPOINT && process.env.S3_ACCESS_KEY && process.env.S3_SECRE
     name: `minio (${endpoint})`,
     lacks: [],
     async open() {
-      const client = createMinioClient({ endpoint, region: process.env.S3_REGION ?? 'us-east-1', accessKey: new Secret(accessKey), secretKey: new Secret(secretKey), partSize: 5 * 1024 * 1024 });
+      const client = createMinioClient({
+        endpoint,
+        region: process.env.S3_REGION ?? 'us-east-1',
+        accessKey: new Secret(accessKey),
+        secretKey: new Secret(secretKey),
+        partSize: 5 * 1024 * 1024,
+      });
       return { store: createMinioStore(client), close: async () => undefined };
     },
   });
@@ -84,19 +108,36 @@ for (const backend of backends) {
 
   test('objects :: put, get, stat (size, etag, metadata), tags, copy, list in key order', async () => {
     const body = Buffer.from('telemetry frame\n');
-    const { etag } = await store.put(bucket, 'obj/a b+c ü.txt', body, { contentType: 'text/plain', metadata: { sha256: 'abc' } });
+    const { etag } = await store.put(bucket, 'obj/a b+c ü.txt', body, {
+      contentType: 'text/plain',
+      metadata: { sha256: 'abc' },
+    });
     assert.is(etag, md5(body));
     assert.is(await text(await store.getStream(bucket, 'obj/a b+c ü.txt')), body.toString());
     const info = await store.stat(bucket, 'obj/a b+c ü.txt');
-    assert.equal([info?.size, info?.etag, info?.metadata.sha256, info?.contentType], [body.length, md5(body), 'abc', 'text/plain']);
+    assert.equal(
+      [info?.size, info?.etag, info?.metadata.sha256, info?.contentType],
+      [body.length, md5(body), 'abc', 'text/plain'],
+    );
     assert.is(await store.stat(bucket, 'obj/none'), null);
     await store.setTags(bucket, 'obj/a b+c ü.txt', { 'cmp-ops-verdict': 'ok' });
     assert.equal(await store.getTags(bucket, 'obj/a b+c ü.txt'), { 'cmp-ops-verdict': 'ok' });
-    await store.copy({ bucket, key: 'obj/a b+c ü.txt' }, { bucket, key: 'obj/copy 1' }, { metadata: { note: 'copied' } });
+    await store.copy(
+      { bucket, key: 'obj/a b+c ü.txt' },
+      { bucket, key: 'obj/copy 1' },
+      { metadata: { note: 'copied' } },
+    );
     assert.is((await store.stat(bucket, 'obj/copy 1'))?.metadata.note, 'copied');
     // a `+` in the destination too (checksum-verify's quarantine copy keeps the key)
-    await store.copy({ bucket, key: 'obj/a b+c ü.txt' }, { bucket: `${bucket}`, key: 'q/a b+c ü.txt' }, { metadata: { 'cmp-ops-source': 'obj/a b+c ü.txt.sha256' } });
-    assert.ok((await store.stat(bucket, 'q/a b+c ü.txt'))?.metadata['cmp-ops-source'], 'a non-ASCII metadata value is stored (RFC 2047-encoded)');
+    await store.copy(
+      { bucket, key: 'obj/a b+c ü.txt' },
+      { bucket: `${bucket}`, key: 'q/a b+c ü.txt' },
+      { metadata: { 'cmp-ops-source': 'obj/a b+c ü.txt.sha256' } },
+    );
+    assert.ok(
+      (await store.stat(bucket, 'q/a b+c ü.txt'))?.metadata['cmp-ops-source'],
+      'a non-ASCII metadata value is stored (RFC 2047-encoded)',
+    );
     assert.is(await text(await store.getStream(bucket, 'q/a b+c ü.txt')), body.toString());
     await store.remove(bucket, 'q/a b+c ü.txt');
     const keys: string[] = [];
@@ -111,9 +152,16 @@ for (const backend of backends) {
 
   test(`multipart :: an 11 MiB stream sent in parts ${has('multipart') ? 'is stored whole' : 'is refused (declared missing)'}`, async () => {
     const body = randomBytes(11 * 1024 * 1024);
-    const put = store.put(bucket, 'big/eleven.bin', Readable.from([body.subarray(0, 4e6), body.subarray(4e6, 9e6), body.subarray(9e6)]));
+    const put = store.put(
+      bucket,
+      'big/eleven.bin',
+      Readable.from([body.subarray(0, 4e6), body.subarray(4e6, 9e6), body.subarray(9e6)]),
+    );
     if (!has('multipart')) {
-      await put.then(() => assert.unreachable('multipart was declared missing but worked'), () => undefined);
+      await put.then(
+        () => assert.unreachable('multipart was declared missing but worked'),
+        () => undefined,
+      );
       record('multipart upload', 'no (minio-js needs ListMultipartUploads)');
       return;
     }
@@ -137,12 +185,20 @@ for (const backend of backends) {
 
   test('concurrent creates :: 20 writers create one key with If-None-Match: * — exactly one wins', async () => {
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => store.put(bucket, 'race/create', `writer ${i}`, { ifNoneMatch: '*' }).then(() => 'won', (err) => codeOf(err))),
+      Array.from({ length: 20 }, (_, i) =>
+        store.put(bucket, 'race/create', `writer ${i}`, { ifNoneMatch: '*' }).then(
+          () => 'won',
+          (err) => codeOf(err),
+        ),
+      ),
     );
     const won = outcomes.filter((o) => o === 'won').length;
     if (has('ifNoneMatch')) {
       assert.is(won, 1, `outcomes: ${outcomes.join(',')}`);
-      assert.ok(outcomes.every((o) => o === 'won' || o === 'CONFLICT'), `outcomes: ${outcomes.join(',')}`);
+      assert.ok(
+        outcomes.every((o) => o === 'won' || o === 'CONFLICT'),
+        `outcomes: ${outcomes.join(',')}`,
+      );
     } else assert.ok(won > 1, 'a server that ignores If-None-Match lets several win');
     // the state store's create: with preconditions, across separate stores (as separate processes); without, its
     // fallback (in-process serialization) still makes exactly one winner among callers of one store
@@ -150,7 +206,10 @@ for (const backend of backends) {
     const states = Array.from({ length: 20 }, () => (has('ifNoneMatch') ? createStateStore(store, bucket) : shared));
     const created = await Promise.all(states.map((s, i) => s.create('race/state-create', { writer: i })));
     assert.is(created.filter((c) => c === 'created').length, 1);
-    record('20 concurrent creates, one winner', has('ifNoneMatch') ? `yes (raw PUTs: ${won} won)` : `raw PUTs: ${won} won; state store: 1 (in-process fallback)`);
+    record(
+      '20 concurrent creates, one winner',
+      has('ifNoneMatch') ? `yes (raw PUTs: ${won} won)` : `raw PUTs: ${won} won; state store: 1 (in-process fallback)`,
+    );
   });
 
   test('concurrent updates :: 10 read-If-Match-write increments lose nothing', async () => {
@@ -162,15 +221,22 @@ for (const backend of backends) {
     const states = Array.from({ length: 10 }, () => (has('ifMatch') ? createStateStore(store, bucket) : one));
     await Promise.all(
       states.map((s) =>
-        s.update<{ count: number }>(key, (current) => {
-          conflicts.n++;
-          return { count: (current?.count ?? 0) + 1 };
-        }, { attempts: 100 }),
+        s.update<{ count: number }>(
+          key,
+          (current) => {
+            conflicts.n++;
+            return { count: (current?.count ?? 0) + 1 };
+          },
+          { attempts: 100 },
+        ),
       ),
     );
     const final = await one.read<{ count: number }>(key);
     assert.is(final?.value.count, 10);
-    record('10 concurrent updates, none lost', has('ifMatch') ? `yes (${conflicts.n - 10} retried after a lost race)` : 'state store: yes (in-process fallback)');
+    record(
+      '10 concurrent updates, none lost',
+      has('ifMatch') ? `yes (${conflicts.n - 10} retried after a lost race)` : 'state store: yes (in-process fallback)',
+    );
   });
 
   test.run();
@@ -181,7 +247,10 @@ summary('prints the backend × feature table', () => {
   const names = [...new Set(table.map(([b]) => b))];
   const features = [...new Set(table.map(([, f]) => f))];
   const lines = [`| feature | ${names.join(' | ')} |`, `| --- |${names.map(() => ' --- |').join('')}`];
-  for (const feature of features) lines.push(`| ${feature} | ${names.map((n) => table.find(([b, f]) => b === n && f === feature)?.[2] ?? '—').join(' | ')} |`);
+  for (const feature of features)
+    lines.push(
+      `| ${feature} | ${names.map((n) => table.find(([b, f]) => b === n && f === feature)?.[2] ?? '—').join(' | ')} |`,
+    );
   process.stdout.write(`\n${lines.join('\n')}\n`);
   assert.ok(table.length > 0);
 });

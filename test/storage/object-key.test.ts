@@ -61,16 +61,23 @@ test('store guard :: every key-taking call refuses ../quarantine/… before a re
   await s3.store.put('quarantine', 'inbox/x.bin', 'kept');
   await s3.store.setTags('quarantine', 'inbox/x.bin', { 'cmp-ops-verdict': 'mismatch' });
   const key = '../quarantine/inbox/x.bin';
-  const codes = await Promise.all([
-    s3.store.stat('inbox', key),
-    s3.store.getStream('inbox', key),
-    s3.store.put('inbox', key, 'overwrite'),
-    s3.store.getTags('inbox', key),
-    s3.store.setTags('inbox', key, { 'cmp-ops-verdict': 'ok' }),
-    s3.store.copy({ bucket: 'inbox', key }, { bucket: 'inbox', key: 'copy.bin' }),
-    s3.store.copy({ bucket: 'inbox', key: 'x' }, { bucket: 'inbox', key }),
-    s3.store.remove('inbox', key),
-  ].map((p) => (p as Promise<unknown>).then(() => 'accepted', (e: { code: string }) => e.code)));
+  const codes = await Promise.all(
+    [
+      s3.store.stat('inbox', key),
+      s3.store.getStream('inbox', key),
+      s3.store.put('inbox', key, 'overwrite'),
+      s3.store.getTags('inbox', key),
+      s3.store.setTags('inbox', key, { 'cmp-ops-verdict': 'ok' }),
+      s3.store.copy({ bucket: 'inbox', key }, { bucket: 'inbox', key: 'copy.bin' }),
+      s3.store.copy({ bucket: 'inbox', key: 'x' }, { bucket: 'inbox', key }),
+      s3.store.remove('inbox', key),
+    ].map((p) =>
+      (p as Promise<unknown>).then(
+        () => 'accepted',
+        (e: { code: string }) => e.code,
+      ),
+    ),
+  );
   assert.equal(codes, Array(8).fill('BAD_OBJECT_KEY'));
   assert.equal(await s3.store.getTags('quarantine', 'inbox/x.bin'), { 'cmp-ops-verdict': 'mismatch' });
   assert.is(await s3.store.stat('inbox', 'copy.bin'), null);

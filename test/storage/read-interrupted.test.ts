@@ -56,7 +56,14 @@ test.before(async () => {
   await s3.store.put('inbox', 'STS/big.bin.sha256', `${createHash('sha256').update(data).digest('hex')}  big.bin\n`);
   proxy = await startCuttingProxy(Number(new URL(s3.endpoint).port), CUT_AFTER_BYTES);
   const { port } = proxy.server.address() as AddressInfo;
-  viaProxy = createMinioStore(createMinioClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', accessKey: new Secret('testkey'), secretKey: new Secret('testsecret') }));
+  viaProxy = createMinioStore(
+    createMinioClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      accessKey: new Secret('testkey'),
+      secretKey: new Secret('testsecret'),
+    }),
+  );
 });
 test.after(async () => {
   proxy.sockets.forEach((s) => s.destroy());
@@ -82,10 +89,21 @@ test('store :: a read cut mid-body fails with STORAGE_UNAVAILABLE (retryable), n
 
 test('checksum-verify :: S3 dying during a verify answers 503 STORAGE_UNAVAILABLE with Retry-After, as S3 down does', async () => {
   const sink: AlertSink = { send: async () => undefined };
-  const handler = createHandler({ config: Object.freeze({ QUARANTINE_BUCKET: 'quarantine', SUBSYSTEM_MAP: {}, CHECKSUM_ETAG_PREFIXES: [] }) as never, store: viaProxy, state: createStateStore(s3.store, 'cmp-ops-state'), alerts: sink, clock: fixedClock('2026-11-24T10:00:00Z'), log: captureLogger().log as Logger });
+  const handler = createHandler({
+    config: Object.freeze({ QUARANTINE_BUCKET: 'quarantine', SUBSYSTEM_MAP: {}, CHECKSUM_ETAG_PREFIXES: [] }) as never,
+    store: viaProxy,
+    state: createStateStore(s3.store, 'cmp-ops-state'),
+    alerts: sink,
+    clock: fixedClock('2026-11-24T10:00:00Z'),
+    log: captureLogger().log as Logger,
+  });
   const server = await serveHandler(handler, { bodyLimitBytes: 1024 * 1024 });
   try {
-    const res = await fetch(server.url, { method: 'POST', headers: { authorization: 'Bearer test-invoke-token-7c1e', 'content-type': 'application/json' }, body: JSON.stringify({ bucket: 'inbox', key: 'STS/big.bin' }) });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-invoke-token-7c1e', 'content-type': 'application/json' },
+      body: JSON.stringify({ bucket: 'inbox', key: 'STS/big.bin' }),
+    });
     const body = (await res.json()) as { error: { code: string } };
     assert.is(res.status, 503);
     assert.is(body.error.code, 'STORAGE_UNAVAILABLE');

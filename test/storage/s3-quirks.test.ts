@@ -11,8 +11,18 @@ const races: Array<[string, unknown, object, string | undefined]> = [
   ['RGW 500 UnknownError on If-Match', unknown500, { ifMatch: 'abc' }, 'CONFLICT'],
   ['RGW 500 UnknownError on If-None-Match', unknown500, { ifNoneMatch: '*' }, 'CONFLICT'],
   ['500 UnknownError on a plain PUT stays a server error', unknown500, {}, undefined],
-  ['500 InternalError on If-Match stays a server error', Object.assign(new Error(''), { code: 'InternalError', statusCode: 500 }), { ifMatch: 'abc' }, undefined],
-  ['503 on If-Match stays a server error', Object.assign(new Error(''), { code: 'UnknownError', statusCode: 503 }), { ifMatch: 'abc' }, undefined],
+  [
+    '500 InternalError on If-Match stays a server error',
+    Object.assign(new Error(''), { code: 'InternalError', statusCode: 500 }),
+    { ifMatch: 'abc' },
+    undefined,
+  ],
+  [
+    '503 on If-Match stays a server error',
+    Object.assign(new Error(''), { code: 'UnknownError', statusCode: 503 }),
+    { ifMatch: 'abc' },
+    undefined,
+  ],
 ];
 for (const [name, err, options, code] of races) {
   test(`lost race :: ${name}`, () => {

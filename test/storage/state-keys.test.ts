@@ -1,6 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ftpCursorKey, ftpServerOfStateKey, ftpServerStateKey, manifestKey, netbackupStateKey, netbackupWatermarkKey, verdictKey, verdictPrefix } from '#lib/storage/index.ts';
+import {
+  ftpCursorKey,
+  ftpServerOfStateKey,
+  ftpServerStateKey,
+  manifestKey,
+  netbackupStateKey,
+  netbackupWatermarkKey,
+  verdictKey,
+  verdictPrefix,
+} from '#lib/storage/index.ts';
 
 const test = suite('storage/state-keys');
 
@@ -15,7 +24,8 @@ test('layout :: the keys operators and the sweep rely on', () => {
 });
 
 test('ftp server :: the name comes back from its key; other keys are not servers', () => {
-  for (const server of ['ftp1', 'ftp.example.org', 'a_b-c']) assert.is(ftpServerOfStateKey(ftpServerStateKey(server)), server);
+  for (const server of ['ftp1', 'ftp.example.org', 'a_b-c'])
+    assert.is(ftpServerOfStateKey(ftpServerStateKey(server)), server);
   assert.is(ftpServerOfStateKey('ftp/cursor/reports/x'), null);
   assert.is(ftpServerOfStateKey('ftp/state/ftp1.json.tmp'), null);
 });

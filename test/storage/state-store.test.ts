@@ -60,14 +60,21 @@ test('objects :: tags round-trip and stat reports size, etag and user metadata',
   assert.is(info?.metadata.sha256, 'abc');
   await s3.store.setTags('inbox', 'EGM/x y.bin', { 'cmp-ops-verdict': 'ok' });
   assert.equal(await s3.store.getTags('inbox', 'EGM/x y.bin'), { 'cmp-ops-verdict': 'ok' });
-  await s3.store.copy({ bucket: 'inbox', key: 'EGM/x y.bin' }, { bucket: 'quarantine', key: 'EGM/x y.bin' }, { metadata: { verdict: 'mismatch' } });
+  await s3.store.copy(
+    { bucket: 'inbox', key: 'EGM/x y.bin' },
+    { bucket: 'quarantine', key: 'EGM/x y.bin' },
+    { metadata: { verdict: 'mismatch' } },
+  );
   assert.is((await s3.store.stat('quarantine', 'EGM/x y.bin'))?.metadata.verdict, 'mismatch');
 });
 
-test('signed puts :: keys with spaces, accents and !\'()*+%# round-trip with the body\'s MD5 as ETag; user metadata kept', async () => {
+test("signed puts :: keys with spaces, accents and !'()*+%# round-trip with the body's MD5 as ETag; user metadata kept", async () => {
   // bodies held in memory go through the store's own signed PUT (s3-put.ts)
   for (const key of ["DUTCH/ephémeride (v2)!*'s #1+%.dat", 'FOS/ARPE/über.bin', 'CCS/~tilde_under-score.txt']) {
-    const { etag } = await s3.store.put('inbox', key, `body of ${key}`, { contentType: 'text/plain', metadata: { sha256: 'abc' } });
+    const { etag } = await s3.store.put('inbox', key, `body of ${key}`, {
+      contentType: 'text/plain',
+      metadata: { sha256: 'abc' },
+    });
     assert.is(etag, createHash('md5').update(`body of ${key}`).digest('hex'));
     const info = await s3.store.stat('inbox', key);
     assert.is(info?.etag, etag, key);
@@ -75,7 +82,14 @@ test('signed puts :: keys with spaces, accents and !\'()*+%# round-trip with the
     assert.is(info?.contentType, 'text/plain');
   }
   // (s3rver checks no SigV4 signature: test/storage/s3-put.test.ts verifies them against the specification)
-  const dead = createMinioStore(createMinioClient({ endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', accessKey: new Secret('a'), secretKey: new Secret('b') }));
+  const dead = createMinioStore(
+    createMinioClient({
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      region: 'us-east-1',
+      accessKey: new Secret('a'),
+      secretKey: new Secret('b'),
+    }),
+  );
   assert.is(await dead.put('inbox', 'k', 'x').catch((err: { code: string }) => err.code), 'STORAGE_UNAVAILABLE');
 });
 
@@ -88,7 +102,14 @@ test('errors :: a missing object is OBJECT_NOT_FOUND, a missing bucket BUCKET_NO
 
 test('errors :: an unreachable server is STORAGE_UNAVAILABLE and retryable', async () => {
   const port = await freePort();
-  const dead = createMinioStore(createMinioClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', accessKey: new Secret('a'), secretKey: new Secret('b') }));
+  const dead = createMinioStore(
+    createMinioClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      accessKey: new Secret('a'),
+      secretKey: new Secret('b'),
+    }),
+  );
   try {
     await dead.stat('inbox', 'a');
     assert.unreachable();
@@ -99,7 +120,14 @@ test('errors :: an unreachable server is STORAGE_UNAVAILABLE and retryable', asy
 });
 
 test('errors :: an unknown access key is STORAGE_DENIED, not retried', async () => {
-  const denied = createMinioStore(createMinioClient({ endpoint: s3.endpoint, region: 'us-east-1', accessKey: new Secret('nobody'), secretKey: new Secret('wrong') }));
+  const denied = createMinioStore(
+    createMinioClient({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      accessKey: new Secret('nobody'),
+      secretKey: new Secret('wrong'),
+    }),
+  );
   try {
     await denied.put('inbox', 'a', 'x');
     assert.unreachable();
@@ -115,7 +143,9 @@ test('conditional writes :: with a server that honours them, concurrent creators
   const memState = createStateStore(memory, 'cmp-ops-state');
   const results = await Promise.all([memState.create('k', 1), memState.create('k', 2), memState.create('k', 3)]);
   assert.is(results.filter((r) => r === 'created').length, 1);
-  await Promise.all(Array.from({ length: 5 }, () => memState.update<number>('counter', (n) => (n ?? 0) + 1, { attempts: 10 })));
+  await Promise.all(
+    Array.from({ length: 5 }, () => memState.update<number>('counter', (n) => (n ?? 0) + 1, { attempts: 10 })),
+  );
   assert.is((await memState.read<number>('counter'))?.value, 5);
 });
 

@@ -6,7 +6,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Secret } from '#lib/runtime/index.ts';
 import { createTestLinkClient, xmlrpcUrl, type TestLinkClient } from '#lib/testlink/index.ts';
-import { demoProjects, startTestLinkStandin, STANDIN_XMLRPC_PATH, type TestLinkStandin } from '../../scripts/testlink-standin.ts';
+import {
+  demoProjects,
+  startTestLinkStandin,
+  STANDIN_XMLRPC_PATH,
+  type TestLinkStandin,
+} from '../../scripts/testlink-standin.ts';
 
 const test = suite('testlink/client');
 let standin: TestLinkStandin;
@@ -23,8 +28,14 @@ async function rejection(p: Promise<unknown>): Promise<{ code: string; message: 
 }
 
 test.before(async () => {
-  standin = await startTestLinkStandin([...demoProjects(), { name: 'NOPLAT', prefix: 'NP', plans: [{ name: 'P', cases: ['NP-1'] }] }], { devKey: 'k' });
-  php82 = await startTestLinkStandin([{ name: 'NOPLAT', prefix: 'NP', plans: [{ name: 'P', cases: ['NP-1'] }] }], { devKey: 'k', php82Branch: true });
+  standin = await startTestLinkStandin(
+    [...demoProjects(), { name: 'NOPLAT', prefix: 'NP', plans: [{ name: 'P', cases: ['NP-1'] }] }],
+    { devKey: 'k' },
+  );
+  php82 = await startTestLinkStandin([{ name: 'NOPLAT', prefix: 'NP', plans: [{ name: 'P', cases: ['NP-1'] }] }], {
+    devKey: 'k',
+    php82Branch: true,
+  });
   client = createTestLinkClient({ url: standin.url, devKey: new Secret('k') });
 });
 test.after(async () => {
@@ -46,11 +57,36 @@ test('happy path :: key, project, plan, build created then reused, result, overw
   assert.is(build.created, true);
   const again = await client.createBuild(plan.id, 'R1', 'notes');
   assert.equal([again.id, again.created], [build.id, false], 'an existing build name is reused');
-  const first = await client.reportTCResult({ testCaseExternalId: 'CMP-1', testPlanId: plan.id, buildId: build.id, platformName: 'ground-segment', status: 'f', notes: 'n <&> ü', durationMinutes: 0.5, overwrite: false });
+  const first = await client.reportTCResult({
+    testCaseExternalId: 'CMP-1',
+    testPlanId: plan.id,
+    buildId: build.id,
+    platformName: 'ground-segment',
+    status: 'f',
+    notes: 'n <&> ü',
+    durationMinutes: 0.5,
+    overwrite: false,
+  });
   assert.is(first.overwritten, false);
-  const second = await client.reportTCResult({ testCaseExternalId: 'CMP-1', testPlanId: plan.id, buildId: build.id, platformName: 'ground-segment', status: 'p', notes: 'rerun', durationMinutes: 0.25, overwrite: true });
-  assert.equal([second.executionId, second.overwritten], [first.executionId, true], 'the string id of an overwritten execution is read as the same number');
-  assert.equal(standin.executions.filter((e) => e.buildId === build.id).map((e) => [e.status, e.notes, e.duration]), [['p', 'rerun', 0.25]]);
+  const second = await client.reportTCResult({
+    testCaseExternalId: 'CMP-1',
+    testPlanId: plan.id,
+    buildId: build.id,
+    platformName: 'ground-segment',
+    status: 'p',
+    notes: 'rerun',
+    durationMinutes: 0.25,
+    overwrite: true,
+  });
+  assert.equal(
+    [second.executionId, second.overwritten],
+    [first.executionId, true],
+    'the string id of an overwritten execution is read as the same number',
+  );
+  assert.equal(
+    standin.executions.filter((e) => e.buildId === build.id).map((e) => [e.status, e.notes, e.duration]),
+    [['p', 'rerun', 0.25]],
+  );
   await client.closeBuild(build.id);
   assert.is(standin.builds.find((b) => b.id === build.id)!.open, false);
 });
@@ -62,17 +98,34 @@ test('error structs :: each code becomes TESTLINK_REJECTED naming what was asked
   assert.match(key.message, /2000 \(checkDevKey\) - Can not authenticate client: invalid developer key/);
   assert.match(key.message, /cmp-ops-testlink-devkey/);
   assert.match((await rejection(client.getTestProjectByName('NOPE'))).message, /7011/);
-  assert.match((await rejection(client.getTestPlanByName('CMP-OPS', 'nope'))).message, /3033 .*Test Plan \(name:nope\)/);
+  assert.match(
+    (await rejection(client.getTestPlanByName('CMP-OPS', 'nope'))).message,
+    /3033 .*Test Plan \(name:nope\)/,
+  );
   assert.match((await rejection(client.createBuild(999, 'x', ''))).message, /3000/);
   assert.match((await rejection(client.closeBuild(999))).message, /4000/);
   const plan = await client.getTestPlanByName('CMP-OPS', 'Release validation');
   const build = await client.createBuild(plan.id, 'R2', '');
-  const report = { testPlanId: plan.id, buildId: build.id, platformName: 'ground-segment', notes: '', durationMinutes: 0, overwrite: false };
+  const report = {
+    testPlanId: plan.id,
+    buildId: build.id,
+    platformName: 'ground-segment',
+    notes: '',
+    durationMinutes: 0,
+    overwrite: false,
+  };
   const unknown = await rejection(client.reportTCResult({ ...report, testCaseExternalId: 'CMP-99', status: 'p' }));
   assert.match(unknown.message, /test case CMP-99: 5040/);
   const status = await rejection(client.reportTCResult({ ...report, testCaseExternalId: 'CMP-1', status: 'x' as 'p' }));
   assert.match(status.message, /6000 .*The status code \(x\) provided is not valid!/);
-  const noPlatform = await rejection(client.reportTCResult({ ...report, platformName: undefined as unknown as string, testCaseExternalId: 'CMP-1', status: 'p' }));
+  const noPlatform = await rejection(
+    client.reportTCResult({
+      ...report,
+      platformName: undefined as unknown as string,
+      testCaseExternalId: 'CMP-1',
+      status: 'p',
+    }),
+  );
   assert.match(noPlatform.message, /has platforms.*set testlink\.platform in the campaign/);
 });
 
@@ -82,7 +135,17 @@ test('php 8.2 branch :: 500 for an unknown project is unavailable, code 200 for 
   assert.is(down.code, 'TESTLINK_UNAVAILABLE');
   const plan = await c.getTestPlanByName('NOPLAT', 'P');
   const build = await c.createBuild(plan.id, 'B', '');
-  const err = await rejection(c.reportTCResult({ testCaseExternalId: 'NP-1', testPlanId: plan.id, buildId: build.id, status: 'p', notes: '', durationMinutes: 0, overwrite: false }));
+  const err = await rejection(
+    c.reportTCResult({
+      testCaseExternalId: 'NP-1',
+      testPlanId: plan.id,
+      buildId: build.id,
+      status: 'p',
+      notes: '',
+      durationMinutes: 0,
+      overwrite: false,
+    }),
+  );
   assert.match(err.message, /200 .*platformname OR platformid is required.*set testlink\.platform/);
 });
 
@@ -103,7 +166,10 @@ test('down :: connection dropped, 503 and refused connections are TESTLINK_UNAVA
 });
 
 test('unknown method :: a fault is TESTLINK_REJECTED', async () => {
-  const res = await fetch(`${standin.url}${STANDIN_XMLRPC_PATH}`, { method: 'POST', body: '<?xml version="1.0"?><methodCall><methodName>tl.nope</methodName><params/></methodCall>' });
+  const res = await fetch(`${standin.url}${STANDIN_XMLRPC_PATH}`, {
+    method: 'POST',
+    body: '<?xml version="1.0"?><methodCall><methodName>tl.nope</methodName><params/></methodCall>',
+  });
   assert.match(await res.text(), /<int>-32601<\/int>/);
 });
 

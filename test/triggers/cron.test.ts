@@ -40,7 +40,21 @@ for (const [expression, time, expected] of cases) {
 
 // `7` for Sunday, L, W, #, a bare `/step` and seconds are croner's or Vixie's, not robfig v3's (robfig/cron#122);
 // robfig's `@every` counts from the connector's start, which no per-minute match can reproduce: refused here too.
-const bad = ['* * * *', '60 * * * *', '* 24 * * *', '*/0 * * * *', 'CRON_TZ=Europe/Paris 0 2 * * *', '0 2 * * *;0 3 * * *', '0 0 * * 7', '0 0 L * *', '0 0 1W * *', '0 0 * * 1#2', '/10 * * * *', '0 0 * * * *', '@every 1h'];
+const bad = [
+  '* * * *',
+  '60 * * * *',
+  '* 24 * * *',
+  '*/0 * * * *',
+  'CRON_TZ=Europe/Paris 0 2 * * *',
+  '0 2 * * *;0 3 * * *',
+  '0 0 * * 7',
+  '0 0 L * *',
+  '0 0 1W * *',
+  '0 0 * * 1#2',
+  '/10 * * * *',
+  '0 0 * * * *',
+  '@every 1h',
+];
 for (const expression of bad) {
   test(`rejected :: "${expression}" (the CE cron-connector would silently skip it)`, () => {
     assert.throws(() => parseCron(expression));

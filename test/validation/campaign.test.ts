@@ -16,7 +16,11 @@ checks:
     location: inbox/STS/
 `;
 
-function refusal(text: string): { code: string; message: string; details: Array<{ line?: number; field?: string; reason: string }> } {
+function refusal(text: string): {
+  code: string;
+  message: string;
+  details: Array<{ line?: number; field?: string; reason: string }>;
+} {
   try {
     parseCampaign(text, 'c.yml');
   } catch (err) {
@@ -27,18 +31,54 @@ function refusal(text: string): { code: string; message: string; details: Array<
 
 test('demo :: two checks, build defaults to the release', () => {
   const c = resolveCampaign(parseCampaign(demo), '2026.11-demo');
-  assert.equal(c.checks.map((x) => [x.check, x.testcase]), [['images-approved', 'CMP-1'], ['delivery-intact', 'CMP-2']]);
+  assert.equal(
+    c.checks.map((x) => [x.check, x.testcase]),
+    [
+      ['images-approved', 'CMP-1'],
+      ['delivery-intact', 'CMP-2'],
+    ],
+  );
   assert.is(c.build, '2026.11-demo');
   assert.is(c.testlink.platform, 'ground-segment');
 });
 
 const cases: Array<[string, string, RegExp, number]> = [
-  ['unknown check :: names the known ones', base.replace('delivery-intact', 'disk-full'), /line 5: \/checks\/0\/check unknown check "disk-full" \(known: images-approved, /, 5],
-  ['test case id :: not PREFIX-N', base.replace('CMP-2', 'CMP 12'), /"CMP 12" is not a TestLink test case external id/, 6],
-  ['test case id :: internal numeric id', base.replace('CMP-2', '"12"'), /"12" is not a TestLink test case external id/, 6],
-  ['build :: over 100 characters', base.replace('  plan: Release validation\n', `  plan: Release validation\n  build: ${'b'.repeat(101)}\n`), /testlink\/build must NOT have more than 100 characters/, 4],
-  ['check settings :: misspelt key', base.replace('location:', 'locaton:'), /delivery-intact: is not an allowed property/, 7],
-  ['duplicate case :: one result per case', `${base}  - check: sweep-clean\n    testcase: CMP-2\n    location: inbox/STS/\n`, /CMP-2 is already the test case of checks\[0\]/, 9],
+  [
+    'unknown check :: names the known ones',
+    base.replace('delivery-intact', 'disk-full'),
+    /line 5: \/checks\/0\/check unknown check "disk-full" \(known: images-approved, /,
+    5,
+  ],
+  [
+    'test case id :: not PREFIX-N',
+    base.replace('CMP-2', 'CMP 12'),
+    /"CMP 12" is not a TestLink test case external id/,
+    6,
+  ],
+  [
+    'test case id :: internal numeric id',
+    base.replace('CMP-2', '"12"'),
+    /"12" is not a TestLink test case external id/,
+    6,
+  ],
+  [
+    'build :: over 100 characters',
+    base.replace('  plan: Release validation\n', `  plan: Release validation\n  build: ${'b'.repeat(101)}\n`),
+    /testlink\/build must NOT have more than 100 characters/,
+    4,
+  ],
+  [
+    'check settings :: misspelt key',
+    base.replace('location:', 'locaton:'),
+    /delivery-intact: is not an allowed property/,
+    7,
+  ],
+  [
+    'duplicate case :: one result per case',
+    `${base}  - check: sweep-clean\n    testcase: CMP-2\n    location: inbox/STS/\n`,
+    /CMP-2 is already the test case of checks\[0\]/,
+    9,
+  ],
   ['yaml :: syntax error has its line', `${base}  - check: [\n`, /c\.yml: line \d+/, 0],
 ];
 for (const [name, text, message, line] of cases) {
@@ -46,7 +86,11 @@ for (const [name, text, message, line] of cases) {
     const err = refusal(text);
     assert.is(err.code, 'CAMPAIGN_INVALID');
     assert.match(err.message, message);
-    if (line) assert.ok(err.details.some((d) => d.line === line), JSON.stringify(err.details));
+    if (line)
+      assert.ok(
+        err.details.some((d) => d.line === line),
+        JSON.stringify(err.details),
+      );
   });
 }
 

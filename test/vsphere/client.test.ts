@@ -11,8 +11,24 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isOpsError, Secret, type OpsError } from '#lib/runtime/index.ts';
-import { createVsphereClient, DEFAULT_EXPECTATIONS, parseExpectations, readInventory, vapiError, type VsphereClient, type VsphereDialect } from '#lib/vsphere/index.ts';
-import { createTestCertificates, demoVcenter, startVcenterStandin, type StandinInventory, type StandinVm, type TestCertificates, type VcenterStandin } from '../../scripts/local-stack/vcenter-standin.ts';
+import {
+  createVsphereClient,
+  DEFAULT_EXPECTATIONS,
+  parseExpectations,
+  readInventory,
+  vapiError,
+  type VsphereClient,
+  type VsphereDialect,
+} from '#lib/vsphere/index.ts';
+import {
+  createTestCertificates,
+  demoVcenter,
+  startVcenterStandin,
+  type StandinInventory,
+  type StandinVm,
+  type TestCertificates,
+  type VcenterStandin,
+} from '../../scripts/local-stack/vcenter-standin.ts';
 
 const test = suite('vsphere/client');
 let dir: string;
@@ -32,14 +48,24 @@ test.after.each(async () => {
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function standin(inventory: StandinInventory = demoVcenter(), options: { dialects?: Array<'api' | 'rest'>; listCap?: number } = {}): Promise<VcenterStandin> {
+async function standin(
+  inventory: StandinInventory = demoVcenter(),
+  options: { dialects?: Array<'api' | 'rest'>; listCap?: number } = {},
+): Promise<VcenterStandin> {
   const s = await startVcenterStandin(inventory, { tls: { key: certs.key, cert: certs.cert }, ...options });
   open.push(s);
   return s;
 }
-function client(s: { url: string; username: string; password: string }, options: { dialect?: VsphereDialect; ca?: string | null; password?: string } = {}): VsphereClient {
+function client(
+  s: { url: string; username: string; password: string },
+  options: { dialect?: VsphereDialect; ca?: string | null; password?: string } = {},
+): VsphereClient {
   const c = createVsphereClient({
-    url: s.url, username: new Secret(s.username), password: new Secret(options.password ?? s.password), dialect: options.dialect ?? 'auto', timeoutMs: 5000,
+    url: s.url,
+    username: new Secret(s.username),
+    password: new Secret(options.password ?? s.password),
+    dialect: options.dialect ?? 'auto',
+    timeoutMs: 5000,
     ...(options.ca === null ? {} : { ca: options.ca ?? certs.ca }),
   });
   clients.push(c);
@@ -61,15 +87,27 @@ test('api dialect :: one session, summaries as listed, tools of running expected
   const c = client(s);
   const inv = await readInventory(c, EXPECT);
   assert.is(inv.dialect, 'api');
-  assert.equal(inv.vms.map((v) => `${v.vm} ${v.name} ${v.power_state}`).slice(0, 2), ['vm-101 sts-ingest-01 POWERED_ON', 'vm-102 sts-ingest-02 POWERED_ON']);
+  assert.equal(inv.vms.map((v) => `${v.vm} ${v.name} ${v.power_state}`).slice(0, 2), [
+    'vm-101 sts-ingest-01 POWERED_ON',
+    'vm-102 sts-ingest-02 POWERED_ON',
+  ]);
   assert.equal(Object.keys(inv.vms[0]!).sort(), ['cpu_count', 'memory_size_MiB', 'name', 'power_state', 'vm']);
   assert.equal(inv.tools, { 'vm-101': 'running', 'vm-102': 'running' });
   assert.equal(inv.details['vm-104']?.guest_OS, 'RHEL_9_64');
-  assert.equal(inv.datastores.map((d) => d.name), ['ds-sts-01', 'ds-egm-01']);
-  assert.equal(inv.hosts.map((h) => h.connection_state), ['CONNECTED', 'CONNECTED']);
+  assert.equal(
+    inv.datastores.map((d) => d.name),
+    ['ds-sts-01', 'ds-egm-01'],
+  );
+  assert.equal(
+    inv.hosts.map((h) => h.connection_state),
+    ['CONNECTED', 'CONNECTED'],
+  );
   assert.is(s.sessionsCreated, 1);
   assert.is(s.openSessions, 0, 'the session is deleted');
-  assert.equal(s.requests.filter((r) => r.includes('session')), ['POST /api/session', 'DELETE /api/session']);
+  assert.equal(
+    s.requests.filter((r) => r.includes('session')),
+    ['POST /api/session', 'DELETE /api/session'],
+  );
   assert.ok(s.requests.includes('GET /api/vcenter/vm/vm-101/guest/identity'));
   assert.ok(s.requests.includes('GET /api/vcenter/vm/vm-104'));
 });
@@ -110,10 +148,18 @@ test('session expiry :: a 401 mid-run logs in again once and the run completes',
 
 function bigInventory(): StandinInventory {
   const base = demoVcenter();
-  const vm = (i: number, power: StandinVm['power_state'], host: string): StandinVm => ({ ...base.vms[0]!, vm: `vm-${1000 + i}`, name: `load-${i}`, power_state: power, host });
+  const vm = (i: number, power: StandinVm['power_state'], host: string): StandinVm => ({
+    ...base.vms[0]!,
+    vm: `vm-${1000 + i}`,
+    name: `load-${i}`,
+    power_state: power,
+    host,
+  });
   const vms = [
-    ...[0, 1, 2].map((i) => vm(i, 'POWERED_ON', 'host-10')), ...[3, 4].map((i) => vm(i, 'POWERED_ON', 'host-11')),
-    ...[5, 6].map((i) => vm(i, 'POWERED_OFF', 'host-10')), vm(7, 'SUSPENDED', 'host-11'),
+    ...[0, 1, 2].map((i) => vm(i, 'POWERED_ON', 'host-10')),
+    ...[3, 4].map((i) => vm(i, 'POWERED_ON', 'host-11')),
+    ...[5, 6].map((i) => vm(i, 'POWERED_OFF', 'host-10')),
+    vm(7, 'SUSPENDED', 'host-11'),
   ];
   return { ...base, vms };
 }
@@ -121,17 +167,28 @@ function bigInventory(): StandinInventory {
 test('list cap :: a refused list is narrowed per power state, then per host, in both dialects', async () => {
   const s = await standin(bigInventory(), { listCap: 3 });
   const inv = await readInventory(client(s), DEFAULT_EXPECTATIONS);
-  assert.equal(inv.vms.map((v) => v.vm).sort(), bigInventory().vms.map((v) => v.vm).sort());
+  assert.equal(
+    inv.vms.map((v) => v.vm).sort(),
+    bigInventory()
+      .vms.map((v) => v.vm)
+      .sort(),
+  );
   const lists = s.requests.filter((r) => r.startsWith('GET /api/vcenter/vm'));
   assert.equal(lists, [
-    'GET /api/vcenter/vm', 'GET /api/vcenter/vm?power_states=POWERED_ON',
-    'GET /api/vcenter/vm?power_states=POWERED_ON&hosts=host-10', 'GET /api/vcenter/vm?power_states=POWERED_ON&hosts=host-11',
-    'GET /api/vcenter/vm?power_states=POWERED_OFF', 'GET /api/vcenter/vm?power_states=SUSPENDED',
+    'GET /api/vcenter/vm',
+    'GET /api/vcenter/vm?power_states=POWERED_ON',
+    'GET /api/vcenter/vm?power_states=POWERED_ON&hosts=host-10',
+    'GET /api/vcenter/vm?power_states=POWERED_ON&hosts=host-11',
+    'GET /api/vcenter/vm?power_states=POWERED_OFF',
+    'GET /api/vcenter/vm?power_states=SUSPENDED',
   ]);
   const r = await standin(bigInventory(), { dialects: ['rest'], listCap: 3 });
   const invRest = await readInventory(client(r), DEFAULT_EXPECTATIONS);
   assert.is(invRest.vms.length, 8);
-  assert.ok(r.requests.includes('GET /rest/vcenter/vm?filter.power_states.1=POWERED_ON&filter.hosts.1=host-10'), r.requests.join('\n'));
+  assert.ok(
+    r.requests.includes('GET /rest/vcenter/vm?filter.power_states.1=POWERED_ON&filter.hosts.1=host-10'),
+    r.requests.join('\n'),
+  );
 });
 
 test('list cap :: one host over the cap even narrowed is VSPHERE_LIST_TOO_LARGE, and the session is still closed', async () => {
@@ -179,7 +236,9 @@ test('unavailable :: 503 at login, and nobody listening, are VSPHERE_UNAVAILABLE
       probe.close(() => resolve(p));
     });
   });
-  const down = await rejection(readInventory(client({ url: `https://127.0.0.1:${port}`, username: 'u', password: 'p' }), DEFAULT_EXPECTATIONS));
+  const down = await rejection(
+    readInventory(client({ url: `https://127.0.0.1:${port}`, username: 'u', password: 'p' }), DEFAULT_EXPECTATIONS),
+  );
   assert.is(down.code, 'VSPHERE_UNAVAILABLE');
   assert.match(down.message, /ECONNREFUSED/);
 });
@@ -189,7 +248,14 @@ test('deadline :: a vCenter that accepts and never answers is ended by the read 
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', () => resolve()));
   try {
     const url = `https://127.0.0.1:${(hung.address() as { port: number }).port}`;
-    const c = createVsphereClient({ url, username: new Secret('u'), password: new Secret('p'), dialect: 'auto', timeoutMs: 60_000, ca: certs.ca });
+    const c = createVsphereClient({
+      url,
+      username: new Secret('u'),
+      password: new Secret('p'),
+      dialect: 'auto',
+      timeoutMs: 60_000,
+      ca: certs.ca,
+    });
     clients.push(c);
     const err = await rejection(readInventory(c, DEFAULT_EXPECTATIONS, AbortSignal.timeout(300)));
     assert.is(err.code, 'DEADLINE_EXCEEDED');
@@ -200,10 +266,23 @@ test('deadline :: a vCenter that accepts and never answers is ended by the read 
 });
 
 test('error bodies :: both dialects read from the published samples', () => {
-  const sample = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'vsphere', name), 'utf8')) as unknown;
-  assert.equal(vapiError({ status: 401, body: sample('rest-unauthenticated.json') }), { status: 401, errorType: 'UNAUTHENTICATED', message: 'This method requires authentication.' });
-  assert.equal(vapiError({ status: 401, body: sample('api-unauthenticated.json') }), { status: 401, errorType: 'UNAUTHENTICATED', message: 'Authentication required.' });
-  assert.equal(vapiError({ status: 502, body: '<html>Bad Gateway</html>' }), { status: 502, errorType: '', message: '<html>Bad Gateway</html>' });
+  const sample = (name: string) =>
+    JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'vsphere', name), 'utf8')) as unknown;
+  assert.equal(vapiError({ status: 401, body: sample('rest-unauthenticated.json') }), {
+    status: 401,
+    errorType: 'UNAUTHENTICATED',
+    message: 'This method requires authentication.',
+  });
+  assert.equal(vapiError({ status: 401, body: sample('api-unauthenticated.json') }), {
+    status: 401,
+    errorType: 'UNAUTHENTICATED',
+    message: 'Authentication required.',
+  });
+  assert.equal(vapiError({ status: 502, body: '<html>Bad Gateway</html>' }), {
+    status: 502,
+    errorType: '',
+    message: '<html>Bad Gateway</html>',
+  });
 });
 
 test.run();

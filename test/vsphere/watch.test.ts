@@ -8,7 +8,13 @@ import type { Alert } from '#lib/alerting/alert.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import { createStateStore, type StateStore } from '#lib/storage/index.ts';
 import { createMemoryStore } from '../helpers/memory-store.ts';
-import { parseExpectations, runVsphereWatch, vsphereStateKey, type Inventory, type VsphereExpectations } from '#lib/vsphere/index.ts';
+import {
+  parseExpectations,
+  runVsphereWatch,
+  vsphereStateKey,
+  type Inventory,
+  type VsphereExpectations,
+} from '#lib/vsphere/index.ts';
 
 const test = suite('vsphere/watch');
 const GiB = 1024 ** 3;
@@ -17,10 +23,17 @@ const EXPECT = `expected:\n  EGM: ["egm-archive-01"]\n  STS: ["sts-ingest-01"]\n
 
 function inventory(): Inventory {
   return {
-    dialect: 'api', tools: { 'vm-1': 'running' }, details: {},
-    vms: [{ vm: 'vm-1', name: 'sts-ingest-01', power_state: 'POWERED_ON' }, { vm: 'vm-2', name: 'egm-archive-01', power_state: 'POWERED_OFF' }],
+    dialect: 'api',
+    tools: { 'vm-1': 'running' },
+    details: {},
+    vms: [
+      { vm: 'vm-1', name: 'sts-ingest-01', power_state: 'POWERED_ON' },
+      { vm: 'vm-2', name: 'egm-archive-01', power_state: 'POWERED_OFF' },
+    ],
     hosts: [{ host: 'host-1', name: 'esx-01', connection_state: 'CONNECTED', power_state: 'POWERED_ON' }],
-    datastores: [{ datastore: 'datastore-1', name: 'ds-egm-01', type: 'VMFS', capacity: 1000 * GiB, free_space: 10 * GiB }],
+    datastores: [
+      { datastore: 'datastore-1', name: 'ds-egm-01', type: 'VMFS', capacity: 1000 * GiB, free_space: 10 * GiB },
+    ],
   };
 }
 
@@ -31,22 +44,32 @@ async function harness() {
   const sent: Alert[][] = [];
   let current: Inventory | Error = inventory();
   let expectationsText = EXPECT;
-  const tick = (at: DateTime) => runVsphereWatch({
-    read: async () => {
-      if (current instanceof Error) throw current;
-      return structuredClone(current);
-    },
-    expectations: async (): Promise<VsphereExpectations> => parseExpectations(expectationsText, 'vsphere.yaml'),
-    state, now: at, vcenter: 'vcenter.ground.local',
-    alerts: { send: async (alerts) => void sent.push(alerts) },
-  });
+  const tick = (at: DateTime) =>
+    runVsphereWatch({
+      read: async () => {
+        if (current instanceof Error) throw current;
+        return structuredClone(current);
+      },
+      expectations: async (): Promise<VsphereExpectations> => parseExpectations(expectationsText, 'vsphere.yaml'),
+      state,
+      now: at,
+      vcenter: 'vcenter.ground.local',
+      alerts: { send: async (alerts) => void sent.push(alerts) },
+    });
   return {
-    state, sent, tick,
+    state,
+    sent,
+    tick,
     set: (next: Inventory | Error) => void (current = next),
     setExpectations: (text: string) => void (expectationsText = text),
   };
 }
-const names = (alerts: Alert[] | undefined) => (alerts ?? []).map((a) => `${a.labels.alertname}${a.endsAt ? ' resolved' : ''} ${a.labels.vm ?? a.labels.datastore ?? a.labels.host ?? ''}`.trim()).sort();
+const names = (alerts: Alert[] | undefined) =>
+  (alerts ?? [])
+    .map((a) =>
+      `${a.labels.alertname}${a.endsAt ? ' resolved' : ''} ${a.labels.vm ?? a.labels.datastore ?? a.labels.host ?? ''}`.trim(),
+    )
+    .sort();
 
 test('fire → refresh → resolve :: the powered-off VM and the full datastore, with the vcenter label and a stable start', async () => {
   const h = await harness();
@@ -55,7 +78,11 @@ test('fire → refresh → resolve :: the powered-off VM and the full datastore,
   assert.is(h.sent[0]![0]!.labels.vcenter, 'vcenter.ground.local');
   assert.is(r1.firing, 2);
   await h.tick(T0.plus({ minutes: 2 }));
-  assert.equal(h.sent[1]!.map((a) => a.startsAt), h.sent[0]!.map((a) => a.startsAt), 'a refresh keeps the start');
+  assert.equal(
+    h.sent[1]!.map((a) => a.startsAt),
+    h.sent[0]!.map((a) => a.startsAt),
+    'a refresh keeps the start',
+  );
   const fixed = inventory();
   fixed.vms[1]!.power_state = 'POWERED_ON';
   fixed.tools['vm-2'] = 'running';
@@ -91,18 +118,35 @@ test('unreachable :: one alert with one start across ticks, earlier conditions c
   assert.not.ok(r3.unreachable?.started, 'the outage began once');
   assert.is(r3.unreachable?.since, T0.plus({ minutes: 2 }).toUTC().toISO());
   for (const batch of [h.sent[1]!, h.sent[2]!]) {
-    assert.equal(names(batch), ['DatastoreLow ds-egm-01', 'VMNotRunning egm-archive-01', 'VSphereUnreachable'], 'carried, not resolved');
+    assert.equal(
+      names(batch),
+      ['DatastoreLow ds-egm-01', 'VMNotRunning egm-archive-01', 'VSphereUnreachable'],
+      'carried, not resolved',
+    );
     const down = batch.find((a) => a.labels.alertname === 'VSphereUnreachable')!;
     assert.is(down.startsAt, '2026-11-24T10:02:00.000Z');
-    assert.equal(down.labels, { vcenter: 'vcenter.ground.local', alertname: 'VSphereUnreachable', severity: 'critical', subsystem: 'VSPHERE' });
+    assert.equal(down.labels, {
+      vcenter: 'vcenter.ground.local',
+      alertname: 'VSphereUnreachable',
+      severity: 'critical',
+      subsystem: 'VSPHERE',
+    });
   }
   h.set(opsError('VSPHERE_AUTH', 'vCenter answered 401 UNAUTHENTICATED to the login'));
   const r4 = await h.tick(T0.plus({ minutes: 6 }));
   assert.match(r4.findings[0]!.summary, /refuses the monitoring credentials/);
-  assert.is(h.sent[3]!.find((a) => a.labels.alertname === 'VSphereUnreachable')!.startsAt, '2026-11-24T10:02:00.000Z', 'same outage, same start');
+  assert.is(
+    h.sent[3]!.find((a) => a.labels.alertname === 'VSphereUnreachable')!.startsAt,
+    '2026-11-24T10:02:00.000Z',
+    'same outage, same start',
+  );
   h.set(inventory());
   const r5 = await h.tick(T0.plus({ minutes: 8 }));
-  assert.equal(names(h.sent[4]), ['DatastoreLow ds-egm-01', 'VMNotRunning egm-archive-01', 'VSphereUnreachable resolved']);
+  assert.equal(names(h.sent[4]), [
+    'DatastoreLow ds-egm-01',
+    'VMNotRunning egm-archive-01',
+    'VSphereUnreachable resolved',
+  ]);
   assert.is(r5.unreachable, null);
 });
 
@@ -118,7 +162,12 @@ test('severity change :: the warning alert is ended when the same datastore turn
   crit.datastores[0]!.free_space = 1 * GiB;
   h.set(crit);
   const r = await h.tick(T0.plus({ minutes: 2 }));
-  assert.equal(h.sent[1]!.filter((a) => a.labels.alertname === 'DatastoreLow').map((a) => `${a.labels.severity}${a.endsAt ? ' ended' : ''}`), ['warning ended', 'critical']);
+  assert.equal(
+    h.sent[1]!.filter((a) => a.labels.alertname === 'DatastoreLow').map(
+      (a) => `${a.labels.severity}${a.endsAt ? ' ended' : ''}`,
+    ),
+    ['warning ended', 'critical'],
+  );
   assert.is(r.resolved, 1);
 });
 

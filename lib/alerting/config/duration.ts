@@ -21,7 +21,15 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   let rest = ms;
   let out = '';
-  for (const [unit, size] of [['y', UNITS[0]], ['w', UNITS[1]], ['d', UNITS[2]], ['h', UNITS[3]], ['m', UNITS[4]], ['s', UNITS[5]], ['ms', 1]] as const) {
+  for (const [unit, size] of [
+    ['y', UNITS[0]],
+    ['w', UNITS[1]],
+    ['d', UNITS[2]],
+    ['h', UNITS[3]],
+    ['m', UNITS[4]],
+    ['s', UNITS[5]],
+    ['ms', 1],
+  ] as const) {
     const n = Math.floor(rest / size!);
     if (n > 0) {
       out += `${n}${unit}`;

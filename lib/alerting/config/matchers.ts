@@ -20,7 +20,8 @@ const NOT_RE2 = /\(\?[=!]|\(\?<[=!]|\\[1-9]|\\k</;
 
 /** compileAnchored compiles an RE2-style regex anchored at both ends, or throws MatcherError as Go would. */
 export function compileAnchored(value: string): RegExp {
-  if (NOT_RE2.test(value)) throw new MatcherError(`error parsing regexp: invalid or unsupported Perl syntax in ${JSON.stringify(value)}`);
+  if (NOT_RE2.test(value))
+    throw new MatcherError(`error parsing regexp: invalid or unsupported Perl syntax in ${JSON.stringify(value)}`);
   try {
     return new RegExp(`^(?:${value})$`, 's');
   } catch (err) {
@@ -62,7 +63,8 @@ export function parseMatcher(text: string): Matcher {
       }
       value += '\\';
     } else if (r === '"') {
-      if (!expectTrailingQuote || i < chars.length - 1) throw new MatcherError(`matcher value contains unescaped double quote: ${ms[3]}`);
+      if (!expectTrailingQuote || i < chars.length - 1)
+        throw new MatcherError(`matcher value contains unescaped double quote: ${ms[3]}`);
       expectTrailingQuote = false;
     } else value += r;
   }
@@ -127,7 +129,17 @@ export function matcherString(m: Matcher): string {
 /** sortMatchers orders as Alertmanager's Matchers.Less: name, then value, then type. */
 export function sortMatchers(ms: Matcher[]): Matcher[] {
   const typeOrder: MatchType[] = ['=', '!=', '=~', '!~'];
-  return [...ms].sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.value !== b.value ? (a.value < b.value ? -1 : 1) : typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type)));
+  return [...ms].sort((a, b) =>
+    a.name !== b.name
+      ? a.name < b.name
+        ? -1
+        : 1
+      : a.value !== b.value
+        ? a.value < b.value
+          ? -1
+          : 1
+        : typeOrder.indexOf(a.type) - typeOrder.indexOf(b.type),
+  );
 }
 
 /** matchersString prints `{a="b",c=~"d"}`. */

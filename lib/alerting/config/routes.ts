@@ -36,7 +36,10 @@ export function groupLabels(route: RouteNode, labels: Record<string, string>): R
 
 /** labelSetString prints a label set as Go's model.LabelSet.String(): sorted, `{a="x", b="y"}`. */
 export function labelSetString(labels: Record<string, string>): string {
-  return `{${Object.keys(labels).sort().map((k) => `${k}=${goQuote(labels[k]!)}`).join(', ')}}`;
+  return `{${Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${goQuote(labels[k]!)}`)
+    .join(', ')}}`;
 }
 
 // Group keys by route and group_by values: printing and quoting the label set for every alert of an ingest cost

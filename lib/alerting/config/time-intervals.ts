@@ -22,7 +22,20 @@ export interface TimeIntervalSpec {
 export class IntervalError extends Error {}
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const CLOCK = /^((([01][0-9])|(2[0-3])):[0-5][0-9])$|(^24:00$)/;
 
 function minutes(text: string): number {
@@ -59,14 +72,16 @@ function dayOfMonth(text: string): Range {
     return v;
   };
   const r = { begin: n(a), end: n(b) };
-  if (Math.sign(r.begin) === Math.sign(r.end) && r.begin > r.end) throw new IntervalError('start day cannot be before end day');
+  if (Math.sign(r.begin) === Math.sign(r.end) && r.begin > r.end)
+    throw new IntervalError('start day cannot be before end day');
   return r;
 }
 
 function year(text: string): Range {
   const [a, b] = splitRange(text);
   const r = { begin: Number(a), end: Number(b) };
-  if (!/^\d+$/.test(a) || !/^\d+$/.test(b) || r.begin <= 0) throw new IntervalError(`${text} is not a valid year range`);
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b) || r.begin <= 0)
+    throw new IntervalError(`${text} is not a valid year range`);
   if (r.begin > r.end) throw new IntervalError('end year cannot be before start year');
   return r;
 }
@@ -84,7 +99,8 @@ export interface RawSpec {
 /** parseIntervalSpec validates one spec exactly where Alertmanager refuses it. */
 export function parseIntervalSpec(raw: RawSpec): TimeIntervalSpec {
   const location = raw.location ?? 'UTC';
-  if (location !== 'UTC' && location !== 'Local' && !IANAZone.isValidZone(location)) throw new IntervalError(`unknown time zone ${location}`);
+  if (location !== 'UTC' && location !== 'Local' && !IANAZone.isValidZone(location))
+    throw new IntervalError(`unknown time zone ${location}`);
   const spec: TimeIntervalSpec = { location: location === 'Local' ? 'system' : location };
   if (raw.times) {
     spec.times = raw.times.map((t) => {
@@ -100,12 +116,14 @@ export function parseIntervalSpec(raw: RawSpec): TimeIntervalSpec {
   return spec;
 }
 
-const inAny = (ranges: Range[] | undefined, v: number) => ranges === undefined || ranges.some((r) => v >= r.begin && v <= r.end);
+const inAny = (ranges: Range[] | undefined, v: number) =>
+  ranges === undefined || ranges.some((r) => v >= r.begin && v <= r.end);
 
 /** specContains says whether an instant (epoch ms) falls in one spec. */
 export function specContains(spec: TimeIntervalSpec, at: number): boolean {
   const t = DateTime.fromMillis(at, { zone: spec.location });
-  if (spec.times && !spec.times.some((r) => t.hour * 60 + t.minute >= r.begin && t.hour * 60 + t.minute < r.end)) return false;
+  if (spec.times && !spec.times.some((r) => t.hour * 60 + t.minute >= r.begin && t.hour * 60 + t.minute < r.end))
+    return false;
   if (spec.daysOfMonth) {
     const days = t.daysInMonth ?? 31;
     const ok = spec.daysOfMonth.some((r) => {

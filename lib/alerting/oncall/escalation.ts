@@ -17,8 +17,23 @@ export function startEscalations(state: RouterState, oncall: OnCallConfig, now: 
   let started = 0;
   for (const group of Object.values(state.groups)) {
     const policy = oncall.escalate.get(group.receiver);
-    if (!policy || !group.last || group.last.at !== now || group.last.firing.length === 0 || state.escalations[group.key]) continue;
-    state.escalations[group.key] = { groupKey: group.key, policy, step: 0, round: 0, nextAt: now, startedAt: now, notified: [] };
+    if (
+      !policy ||
+      !group.last ||
+      group.last.at !== now ||
+      group.last.firing.length === 0 ||
+      state.escalations[group.key]
+    )
+      continue;
+    state.escalations[group.key] = {
+      groupKey: group.key,
+      policy,
+      step: 0,
+      round: 0,
+      nextAt: now,
+      startedAt: now,
+      notified: [],
+    };
     started++;
   }
   return started;
@@ -28,16 +43,25 @@ function targets(step: EscalationStep, oncall: OnCallConfig, now: number): Array
   if (!('notify' in step)) return [];
   const n = step.notify;
   if ('receiver' in n) return [{ who: `receiver:${n.receiver}`, receiver: n.receiver }];
-  const users = 'users' in n ? n.users : (() => {
-    const on = whoIsOnCall(oncall.schedules.get(n.schedule)!, now, oncall.isHoliday);
-    const user = n.who === 'secondary' ? on?.secondary : on?.primary;
-    return user ? [user] : [];
-  })();
+  const users =
+    'users' in n
+      ? n.users
+      : (() => {
+          const on = whoIsOnCall(oncall.schedules.get(n.schedule)!, now, oncall.isHoliday);
+          const user = n.who === 'secondary' ? on?.secondary : on?.primary;
+          return user ? [user] : [];
+        })();
   return users.map((u) => ({ who: `user:${u}`, receiver: oncall.users.get(u)!.receiver }));
 }
 
 /** advanceEscalations runs every due escalation step; resolved or vanished groups end their escalation. */
-export function advanceEscalations(state: RouterState, config: AlertmanagerConfig, oncall: OnCallConfig, now: number, options: { externalURL: string; newId: () => string }): OutboxEntry[] {
+export function advanceEscalations(
+  state: RouterState,
+  config: AlertmanagerConfig,
+  oncall: OnCallConfig,
+  now: number,
+  options: { externalURL: string; newId: () => string },
+): OutboxEntry[] {
   const entries: OutboxEntry[] = [];
   for (const [key, esc] of Object.entries(state.escalations ?? {})) {
     const group = state.groups[key];
@@ -72,7 +96,17 @@ export function advanceEscalations(state: RouterState, config: AlertmanagerConfi
         const receiver = config.receivers.get(t.receiver);
         if (!receiver) continue;
         const payload = groupPayload(state, group, t.receiver, now, options.externalURL);
-        for (const i of integrations(receiver)) entries.push({ id: options.newId(), groupKey: key, receiver: t.receiver, integration: i.id, payload, createdAt: now, attempts: 0, nextAttemptAt: now });
+        for (const i of integrations(receiver))
+          entries.push({
+            id: options.newId(),
+            groupKey: key,
+            receiver: t.receiver,
+            integration: i.id,
+            payload,
+            createdAt: now,
+            attempts: 0,
+            nextAttemptAt: now,
+          });
         esc.notified.push(t.who);
       }
     }
@@ -82,7 +116,13 @@ export function advanceEscalations(state: RouterState, config: AlertmanagerConfi
 }
 
 /** acknowledge stops a group's escalation; repeated acknowledgements keep the first. */
-export function acknowledge(state: RouterState, groupKey: string, by: string, now: number, note?: string): Escalation | undefined {
+export function acknowledge(
+  state: RouterState,
+  groupKey: string,
+  by: string,
+  now: number,
+  note?: string,
+): Escalation | undefined {
   const esc = state.escalations?.[groupKey];
   if (!esc) return undefined;
   esc.ack ??= { by, at: now, ...(note ? { note } : {}) };
@@ -95,7 +135,11 @@ export function signAck(key: string, groupKey: string, expiresAt: number): strin
 }
 
 /** verifyAck checks a link's signature and expiry; returns the group key or a reason. */
-export function verifyAck(key: string, params: URLSearchParams, now: number): { groupKey: string } | { reason: string } {
+export function verifyAck(
+  key: string,
+  params: URLSearchParams,
+  now: number,
+): { groupKey: string } | { reason: string } {
   const checked = verifyLink(key, params, now);
   return 'subject' in checked ? { groupKey: checked.subject } : checked;
 }

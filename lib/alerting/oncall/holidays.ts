@@ -12,8 +12,12 @@ export interface HolidayOptions {
   pentecostMonday?: boolean;
 }
 
-type HolidaysCtor = new (country: string, state?: string) => { getHolidays(year: number): Array<{ date: string; name: string; type: string }> };
-const Holidays = ((HolidaysModule as unknown as { default?: HolidaysCtor }).default ?? HolidaysModule) as unknown as HolidaysCtor;
+type HolidaysCtor = new (
+  country: string,
+  state?: string,
+) => { getHolidays(year: number): Array<{ date: string; name: string; type: string }> };
+const Holidays = ((HolidaysModule as unknown as { default?: HolidaysCtor }).default ??
+  HolidaysModule) as unknown as HolidaysCtor;
 
 /** holidayCalendar answers "is this local date (YYYY-MM-DD) a public holiday?", caching each year once. */
 export function holidayCalendar(options: HolidayOptions): (localDate: string) => string | undefined {
@@ -24,7 +28,8 @@ export function holidayCalendar(options: HolidayOptions): (localDate: string) =>
     let days = years.get(year);
     if (!days) {
       days = new Map(
-        hd.getHolidays(year)
+        hd
+          .getHolidays(year)
           .filter((h) => h.type === 'public' && !(options.pentecostMonday === false && h.name === 'Lundi de Pentecôte'))
           .map((h) => [h.date.slice(0, 10), h.name]),
       );

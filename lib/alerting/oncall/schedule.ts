@@ -42,7 +42,12 @@ export interface OnCall {
 
 function shiftIndex(layer: Layer, local: DateTime): { index: number; shiftStart: DateTime } {
   const [h, m] = layer.handover.split(':').map(Number);
-  const anchor = DateTime.fromISO(layer.start, { zone: local.zone }).set({ hour: h!, minute: m!, second: 0, millisecond: 0 });
+  const anchor = DateTime.fromISO(layer.start, { zone: local.zone }).set({
+    hour: h!,
+    minute: m!,
+    second: 0,
+    millisecond: 0,
+  });
   // count handovers by local calendar days, so DST does not shift the wall-clock handover
   let days = Math.floor(local.startOf('day').diff(anchor.startOf('day'), 'days').days + 1e-9);
   const todaysHandover = local.startOf('day').set({ hour: h!, minute: m! });
@@ -66,7 +71,11 @@ function applies(layer: Layer, local: DateTime, isHoliday: (localDate: string) =
  * whoIsOnCall resolves a schedule at an instant: the active override, else the highest applicable layer's current
  * shift (primary), with the next user of that rotation as secondary.
  */
-export function whoIsOnCall(schedule: Schedule, at: number, isHoliday: (localDate: string) => string | undefined): OnCall | undefined {
+export function whoIsOnCall(
+  schedule: Schedule,
+  at: number,
+  isHoliday: (localDate: string) => string | undefined,
+): OnCall | undefined {
   const local = DateTime.fromMillis(at, { zone: schedule.zone });
   const override = schedule.overrides.find((o) => at >= o.start && at < o.end);
   for (let i = schedule.layers.length - 1; i >= 0; i--) {
@@ -75,8 +84,23 @@ export function whoIsOnCall(schedule: Schedule, at: number, isHoliday: (localDat
     const { index, shiftStart } = shiftIndex(layer, local);
     const until = shiftStart.plus({ days: layer.everyDays }).toMillis();
     const secondary = layer.users.length > 1 ? layer.users[(index + 1) % layer.users.length]! : undefined;
-    if (override) return { schedule: schedule.name, primary: override.user, ...(layer.users[index] !== override.user ? { secondary: layer.users[index]! } : secondary ? { secondary } : {}), layer: 'override', until: Math.min(override.end, until) };
-    return { schedule: schedule.name, primary: layer.users[index]!, ...(secondary ? { secondary } : {}), layer: layer.name, until };
+    if (override)
+      return {
+        schedule: schedule.name,
+        primary: override.user,
+        ...(layer.users[index] !== override.user ? { secondary: layer.users[index]! } : secondary ? { secondary } : {}),
+        layer: 'override',
+        until: Math.min(override.end, until),
+      };
+    return {
+      schedule: schedule.name,
+      primary: layer.users[index]!,
+      ...(secondary ? { secondary } : {}),
+      layer: layer.name,
+      until,
+    };
   }
-  return override ? { schedule: schedule.name, primary: override.user, layer: 'override', until: override.end } : undefined;
+  return override
+    ? { schedule: schedule.name, primary: override.user, layer: 'override', until: override.end }
+    : undefined;
 }

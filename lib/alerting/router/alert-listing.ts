@@ -39,7 +39,8 @@ export function parseAlertQuery(params: URLSearchParams): AlertQuery {
   const query: AlertQuery = { matchers, active: flag('active', true), resolved: flag('resolved', true) };
   const limit = params.get('limit');
   if (limit !== null) {
-    if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE) problems.push({ field: 'limit', reason: `an integer from 1 to ${MAX_PAGE}` });
+    if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE)
+      problems.push({ field: 'limit', reason: `an integer from 1 to ${MAX_PAGE}` });
     else query.limit = Number(limit);
   }
   const after = params.get('after');
@@ -47,7 +48,12 @@ export function parseAlertQuery(params: URLSearchParams): AlertQuery {
     if (!/^[0-9a-f]{16}$/.test(after)) problems.push({ field: 'after', reason: 'a fingerprint (16 hex digits)' });
     else query.after = after;
   }
-  if (problems.length > 0) throw opsError('BAD_REQUEST', `bad alert query: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`, problems);
+  if (problems.length > 0)
+    throw opsError(
+      'BAD_REQUEST',
+      `bad alert query: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
+      problems,
+    );
   return query;
 }
 
@@ -64,7 +70,12 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * the first `limit` fingerprints in order after `after`; without, every match in the state's order. The scan stops
  * with the request's deadline (`signal`), before anything is answered.
  */
-export async function selectAlerts(state: RouterState, query: AlertQuery, now: number, signal: AbortSignal): Promise<AlertPage> {
+export async function selectAlerts(
+  state: RouterState,
+  query: AlertQuery,
+  now: number,
+  signal: AbortSignal,
+): Promise<AlertPage> {
   const keys = Object.keys(state.alerts);
   const matches: string[] = [];
   for (let i = 0; i < keys.length; i += SCAN_SLICE) {
@@ -80,19 +91,33 @@ export async function selectAlerts(state: RouterState, query: AlertQuery, now: n
   }
   if (query.limit === undefined) return { fingerprints: matches };
   matches.sort();
-  return matches.length > query.limit ? { fingerprints: matches.slice(0, query.limit), next: matches[query.limit - 1]! } : { fingerprints: matches };
+  return matches.length > query.limit
+    ? { fingerprints: matches.slice(0, query.limit), next: matches[query.limit - 1]! }
+    : { fingerprints: matches };
 }
 
 /** gettableAlert renders a stored alert as API v2's gettableAlert lists it. */
 export function gettableAlert(fp: string, a: StoredAlert, now: number): Record<string, unknown> {
-  return { fingerprint: fp, labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString(), status: { state: a.endsAt > now ? 'active' : 'resolved' } };
+  return {
+    fingerprint: fp,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: new Date(a.startsAt).toISOString(),
+    endsAt: new Date(a.endsAt).toISOString(),
+    status: { state: a.endsAt > now ? 'active' : 'resolved' },
+  };
 }
 
 /**
  * alertListingStream is the JSON array of a page, made a slice at a time as the socket takes it (no whole-answer
  * string); it ends early with an error when the request's deadline passes, so a late answer is never complete.
  */
-export function alertListingStream(state: RouterState, page: AlertPage, now: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function alertListingStream(
+  state: RouterState,
+  page: AlertPage,
+  now: number,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
   let i = 0;
   let listed = 0;
   return new ReadableStream<Uint8Array>({

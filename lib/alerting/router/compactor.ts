@@ -44,7 +44,12 @@ export class Compactor {
   #quietTimer: ReturnType<typeof setTimeout> | undefined;
   #queued = false;
 
-  constructor(options: { policy: CompactionPolicy; enqueue: (work: () => Promise<void>) => void; snapshot: () => Promise<void>; changesPending: () => number }) {
+  constructor(options: {
+    policy: CompactionPolicy;
+    enqueue: (work: () => Promise<void>) => void;
+    snapshot: () => Promise<void>;
+    changesPending: () => number;
+  }) {
     this.#policy = options.policy;
     this.#enqueue = options.enqueue;
     this.#snapshot = options.snapshot;

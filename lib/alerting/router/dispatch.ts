@@ -65,8 +65,16 @@ function timeOf(text: string, memo: [string, number]): number {
 }
 
 function stored(alert: Alert, now: number): StoredAlert {
-  const endsAt = alert.endsAt && alert.endsAt !== ZERO_TIME ? timeOf(alert.endsAt, lastParsed.end) : Number.MAX_SAFE_INTEGER;
-  return { labels: alert.labels, annotations: alert.annotations ?? {}, startsAt: (alert.startsAt ? timeOf(alert.startsAt, lastParsed.start) : NaN) || now, endsAt, generatorURL: alert.generatorURL ?? '', updatedAt: now };
+  const endsAt =
+    alert.endsAt && alert.endsAt !== ZERO_TIME ? timeOf(alert.endsAt, lastParsed.end) : Number.MAX_SAFE_INTEGER;
+  return {
+    labels: alert.labels,
+    annotations: alert.annotations ?? {},
+    startsAt: (alert.startsAt ? timeOf(alert.startsAt, lastParsed.start) : NaN) || now,
+    endsAt,
+    generatorURL: alert.generatorURL ?? '',
+    updatedAt: now,
+  };
 }
 
 /**
@@ -75,7 +83,12 @@ function stored(alert: Alert, now: number): StoredAlert {
  * matches. A new group first flushes after its group_wait (the earliest of those: firstNewFlushAt); nothing else
  * that nextDue looks at changes.
  */
-export function ingestAlerts(state: RouterState, alerts: Alert[], config: AlertmanagerConfig, now: number): { fingerprints: string[]; newGroups: number; firstNewFlushAt?: number } {
+export function ingestAlerts(
+  state: RouterState,
+  alerts: Alert[],
+  config: AlertmanagerConfig,
+  now: number,
+): { fingerprints: string[]; newGroups: number; firstNewFlushAt?: number } {
   const fingerprints: string[] = [];
   let newGroups = 0;
   let firstNewFlushAt = Infinity;
@@ -100,7 +113,15 @@ export function ingestAlerts(state: RouterState, alerts: Alert[], config: Alertm
       let group = state.groups[key];
       if (!group) {
         if (resolved) continue; // nothing to say about an alert nobody heard fire
-        group = { key, routeId: route.id, receiver: route.receiver, labels: groupLabels(route, alert.labels), fingerprints: [], createdAt: now, nextFlushAt: now + route.groupWaitMs };
+        group = {
+          key,
+          routeId: route.id,
+          receiver: route.receiver,
+          labels: groupLabels(route, alert.labels),
+          fingerprints: [],
+          createdAt: now,
+          nextFlushAt: now + route.groupWaitMs,
+        };
         state.groups[key] = group;
         newGroups++;
         firstNewFlushAt = Math.min(firstNewFlushAt, group.nextFlushAt);
@@ -112,8 +133,16 @@ export function ingestAlerts(state: RouterState, alerts: Alert[], config: Alertm
 }
 
 /** groupPayload renders a group's current firing alerts for a receiver (escalation steps reuse it). */
-export function groupPayload(state: RouterState, group: GroupState, receiver: string, now: number, externalURL: string) {
-  const firing = group.fingerprints.filter((fp) => state.alerts[fp] && state.alerts[fp]!.endsAt > now).sort((x, y) => alertOrder(state.alerts[x]!, state.alerts[y]!));
+export function groupPayload(
+  state: RouterState,
+  group: GroupState,
+  receiver: string,
+  now: number,
+  externalURL: string,
+) {
+  const firing = group.fingerprints
+    .filter((fp) => state.alerts[fp] && state.alerts[fp]!.endsAt > now)
+    .sort((x, y) => alertOrder(state.alerts[x]!, state.alerts[y]!));
   const alerts = firing.map((fp) => storedToWebhook(fp, state.alerts[fp]!, now));
   return { ...buildWebhookPayload({ receiver, groupLabels: group.labels, alerts, externalURL }), groupKey: group.key };
 }
@@ -133,12 +162,24 @@ export interface FlushReport {
  * the group's notification log and one outbox entry per integration. The log is written at the decision, so a crash
  * after it still delivers (the outbox is saved with it) and never decides twice.
  */
-export function flushDue(state: RouterState, config: AlertmanagerConfig, now: number, options: DispatchOptions): FlushReport {
+export function flushDue(
+  state: RouterState,
+  config: AlertmanagerConfig,
+  now: number,
+  options: DispatchOptions,
+): FlushReport {
   const report: FlushReport = { flushed: 0, notified: 0, deferred: 0, muted: 0, entries: [] };
   const due = Object.values(state.groups).filter((g) => g.nextFlushAt <= now);
   if (due.length === 0) return report;
   const routes = routeIndex(config.route);
-  const stages = notifyPipeline({ state, config, externalURL: options.externalURL, mutedPolicy: options.mutedPolicy, newId: options.newId ?? randomUUID, entries: report.entries });
+  const stages = notifyPipeline({
+    state,
+    config,
+    externalURL: options.externalURL,
+    mutedPolicy: options.mutedPolicy,
+    newId: options.newId ?? randomUUID,
+    entries: report.entries,
+  });
   for (const group of due) {
     const route = routes.get(group.routeId);
     const receiver = config.receivers.get(group.receiver);

@@ -25,7 +25,8 @@ export interface ApiRoute {
 }
 
 /** PUBLIC_PATHS skip the bearer check: the signed acknowledgement link carries its own credential (an HMAC). */
-export const isPublicPath = (pathname: string, method: string): boolean => pathname === '/ack' && (method === 'GET' || method === 'POST');
+export const isPublicPath = (pathname: string, method: string): boolean =>
+  pathname === '/ack' && (method === 'GET' || method === 'POST');
 
 /** routerRoutes is alert-router's HTTP API (docs/alerting.md), one row per method and path. */
 export function routerRoutes(router: AlertRouter, ackKey: () => string | undefined): ApiRoute[] {
@@ -38,60 +39,91 @@ export function routerRoutes(router: AlertRouter, ackKey: () => string | undefin
     if (!esc) throw opsError('NOT_FOUND', 'nothing to acknowledge: the group resolved or never escalated');
     return json({ acknowledged: checked.groupKey, by: esc.ack!.by, at: new Date(esc.ack!.at).toISOString() });
   };
-  const ingest = (early: boolean) => async ({ req, ctx, now }: ApiRequest) => {
-    const { value: body, text } = await readJsonText(req);
-    if (body === undefined && ctx.topic === 'cron-function') return json({ tick: true, ...(await router.tick(now, ctx)) });
-    try {
-      return json(await router.ingest(body, text, now, early, ctx));
-    } catch (err) {
-      // the storm policy's answer: 429 with when to come back (the catalog's generic rendering knows only 503's)
-      const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (!isOpsError(err) || err.code !== 'ROUTER_OVERLOADED' || retryAfter === undefined) throw err;
-      return json(errorBody(err), err.status, { 'retry-after': String(retryAfter) });
-    }
-  };
+  const ingest =
+    (early: boolean) =>
+    async ({ req, ctx, now }: ApiRequest) => {
+      const { value: body, text } = await readJsonText(req);
+      if (body === undefined && ctx.topic === 'cron-function')
+        return json({ tick: true, ...(await router.tick(now, ctx)) });
+      try {
+        return json(await router.ingest(body, text, now, early, ctx));
+      } catch (err) {
+        // the storm policy's answer: 429 with when to come back (the catalog's generic rendering knows only 503's)
+        const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+        if (!isOpsError(err) || err.code !== 'ROUTER_OVERLOADED' || retryAfter === undefined) throw err;
+        return json(errorBody(err), err.status, { 'retry-after': String(retryAfter) });
+      }
+    };
   const SILENCE = /^\/api\/v2\/silence\/([0-9a-f-]{36})$/;
   return [
     { method: 'GET', path: '/ack', handle: ackLink },
     { method: 'POST', path: '/ack', handle: ackLink },
     {
-      method: 'POST', path: '/api/v1/ack',
+      method: 'POST',
+      path: '/api/v1/ack',
       async handle({ req, now }) {
         const body = (await readJson(req)) as { groupKey?: unknown; by?: unknown; note?: unknown } | undefined;
-        if (typeof body?.groupKey !== 'string' || typeof body.by !== 'string') throw opsError('BAD_REQUEST', 'ack needs groupKey and by', [{ field: '/groupKey', reason: 'string required' }, { field: '/by', reason: 'string required' }]);
-        const esc = await router.acknowledge(body.groupKey, body.by, now, typeof body.note === 'string' ? body.note : undefined);
+        if (typeof body?.groupKey !== 'string' || typeof body.by !== 'string')
+          throw opsError('BAD_REQUEST', 'ack needs groupKey and by', [
+            { field: '/groupKey', reason: 'string required' },
+            { field: '/by', reason: 'string required' },
+          ]);
+        const esc = await router.acknowledge(
+          body.groupKey,
+          body.by,
+          now,
+          typeof body.note === 'string' ? body.note : undefined,
+        );
         if (!esc) throw opsError('NOT_FOUND', `no escalation for group ${body.groupKey}`);
         return json({ acknowledged: esc.groupKey, by: esc.ack!.by, notified: esc.notified });
       },
     },
-    { method: 'GET', path: '/api/v1/dead-letters', handle: async () => json((await router.read()).deadLetters.map(deadLetterSummary)) },
     {
-      method: 'POST', path: /^\/api\/v1\/dead-letters\/([^/]+)\/retry$/,
+      method: 'GET',
+      path: '/api/v1/dead-letters',
+      handle: async () => json((await router.read()).deadLetters.map(deadLetterSummary)),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/v1\/dead-letters\/([^/]+)\/retry$/,
       async handle({ params: [id], ctx, now }) {
         const retried = await router.retryDeadLetter(decodeURIComponent(id!), now, ctx);
         if (!retried) throw opsError('NOT_FOUND', `no dead letter ${id}`);
         return json(retried);
       },
     },
-    { method: 'GET', path: '/api/v1/escalations', handle: async () => json(Object.values((await router.read()).escalations ?? {})) },
-    { method: 'GET', path: '/api/v2/silences', handle: async ({ now }) => json(Object.values((await router.read()).silences).map((s) => gettableSilence(s, now))) },
     {
-      method: 'POST', path: '/api/v2/silences',
+      method: 'GET',
+      path: '/api/v1/escalations',
+      handle: async () => json(Object.values((await router.read()).escalations ?? {})),
+    },
+    {
+      method: 'GET',
+      path: '/api/v2/silences',
+      handle: async ({ now }) =>
+        json(Object.values((await router.read()).silences).map((s) => gettableSilence(s, now))),
+    },
+    {
+      method: 'POST',
+      path: '/api/v2/silences',
       async handle({ req, now }) {
         const body = (await readJson(req)) as Record<string, unknown> | undefined;
-        if (!body || typeof body !== 'object' || Array.isArray(body)) throw opsError('BAD_REQUEST', 'a silence is a JSON object', [{ field: '/', reason: 'must be object' }]);
+        if (!body || typeof body !== 'object' || Array.isArray(body))
+          throw opsError('BAD_REQUEST', 'a silence is a JSON object', [{ field: '/', reason: 'must be object' }]);
         return json({ silenceID: await router.upsertSilence(body, now) });
       },
     },
     {
-      method: 'DELETE', path: SILENCE,
+      method: 'DELETE',
+      path: SILENCE,
       async handle({ params: [id], now }) {
         await router.expireSilence(id!, now);
         return json({ expired: id });
       },
     },
     {
-      method: 'GET', path: SILENCE,
+      method: 'GET',
+      path: SILENCE,
       async handle({ params: [id], now }) {
         const s = (await router.read()).silences[id!];
         if (!s) throw opsError('NOT_FOUND', `silence ${id} not found`);
@@ -99,7 +131,8 @@ export function routerRoutes(router: AlertRouter, ackKey: () => string | undefin
       },
     },
     {
-      method: 'GET', path: '/api/v2/alerts',
+      method: 'GET',
+      path: '/api/v2/alerts',
       async handle({ url, ctx, now }) {
         const query = parseAlertQuery(url.searchParams);
         const state = await router.read();
@@ -119,7 +152,11 @@ export function routerRoutes(router: AlertRouter, ackKey: () => string | undefin
 }
 
 /** matchRoute finds the route table's row for a method and path, with the path's captures. */
-export function matchRoute(routes: ApiRoute[], method: string, path: string): { route: ApiRoute; params: string[] } | undefined {
+export function matchRoute(
+  routes: ApiRoute[],
+  method: string,
+  path: string,
+): { route: ApiRoute; params: string[] } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     if (typeof route.path === 'string') {

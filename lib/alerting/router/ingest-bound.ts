@@ -25,7 +25,9 @@ export function defaultMaxActiveAlerts(memoryLimitMiB: number): number {
 }
 
 /** Admission says whether an ingest may go on, and if not why and when to come back. */
-export type Admission = { admitted: true } | { admitted: false; reason: 'alerts' | 'queue'; held: number; retryAfterSeconds: number };
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; reason: 'alerts' | 'queue'; held: number; retryAfterSeconds: number };
 
 /**
  * admitIngest applies the storm policy to a batch before anything is queued: past `maxQueuedChanges` every ingest
@@ -34,8 +36,19 @@ export type Admission = { admitted: true } | { admitted: false; reason: 'alerts'
  * accepted is dropped. `state` is the memory copy as it stands (none before the cold load: admitted); `queue` counts
  * the changes queued or waiting for their write, and the alerts of ingests queued but not applied yet.
  */
-export function admitIngest(state: RouterState | undefined, alerts: Alert[], queue: { changes: number; alerts: number }, limits: IngestLimits): Admission {
-  if (queue.changes >= limits.maxQueuedChanges) return { admitted: false, reason: 'queue', held: state ? alertCount(state) : 0, retryAfterSeconds: limits.retryAfterSeconds };
+export function admitIngest(
+  state: RouterState | undefined,
+  alerts: Alert[],
+  queue: { changes: number; alerts: number },
+  limits: IngestLimits,
+): Admission {
+  if (queue.changes >= limits.maxQueuedChanges)
+    return {
+      admitted: false,
+      reason: 'queue',
+      held: state ? alertCount(state) : 0,
+      retryAfterSeconds: limits.retryAfterSeconds,
+    };
   if (!state) return { admitted: true };
   // alerts of ingests accepted but not applied yet count as new: the bound holds however many are in flight
   const held = alertCount(state) + queue.alerts;

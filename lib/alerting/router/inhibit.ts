@@ -8,7 +8,11 @@ import type { StoredAlert } from './state.ts';
  * themselves match the target side (no self-inhibition). Sources are indexed once per evaluation, by the values of
  * their `equal` labels, so checking N targets costs N lookups, not N × sources.
  */
-export function buildInhibitor(rules: InhibitRule[], alerts: Record<string, StoredAlert>, now: number): (target: StoredAlert, fp: string) => string | undefined {
+export function buildInhibitor(
+  rules: InhibitRule[],
+  alerts: Record<string, StoredAlert>,
+  now: number,
+): (target: StoredAlert, fp: string) => string | undefined {
   const indexes = rules.map((rule) => {
     const byKey = new Map<string, Array<{ fp: string; alsoTarget: boolean }>>();
     for (const [fp, a] of Object.entries(alerts)) {

@@ -28,7 +28,8 @@ export function journalEntryText(entry: JournalEntry, bodyText?: string): string
 }
 
 /** journalSlotKey is the ring object a record goes to. */
-export const journalSlotKey = (seq: number, ring: number): string => `${JOURNAL_PREFIX}${String(seq % ring).padStart(4, '0')}.json`;
+export const journalSlotKey = (seq: number, ring: number): string =>
+  `${JOURNAL_PREFIX}${String(seq % ring).padStart(4, '0')}.json`;
 
 /** PendingRecord is a record not yet written: its entries as JSON text, who waits for it, how many were answered early. */
 interface PendingRecord {
@@ -66,7 +67,12 @@ export class JournalWriter {
   /** callers draining the writer (a stop, a cold load, a snapshot): nothing lingers while there are any. */
   #drainers = 0;
 
-  constructor(options: { state: StateStore; ring: number; lingerMs: number; onFailure: (error: OpsError, earlyLost: number) => void }) {
+  constructor(options: {
+    state: StateStore;
+    ring: number;
+    lingerMs: number;
+    onFailure: (error: OpsError, earlyLost: number) => void;
+  }) {
     this.#state = options.state;
     this.#ring = options.ring;
     this.#lingerMs = options.lingerMs;
@@ -122,7 +128,9 @@ export class JournalWriter {
       record.early++;
       this.#earlyUnwritten++;
     } else this.#endLinger?.();
-    const written = new Promise<void>((resolve, reject) => record.settles.push((err) => (err ? reject(err) : resolve())));
+    const written = new Promise<void>((resolve, reject) =>
+      record.settles.push((err) => (err ? reject(err) : resolve())),
+    );
     void this.flush();
     return written;
   }
@@ -164,7 +172,9 @@ export class JournalWriter {
         this.#pending.shift();
         for (const settle of record.settles) settle();
       } catch (err) {
-        this.#failAll(opsError('STORAGE_UNAVAILABLE', `the alert journal could not be written: ${(err as Error).message}`));
+        this.#failAll(
+          opsError('STORAGE_UNAVAILABLE', `the alert journal could not be written: ${(err as Error).message}`),
+        );
       }
     }
     // cleared in the same turn as the last check: an entry appended after it starts a new loop, never joins a finished one

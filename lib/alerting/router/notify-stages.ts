@@ -82,7 +82,12 @@ export function silenceStage(ctx: StageContext): NotifyStage {
   return {
     name: 'SilenceStage',
     exec(flush, now) {
-      return { next: { ...flush, alerts: flush.alerts.filter((fp) => !silencedBy(ctx.state, ctx.state.alerts[fp]!.labels, now)) } };
+      return {
+        next: {
+          ...flush,
+          alerts: flush.alerts.filter((fp) => !silencedBy(ctx.state, ctx.state.alerts[fp]!.labels, now)),
+        },
+      };
     },
   };
 }
@@ -93,7 +98,14 @@ const isSubset = (a: string[], b: string[]) => {
 };
 
 /** needsUpdate is Alertmanager's DedupStage decision (notify/notify.go). */
-export function needsUpdate(last: GroupState['last'], firing: string[], resolved: string[], sendResolved: boolean, repeatMs: number, now: number): boolean {
+export function needsUpdate(
+  last: GroupState['last'],
+  firing: string[],
+  resolved: string[],
+  sendResolved: boolean,
+  repeatMs: number,
+  now: number,
+): boolean {
   if (!last) return firing.length > 0;
   if (!isSubset(firing, last.firing)) return true;
   if (firing.length === 0) return last.firing.length > 0;
@@ -121,7 +133,8 @@ export function dedupStage(ctx: StageContext): NotifyStage {
       const firing = flush.alerts.filter((fp) => alerts[fp]!.endsAt > now).sort();
       const resolved = flush.alerts.filter((fp) => alerts[fp]!.endsAt <= now).sort();
       const sendResolved = integrations(flush.receiver).some((i) => i.sendResolved);
-      if (!needsUpdate(flush.group.last, firing, resolved, sendResolved, flush.route.repeatIntervalMs, now)) return { stopped: 'unchanged' };
+      if (!needsUpdate(flush.group.last, firing, resolved, sendResolved, flush.route.repeatIntervalMs, now))
+        return { stopped: 'unchanged' };
       return { next: { ...flush, firing, resolved } };
     },
   };
@@ -178,7 +191,9 @@ export function outboxStage(ctx: StageContext): NotifyStage {
       const alerts = ctx.state.alerts;
       const firing = flush.firing ?? [];
       const resolved = flush.resolved ?? [];
-      const told = [...firing, ...resolved].sort((x, y) => alertOrder(alerts[x]!, alerts[y]!)).map((fp) => storedToWebhook(fp, alerts[fp]!, now));
+      const told = [...firing, ...resolved]
+        .sort((x, y) => alertOrder(alerts[x]!, alerts[y]!))
+        .map((fp) => storedToWebhook(fp, alerts[fp]!, now));
       for (const integration of integrations(flush.receiver)) {
         let payloadAlerts = integration.sendResolved ? told : told.filter((a) => a.status === 'firing');
         if (payloadAlerts.length === 0) continue;
@@ -187,8 +202,27 @@ export function outboxStage(ctx: StageContext): NotifyStage {
           truncated = payloadAlerts.length - integration.maxAlerts;
           payloadAlerts = payloadAlerts.slice(0, integration.maxAlerts);
         }
-        const payload = { ...buildWebhookPayload({ receiver: group.receiver, groupLabels: group.labels, alerts: payloadAlerts, externalURL: ctx.externalURL }), groupKey: group.key, truncatedAlerts: truncated, status: (firing.length > 0 ? 'firing' : 'resolved') as 'firing' | 'resolved' };
-        const entry: OutboxEntry = { id: ctx.newId(), groupKey: group.key, receiver: group.receiver, integration: integration.id, payload, createdAt: now, attempts: 0, nextAttemptAt: now };
+        const payload = {
+          ...buildWebhookPayload({
+            receiver: group.receiver,
+            groupLabels: group.labels,
+            alerts: payloadAlerts,
+            externalURL: ctx.externalURL,
+          }),
+          groupKey: group.key,
+          truncatedAlerts: truncated,
+          status: (firing.length > 0 ? 'firing' : 'resolved') as 'firing' | 'resolved',
+        };
+        const entry: OutboxEntry = {
+          id: ctx.newId(),
+          groupKey: group.key,
+          receiver: group.receiver,
+          integration: integration.id,
+          payload,
+          createdAt: now,
+          attempts: 0,
+          nextAttemptAt: now,
+        };
         ctx.state.outbox.push(entry);
         ctx.entries.push(entry);
       }

@@ -75,26 +75,84 @@ function chatUrl(config: AlertmanagerConfig, entry: OutboxEntry): string | undef
  * ownAlertEntries builds a notification the router raises about itself (NotificationFailed, RouterOverloaded) for
  * the fallback receiver's integrations; none when there is no such receiver or it is the one that failed.
  */
-export function ownAlertEntries(config: AlertmanagerConfig, fallback: string | undefined, alert: { labels: Record<string, string> & { alertname: string }; annotations: Record<string, string>; groupKey: string; fallbackFor?: string }, now: number, externalURL: string, newId: () => string): OutboxEntry[] {
+export function ownAlertEntries(
+  config: AlertmanagerConfig,
+  fallback: string | undefined,
+  alert: {
+    labels: Record<string, string> & { alertname: string };
+    annotations: Record<string, string>;
+    groupKey: string;
+    fallbackFor?: string;
+  },
+  now: number,
+  externalURL: string,
+  newId: () => string,
+): OutboxEntry[] {
   const receiver = fallback ? config.receivers.get(fallback) : undefined;
   if (!receiver) return [];
   const webhookAlert = {
-    status: 'firing' as const, labels: alert.labels, annotations: alert.annotations,
-    startsAt: new Date(now).toISOString(), endsAt: ZERO_TIME, generatorURL: '', fingerprint: fingerprintLabels(alert.labels),
+    status: 'firing' as const,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: new Date(now).toISOString(),
+    endsAt: ZERO_TIME,
+    generatorURL: '',
+    fingerprint: fingerprintLabels(alert.labels),
   };
-  const payload = { ...buildWebhookPayload({ receiver: receiver.name, groupLabels: { alertname: alert.labels.alertname }, alerts: [webhookAlert], externalURL }), groupKey: alert.groupKey };
-  return integrations(receiver).map((i) => ({ id: newId(), groupKey: payload.groupKey, receiver: receiver.name, integration: i.id, payload, createdAt: now, attempts: 0, nextAttemptAt: now, ...(alert.fallbackFor ? { fallbackFor: alert.fallbackFor } : {}) }));
+  const payload = {
+    ...buildWebhookPayload({
+      receiver: receiver.name,
+      groupLabels: { alertname: alert.labels.alertname },
+      alerts: [webhookAlert],
+      externalURL,
+    }),
+    groupKey: alert.groupKey,
+  };
+  return integrations(receiver).map((i) => ({
+    id: newId(),
+    groupKey: payload.groupKey,
+    receiver: receiver.name,
+    integration: i.id,
+    payload,
+    createdAt: now,
+    attempts: 0,
+    nextAttemptAt: now,
+    ...(alert.fallbackFor ? { fallbackFor: alert.fallbackFor } : {}),
+  }));
 }
 
 /** fallbackEntries builds the NotificationFailed notification for a dead letter (never itself retried into another fallback). */
-function fallbackEntries(config: AlertmanagerConfig, fallback: string | undefined, dead: DeadLetter, now: number, externalURL: string, newId: () => string): OutboxEntry[] {
+function fallbackEntries(
+  config: AlertmanagerConfig,
+  fallback: string | undefined,
+  dead: DeadLetter,
+  now: number,
+  externalURL: string,
+  newId: () => string,
+): OutboxEntry[] {
   if (fallback === dead.receiver) return [];
-  return ownAlertEntries(config, fallback, {
-    labels: { alertname: 'NotificationFailed', severity: 'critical', subsystem: 'CMP-OPS', receiver: dead.receiver, integration: dead.integration },
-    annotations: { summary: `notification to ${dead.receiver} (${dead.integration}) failed after ${dead.attempts} attempts`, description: `${dead.lastError ?? 'unknown error'}; group ${dead.groupKey}; ${dead.payload.alerts.length} alerts: ${dead.payload.alerts.map((a) => a.labels.alertname).join(', ')}` },
-    groupKey: `{}/fallback:{receiver=${JSON.stringify(dead.receiver)}}`,
-    fallbackFor: dead.id,
-  }, now, externalURL, newId);
+  return ownAlertEntries(
+    config,
+    fallback,
+    {
+      labels: {
+        alertname: 'NotificationFailed',
+        severity: 'critical',
+        subsystem: 'CMP-OPS',
+        receiver: dead.receiver,
+        integration: dead.integration,
+      },
+      annotations: {
+        summary: `notification to ${dead.receiver} (${dead.integration}) failed after ${dead.attempts} attempts`,
+        description: `${dead.lastError ?? 'unknown error'}; group ${dead.groupKey}; ${dead.payload.alerts.length} alerts: ${dead.payload.alerts.map((a) => a.labels.alertname).join(', ')}`,
+      },
+      groupKey: `{}/fallback:{receiver=${JSON.stringify(dead.receiver)}}`,
+      fallbackFor: dead.id,
+    },
+    now,
+    externalURL,
+    newId,
+  );
 }
 
 /**
@@ -102,7 +160,23 @@ function fallbackEntries(config: AlertmanagerConfig, fallback: string | undefine
  * Delivered entries leave the outbox; retryable failures are rescheduled with backoff; permanent failures and the
  * last retry become dead letters and raise NotificationFailed through the fallback receiver.
  */
-export async function deliverDue(state: RouterState, config: AlertmanagerConfig, now: number, send: Sender, ctx: { signal: AbortSignal; userAgent: string; externalURL: string; timeoutMs: number; fallbackReceiver?: string; policy: RetryPolicy; newId: () => string; ackUrl?: (groupKey: string) => string | undefined; pacing?: Pacing }): Promise<DeliveryReport> {
+export async function deliverDue(
+  state: RouterState,
+  config: AlertmanagerConfig,
+  now: number,
+  send: Sender,
+  ctx: {
+    signal: AbortSignal;
+    userAgent: string;
+    externalURL: string;
+    timeoutMs: number;
+    fallbackReceiver?: string;
+    policy: RetryPolicy;
+    newId: () => string;
+    ackUrl?: (groupKey: string) => string | undefined;
+    pacing?: Pacing;
+  },
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, retrying: 0, dead: 0, paced: 0, errors: [] };
   const pacing = ctx.pacing ?? realPacing;
   const chats = new Map<string, { sent: number; held: number; lastAt: number }>();
@@ -128,15 +202,29 @@ export async function deliverDue(state: RouterState, config: AlertmanagerConfig,
     entry.attempts++;
     try {
       const ackUrl = ctx.ackUrl?.(entry.groupKey);
-      await send(entry, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]), userAgent: ctx.userAgent, ...(ackUrl ? { ackUrl } : {}) });
+      await send(entry, {
+        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]),
+        userAgent: ctx.userAgent,
+        ...(ackUrl ? { ackUrl } : {}),
+      });
       state.outbox = state.outbox.filter((e) => e.id !== entry.id);
       report.delivered++;
     } catch (err) {
       const retryable = isOpsError(err) ? err.retryable : true;
       entry.lastError = (err as Error).message;
-      report.errors.push({ receiver: entry.receiver, integration: entry.integration, error: entry.lastError, retryable });
+      report.errors.push({
+        receiver: entry.receiver,
+        integration: entry.integration,
+        error: entry.lastError,
+        retryable,
+      });
       if (retryable && entry.attempts < ctx.policy.maxAttempts) {
-        entry.nextAttemptAt = now + Math.max(backoffMs(entry.attempts, ctx.policy), retryAfterMs((err as { retryAfter?: string }).retryAfter, now));
+        entry.nextAttemptAt =
+          now +
+          Math.max(
+            backoffMs(entry.attempts, ctx.policy),
+            retryAfterMs((err as { retryAfter?: string }).retryAfter, now),
+          );
         report.retrying++;
         continue;
       }
@@ -144,7 +232,8 @@ export async function deliverDue(state: RouterState, config: AlertmanagerConfig,
       const dead: DeadLetter = { ...entry, failedAt: now };
       state.deadLetters = [...state.deadLetters, dead].slice(-DEAD_LETTERS_KEPT);
       report.dead++;
-      if (!entry.fallbackFor) state.outbox.push(...fallbackEntries(config, ctx.fallbackReceiver, dead, now, ctx.externalURL, ctx.newId));
+      if (!entry.fallbackFor)
+        state.outbox.push(...fallbackEntries(config, ctx.fallbackReceiver, dead, now, ctx.externalURL, ctx.newId));
     }
   }
   return report;
@@ -167,8 +256,15 @@ export function requeueDeadLetter(state: RouterState, id: string, now: number): 
 /** deadLetterSummary is a dead letter as GET /api/v1/dead-letters lists it: what failed, why, and what it said. */
 export function deadLetterSummary(d: DeadLetter): Record<string, unknown> {
   return {
-    id: d.id, receiver: d.receiver, integration: d.integration, groupKey: d.groupKey, attempts: d.attempts, lastError: d.lastError ?? null,
-    createdAt: new Date(d.createdAt).toISOString(), failedAt: new Date(d.failedAt).toISOString(), status: d.payload.status,
+    id: d.id,
+    receiver: d.receiver,
+    integration: d.integration,
+    groupKey: d.groupKey,
+    attempts: d.attempts,
+    lastError: d.lastError ?? null,
+    createdAt: new Date(d.createdAt).toISOString(),
+    failedAt: new Date(d.failedAt).toISOString(),
+    status: d.payload.status,
     alerts: d.payload.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels })),
     ...(d.fallbackFor ? { fallbackFor: d.fallbackFor } : {}),
   };

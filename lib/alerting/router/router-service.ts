@@ -58,7 +58,13 @@ export interface AlertRouter {
   routing(): Promise<Routing>;
   read(): Promise<RouterState>;
   /** ingest applies a batch (journaled alone when nothing is due); `early` answers before it is applied when allowed. */
-  ingest(body: unknown, bodyText: string, now: number, early: boolean, ctx: RunContext): Promise<Record<string, unknown>>;
+  ingest(
+    body: unknown,
+    bodyText: string,
+    now: number,
+    early: boolean,
+    ctx: RunContext,
+  ): Promise<Record<string, unknown>>;
   tick(now: number, ctx: RunContext): Promise<RunReport>;
   acknowledge(groupKey: string, by: string, now: number, note?: string): Promise<Escalation | undefined>;
   upsertSilence(input: PostableSilence, now: number): Promise<string>;
@@ -67,13 +73,23 @@ export interface AlertRouter {
    * retryDeadLetter puts a dead letter back in the outbox and delivers it at once: `delivered`, or where it stands
    * now (`retrying` with its backoff, or a dead letter again); undefined when no dead letter has that id.
    */
-  retryDeadLetter(id: string, now: number, ctx: RunContext): Promise<{ id: string; outcome: 'delivered' | 'retrying' | 'dead'; lastError?: string } | undefined>;
+  retryDeadLetter(
+    id: string,
+    now: number,
+    ctx: RunContext,
+  ): Promise<{ id: string; outcome: 'delivered' | 'retrying' | 'dead'; lastError?: string } | undefined>;
   /** settle resolves once accepted work is applied and written (a stop). */
   settle(): Promise<void>;
 }
 
 /** createAlertRouter wires the store, the routing and the pipeline into the router's operations. */
-export function createAlertRouter(deps: { state: StateStore; routing: () => Promise<Routing>; settings: RouterSettings; ackKey?: () => string | undefined; log?: Logger }): AlertRouter {
+export function createAlertRouter(deps: {
+  state: StateStore;
+  routing: () => Promise<Routing>;
+  settings: RouterSettings;
+  ackKey?: () => string | undefined;
+  log?: Logger;
+}): AlertRouter {
   const s = deps.settings;
   const dropMuted = new Set(s.dropMutedReceivers);
   // a cold start replays the journal's ingests with the routing of the request that loads it, as a re-sent alert
@@ -82,11 +98,16 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
   const store: RouterStore = createRouterStore({
     state: deps.state,
     replay: async (state, entry) => {
-      const alerts = 'alerts' in entry ? entry.alerts : normalizeAlerts(entry.body, new Date(entry.now), entry.resolveTimeoutMs);
+      const alerts =
+        'alerts' in entry ? entry.alerts : normalizeAlerts(entry.body, new Date(entry.now), entry.resolveTimeoutMs);
       ingestAlerts(state, alerts, (requestRouting ?? (await deps.routing())).config, entry.now);
     },
     lingerMs: s.journalLingerMs,
-    onUnstored: (ingests, err) => deps.log?.error({ ingests, err }, 'accepted alerts could not be journaled: they are back when their senders re-send them'),
+    onUnstored: (ingests, err) =>
+      deps.log?.error(
+        { ingests, err },
+        'accepted alerts could not be journaled: they are back when their senders re-send them',
+      ),
   });
   const ackUrl = (groupKey: string, now: number): string | undefined => {
     const key = deps.ackKey?.();
@@ -94,20 +115,59 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
   };
 
   /** flushAndDeliver decides what is due (flushes, escalation steps), saves the decision, then delivers the outbox. */
-  async function flushAndDeliver(state: RouterState, { config, oncall }: Routing, now: number, ctx: RunContext, checkpoint: () => Promise<void>): Promise<RunReport> {
-    const flushed = flushDue(state, config, now, { externalURL: s.externalURL, mutedPolicy: (r) => (dropMuted.has(r) ? 'drop' : 'delay') });
+  async function flushAndDeliver(
+    state: RouterState,
+    { config, oncall }: Routing,
+    now: number,
+    ctx: RunContext,
+    checkpoint: () => Promise<void>,
+  ): Promise<RunReport> {
+    const flushed = flushDue(state, config, now, {
+      externalURL: s.externalURL,
+      mutedPolicy: (r) => (dropMuted.has(r) ? 'drop' : 'delay'),
+    });
     const escalationsStarted = startEscalations(state, oncall, now);
     const escalated = advanceEscalations(state, config, oncall, now, { externalURL: s.externalURL, newId: randomUUID });
     // the decision is saved before it is delivered: a crash in between leaves it in the outbox, never lost
     if (flushed.entries.length > 0 || escalated.length > 0) await checkpoint();
-    const delivery = await deliverDue(state, config, now, (entry, sendCtx) => {
-      const receiver = config.receivers.get(entry.receiver);
-      if (!receiver) throw opsError('RECEIVER_REJECTED', `receiver ${entry.receiver} is no longer configured`);
-      return sendTo(receiver, entry.integration, entry.payload, sendCtx);
-    }, { signal: ctx.signal, userAgent: USER_AGENT, externalURL: s.externalURL, timeoutMs: s.deliveryTimeoutMs, ...(s.fallbackReceiver ? { fallbackReceiver: s.fallbackReceiver } : {}), policy: s.retry, newId: randomUUID, ackUrl: (g) => ackUrl(g, now) });
-    for (const e of delivery.errors) ctx.log.warn({ receiver: e.receiver, integration: e.integration, retryable: e.retryable, err: e.error }, 'delivery failed');
-    if (delivery.paced > 0) ctx.log.info({ paced: delivery.paced }, 'chat messages held for a later run: one per second per webhook');
-    return { notifications: flushed.notified, escalationsStarted, escalationSteps: escalated.length, deferred: flushed.deferred, delivered: delivery.delivered, retrying: delivery.retrying, paced: delivery.paced, deadLetters: delivery.dead, outbox: state.outbox.length };
+    const delivery = await deliverDue(
+      state,
+      config,
+      now,
+      (entry, sendCtx) => {
+        const receiver = config.receivers.get(entry.receiver);
+        if (!receiver) throw opsError('RECEIVER_REJECTED', `receiver ${entry.receiver} is no longer configured`);
+        return sendTo(receiver, entry.integration, entry.payload, sendCtx);
+      },
+      {
+        signal: ctx.signal,
+        userAgent: USER_AGENT,
+        externalURL: s.externalURL,
+        timeoutMs: s.deliveryTimeoutMs,
+        ...(s.fallbackReceiver ? { fallbackReceiver: s.fallbackReceiver } : {}),
+        policy: s.retry,
+        newId: randomUUID,
+        ackUrl: (g) => ackUrl(g, now),
+      },
+    );
+    for (const e of delivery.errors)
+      ctx.log.warn(
+        { receiver: e.receiver, integration: e.integration, retryable: e.retryable, err: e.error },
+        'delivery failed',
+      );
+    if (delivery.paced > 0)
+      ctx.log.info({ paced: delivery.paced }, 'chat messages held for a later run: one per second per webhook');
+    return {
+      notifications: flushed.notified,
+      escalationsStarted,
+      escalationSteps: escalated.length,
+      deferred: flushed.deferred,
+      delivered: delivery.delivered,
+      retrying: delivery.retrying,
+      paced: delivery.paced,
+      deadLetters: delivery.dead,
+      outbox: state.outbox.length,
+    };
   }
 
   /**
@@ -117,23 +177,49 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
   let overloadQueued = false;
   /** alerts of ingests queued but not applied yet: the bound counts them as new (admitIngest). */
   let alertsQueued = 0;
-  const refuse = (admission: Exclude<Admission, { admitted: true }>, routing: Routing, now: number, ctx: RunContext): never => {
-    const why = admission.reason === 'queue' ? `${store.backlog()} changes are queued` : `it holds ${admission.held} alerts, its bound is ${s.limits.maxActiveAlerts}`;
+  const refuse = (
+    admission: Exclude<Admission, { admitted: true }>,
+    routing: Routing,
+    now: number,
+    ctx: RunContext,
+  ): never => {
+    const why =
+      admission.reason === 'queue'
+        ? `${store.backlog()} changes are queued`
+        : `it holds ${admission.held} alerts, its bound is ${s.limits.maxActiveAlerts}`;
     if (!overloadQueued && !store.current()?.overload) {
       overloadQueued = true;
-      store.change(async (state, checkpoint) => {
-        if (state.overload) return { value: undefined };
-        state.overload = { since: now, held: alertCount(state) };
-        state.outbox.push(...ownAlertEntries(routing.config, s.fallbackReceiver, {
-          labels: { alertname: 'RouterOverloaded', severity: 'critical', subsystem: 'CMP-OPS' },
-          annotations: { summary: `alert-router refuses new alerts (429): ${why}`, description: `Senders are told to retry after ${s.limits.retryAfterSeconds} s; alerts already accepted are kept and re-sends of them still pass. MAX_ACTIVE_ALERTS=${s.limits.maxActiveAlerts}.` },
-          groupKey: '{}/router:{alertname="RouterOverloaded"}',
-        }, now, s.externalURL, randomUUID));
-        await checkpoint();
-        return { value: await flushAndDeliver(state, routing, now, ctx, checkpoint) };
-      }).catch((err) => deps.log?.error({ err }, 'RouterOverloaded could not be raised')).finally(() => (overloadQueued = false));
+      store
+        .change(async (state, checkpoint) => {
+          if (state.overload) return { value: undefined };
+          state.overload = { since: now, held: alertCount(state) };
+          state.outbox.push(
+            ...ownAlertEntries(
+              routing.config,
+              s.fallbackReceiver,
+              {
+                labels: { alertname: 'RouterOverloaded', severity: 'critical', subsystem: 'CMP-OPS' },
+                annotations: {
+                  summary: `alert-router refuses new alerts (429): ${why}`,
+                  description: `Senders are told to retry after ${s.limits.retryAfterSeconds} s; alerts already accepted are kept and re-sends of them still pass. MAX_ACTIVE_ALERTS=${s.limits.maxActiveAlerts}.`,
+                },
+                groupKey: '{}/router:{alertname="RouterOverloaded"}',
+              },
+              now,
+              s.externalURL,
+              randomUUID,
+            ),
+          );
+          await checkpoint();
+          return { value: await flushAndDeliver(state, routing, now, ctx, checkpoint) };
+        })
+        .catch((err) => deps.log?.error({ err }, 'RouterOverloaded could not be raised'))
+        .finally(() => (overloadQueued = false));
     }
-    throw Object.assign(opsError('ROUTER_OVERLOADED', `alert-router is overloaded: ${why}; retry after ${admission.retryAfterSeconds} s`), { retryAfterSeconds: admission.retryAfterSeconds });
+    throw Object.assign(
+      opsError('ROUTER_OVERLOADED', `alert-router is overloaded: ${why}; retry after ${admission.retryAfterSeconds} s`),
+      { retryAfterSeconds: admission.retryAfterSeconds },
+    );
   };
 
   return {
@@ -144,7 +230,12 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
     async ingest(body, bodyText, now, early, ctx) {
       const routing = requestRouting ?? (await this.routing());
       const alerts = normalizeAlerts(body, new Date(now), s.resolveTimeoutMs);
-      const admission = admitIngest(store.current(), alerts, { changes: store.backlog(), alerts: alertsQueued }, s.limits);
+      const admission = admitIngest(
+        store.current(),
+        alerts,
+        { changes: store.backlog(), alerts: alertsQueued },
+        s.limits,
+      );
       if (!admission.admitted) refuse(admission, routing, now, ctx);
       alertsQueued += alerts.length;
       let counted = true;
@@ -157,21 +248,57 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
       const work: ChangeWork<Record<string, unknown>> = async (state, checkpoint) => {
         applied();
         const ingested = ingestAlerts(state, alerts, routing.config, now);
-        const received = { received: alerts.length, fingerprints: ingested.fingerprints, newGroups: ingested.newGroups };
+        const received = {
+          received: alerts.length,
+          fingerprints: ingested.fingerprints,
+          newGroups: ingested.newGroups,
+        };
         // nothing due (a group_wait still running, no retry, no escalation step): the ingest alone goes to the journal
         const due = store.nextDueAfterIngest(state, ingested.firstNewFlushAt);
         if (due === undefined || due > now) {
-          return { value: { ...received, notifications: 0, escalationsStarted: 0, escalationSteps: 0, deferred: 0, delivered: 0, retrying: 0, paced: 0, deadLetters: 0, outbox: state.outbox.length }, journal, bodyText, answerBeforeWrite };
+          return {
+            value: {
+              ...received,
+              notifications: 0,
+              escalationsStarted: 0,
+              escalationSteps: 0,
+              deferred: 0,
+              delivered: 0,
+              retrying: 0,
+              paced: 0,
+              deadLetters: 0,
+              outbox: state.outbox.length,
+            },
+            journal,
+            bodyText,
+            answerBeforeWrite,
+          };
         }
         return { value: { ...received, ...(await flushAndDeliver(state, routing, now, ctx, checkpoint)) } };
       };
       if (answerBeforeWrite && store.acceptsEarly()) {
         // accepted: answered once validated; applied and journaled in order right after (Alertmanager's contract)
-        store.changeInBackground(work, (err) => applied() ?? deps.log?.error({ err, received: alerts.length }, 'accepted alerts could not be applied: they are back when their senders re-send them'));
+        store.changeInBackground(
+          work,
+          (err) =>
+            applied() ??
+            deps.log?.error(
+              { err, received: alerts.length },
+              'accepted alerts could not be applied: they are back when their senders re-send them',
+            ),
+        );
         return { received: alerts.length, accepted: true };
       }
       const result = await store.change(work).finally(applied);
-      ctx.log.info({ received: result.received, notifications: result.notifications, delivered: result.delivered, retrying: result.retrying }, 'alerts routed');
+      ctx.log.info(
+        {
+          received: result.received,
+          notifications: result.notifications,
+          delivered: result.delivered,
+          retrying: result.retrying,
+        },
+        'alerts routed',
+      );
       return result;
     },
     async tick(now, ctx) {
@@ -186,7 +313,8 @@ export function createAlertRouter(deps: { state: StateStore; routing: () => Prom
       ctx.log.info(result, 'tick');
       return result;
     },
-    acknowledge: (groupKey, by, now, note) => store.change(async (state) => ({ value: acknowledge(state, groupKey, by, now, note) })),
+    acknowledge: (groupKey, by, now, note) =>
+      store.change(async (state) => ({ value: acknowledge(state, groupKey, by, now, note) })),
     upsertSilence: (input, now) => store.change(async (state) => ({ value: upsertSilence(state, input, now) })),
     expireSilence: (id, now) => store.change(async (state) => ({ value: expireSilence(state, id, now) })),
     async retryDeadLetter(id, now, ctx) {

@@ -1,7 +1,13 @@
 import { opsError, type OpsError } from '#lib/runtime/errors.ts';
 import type { StateStore } from '#lib/storage/index.ts';
 import { Compactor } from './compactor.ts';
-import { JournalWriter, journalEntryText, journalSlotKey, type JournalEntry, type JournalRecord } from './journal-writer.ts';
+import {
+  JournalWriter,
+  journalEntryText,
+  journalSlotKey,
+  type JournalEntry,
+  type JournalRecord,
+} from './journal-writer.ts';
 import { nextDue } from './dispatch.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
 import { emptyState, type RouterState } from './state.ts';
@@ -130,7 +136,12 @@ export function createRouterStore(options: {
     },
   });
   const compactor = new Compactor({
-    policy: { ring, compactBytes: options.compactBytes ?? 1 << 20, journalBoundBytes: options.journalBoundBytes ?? 8 << 20, quietMs: options.quietMs ?? 200 },
+    policy: {
+      ring,
+      compactBytes: options.compactBytes ?? 1 << 20,
+      journalBoundBytes: options.journalBoundBytes ?? 8 << 20,
+      quietMs: options.quietMs ?? 200,
+    },
     enqueue: (work) => void serialized(work).catch(() => undefined),
     changesPending: () => changesPending,
     snapshot: async () => {
@@ -159,7 +170,11 @@ export function createRouterStore(options: {
     for (const record of newer) for (const entry of record.entries) await options.replay(value, entry);
     journal.continueAfter(covered.seq + newer.length);
     replayedAtLoad = newer.length > 0;
-    loaded = { value, ...(stored ? { etag: stored.stored.etag, ...(stored.stored.set ? { set: stored.stored.set } : {}) } : {}), generation };
+    loaded = {
+      value,
+      ...(stored ? { etag: stored.stored.etag, ...(stored.stored.set ? { set: stored.stored.set } : {}) } : {}),
+      generation,
+    };
     return loaded;
   };
 
@@ -171,8 +186,12 @@ export function createRouterStore(options: {
     copy.value.journalSeq = journal.seal();
     const journalBytes = journal.bytesWritten;
     await writesSettled();
-    if (generation !== copy.generation) throw opsError('STORAGE_UNAVAILABLE', 'an earlier alert journal write failed: the change was not stored, retry');
-    const stored = await writeSnapshot(records, copy.value, { ...(copy.etag ? { etag: copy.etag } : {}), ...(copy.set ? { set: copy.set } : {}) });
+    if (generation !== copy.generation)
+      throw opsError('STORAGE_UNAVAILABLE', 'an earlier alert journal write failed: the change was not stored, retry');
+    const stored = await writeSnapshot(records, copy.value, {
+      ...(copy.etag ? { etag: copy.etag } : {}),
+      ...(copy.set ? { set: copy.set } : {}),
+    });
     if (generation === copy.generation) Object.assign(copy, { etag: stored.etag, set: stored.set });
     const seq = copy.value.journalSeq;
     if (seq >= covered.seq) covered = { seq, journalBytes, snapshotBytes: stored.bytes };
@@ -180,7 +199,8 @@ export function createRouterStore(options: {
   };
 
   const store: RouterStore = {
-    read: () => (loaded && changesPending === 0 ? Promise.resolve(loaded.value) : serialized(async () => (await load()).value)),
+    read: () =>
+      loaded && changesPending === 0 ? Promise.resolve(loaded.value) : serialized(async () => (await load()).value),
     current: () => loaded?.value,
     backlog: () => changesPending + awaitingWrite,
     acceptsEarly: () => loaded !== undefined && journal.healthy && journal.earlyUnwritten + earlyQueued < earlyBacklog,
@@ -218,11 +238,17 @@ export function createRouterStore(options: {
           // s - ring, which a stored snapshot must cover
           const recordsInUse = journal.lastSeq + 1 - covered.seq;
           if (outcome.journal && !replayedAtLoad && recordsInUse <= ring) {
-            const early = outcome.answerBeforeWrite === true && journal.healthy && journal.earlyUnwritten < earlyBacklog;
+            const early =
+              outcome.answerBeforeWrite === true && journal.healthy && journal.earlyUnwritten < earlyBacklog;
             const written = journal.append(journalEntryText(outcome.journal, outcome.bodyText), early);
-            if (early) written.catch(() => undefined); // reported through onUnstored
+            if (early)
+              written.catch(() => undefined); // reported through onUnstored
             else durable = written;
-            compactor.afterAppend({ recordsInUse, bytesSinceSnapshot: journal.bytesWritten - covered.journalBytes, snapshotBytes: covered.snapshotBytes });
+            compactor.afterAppend({
+              recordsInUse,
+              bytesSinceSnapshot: journal.bytesWritten - covered.journalBytes,
+              snapshotBytes: covered.snapshotBytes,
+            });
           } else {
             dueAfterIngest = undefined; // a change other than an ingest alone may move the next due time
             await snapshotNow(copy);

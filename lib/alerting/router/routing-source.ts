@@ -18,7 +18,9 @@ export interface Routing {
 export function compatRouting(receivers: Array<{ name: string; url: string }>): string {
   return stringify({
     route: { receiver: 'default', group_by: ['...'], group_wait: '0s', group_interval: '1ms', repeat_interval: '4h' },
-    receivers: [{ name: 'default', ...(receivers.length ? { webhook_configs: receivers.map((r) => ({ url: r.url })) } : {}) }],
+    receivers: [
+      { name: 'default', ...(receivers.length ? { webhook_configs: receivers.map((r) => ({ url: r.url })) } : {}) },
+    ],
   });
 }
 
@@ -35,11 +37,14 @@ export function routingSource(options: {
   stateBucket: string;
 }): () => Promise<Routing> {
   const withNotificationsFile = (config: AlertmanagerConfig): Routing => {
-    if (options.notificationsFile) for (const r of config.receivers.values()) r.file = [{ path: options.notificationsFile }];
+    if (options.notificationsFile)
+      for (const r of config.receivers.values()) r.file = [{ path: options.notificationsFile }];
     return { config, oncall: loadOnCall(config) };
   };
   if (!options.routingConfig) {
-    const routing = withNotificationsFile(loadAlertmanagerConfig(compatRouting(options.webhookReceivers), 'built-in routing'));
+    const routing = withNotificationsFile(
+      loadAlertmanagerConfig(compatRouting(options.webhookReceivers), 'built-in routing'),
+    );
     return async () => routing;
   }
   const [scheme, ...rest] = options.routingConfig.split(':');
@@ -53,11 +58,16 @@ export function routingSource(options: {
     const store = options.store;
     if (!store) throw opsError('CONFIG_INVALID', 'ROUTING_CONFIG=state:… needs the object store');
     const info = await store.stat(options.stateBucket, where);
-    if (!info) throw opsError('CONFIG_INVALID', `routing configuration s3://${options.stateBucket}/${where} does not exist`);
+    if (!info)
+      throw opsError('CONFIG_INVALID', `routing configuration s3://${options.stateBucket}/${where} does not exist`);
     if (cached?.etag === info.etag) return cached.routing;
     const chunks: Buffer[] = [];
-    for await (const chunk of await store.getStream(options.stateBucket, where)) chunks.push(Buffer.from(chunk as Uint8Array));
-    cached = { etag: info.etag, routing: withNotificationsFile(loadAlertmanagerConfig(Buffer.concat(chunks).toString('utf8'), where)) };
+    for await (const chunk of await store.getStream(options.stateBucket, where))
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    cached = {
+      etag: info.etag,
+      routing: withNotificationsFile(loadAlertmanagerConfig(Buffer.concat(chunks).toString('utf8'), where)),
+    };
     return cached.routing;
   };
 }

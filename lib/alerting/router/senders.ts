@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import nodemailer from 'nodemailer';
 import { opsError, type OpsError } from '#lib/runtime/errors.ts';
-import type { EmailReceiver, PagerDutyReceiver, Receiver, SlackReceiver, WebhookReceiver } from '../config/alertmanager-config.ts';
+import type {
+  EmailReceiver,
+  PagerDutyReceiver,
+  Receiver,
+  SlackReceiver,
+  WebhookReceiver,
+} from '../config/alertmanager-config.ts';
 import type { WebhookPayload } from '../webhook-payload.ts';
 
 /**
@@ -17,12 +23,28 @@ export interface SendContext {
   userAgent: string;
 }
 
-async function post(url: string, body: unknown, what: string, ctx: SendContext, ok: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<void> {
+async function post(
+  url: string,
+  body: unknown,
+  what: string,
+  ctx: SendContext,
+  ok: (status: number) => boolean = (s) => s >= 200 && s < 300,
+): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': ctx.userAgent }, body: JSON.stringify(body), signal: ctx.signal });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': ctx.userAgent },
+      body: JSON.stringify(body),
+      signal: ctx.signal,
+    });
   } catch (err) {
-    throw opsError('RECEIVER_UNAVAILABLE', `${what}: ${(err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError' ? 'timed out' : (err as Error).message}`, [], { cause: err, retryable: true });
+    throw opsError(
+      'RECEIVER_UNAVAILABLE',
+      `${what}: ${(err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError' ? 'timed out' : (err as Error).message}`,
+      [],
+      { cause: err, retryable: true },
+    );
   }
   const text = await response.text().catch(() => '');
   if (ok(response.status)) return;
@@ -30,7 +52,10 @@ async function post(url: string, body: unknown, what: string, ctx: SendContext, 
   if (response.status === 429 || response.status >= 500) {
     // Slack, PagerDuty and most proxies say when to come back; the outbox waits at least that long
     const retryAfter = response.headers.get('retry-after');
-    throw Object.assign(opsError('RECEIVER_UNAVAILABLE', detail, [], { retryable: true }), retryAfter ? { retryAfter } : {});
+    throw Object.assign(
+      opsError('RECEIVER_UNAVAILABLE', detail, [], { retryable: true }),
+      retryAfter ? { retryAfter } : {},
+    );
   }
   throw opsError('RECEIVER_REJECTED', detail);
 }
@@ -43,7 +68,10 @@ export function title(p: WebhookPayload): string {
 }
 
 function lines(p: WebhookPayload, ackUrl?: string): string[] {
-  const out = p.alerts.map((a) => `${a.status === 'firing' ? '🔥' : '✅'} ${a.labels.alertname ?? ''} ${a.labels.subsystem ? `[${a.labels.subsystem}] ` : ''}${a.annotations.summary ?? ''}${a.annotations.runbook_url ? ` (runbook: ${a.annotations.runbook_url})` : ''}`);
+  const out = p.alerts.map(
+    (a) =>
+      `${a.status === 'firing' ? '🔥' : '✅'} ${a.labels.alertname ?? ''} ${a.labels.subsystem ? `[${a.labels.subsystem}] ` : ''}${a.annotations.summary ?? ''}${a.annotations.runbook_url ? ` (runbook: ${a.annotations.runbook_url})` : ''}`,
+  );
   if (p.truncatedAlerts > 0) out.push(`… and ${p.truncatedAlerts} more`);
   if (ackUrl) out.push(`Acknowledge: ${ackUrl}`);
   return out;
@@ -58,7 +86,9 @@ function ackUrlPayload(p: WebhookPayload, ackUrl?: string): WebhookPayload | (We
 }
 
 export async function sendSlack(r: SlackReceiver, p: WebhookPayload, ctx: SendContext): Promise<void> {
-  const body: Record<string, unknown> = { text: `*${r.title ?? title(p)}*\n${(r.text ?? lines(p, ctx.ackUrl).join('\n')).slice(0, 39_000)}` };
+  const body: Record<string, unknown> = {
+    text: `*${r.title ?? title(p)}*\n${(r.text ?? lines(p, ctx.ackUrl).join('\n')).slice(0, 39_000)}`,
+  };
   if (r.channel) body.channel = r.channel;
   if (r.username) body.username = r.username;
   await post(r.apiUrl, body, `chat webhook ${new URL(r.apiUrl).host}`, ctx);
@@ -66,12 +96,24 @@ export async function sendSlack(r: SlackReceiver, p: WebhookPayload, ctx: SendCo
 
 export async function sendPagerDuty(r: PagerDutyReceiver, p: WebhookPayload, ctx: SendContext): Promise<void> {
   const summary = `${title(p)} ${p.commonAnnotations.summary ?? ''}`.trim().slice(0, 1024);
-  const severity = r.severity ?? (['critical', 'warning', 'info', 'error'].includes(p.commonLabels.severity ?? '') ? p.commonLabels.severity : 'error');
+  const severity =
+    r.severity ??
+    (['critical', 'warning', 'info', 'error'].includes(p.commonLabels.severity ?? '')
+      ? p.commonLabels.severity
+      : 'error');
   const body = {
     routing_key: r.routingKey,
     event_action: p.status === 'firing' ? 'trigger' : 'resolve',
     dedup_key: createHash('sha256').update(p.groupKey).digest('hex'),
-    payload: { summary, source: r.source ?? p.commonLabels.subsystem ?? 'cmp-ops', severity, custom_details: { firing: lines({ ...p, alerts: p.alerts.filter((a) => a.status === 'firing') }).join('\n'), groupKey: p.groupKey } },
+    payload: {
+      summary,
+      source: r.source ?? p.commonLabels.subsystem ?? 'cmp-ops',
+      severity,
+      custom_details: {
+        firing: lines({ ...p, alerts: p.alerts.filter((a) => a.status === 'firing') }).join('\n'),
+        groupKey: p.groupKey,
+      },
+    },
     ...(ctx.ackUrl ? { links: [{ href: ctx.ackUrl, text: 'Acknowledge in cmp-ops' }] } : {}),
     client: 'cmp-ops alert-router',
   };
@@ -87,16 +129,32 @@ function smtpError(err: unknown, host: string): OpsError {
 }
 
 export async function sendEmail(r: EmailReceiver, p: WebhookPayload, ctx: SendContext): Promise<void> {
-  const [host, port] = [r.smarthost.slice(0, r.smarthost.lastIndexOf(':')), Number(r.smarthost.slice(r.smarthost.lastIndexOf(':') + 1))];
+  const [host, port] = [
+    r.smarthost.slice(0, r.smarthost.lastIndexOf(':')),
+    Number(r.smarthost.slice(r.smarthost.lastIndexOf(':') + 1)),
+  ];
   const transport = nodemailer.createTransport({
-    host, port, secure: port === 465, requireTLS: r.requireTls && port !== 465, ignoreTLS: !r.requireTls, name: r.hello,
-    connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000,
+    host,
+    port,
+    secure: port === 465,
+    requireTLS: r.requireTls && port !== 465,
+    ignoreTLS: !r.requireTls,
+    name: r.hello,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
     ...(r.authUsername ? { auth: { user: r.authUsername, pass: r.authPassword ?? '' } } : {}),
   });
   const abort = () => transport.close();
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
-    await transport.sendMail({ from: r.from, to: r.to, subject: title(p), text: `${lines(p, ctx.ackUrl).join('\n')}\n\nGroup: ${p.groupKey}\n`, headers: r.headers });
+    await transport.sendMail({
+      from: r.from,
+      to: r.to,
+      subject: title(p),
+      text: `${lines(p, ctx.ackUrl).join('\n')}\n\nGroup: ${p.groupKey}\n`,
+      headers: r.headers,
+    });
   } catch (err) {
     throw smtpError(err, r.smarthost);
   } finally {
@@ -106,10 +164,16 @@ export async function sendEmail(r: EmailReceiver, p: WebhookPayload, ctx: SendCo
 }
 
 /** sendTo delivers one outbox entry's payload through the integration it names (`webhook/0`, `email/1`, …). */
-export async function sendTo(receiver: Receiver, integration: string, payload: WebhookPayload, ctx: SendContext): Promise<void> {
+export async function sendTo(
+  receiver: Receiver,
+  integration: string,
+  payload: WebhookPayload,
+  ctx: SendContext,
+): Promise<void> {
   const [kind, index] = integration.split('/') as [string, string];
   const i = Number(index);
-  const missing = () => opsError('RECEIVER_REJECTED', `receiver ${receiver.name} has no ${integration} any more (configuration changed)`);
+  const missing = () =>
+    opsError('RECEIVER_REJECTED', `receiver ${receiver.name} has no ${integration} any more (configuration changed)`);
   switch (kind) {
     case 'webhook':
       if (!receiver.webhook[i]) throw missing();

@@ -17,7 +17,8 @@ function matcherMatches(m: SilenceMatcher, labels: Record<string, string>): bool
 
 /** isSilenced says whether an active silence mutes a label set, and which. */
 export function silencedBy(state: RouterState, labels: Record<string, string>, now: number): string | undefined {
-  for (const s of Object.values(state.silences)) if (silenceState(s, now) === 'active' && s.matchers.every((m) => matcherMatches(m, labels))) return s.id;
+  for (const s of Object.values(state.silences))
+    if (silenceState(s, now) === 'active' && s.matchers.every((m) => matcherMatches(m, labels))) return s.id;
   return undefined;
 }
 
@@ -39,7 +40,8 @@ export interface PostableSilence {
 export function upsertSilence(state: RouterState, input: PostableSilence, now: number): string {
   const problems: ErrorDetail[] = [];
   const matchers: SilenceMatcher[] = (input.matchers ?? []).map((m, i) => {
-    if (!m.name || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(m.name)) problems.push({ field: `/matchers/${i}/name`, reason: 'invalid label name' });
+    if (!m.name || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(m.name))
+      problems.push({ field: `/matchers/${i}/name`, reason: 'invalid label name' });
     if (m.isRegex) {
       try {
         compileAnchored(m.value ?? '');
@@ -51,7 +53,8 @@ export function upsertSilence(state: RouterState, input: PostableSilence, now: n
     return { name: m.name ?? '', value: m.value ?? '', isRegex: m.isRegex ?? false, isEqual: m.isEqual ?? true };
   });
   if (matchers.length === 0) problems.push({ field: '/matchers', reason: 'at least one matcher required' });
-  else if (problems.length === 0 && matchers.every((m) => matcherMatches(m, {}))) problems.push({ field: '/matchers', reason: 'at least one matcher must not match the empty string' });
+  else if (problems.length === 0 && matchers.every((m) => matcherMatches(m, {})))
+    problems.push({ field: '/matchers', reason: 'at least one matcher must not match the empty string' });
   if (!input.createdBy) problems.push({ field: '/createdBy', reason: 'is required' });
   if (!input.comment) problems.push({ field: '/comment', reason: 'is required' });
   const startsAt = Math.max(now, Date.parse(input.startsAt ?? '') || now);
@@ -59,10 +62,24 @@ export function upsertSilence(state: RouterState, input: PostableSilence, now: n
   if (Number.isNaN(endsAt)) problems.push({ field: '/endsAt', reason: 'is required (RFC 3339)' });
   else if (endsAt <= startsAt) problems.push({ field: '/endsAt', reason: 'end time must not be before start time' });
   if (input.id && !state.silences[input.id]) throw opsError('NOT_FOUND', `silence ${input.id} not found`);
-  if (input.id && silenceState(state.silences[input.id]!, now) === 'expired') problems.push({ field: '/id', reason: 'an expired silence cannot be updated' });
-  if (problems.length > 0) throw opsError('BAD_REQUEST', `silence is invalid: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`, problems);
+  if (input.id && silenceState(state.silences[input.id]!, now) === 'expired')
+    problems.push({ field: '/id', reason: 'an expired silence cannot be updated' });
+  if (problems.length > 0)
+    throw opsError(
+      'BAD_REQUEST',
+      `silence is invalid: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
+      problems,
+    );
   const id = input.id ?? randomUUID();
-  state.silences[id] = { id, matchers, startsAt, endsAt, createdBy: input.createdBy!, comment: input.comment!, updatedAt: now };
+  state.silences[id] = {
+    id,
+    matchers,
+    startsAt,
+    endsAt,
+    createdBy: input.createdBy!,
+    comment: input.comment!,
+    updatedAt: now,
+  };
   return id;
 }
 
@@ -78,7 +95,16 @@ export function expireSilence(state: RouterState, id: string, now: number): void
 
 /** gettableSilence renders a silence as API v2 lists it. */
 export function gettableSilence(s: Silence, now: number): Record<string, unknown> {
-  return { id: s.id, status: { state: silenceState(s, now) }, updatedAt: new Date(s.updatedAt).toISOString(), matchers: s.matchers, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString(), createdBy: s.createdBy, comment: s.comment };
+  return {
+    id: s.id,
+    status: { state: silenceState(s, now) },
+    updatedAt: new Date(s.updatedAt).toISOString(),
+    matchers: s.matchers,
+    startsAt: new Date(s.startsAt).toISOString(),
+    endsAt: new Date(s.endsAt).toISOString(),
+    createdBy: s.createdBy,
+    comment: s.comment,
+  };
 }
 
 /** gcSilences drops silences expired for longer than `retentionMs` (Alertmanager keeps them for --data.retention). */

@@ -13,7 +13,11 @@ interface SnapshotParts {
   set: 'a' | 'b';
   count: number;
 }
-type Manifest = Omit<RouterState, 'alerts' | 'groups'> & { parts?: SnapshotParts; alerts?: RouterState['alerts']; groups?: RouterState['groups'] };
+type Manifest = Omit<RouterState, 'alerts' | 'groups'> & {
+  parts?: SnapshotParts;
+  alerts?: RouterState['alerts'];
+  groups?: RouterState['groups'];
+};
 type Part = { alerts?: RouterState['alerts']; groups?: RouterState['groups'] };
 
 /** StoredSnapshot is what a write or a read tells the store: the manifest's etag, its parts' set and the bytes written. */
@@ -47,7 +51,11 @@ function* slices<T>(record: Record<string, T>, size: number): Generator<Record<s
  * previous snapshot whole. No whole-state string or buffer is ever made: memory grows by one part, not by the
  * state. The caller keeps the state unchanged until it resolves (router-store runs it inside its change queue).
  */
-export async function writeSnapshot(records: StateStore, state: RouterState, previous: { etag?: string; set?: 'a' | 'b' }): Promise<StoredSnapshot> {
+export async function writeSnapshot(
+  records: StateStore,
+  state: RouterState,
+  previous: { etag?: string; set?: 'a' | 'b' },
+): Promise<StoredSnapshot> {
   const set = previous.set === 'a' ? 'b' : 'a';
   let count = 0;
   let bytes = 0;
@@ -69,7 +77,9 @@ export async function writeSnapshot(records: StateStore, state: RouterState, pre
  * readSnapshot reads the stored snapshot back a part at a time (null before the first one). A manifest without
  * parts is a snapshot from before they existed: the whole state in one object.
  */
-export async function readSnapshot(records: StateStore): Promise<{ value: RouterState; stored: StoredSnapshot } | null> {
+export async function readSnapshot(
+  records: StateStore,
+): Promise<{ value: RouterState; stored: StoredSnapshot } | null> {
   const manifest = await records.read<Manifest>(SNAPSHOT_KEY);
   if (!manifest) return null;
   const { parts, ...rest } = manifest.value;

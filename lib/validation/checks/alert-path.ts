@@ -10,7 +10,8 @@ export function groupLabels(groupKey: string): Record<string, string> {
   const at = groupKey.lastIndexOf(':{');
   const labels: Record<string, string> = {};
   if (at === -1) return labels;
-  for (const m of groupKey.slice(at + 1).matchAll(/([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]!] = m[2]!.replace(/\\(.)/g, '$1');
+  for (const m of groupKey.slice(at + 1).matchAll(/([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+    labels[m[1]!] = m[2]!.replace(/\\(.)/g, '$1');
   return labels;
 }
 
@@ -30,7 +31,9 @@ export async function checkAlertPath(spec: AlertPathSpec, deps: CheckDeps): Prom
   const sentAt = deps.now();
   const deadline = sentAt.plus({ milliseconds: spec.withinMinutes * 60_000 });
   const alert: Alert = buildAlert({
-    alertname: TEST_ALERTNAME, severity: 'critical', subsystem: 'cmp-ops',
+    alertname: TEST_ALERTNAME,
+    severity: 'critical',
+    subsystem: 'cmp-ops',
     labels: { release: deps.release, validation_run: deps.runId },
     summary: `Validation of release ${deps.release}: test alert, please acknowledge`,
     description: `Sent by the validation campaign (run ${deps.runId}) to prove that alerts reach the on-call person; acknowledge it within ${spec.withinMinutes} min.`,
@@ -52,7 +55,12 @@ export async function checkAlertPath(spec: AlertPathSpec, deps: CheckDeps): Prom
         return {
           status: 'p',
           summary: `acknowledged by ${seen.ack.by} ${after} s after it was sent`,
-          evidence: [sent, `group ${seen.groupKey}`, `notified ${seen.notified.join(', ') || 'nobody yet'}`, `acknowledged by ${seen.ack.by} at ${new Date(seen.ack.at).toISOString()}${seen.ack.note ? ` (${seen.ack.note})` : ''}`],
+          evidence: [
+            sent,
+            `group ${seen.groupKey}`,
+            `notified ${seen.notified.join(', ') || 'nobody yet'}`,
+            `acknowledged by ${seen.ack.by} at ${new Date(seen.ack.at).toISOString()}${seen.ack.note ? ` (${seen.ack.note})` : ''}`,
+          ],
         };
       }
       const left = deadline.toMillis() - deps.now().toMillis();
@@ -62,7 +70,12 @@ export async function checkAlertPath(spec: AlertPathSpec, deps: CheckDeps): Prom
   } finally {
     await port.send([{ ...alert, endsAt: deps.now().toUTC().toISO() as string }], deps.signal).catch(() => undefined);
   }
-  if (!seen) return { status: 'f', summary: `the test alert started no escalation within ${spec.withinMinutes} min: its route's receiver pages nobody`, evidence: [sent] };
+  if (!seen)
+    return {
+      status: 'f',
+      summary: `the test alert started no escalation within ${spec.withinMinutes} min: its route's receiver pages nobody`,
+      evidence: [sent],
+    };
   return {
     status: 'f',
     summary: `not acknowledged within ${spec.withinMinutes} min`,
