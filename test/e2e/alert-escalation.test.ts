@@ -3,7 +3,7 @@
 // acknowledgement link; the next timer tick escalates to the secondary; the ack link (no bearer token, through the
 // gateway) stops the escalation before the lead is woken. The function runs on the real clock, so the policy's waits
 // are 1 ms and each tick is one step. Needs `npm run build` first.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -11,18 +11,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
 import { readFixture } from '../helpers/fixtures.ts';
+import { readNotifications } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/alert-escalation');
 let stack: LocalStack;
 let dataDir: string;
 const notifications = (): Array<{ receiver: string; status: string; ackURL?: string }> =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+  readNotifications(stack.notificationsFile);
 
 test.before(async () => {
   if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs')))

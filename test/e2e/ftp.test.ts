@@ -1,23 +1,18 @@
 // FTP auditing through the local stack: a vsftpd log uploaded to reports/ftp/ftp1/ reaches ftp-audit as a
 // MinIO-shaped event; its findings reach alert-router and land in notifications.jsonl. Needs `npm run build` first.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import { readNotifications } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/ftp');
 let stack: LocalStack;
 let dataDir: string;
-const notifications = () =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+const notifications = () => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
   if (!existsSync(join(root, 'dist', 'functions', 'ftp-audit.mjs')))

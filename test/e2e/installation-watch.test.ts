@@ -2,7 +2,7 @@
 // cluster from the Kubernetes API stand-in (no API server can run on these machines; the stand-in answers
 // recorded-shape responses), compares with the release seeded in the state bucket, and its alerts reach
 // alert-router and land in notifications.jsonl. Fixing the cluster resolves them. Needs `npm run build` first.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -10,6 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { demoCluster, DEMO_DIGESTS } from '../../scripts/local-stack/kube-demo.ts';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import { readNotifications, tailFunctionLogs } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/installation-watch');
@@ -18,27 +19,9 @@ let dataDir: string;
 const stackLog: string[] = [];
 // What to show when an assertion fails: the stack's own lines (timer statuses) and the functions' logs.
 const diagnostics = (): string =>
-  [
-    ...stackLog.slice(-20),
-    ...['installation-watch', 'alert-router'].flatMap((fn) => {
-      const file = join(dataDir, 'logs', `${fn}.log`);
-      return existsSync(file)
-        ? readFileSync(file, 'utf8')
-            .trim()
-            .split('\n')
-            .slice(-15)
-            .map((l) => `${fn}: ${l}`)
-        : [];
-    }),
-  ].join('\n');
+  [...stackLog.slice(-20), ...tailFunctionLogs(dataDir, ['installation-watch', 'alert-router'])].join('\n');
 type Notification = { status: string; alerts: Array<{ status: string; labels: Record<string, string> }> };
-const notified = (): Notification[] =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+const notified = (): Notification[] => readNotifications(stack.notificationsFile);
 const alertsIn = (ns: Notification[]) =>
   ns
     .flatMap((n) => n.alerts.map((a) => `${a.labels.alertname} ${a.labels.subsystem} ${a.labels.workload} ${a.status}`))

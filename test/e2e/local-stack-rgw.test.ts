@@ -17,6 +17,7 @@ import { waitFor } from '../helpers/free-port.ts';
 import { startListener, type TestListener } from '../helpers/listener.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 import { rgwAvailable, sharedRgw } from '../helpers/rgw.ts';
+import { readNotifications } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/local-stack-rgw');
@@ -26,13 +27,7 @@ let listener: TestListener;
 let dataDir: string;
 // A persistent topic's first event can take ~30 s (RGW re-reads its queue list every 30 s); later ones ~0.1 s.
 const FIRST_EVENT_MS = Number(process.env.RGW_FIRST_EVENT_MS ?? 90_000);
-const notificationLines = () =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+const notificationLines = () => readNotifications(stack.notificationsFile);
 const verdictOf = async (key: string) =>
   (await stack.store.getTags('inbox', key).catch(() => ({}) as Record<string, string>))['cmp-ops-verdict'];
 

@@ -1,25 +1,20 @@
 // NetBackup through the local stack: a bpdbjobs report uploaded to reports/netbackup/ reaches netbackup-status as a
 // MinIO-shaped event; its alerts reach alert-router and land in notifications.jsonl. Needs `npm run build` first.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
+import { readNotifications } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/netbackup');
 let stack: LocalStack;
 let dataDir: string;
 const T0 = Math.floor(Date.now() / 1000) - 3600;
-const lines = () =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+const lines = () => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
   if (!existsSync(join(root, 'dist', 'functions', 'netbackup-status.mjs')))

@@ -2,7 +2,7 @@
 // routing with the cmp_ops escalation section): the test alert reaches the pager and the on-call primary, a person
 // acknowledges it (POST /api/v1/ack through the gateway, as the ack link does), and the check passes with who and
 // when; unacknowledged within the time allowed, it fails. The function runs on the real clock. Needs `npm run build`.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +13,7 @@ import { createStateStore } from '#lib/storage/index.ts';
 import { createAlertPath, groupLabels, runCheck, type CheckSpec, type EscalationView } from '#lib/validation/index.ts';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
 import { readFixture } from '../helpers/fixtures.ts';
+import { readNotifications } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/validation-alert-path');
@@ -22,13 +23,7 @@ const notifications = (): Array<{
   receiver: string;
   status: string;
   alerts: Array<{ labels: Record<string, string> }>;
-}> =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+}> => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
   if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs')))

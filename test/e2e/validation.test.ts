@@ -4,7 +4,7 @@
 // — method names, parameters, answers and error codes — and answers as a 1.9.20 server does), then
 // `cmp-ops validate run --release 2026.11-demo --campaign config/demo-campaign.yml --testlink URL`.
 // EGM runs an unapproved build: CMP-1 fails; the STS delivery was verified ok: CMP-2 passes. Needs `npm run build`.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { suite } from 'uvu';
@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
 import { demoProjects, startTestLinkStandin, type TestLinkStandin } from '../../scripts/testlink-standin.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
+import { readNotifications } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/validation');
@@ -29,13 +30,7 @@ const env = () => ({
 });
 const notified = (): Array<{
   alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;
-}> =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+}> => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
   if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs')))

@@ -12,6 +12,7 @@ import { cronMatches, parseCron } from '#lib/triggers/index.ts';
 import { readStackFile } from '../../scripts/local-stack/stack-file.ts';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
 import { demoVcenter } from '../../scripts/local-stack/vcenter-standin.ts';
+import { readNotifications, tailFunctionLogs } from '../helpers/stack-files.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/vmware');
@@ -19,30 +20,12 @@ let stack: LocalStack;
 let dataDir: string;
 const stackLog: string[] = [];
 const diagnostics = (): string =>
-  [
-    ...stackLog.slice(-20),
-    ...['installation-watch', 'alert-router'].flatMap((fn) => {
-      const file = join(dataDir, 'logs', `${fn}.log`);
-      return existsSync(file)
-        ? readFileSync(file, 'utf8')
-            .trim()
-            .split('\n')
-            .slice(-15)
-            .map((l) => `${fn}: ${l}`)
-        : [];
-    }),
-  ].join('\n');
+  [...stackLog.slice(-20), ...tailFunctionLogs(dataDir, ['installation-watch', 'alert-router'])].join('\n');
 type Notification = {
   status: string;
   alerts: Array<{ status: string; labels: Record<string, string>; startsAt: string }>;
 };
-const notified = (): Notification[] =>
-  existsSync(stack.notificationsFile)
-    ? readFileSync(stack.notificationsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+const notified = (): Notification[] => readNotifications(stack.notificationsFile);
 const vsphereAlerts = (ns: Notification[]) =>
   ns
     .flatMap((n) =>
