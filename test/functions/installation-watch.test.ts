@@ -15,7 +15,8 @@ import { createHandler, type InstallationWatchConfig } from '../../functions/ins
 import { startKubeStandin, type KubeStandin } from '../../scripts/local-stack/kube-api-standin.ts';
 import { fixtureCluster } from '../helpers/kube-cluster.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3.ts';
-import { serveHandler, TEST_TOKEN } from '../helpers/serve-handler.ts';
+import { BAD_BODIES, postRaw } from '../helpers/bad-bodies.ts';
+import { serveHandler } from '../helpers/serve-handler.ts';
 
 const test = suite('functions/installation-watch');
 let s3: TestS3;
@@ -180,38 +181,6 @@ test('API errors :: 403 answers 502 KUBE_FORBIDDEN naming the permission; API do
   assert.is(sent.length, before, 'no alerts sent on a failed read');
   api = await startKubeStandin(fixtureCluster());
 });
-
-/** BAD_BODIES are bodies a caller might send by mistake: none may start a run. */
-const BAD_BODIES: Array<[string, string | Uint8Array, number, string]> = [
-  ['malformed JSON', '{"full": tru', 400, 'BAD_JSON'],
-  ['binary', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0xff]), 400, 'BAD_JSON'],
-  ['an unknown option', '{"full":true}', 400, 'BAD_REQUEST'],
-  ['an array', '[]', 400, 'BAD_REQUEST'],
-  ['a string', '"run"', 400, 'BAD_REQUEST'],
-  ['2 MB sent chunked', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), 413, 'PAYLOAD_TOO_LARGE'],
-];
-
-/** postRaw posts `body` as it is; a string over 1 MB goes chunked (no content-length), as a streaming client sends it. */
-async function postRaw(
-  url: string,
-  body: string | Uint8Array,
-): Promise<{ status: number; body: { error?: { code: string; details: Array<{ field?: string }> } } }> {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  const chunked = bytes.length > 1024 * 1024;
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.subarray(i, i + 64 * 1024));
-      controller.close();
-    },
-  });
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
-    body: chunked ? stream : bytes,
-    ...(chunked ? { duplex: 'half' } : {}),
-  } as RequestInit);
-  return { status: res.status, body: (await res.json()) as never };
-}
 
 for (const [name, body, status, code] of BAD_BODIES) {
   test(`bad body :: ${name} → ${status} ${code}, the cluster is not read`, async () => {
