@@ -6,7 +6,7 @@
 // one request), and the JSON overview of the same data. Usage: npm run build && tsx bench/console.ts [alerts] [rounds]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { startTestS3 } from '../test/helpers/s3.ts';
 const ALERTS = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 60);
 const CLIENTS = 5_000;
-const PENDING = 2_000;
+const PENDING = Number(process.argv[4] ?? 2_000);
 const root = join(import.meta.dirname, '..');
 const SUBSYSTEMS = ['STS', 'DUTCH', 'CGCU', 'EGM', 'OMGS', 'FOS/ARPE', 'CCS'];
 const NAMES = [
@@ -138,7 +138,7 @@ try {
         S3_ACCESS_KEY: 'testkey',
         S3_SECRET_KEY: 'testsecret',
         CMP_OPS_INVOKE_TOKEN: 'bench-token',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
         CONSOLE_POLL_SECONDS: '{"alerts":10,"deliveries":30,"backups":60,"ftp":60,"installation":30}',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -169,17 +169,27 @@ try {
       break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const time = async (path: string, headers: Record<string, string>) => {
-    const t0 = performance.now();
-    const res = await fetch(`${base}${path}`, { headers: { cookie, ...headers } });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    return { ms: performance.now() - t0, bytes, encoding: res.headers.get('content-encoding') };
-  };
+  // node:http, not fetch: fetch decodes the body, and the compressed size is what is measured
+  const time = (path: string, headers: Record<string, string>) =>
+    new Promise<{ ms: number; bytes: Buffer; encoding: string | null }>((resolve, reject) => {
+      const t0 = performance.now();
+      httpGet(`${base}${path}`, { headers: { cookie, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            ms: performance.now() - t0,
+            bytes: Buffer.concat(chunks),
+            encoding: (res.headers['content-encoding'] as string | undefined) ?? null,
+          }),
+        );
+      }).on('error', reject);
+    });
   const pct = (xs: number[], p: number) =>
     [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
   const series: Record<string, number[]> = { health: [], page: [], json: [] };
-  let page = { bytes: Buffer.alloc(0), encoding: null as string | null };
-  let json = { bytes: Buffer.alloc(0), encoding: null as string | null };
+  let page = { bytes: Buffer.alloc(0) as Buffer, encoding: null as string | null };
+  let json = { bytes: Buffer.alloc(0) as Buffer, encoding: null as string | null };
   // interleaved rounds: the three requests see the same machine load
   for (let i = 0; i < ROUNDS; i++) {
     series.health!.push((await time('/_/health', {})).ms);
