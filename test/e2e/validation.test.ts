@@ -58,8 +58,9 @@ test.after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('demo campaign :: a build with CMP-1 failed (EGM drift) and CMP-2 passed, closed; ValidationFailed reaches alert-router', async () => {
-  const { code, out, err } = await runCliCaptured(
+/** runDemoCampaign runs the issue's demo command (release 2026.11-demo, config/demo-campaign.yml) against the stand-in. */
+const runDemoCampaign = () =>
+  runCliCaptured(
     [
       'validate',
       'run',
@@ -72,6 +73,9 @@ test('demo campaign :: a build with CMP-1 failed (EGM drift) and CMP-2 passed, c
     ],
     { cwd: root, env: env() },
   );
+
+test('demo campaign :: a build with CMP-1 failed (EGM drift) and CMP-2 passed, closed; ValidationFailed reaches alert-router', async () => {
+  const { code, out, err } = await runDemoCampaign();
   assert.is(code, 1, `${out}\n${err}`);
   const lines = out
     .trim()
@@ -108,19 +112,7 @@ test('demo campaign :: a build with CMP-1 failed (EGM drift) and CMP-2 passed, c
 });
 
 test('rerun :: the same build is reused and each execution overwritten, not duplicated', async () => {
-  const { code } = await runCliCaptured(
-    [
-      'validate',
-      'run',
-      '--release',
-      '2026.11-demo',
-      '--campaign',
-      'config/demo-campaign.yml',
-      '--testlink',
-      testlink.url,
-    ],
-    { cwd: root, env: env() },
-  );
+  const { code } = await runDemoCampaign();
   assert.is(code, 1);
   assert.is(testlink.builds.length, 1);
   assert.is(testlink.executions.length, 2);
@@ -128,19 +120,7 @@ test('rerun :: the same build is reused and each execution overwritten, not dupl
 
 test('TestLink down :: results land in s3://reports/testlink/<release>.xml and the next run sends them', async () => {
   testlink.failNext(1, 0);
-  const down = await runCliCaptured(
-    [
-      'validate',
-      'run',
-      '--release',
-      '2026.11-demo',
-      '--campaign',
-      'config/demo-campaign.yml',
-      '--testlink',
-      testlink.url,
-    ],
-    { cwd: root, env: env() },
-  );
+  const down = await runDemoCampaign();
   assert.is(down.code, 1, down.err);
   const campaign = JSON.parse(down.out.trim().split('\n').at(-1)!).campaign;
   assert.is(campaign.testlink.status, 'unsent');
@@ -150,19 +130,7 @@ test('TestLink down :: results land in s3://reports/testlink/<release>.xml and t
   let xml = '';
   for await (const c of stream) xml += c;
   assert.match(xml, /<testcase external_id="CMP-1">\s*<result>f<\/result>/);
-  const again = await runCliCaptured(
-    [
-      'validate',
-      'run',
-      '--release',
-      '2026.11-demo',
-      '--campaign',
-      'config/demo-campaign.yml',
-      '--testlink',
-      testlink.url,
-    ],
-    { cwd: root, env: env() },
-  );
+  const again = await runDemoCampaign();
   const second = JSON.parse(again.out.trim().split('\n').at(-1)!).campaign;
   assert.equal(second.previouslyUnsent, ['CMP-1', 'CMP-2']);
   assert.equal(second.unsent, []);
