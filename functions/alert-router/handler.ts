@@ -89,9 +89,13 @@ export const configSchema = {
  */
 export function haReplicaId(config: Pick<AlertRouterConfig, 'HA_REPLICA_ID' | 'HOSTNAME'>): string {
   const id = config.HA_REPLICA_ID ?? config.HOSTNAME;
-  if (!id) throw opsError('CONFIG_INVALID', 'HA_MODE needs HA_REPLICA_ID or HOSTNAME', [{ field: 'HA_REPLICA_ID', reason: 'is required' }]);
+  if (!id)
+    throw opsError('CONFIG_INVALID', 'HA_MODE needs HA_REPLICA_ID or HOSTNAME', [
+      { field: 'HA_REPLICA_ID', reason: 'is required' },
+    ]);
   const problem = replicaIdProblem(id);
-  if (problem) throw opsError('CONFIG_INVALID', `HA_REPLICA_ID ${id} ${problem}`, [{ field: 'HA_REPLICA_ID', reason: problem }]);
+  if (problem)
+    throw opsError('CONFIG_INVALID', `HA_REPLICA_ID ${id} ${problem}`, [{ field: 'HA_REPLICA_ID', reason: problem }]);
   return id;
 }
 

@@ -30,7 +30,7 @@ pure('is the same for both replicas, whatever the order of the alerts and the mo
 });
 pure('changes with the alert set, its episode, the receiver, the integration and the repeat window', () => {
   const base = notificationKey(key);
-  assert.is.not(notificationKey({ ...key, firing: [] , resolved: key.firing }), base);
+  assert.is.not(notificationKey({ ...key, firing: [], resolved: key.firing }), base);
   assert.is.not(notificationKey({ ...key, firing: [{ fingerprint: 'a1', startsAt: 2000 }] }), base);
   assert.is.not(notificationKey({ ...key, receiver: 'other' }), base);
   assert.is.not(notificationKey({ ...key, integration: 'webhook/1' }), base);
@@ -73,7 +73,8 @@ if (rgwAvailable('test/alerting/ha-pair.test.ts')) {
     const k = notificationKey({ ...key, groupKey: 'race' });
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => log(`r${i}`).claim(k, about, 1000)));
     assert.is(claims.filter((c) => c.send).length, 1);
-    for (const c of claims.filter((c) => !c.send)) assert.equal(c, { send: false, why: 'peer-sending', retryAt: 31_000 });
+    for (const c of claims.filter((c) => !c.send))
+      assert.equal(c, { send: false, why: 'peer-sending', retryAt: 31_000 });
   });
 
   test('the peer skips a notification marked sent, and its owner too', async () => {
@@ -96,7 +97,10 @@ if (rgwAvailable('test/alerting/ha-pair.test.ts')) {
     assert.equal(await log('b').claim(k, about, 30_999), { send: false, why: 'peer-sending', retryAt: 31_000 });
     const takers = await Promise.all(['b', 'c', 'd'].map((r) => log(r).claim(k, about, 31_000)));
     assert.is(takers.filter((c) => c.send).length, 1);
-    assert.equal(takers.find((c) => c.send), { send: true, why: 'taken-over' });
+    assert.equal(
+      takers.find((c) => c.send),
+      { send: true, why: 'taken-over' },
+    );
   });
 
   test("an owner's retry renews its claim; the peer cannot take it meanwhile", async () => {

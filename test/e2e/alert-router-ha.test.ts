@@ -74,7 +74,10 @@ function startHook(): Promise<Hook> {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const n = JSON.parse(body) as { groupKey: string; status: string; alerts: Array<{ fingerprint: string }> };
-      const id = `${n.groupKey} ${n.status} ${n.alerts.map((a) => a.fingerprint).sort().join(',')}`;
+      const id = `${n.groupKey} ${n.status} ${n.alerts
+        .map((a) => a.fingerprint)
+        .sort()
+        .join(',')}`;
       counts.set(id, (counts.get(id) ?? 0) + 1);
       // a receiver that takes a moment, so a replica can die between its claim and its send
       setTimeout(() => res.writeHead(200).end('ok'), 20);
@@ -162,7 +165,10 @@ test('HA_MODE=on refuses to start on s3rver, whose conditional writes are ignore
       (err: { code?: number }) => err,
     );
     assert.is(started?.code, 1, 'exits 1 before listening');
-    assert.match(readFileSync(join(dir, 's3rver-a.log'), 'utf8'), /HA_MODE=on refused: the state bucket ignores If-None-Match and If-Match/);
+    assert.match(
+      readFileSync(join(dir, 's3rver-a.log'), 'utf8'),
+      /HA_MODE=on refused: the state bucket ignores If-None-Match and If-Match/,
+    );
   } finally {
     await s3.close();
   }
@@ -180,12 +186,20 @@ if (rgwAvailable('test/e2e/alert-router-ha.test.ts')) {
     const sendToBoth = async (alerts: unknown[], to: Replica[]) => {
       // like the alert client's fan-out: every replica gets the batch; a dead one is skipped
       const answers = await Promise.allSettled(to.map((r) => post(r, '/', alerts)));
-      assert.ok(answers.some((x) => x.status === 'fulfilled' && x.value.status === 200), 'one replica took it');
+      assert.ok(
+        answers.some((x) => x.status === 'fulfilled' && x.value.status === 200),
+        'one replica took it',
+      );
     };
-    const settled = (who: Replica[]) => waitFor('the outboxes to empty', async () => {
-      for (const r of who) if ((await outbox(r)) > 0) return false;
-      return true;
-    }, 30_000);
+    const settled = (who: Replica[]) =>
+      waitFor(
+        'the outboxes to empty',
+        async () => {
+          for (const r of who) if ((await outbox(r)) > 0) return false;
+          return true;
+        },
+        30_000,
+      );
 
     // both live: 20 groups fire, then resolve
     const firing = Array.from({ length: 20 }, (_, i) => `Live${i}`);
@@ -222,7 +236,10 @@ if (rgwAvailable('test/e2e/alert-router-ha.test.ts')) {
       `alert-router pair, one killed mid-batch: ${counts.length} notifications, sent ${counts.reduce((x, y) => x + y, 0)} times (${counts.filter((n) => n > 1).length} twice, 0 lost)\n`,
     );
     assert.is(counts.length, 20);
-    assert.ok(counts.every((n) => n >= 1), 'at least once after the kill');
+    assert.ok(
+      counts.every((n) => n >= 1),
+      'at least once after the kill',
+    );
   });
 }
 

@@ -170,7 +170,11 @@ export function createHaPair(options: {
           const shared = await bounded(state.read<SharedAck>(ackKey(esc.groupKey)), 'shared acknowledgement');
           // an acknowledgement of an earlier escalation of the same group does not stop this one
           if (shared && shared.value.at >= esc.startedAt - skewMs)
-            esc.ack = { by: shared.value.by, at: shared.value.at, ...(shared.value.note ? { note: shared.value.note } : {}) };
+            esc.ack = {
+              by: shared.value.by,
+              at: shared.value.at,
+              ...(shared.value.note ? { note: shared.value.note } : {}),
+            };
         } catch (err) {
           options.log?.warn({ err, groupKey: esc.groupKey }, 'shared acknowledgement unreachable: escalating on');
         }

@@ -32,7 +32,15 @@ export function notificationKey(n: {
   const window = Math.floor(n.decidedAt / Math.max(1, n.repeatIntervalMs));
   const digest = createHash('sha256')
     .update(
-      JSON.stringify([n.groupKey, n.receiver, n.integration, set(n.firing), set(n.resolved), n.repeatIntervalMs, window]),
+      JSON.stringify([
+        n.groupKey,
+        n.receiver,
+        n.integration,
+        set(n.firing),
+        set(n.resolved),
+        n.repeatIntervalMs,
+        window,
+      ]),
     )
     .digest('hex');
   return `${NFLOG_PREFIX}${digest}.json`;
@@ -67,7 +75,10 @@ const isConflict = (err: unknown): boolean => (err as { code?: string }).code ==
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${what}: no answer in ${ms} ms`), { code: 'TIMEOUT' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`${what}: no answer in ${ms} ms`), { code: 'TIMEOUT' })),
+      ms,
+    );
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

@@ -50,6 +50,7 @@ export interface DeliveryReport {
  * SendOutcome is what a sender did: nothing said = sent; `sentByPeer` = the peer replica sent it (dropped);
  * `retryAt` = the peer is sending it (kept, looked at again then, no attempt counted).
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a sender that just sends returns nothing (every existing one)
 export type SendOutcome = void | { sentByPeer: true } | { retryAt: number };
 
 export type Sender = (entry: OutboxEntry, ctx: SendContext) => Promise<SendOutcome>;

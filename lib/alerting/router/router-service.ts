@@ -145,7 +145,8 @@ export function createAlertRouter(deps: {
     const running = ha ? Object.values(state.escalations ?? {}).filter((e) => !e.ack && !e.done) : [];
     const stepDue = running.some((e) => e.nextAt <= now);
     if (stepDue) await ha!.applyAcks(state, now);
-    const lease = ha && (stepDue || (renewLease && running.length > 0)) ? await ha.escalationLease.acquire(now) : undefined;
+    const lease =
+      ha && (stepDue || (renewLease && running.length > 0)) ? await ha.escalationLease.acquire(now) : undefined;
     const escalated = advanceEscalations(state, config, oncall, now, { externalURL: s.externalURL, newId: randomUUID });
     if (lease && !lease.held && escalated.length > 0) {
       const followed = new Set(escalated.map((e) => e.id));
