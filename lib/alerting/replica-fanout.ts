@@ -80,7 +80,9 @@ export function createReplicaFanoutSink(options: {
               method: 'POST',
               headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token()}` },
               body,
-              signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+              signal: signal
+                ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+                : AbortSignal.timeout(timeoutMs),
             });
             const text = await response.text();
             return { url, status: response.status, text };
