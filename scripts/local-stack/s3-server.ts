@@ -73,9 +73,7 @@ function servePagedListingsWithoutDes(controller: BucketController): void {
         Prefix: v1.Prefix,
         StartAfter: token === undefined ? startAfter : undefined,
         ContinuationToken: token,
-        NextContinuationToken: v1.IsTruncated
-          ? Buffer.from(`${TOKEN_PREFIX}${last}`).toString('base64url')
-          : undefined,
+        NextContinuationToken: v1.IsTruncated ? Buffer.from(`${TOKEN_PREFIX}${last}`).toString('base64url') : undefined,
         KeyCount: v1.Contents.length,
         MaxKeys: v1.MaxKeys,
         Delimiter: v1.Delimiter,
