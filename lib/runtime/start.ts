@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertSink } from '#lib/alerting/alert.ts';
-import { createReplicaFanoutSink, parsePeers } from '#lib/alerting/replica-fanout.ts';
+import { createReplicaFanoutSink, parsePeers } from './replica-fanout.ts';
 import {
   createMinioClient,
   createMinioStore,

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Alert, AlertSink } from '#lib/alerting/alert.ts';
-import { createReplicaFanoutSink, parsePeers } from '#lib/alerting/replica-fanout.ts';
+import { createReplicaFanoutSink, parsePeers } from '#lib/runtime/replica-fanout.ts';
 
 interface Replica {
   port: number;

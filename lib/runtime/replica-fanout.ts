@@ -1,8 +1,8 @@
 import { resolve4 } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { opsError } from '#lib/runtime/errors.ts';
-import type { Logger } from '#lib/runtime/logger.ts';
-import type { Alert, AlertSink } from './alert.ts';
+import { opsError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { Alert, AlertSink } from '#lib/alerting/alert.ts';
 
 /** Resolver lists the IPv4 addresses of a name (every ready pod behind a headless Service). */
 export type Resolver = (host: string) => Promise<string[]>;
