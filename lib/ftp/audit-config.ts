@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { opsError } from '#lib/runtime/errors.ts';
+import { SUBSYSTEM_PATTERNS_SCHEMA } from '#lib/text/index.ts';
 import { DAILY_WINDOW_SCHEMA } from '#lib/time/index.ts';
 import type { AuditRules } from './audit.ts';
 import { FTP_LOG_FORMATS, type FtpLogFormat } from './parse.ts';
@@ -20,16 +21,6 @@ const FAILED_LOGINS_SCHEMA = {
   required: ['count', 'windowMinutes'],
   additionalProperties: false,
   properties: { count: { type: 'integer', minimum: 1 }, windowMinutes: { type: 'number', exclusiveMinimum: 0 } },
-};
-
-const SUBSYSTEM_PATTERNS_SCHEMA = {
-  type: 'array',
-  items: {
-    type: 'object',
-    required: ['pattern', 'subsystem'],
-    additionalProperties: false,
-    properties: { pattern: { type: 'string' }, subsystem: { type: 'string' } },
-  },
 };
 
 /** ftpAuditConfigSchema validates FtpAuditConfig from the function's environment, with its defaults. */
