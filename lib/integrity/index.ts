@@ -51,3 +51,4 @@ export {
   type DirectTarget,
   type IgnoredEvent,
 } from './verify-requests.ts';
+export { integritySweepConfigSchema, type IntegritySweepConfig } from './sweep-config.ts';
