@@ -9,7 +9,7 @@ import { createNotificationLog, notificationKey } from '#lib/alerting/router/not
 import { createLease } from '#lib/alerting/router/replica-lease.ts';
 import { emptyState } from '#lib/alerting/router/state.ts';
 import { createStateStore, probeConditionalWrites, type StateStore } from '#lib/storage/index.ts';
-import { haModeAtStart } from '../../functions/alert-router/handler.ts';
+import { haModeAtStart } from '#lib/alerting/router/router-config.ts';
 import { captureLogger } from '../helpers/log-capture.ts';
 import { rgwAvailable, rgwStore } from '../helpers/rgw.ts';
 import { startTestS3 } from '../helpers/s3.ts';
