@@ -11,7 +11,7 @@ import {
   statusLine,
   warningLines,
   type Algorithm,
-} from '#lib/integrity/index.ts';
+} from '#lib/checksum/index.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
 const USAGE = `usage: cmp-ops verify <file|s3://bucket/key>… [--expect ALG:HEX] [--algorithms sha256,md5,…] [--format json|text]
