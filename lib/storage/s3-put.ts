@@ -20,8 +20,8 @@ const agents = {
 /** a request on a reused socket that the server closed before reading it fails with one of these: sent again once. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
-// RFC 3986 per path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone)
-const escapeKey = (key: string) =>
+/** escapeKey escapes a key per RFC 3986 path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone). */
+export const escapeKey = (key: string) =>
   key
     .split('/')
     .map((part) =>
