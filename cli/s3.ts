@@ -2,9 +2,8 @@ import { Secret } from '#lib/runtime/secrets.ts';
 import {
   createMinioClient,
   createMinioStore,
-  getObjectSigned,
+  readObjectBlocks,
   type ObjectStore,
-  type ObjectStream,
   type S3Connection,
 } from '#lib/storage/index.ts';
 import { UsageError, type CliIO } from './io.ts';
@@ -24,11 +23,14 @@ export function storeFromEnv(io: CliIO): ObjectStore {
   return createMinioStore(createMinioClient(connectionFromEnv(io)));
 }
 
-/** openObjectFromEnv opens `s3://bucket/key` for reading with one signed GET: no S3 client library is loaded. */
-export function openObjectFromEnv(url: string, io: CliIO): Promise<ObjectStream> {
+/**
+ * openObjectFromEnv reads `s3://bucket/key` with one signed GET, no S3 client library loaded, for a consumer that uses
+ * each block before asking for the next (readObjectBlocks: the blocks share one buffer).
+ */
+export function openObjectFromEnv(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>> {
   const { bucket, key } = parseS3Url(url);
   const c = connectionFromEnv(io);
-  return getObjectSigned(
+  return readObjectBlocks(
     { url: new URL(c.endpoint), region: c.region, accessKey: c.accessKey.reveal(), secretKey: c.secretKey.reveal() },
     bucket,
     key,
