@@ -14,3 +14,13 @@ export { parseFilters, filterQuery, SUBSYSTEMS, SEVERITIES, type Filters } from 
 export { parseSilenceForm } from './silence-input.ts';
 export { openSession, sealSession, newSession, csrfToken, SESSION_COOKIE, type Session } from './session.ts';
 export type * from './sources.ts';
+export {
+  collectorSettings,
+  consoleConfigSchema,
+  consoleSettings,
+  logReadError,
+  usersFromSecret,
+  SESSION_KEY_SECRET,
+  USERS_SECRET,
+  type OpsConsoleConfig,
+} from './config.ts';

@@ -13,6 +13,78 @@ const AWSAccount = require('s3rver/lib/models/account.js') as new (
   name: string,
 ) => { createKeyPair(key: string, secret: string): void };
 
+const S3Error = require('s3rver/lib/models/error.js') as new (
+  code: string,
+  message: string,
+  detail: Record<string, unknown>,
+) => Error;
+servePagedListingsWithoutDes(require('s3rver/lib/controllers/bucket.js') as BucketController);
+
+interface ListingBody {
+  ListBucketResult: {
+    '@': unknown;
+    Name: string;
+    Prefix: string;
+    MaxKeys: unknown;
+    Delimiter?: string;
+    IsTruncated: boolean;
+    Contents: Array<{ Key: string; Owner?: unknown }>;
+    CommonPrefixes: Array<{ Prefix: string }>;
+  };
+}
+interface BucketController {
+  getBucket(ctx: { query: Record<string, string | undefined>; body: unknown }): Promise<void>;
+  cmpOpsPaged?: true;
+}
+
+const TOKEN_PREFIX = 'cmp-ops-after:';
+
+/**
+ * servePagedListingsWithoutDes makes s3rver page a ListObjectsV2 past 1 000 keys. s3rver ciphers its continuation
+ * tokens with DES, which OpenSSL 3 (Node ≥ 17) keeps in its legacy provider: every truncated page answered 500
+ * ("Unsupported"). The V2 listing is served by s3rver's V1 listing (the same walk, `marker` = the V2 start) and
+ * answered in V2's shape, the token being the last key listed (opaque to clients, as S3's is).
+ */
+function servePagedListingsWithoutDes(controller: BucketController): void {
+  if (controller.cmpOpsPaged) return;
+  const listV1 = controller.getBucket;
+  controller.cmpOpsPaged = true;
+  controller.getBucket = async (ctx) => {
+    const query = ctx.query;
+    if (query['list-type'] !== '2' || 'marker' in query) return listV1(ctx);
+    const { 'list-type': _, 'continuation-token': token, 'start-after': startAfter, ...rest } = query;
+    let after = startAfter;
+    if (token !== undefined) {
+      const decoded = Buffer.from(token, 'base64url').toString('utf8');
+      if (!decoded.startsWith(TOKEN_PREFIX))
+        throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', {
+          ArgumentName: 'continuation-token',
+        });
+      after = decoded.slice(TOKEN_PREFIX.length);
+    }
+    ctx.query = { ...rest, ...(after ? { marker: after } : {}) };
+    await listV1(ctx);
+    const v1 = (ctx.body as ListingBody).ListBucketResult;
+    const last = [v1.Contents.at(-1)?.Key ?? '', v1.CommonPrefixes.at(-1)?.Prefix ?? ''].sort().at(-1)!;
+    ctx.body = {
+      ListBucketResult: {
+        '@': v1['@'],
+        Name: v1.Name,
+        Prefix: v1.Prefix,
+        StartAfter: token === undefined ? startAfter : undefined,
+        ContinuationToken: token,
+        NextContinuationToken: v1.IsTruncated ? Buffer.from(`${TOKEN_PREFIX}${last}`).toString('base64url') : undefined,
+        KeyCount: v1.Contents.length,
+        MaxKeys: v1.MaxKeys,
+        Delimiter: v1.Delimiter,
+        IsTruncated: v1.IsTruncated,
+        Contents: v1.Contents.map(({ Owner, ...c }) => (query['fetch-owner'] === 'true' ? { ...c, Owner } : c)),
+        CommonPrefixes: v1.CommonPrefixes,
+      },
+    };
+  };
+}
+
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;

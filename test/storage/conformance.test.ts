@@ -150,6 +150,24 @@ for (const backend of backends) {
     record('listing a key with `+`', has('listingEscapes') ? 'yes' : 'no (`+` listed as a space)');
   });
 
+  test('paging :: a listing past 1 000 keys comes whole and in order, from the start and after a key', async () => {
+    const keys = Array.from({ length: 1205 }, (_, i) => `page/k-${String(i).padStart(5, '0')}.json`);
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((key) => store.put(bucket, key, '{}')));
+    await store.put(bucket, 'pagf/outside.json', '{}');
+    const listed: string[] = [];
+    for await (const item of store.list(bucket, 'page/')) listed.push(item.key);
+    assert.equal(listed, keys);
+    const after: string[] = [];
+    for await (const item of store.list(bucket, 'page/', { startAfter: keys[150]! })) after.push(item.key);
+    assert.equal(after, keys.slice(151));
+    const state = createStateStore(store, bucket);
+    let count = 0;
+    for await (const key of state.list('page/', { startAfter: keys[999]! })) if (key.startsWith('page/k-')) count++;
+    assert.is(count, 205);
+    record('listing past 1 000 keys (continuation)', 'yes');
+  });
+
   test(`multipart :: an 11 MiB stream sent in parts ${has('multipart') ? 'is stored whole' : 'is refused (declared missing)'}`, async () => {
     const body = randomBytes(11 * 1024 * 1024);
     const put = store.put(

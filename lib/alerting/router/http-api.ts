@@ -3,6 +3,7 @@ import { errorBody, isOpsError, opsError } from '#lib/runtime/errors.ts';
 import type { Handler, RequestContext } from '#lib/runtime/server.ts';
 import type { HandlerRequest } from '#lib/runtime/web.ts';
 import { verifyAck } from '../oncall/escalation.ts';
+import { alertGroupsStream, listAlertGroups, parseGroupQuery } from './alert-groups.ts';
 import { alertListingStream, parseAlertQuery, selectAlerts } from './alert-listing.ts';
 import { deadLetterSummary } from './outbox.ts';
 import type { AlertRouter } from './router-service.ts';
@@ -144,6 +145,15 @@ export function routerRoutes(router: AlertRouter, ackKey: () => string | undefin
           headers.link = `<${url.pathname}?${next}>; rel="next"`;
         }
         return new Response(alertListingStream(state, page, now, ctx.signal), { status: 200, headers });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v2/alerts/groups',
+      async handle({ url, now }) {
+        const query = parseGroupQuery(url.searchParams);
+        const groups = listAlertGroups(await router.read(), (await router.routing()).config, query, now);
+        return new Response(alertGroupsStream(groups), { headers: { 'content-type': 'application/json' } });
       },
     },
     { method: 'POST', path: '/api/v2/alerts', handle: ingest(true) },

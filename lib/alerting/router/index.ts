@@ -15,3 +15,4 @@ export * from './router-service.ts';
 export * from './http-api.ts';
 export * from './ingest-bound.ts';
 export * from './alert-listing.ts';
+export * from './alert-groups.ts';
