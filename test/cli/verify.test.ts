@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCliCaptured } from '../helpers/run-cli.ts';
+import { runIntoClosedPipe } from '../helpers/closed-pipe.ts';
 import { startTestS3 } from '../helpers/s3.ts';
 
 const test = suite('cli/verify');
@@ -86,6 +87,21 @@ test('s3:// objects :: one signed GET gives the digests of the stored bytes; a m
     assert.match(noBucket.err, /bucket nobucket does not exist/);
   } finally {
     await s3.close();
+  }
+});
+
+test('a reader that goes away (| head -1) :: exit 141, no EPIPE stack trace', async () => {
+  // 3 000 files: their JSON lines are far more than a pipe holds, so the writes after the close fail with EPIPE
+  const many = mkdtempSync(join(tmpdir(), 'verify-many-'));
+  const paths = Array.from({ length: 3000 }, (_, i) => join(many, `f${i}.bin`));
+  for (const p of paths) writeFileSync(p, p);
+  try {
+    const r = await runIntoClosedPipe(['verify', ...paths]);
+    assert.is(JSON.parse(r.first).target, paths[0]);
+    assert.is(r.stderr, '');
+    assert.is(r.code, 141);
+  } finally {
+    rmSync(many, { recursive: true, force: true });
   }
 });
 
