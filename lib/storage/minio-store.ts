@@ -4,7 +4,6 @@ import type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions }
 import { isPreparedBody } from './prepared-body.ts';
 import { guardObjectKeys } from './object-key.ts';
 import { mapS3Error, mapStreamErrors } from './s3-errors.ts';
-import { getObjectSigned } from './s3-get.ts';
 import { copyObjectSigned, lostRaceToConflict, putBuffer, type S3Target } from './s3-put.ts';
 
 /** S3Connection says where the S3-protocol server is and how to sign for it. */
@@ -78,21 +77,17 @@ export function createMinioStore(client: Client): ObjectStore {
 
     async getStream(bucket, key, options = {}) {
       let stream: Readable;
-      // A signed GET of our own: the response is the stream (s3-get.ts), with its ETag, errors mapped.
-      if (target) stream = await getObjectSigned(target, bucket, key, { offset: options.offset ?? 0 });
-      else {
-        try {
-          stream = options.offset
-            ? await client.getPartialObject(bucket, key, options.offset)
-            : await client.getObject(bucket, key);
-        } catch (err) {
-          throw mapS3Error(err, { bucket, key });
-        }
-        mapStreamErrors(stream, { bucket, key });
-        // The GET's own ETag header names the version read: readers need no separate stat (one request, not two).
-        const etag = (stream as Readable & { headers?: Record<string, string | string[] | undefined> }).headers?.etag;
-        if (typeof etag === 'string') (stream as ObjectStream).etag = etag.replace(/"/g, '');
+      try {
+        stream = options.offset
+          ? await client.getPartialObject(bucket, key, options.offset)
+          : await client.getObject(bucket, key);
+      } catch (err) {
+        throw mapS3Error(err, { bucket, key });
       }
+      mapStreamErrors(stream, { bucket, key });
+      // The GET's own ETag header names the version read: readers need no separate stat (one request, not two).
+      const etag = (stream as Readable & { headers?: Record<string, string | string[] | undefined> }).headers?.etag;
+      if (typeof etag === 'string') (stream as ObjectStream).etag = etag.replace(/"/g, '');
       const signal = options.signal;
       if (signal) {
         const abort = (): void => {

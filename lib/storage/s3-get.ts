@@ -1,12 +1,10 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { ObjectStream } from './object-store.ts';
 import { mapS3Error, mapStreamErrors } from './s3-errors.ts';
-import { escapeKey, type S3Target } from './s3-put.ts';
+import { agents, escapeKey, STALE_SOCKET, type S3Target } from './s3-put.ts';
 import { signRequest } from './sigv4.ts';
 
-// A GET's body is read for as long as the object lasts; its socket is kept for the next request as the PUTs' are.
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** GetOptions: `offset` reads from that byte on (a Range request). */
@@ -29,9 +27,8 @@ export async function getObjectSigned(
   const range: Record<string, string> = options.offset ? { range: `bytes=${options.offset}-` } : {};
   const headers = signRequest(target, { method: 'GET', path, headers: range, sha256: EMPTY_SHA256 });
   const https = target.url.protocol === 'https:';
-  let res: IncomingMessage;
-  try {
-    res = await new Promise<IncomingMessage>((resolve, reject) => {
+  const send = () =>
+    new Promise<IncomingMessage>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)(
         {
           method: 'GET',
@@ -43,9 +40,15 @@ export async function getObjectSigned(
         },
         resolve,
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(Object.assign(err, { staleSocket: req.reusedSocket && STALE_SOCKET.has(err.code ?? '') })),
+      );
       req.end();
     });
+  let res: IncomingMessage;
+  try {
+    // a kept-alive socket the server closed while idle resets the request before any answer: a GET is sent again once
+    res = await send().catch((err: { staleSocket?: boolean }) => (err.staleSocket ? send() : Promise.reject(err)));
   } catch (err) {
     throw mapS3Error(err, { bucket, key });
   }
