@@ -3,7 +3,10 @@ import type { RouterAlert, RouterEscalation, RouterSilence } from './sources.ts'
 
 /** RouterClient is the part of alert-router's existing HTTP API the console uses, through the gateway. */
 export interface RouterClient {
-  alerts(signal?: AbortSignal): Promise<RouterAlert[]>;
+  /** groups is `GET /api/v2/alerts/groups` as text (its hash tells an unchanged answer without parsing it). */
+  groupsText(signal?: AbortSignal): Promise<string>;
+  /** alerts is `GET /api/v2/alerts`, resolved ones included, narrowed by Alertmanager matchers when given. */
+  alerts(signal?: AbortSignal, filter?: string[]): Promise<RouterAlert[]>;
   silences(signal?: AbortSignal): Promise<RouterSilence[]>;
   escalations(signal?: AbortSignal): Promise<RouterEscalation[]>;
   acknowledge(
@@ -37,7 +40,7 @@ export function createRouterClient(
   timeoutMs = 10_000,
 ): RouterClient {
   const base = `${gatewayUrl.replace(/\/+$/, '')}/function/${routerName}`;
-  const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
+  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<string> => {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -77,10 +80,18 @@ export function createRouterClient(
       }
       throw opsError('UPSTREAM_REJECTED', `${routerName}: ${message}`);
     }
+    return text;
+  };
+  const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
+    const text = await send(method, path, body, signal);
     return (text.trim() === '' ? undefined : JSON.parse(text)) as T;
   };
   return {
-    alerts: (signal) => call('GET', '/api/v2/alerts', undefined, signal),
+    groupsText: (signal) => send('GET', '/api/v2/alerts/groups', undefined, signal),
+    alerts: (signal, filter = []) => {
+      const query = new URLSearchParams(filter.map((f): [string, string] => ['filter', f])).toString();
+      return call('GET', `/api/v2/alerts${query ? `?${query}` : ''}`, undefined, signal);
+    },
     silences: (signal) => call('GET', '/api/v2/silences', undefined, signal),
     escalations: (signal) => call('GET', '/api/v1/escalations', undefined, signal),
     acknowledge: (groupKey, by, note, signal) =>
