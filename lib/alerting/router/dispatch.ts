@@ -5,6 +5,7 @@ import { groupKey, groupLabels, matchRoutes } from '../config/routes.ts';
 import { fingerprintLabels } from '../fingerprint.ts';
 import { buildWebhookPayload, ZERO_TIME } from '../webhook-payload.ts';
 import { alertOrder, notifyPipeline, runStages, storedToWebhook } from './notify-stages.ts';
+import type { notificationKey } from './notification-log.ts';
 import type { GroupState, OutboxEntry, RouterState, StoredAlert } from './state.ts';
 
 /** DispatchOptions are what the pure core needs beyond the routing configuration. */
@@ -13,6 +14,8 @@ export interface DispatchOptions {
   /** mutedPolicy: `delay` holds a time-muted notification until the interval ends; `drop` does as Alertmanager. */
   mutedPolicy(receiver: string): 'delay' | 'drop';
   newId?: () => string;
+  /** set when the router runs as a pair: every notification's outbox entries carry their notification-log key. */
+  notificationKey?: typeof notificationKey;
 }
 
 /** routeIndex maps Route.ID() to the compiled route, for groups stored by id. */
@@ -179,6 +182,7 @@ export function flushDue(
     mutedPolicy: options.mutedPolicy,
     newId: options.newId ?? randomUUID,
     entries: report.entries,
+    ...(options.notificationKey ? { notificationKey: options.notificationKey } : {}),
   });
   for (const group of due) {
     const route = routes.get(group.routeId);

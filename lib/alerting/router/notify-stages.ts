@@ -4,6 +4,7 @@ import { buildInhibitor } from './inhibit.ts';
 import { silencedBy } from './silences.ts';
 import type { GroupState, OutboxEntry, RouterState, StoredAlert } from './state.ts';
 import { timeMute } from './time-mute.ts';
+import type { notificationKey } from './notification-log.ts';
 
 /**
  * GroupFlush is one group on its way through the notify pipeline: the alerts still to be told (fingerprints) and,
@@ -37,6 +38,8 @@ export interface StageContext {
   newId: () => string;
   /** every outbox entry the outbox stage makes is also pushed here (the flush report). */
   entries: OutboxEntry[];
+  /** set when the router runs as a pair: the shared notification-log key of each entry (notification-log.ts). */
+  notificationKey?: typeof notificationKey;
 }
 
 /**
@@ -223,6 +226,18 @@ export function outboxStage(ctx: StageContext): NotifyStage {
           attempts: 0,
           nextAttemptAt: now,
         };
+        if (ctx.notificationKey) {
+          const episode = (fp: string) => ({ fingerprint: fp, startsAt: alerts[fp]!.startsAt });
+          entry.nflogKey = ctx.notificationKey({
+            groupKey: group.key,
+            receiver: group.receiver,
+            integration: integration.id,
+            firing: firing.map(episode),
+            resolved: resolved.map(episode),
+            decidedAt: now,
+            repeatIntervalMs: flush.route.repeatIntervalMs,
+          });
+        }
         ctx.state.outbox.push(entry);
         ctx.entries.push(entry);
       }

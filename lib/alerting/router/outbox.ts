@@ -40,9 +40,20 @@ export interface DeliveryReport {
   /** chat messages left for a later run by the pacing (no attempt counted). */
   paced: number;
   errors: Array<{ receiver: string; integration: string; error: string; retryable: boolean }>;
+  /** pair only: entries the peer replica sent (the notification log said so), dropped without sending. */
+  sentByPeer?: number;
+  /** pair only: entries the peer replica is sending, looked at again once its claim may expire. */
+  heldForPeer?: number;
 }
 
-export type Sender = (entry: OutboxEntry, ctx: SendContext) => Promise<void>;
+/**
+ * SendOutcome is what a sender did: nothing said = sent; `sentByPeer` = the peer replica sent it (dropped);
+ * `retryAt` = the peer is sending it (kept, looked at again then, no attempt counted).
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a sender that just sends returns nothing (every existing one)
+export type SendOutcome = void | { sentByPeer: true } | { retryAt: number };
+
+export type Sender = (entry: OutboxEntry, ctx: SendContext) => Promise<SendOutcome>;
 
 const DEAD_LETTERS_KEPT = 200;
 
@@ -202,13 +213,20 @@ export async function deliverDue(
     entry.attempts++;
     try {
       const ackUrl = ctx.ackUrl?.(entry.groupKey);
-      await send(entry, {
+      const outcome = await send(entry, {
         signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]),
         userAgent: ctx.userAgent,
         ...(ackUrl ? { ackUrl } : {}),
       });
+      if (outcome && 'retryAt' in outcome) {
+        entry.attempts--;
+        entry.nextAttemptAt = Math.max(outcome.retryAt, now + 1);
+        report.heldForPeer = (report.heldForPeer ?? 0) + 1;
+        continue;
+      }
       state.outbox = state.outbox.filter((e) => e.id !== entry.id);
-      report.delivered++;
+      if (outcome && 'sentByPeer' in outcome) report.sentByPeer = (report.sentByPeer ?? 0) + 1;
+      else report.delivered++;
     } catch (err) {
       const retryable = isOpsError(err) ? err.retryable : true;
       entry.lastError = (err as Error).message;

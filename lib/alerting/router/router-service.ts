@@ -10,6 +10,8 @@ import { deliverDue, ownAlertEntries, requeueDeadLetter, type RetryPolicy } from
 import { createRouterStore, type ChangeWork, type RouterStore } from './router-store.ts';
 import type { Routing } from './routing-source.ts';
 import { sendTo } from './senders.ts';
+import type { HaPair } from './ha-pair.ts';
+import { notificationKey } from './notification-log.ts';
 import { expireSilence, gcSilences, upsertSilence, type PostableSilence } from './silences.ts';
 import type { Escalation, RouterState } from './state.ts';
 
@@ -89,7 +91,16 @@ export function createAlertRouter(deps: {
   settings: RouterSettings;
   ackKey?: () => string | undefined;
   log?: Logger;
+  /**
+   * set when the router runs as one of a pair (docs/alerting.md#high-availability): `state` is then the replica's
+   * own, and the pair shares the notification log, the escalation lease, silences and acknowledgements through this.
+   */
+  ha?: HaPair;
+  /** the wall clock, for what has no request time (the pair's silence refresh on reads). */
+  clock?: () => number;
 }): AlertRouter {
+  const ha = deps.ha;
+  const clock = deps.clock ?? Date.now;
   const s = deps.settings;
   const dropMuted = new Set(s.dropMutedReceivers);
   // a cold start replays the journal's ingests with the routing of the request that loads it, as a re-sent alert
@@ -121,23 +132,42 @@ export function createAlertRouter(deps: {
     now: number,
     ctx: RunContext,
     checkpoint: () => Promise<void>,
+    renewLease = false,
   ): Promise<RunReport> {
+    if (ha) await ha.syncSilences(state, now);
     const flushed = flushDue(state, config, now, {
       externalURL: s.externalURL,
       mutedPolicy: (r) => (dropMuted.has(r) ? 'drop' : 'delay'),
+      ...(ha ? { notificationKey } : {}),
     });
     const escalationsStarted = startEscalations(state, oncall, now);
+    // a pair: both replicas follow every escalation, only the lease holder sends its steps (the other drops them)
+    const running = ha ? Object.values(state.escalations ?? {}).filter((e) => !e.ack && !e.done) : [];
+    const stepDue = running.some((e) => e.nextAt <= now);
+    if (stepDue) await ha!.applyAcks(state, now);
+    const lease =
+      ha && (stepDue || (renewLease && running.length > 0)) ? await ha.escalationLease.acquire(now) : undefined;
     const escalated = advanceEscalations(state, config, oncall, now, { externalURL: s.externalURL, newId: randomUUID });
+    if (lease && !lease.held && escalated.length > 0) {
+      const followed = new Set(escalated.map((e) => e.id));
+      state.outbox = state.outbox.filter((e) => !followed.has(e.id));
+    }
     // the decision is saved before it is delivered: a crash in between leaves it in the outbox, never lost
     if (flushed.entries.length > 0 || escalated.length > 0) await checkpoint();
     const delivery = await deliverDue(
       state,
       config,
       now,
-      (entry, sendCtx) => {
+      async (entry, sendCtx) => {
         const receiver = config.receivers.get(entry.receiver);
         if (!receiver) throw opsError('RECEIVER_REJECTED', `receiver ${entry.receiver} is no longer configured`);
-        return sendTo(receiver, entry.integration, entry.payload, sendCtx);
+        if (!ha || !entry.nflogKey) return sendTo(receiver, entry.integration, entry.payload, sendCtx);
+        // a pair: whoever creates the notification-log entry sends; the other skips it (or takes over a dead claim)
+        const about = { groupKey: entry.groupKey, receiver: entry.receiver, integration: entry.integration };
+        const claim = await ha.nflog.claim(entry.nflogKey, about, now);
+        if (!claim.send) return claim.why === 'sent' ? { sentByPeer: true } : { retryAt: claim.retryAt };
+        await sendTo(receiver, entry.integration, entry.payload, sendCtx);
+        await ha.nflog.markSent(entry.nflogKey, now);
       },
       {
         signal: ctx.signal,
@@ -226,7 +256,11 @@ export function createAlertRouter(deps: {
     async routing() {
       return (requestRouting = await deps.routing());
     },
-    read: () => store.read(),
+    async read() {
+      const state = await store.read();
+      if (ha) await ha.syncSilences(state, clock());
+      return state;
+    },
     async ingest(body, bodyText, now, early, ctx) {
       const routing = requestRouting ?? (await this.routing());
       const alerts = normalizeAlerts(body, new Date(now), s.resolveTimeoutMs);
@@ -304,7 +338,7 @@ export function createAlertRouter(deps: {
     async tick(now, ctx) {
       const routing = requestRouting ?? (await this.routing());
       const result = await store.change(async (state, checkpoint) => {
-        const report = await flushAndDeliver(state, routing, now, ctx, checkpoint);
+        const report = await flushAndDeliver(state, routing, now, ctx, checkpoint, true);
         gcAlerts(state, now, ALERT_RETENTION_MS);
         gcSilences(state, now, SILENCE_RETENTION_MS);
         if (state.overload && alertCount(state) < 0.9 * s.limits.maxActiveAlerts) delete state.overload;
@@ -313,10 +347,23 @@ export function createAlertRouter(deps: {
       ctx.log.info(result, 'tick');
       return result;
     },
-    acknowledge: (groupKey, by, now, note) =>
-      store.change(async (state) => ({ value: acknowledge(state, groupKey, by, now, note) })),
-    upsertSilence: (input, now) => store.change(async (state) => ({ value: upsertSilence(state, input, now) })),
-    expireSilence: (id, now) => store.change(async (state) => ({ value: expireSilence(state, id, now) })),
+    async acknowledge(groupKey, by, now, note) {
+      const esc = await store.change(async (state) => ({ value: acknowledge(state, groupKey, by, now, note) }));
+      // a pair: the lease holder may be the other replica; it reads this before its next step
+      if (ha && esc?.ack) await ha.shareAck({ groupKey, ...esc.ack });
+      return esc;
+    },
+    async upsertSilence(input, now) {
+      if (!ha) return store.change(async (state) => ({ value: upsertSilence(state, input, now) }));
+      const { id, silences } = await ha.upsertSilence(input, now);
+      await store.change(async (state) => ({ value: void (state.silences = structuredClone(silences)) }));
+      return id;
+    },
+    async expireSilence(id, now) {
+      if (!ha) return store.change(async (state) => ({ value: expireSilence(state, id, now) }));
+      const silences = await ha.expireSilence(id, now);
+      await store.change(async (state) => ({ value: void (state.silences = structuredClone(silences)) }));
+    },
     async retryDeadLetter(id, now, ctx) {
       const routing = requestRouting ?? (await this.routing());
       return store.change(async (state, checkpoint) => {

@@ -57,6 +57,8 @@ export interface OutboxEntry {
   lastError?: string;
   /** set on a NotificationFailed entry: the dead letter it reports (never itself escalated to a fallback). */
   fallbackFor?: string;
+  /** set when the router runs as a pair: the shared notification-log key claimed before sending (ha-pair.ts). */
+  nflogKey?: string;
 }
 
 export interface DeadLetter extends OutboxEntry {
