@@ -110,15 +110,15 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
 
   return {
     async alerts(signal): Promise<SourceRead<AlertsSource>> {
-      const [groupsText, ftpAlerts, silences, escalations, r] = await Promise.all([
-        deps.router.groupsText(signal),
+      const [groupsBody, ftpAlerts, silences, escalations, r] = await Promise.all([
+        deps.router.groupsBody(signal),
         deps.router.alerts(signal, ftpFilter),
         deps.router.silences(signal),
         deps.router.escalations(signal),
         routing(),
       ]);
-      const hash = createHash('sha256').update(groupsText).digest('base64');
-      const groups = await sameGroups(hash, () => JSON.parse(groupsText) as RouterGroup[]);
+      const hash = createHash('sha256').update(groupsBody).digest('base64');
+      const groups = await sameGroups(hash, () => JSON.parse(groupsBody.toString('utf8')) as RouterGroup[]);
       return { data: { groups, ftpAlerts, silences, escalations, routing: r } };
     },
 

@@ -3,8 +3,8 @@ import type { RouterAlert, RouterEscalation, RouterSilence } from './sources.ts'
 
 /** RouterClient is the part of alert-router's existing HTTP API the console uses, through the gateway. */
 export interface RouterClient {
-  /** groups is `GET /api/v2/alerts/groups` as text (its hash tells an unchanged answer without parsing it). */
-  groupsText(signal?: AbortSignal): Promise<string>;
+  /** groupsBody is `GET /api/v2/alerts/groups` as bytes (their hash tells an unchanged answer without decoding it). */
+  groupsBody(signal?: AbortSignal): Promise<Buffer>;
   /** alerts is `GET /api/v2/alerts`, resolved ones included, narrowed by Alertmanager matchers when given. */
   alerts(signal?: AbortSignal, filter?: string[]): Promise<RouterAlert[]>;
   silences(signal?: AbortSignal): Promise<RouterSilence[]>;
@@ -40,7 +40,7 @@ export function createRouterClient(
   timeoutMs = 10_000,
 ): RouterClient {
   const base = `${gatewayUrl.replace(/\/+$/, '')}/function/${routerName}`;
-  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<string> => {
+  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Buffer> => {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -59,35 +59,34 @@ export function createRouterClient(
         retryable: true,
       });
     }
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (res.status < 400) return bytes;
+    const text = bytes.toString('utf8');
     if (res.status === 429 || res.status >= 500)
       throw opsError('GATEWAY_UNAVAILABLE', `${routerName} answered ${res.status}: ${text.slice(0, 300)}`, [], {
         retryable: true,
       });
-    if (res.status >= 400) {
-      let message = text.slice(0, 300);
-      try {
-        const parsed = JSON.parse(text) as {
-          error?: { message?: string; details?: Array<{ field?: string; reason: string }> };
-        };
-        if (parsed.error?.message)
-          message = [
-            parsed.error.message,
-            ...(parsed.error.details ?? []).map((d) => `${d.field ?? ''} ${d.reason}`.trim()),
-          ].join('; ');
-      } catch {
-        // not our error body: keep the text
-      }
-      throw opsError('UPSTREAM_REJECTED', `${routerName}: ${message}`);
+    let message = text.slice(0, 300);
+    try {
+      const parsed = JSON.parse(text) as {
+        error?: { message?: string; details?: Array<{ field?: string; reason: string }> };
+      };
+      if (parsed.error?.message)
+        message = [
+          parsed.error.message,
+          ...(parsed.error.details ?? []).map((d) => `${d.field ?? ''} ${d.reason}`.trim()),
+        ].join('; ');
+    } catch {
+      // not our error body: keep the text
     }
-    return text;
+    throw opsError('UPSTREAM_REJECTED', `${routerName}: ${message}`);
   };
   const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
-    const text = await send(method, path, body, signal);
+    const text = (await send(method, path, body, signal)).toString('utf8');
     return (text.trim() === '' ? undefined : JSON.parse(text)) as T;
   };
   return {
-    groupsText: (signal) => send('GET', '/api/v2/alerts/groups', undefined, signal),
+    groupsBody: (signal) => send('GET', '/api/v2/alerts/groups', undefined, signal),
     alerts: (signal, filter = []) => {
       const query = new URLSearchParams(filter.map((f): [string, string] => ['filter', f])).toString();
       return call('GET', `/api/v2/alerts${query ? `?${query}` : ''}`, undefined, signal);
