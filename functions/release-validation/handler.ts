@@ -3,57 +3,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertSink } from '#lib/alerting/index.ts';
 import type { KubeReader } from '#lib/k8s/index.ts';
 import { createKubeReader, loadKubeConfig } from '#lib/k8s/reader.ts';
-import {
-  compileValidator,
-  json,
-  opsError,
-  readJson,
-  type FunctionDeps,
-  type Handler,
-  type Secret,
-} from '#lib/runtime/index.ts';
+import { json, opsError, readJson, type FunctionDeps, type Handler, type Secret } from '#lib/runtime/index.ts';
 import { readConfigText, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import { createTestLinkClient } from '#lib/testlink/index.ts';
-import { parseCampaign, resolveCampaign, runCampaign, type AlertPathPort } from '#lib/validation/index.ts';
+import {
+  CAMPAIGN_LIMIT,
+  parseCampaign,
+  resolveCampaign,
+  runCampaign,
+  validateValidationRequest,
+  type AlertPathPort,
+  type ReleaseValidationConfig,
+} from '#lib/validation/index.ts';
 
-/** ReleaseValidationConfig is release-validation's own configuration (docs/validation.md). */
-export interface ReleaseValidationConfig {
-  TESTLINK_URL?: string;
-  TESTLINK_TIMEOUT_MS: number;
-  REPORTS_BUCKET: string;
-  KUBECONFIG?: string;
-  KUBE_TIMEOUT_MS: number;
-  SUBSYSTEM_LABEL: string;
-}
-
-export const configSchema = {
-  properties: {
-    TESTLINK_URL: { type: 'string', pattern: '^https?://' },
-    TESTLINK_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 30000 },
-    REPORTS_BUCKET: { type: 'string', minLength: 3, default: 'reports' },
-    KUBECONFIG: { type: 'string', minLength: 1 },
-    KUBE_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 30000 },
-    SUBSYSTEM_LABEL: { type: 'string', minLength: 1, default: 'cmp-ops.io/subsystem' },
-  },
-};
-
-export const TESTLINK_DEVKEY_SECRET = 'cmp-ops-testlink-devkey';
-const CAMPAIGN_LIMIT = 1024 * 1024;
-
-const validateBody = compileValidator<{ release: string; campaign?: string; campaignKey?: string }>(
-  {
-    type: 'object',
-    required: ['release'],
-    additionalProperties: false,
-    oneOf: [{ required: ['campaign'] }, { required: ['campaignKey'] }],
-    properties: {
-      release: { type: 'string', minLength: 1 },
-      campaign: { type: 'string', minLength: 1, maxLength: CAMPAIGN_LIMIT },
-      campaignKey: { type: 'string', minLength: 1 },
-    },
-  },
-  'validation request',
-);
+export {
+  releaseValidationConfigSchema as configSchema,
+  TESTLINK_DEVKEY_SECRET,
+  type ReleaseValidationConfig,
+} from '#lib/validation/index.ts';
 
 type Deps = Pick<FunctionDeps<ReleaseValidationConfig>, 'config' | 'store' | 'state' | 'alerts'> & {
   devKey: () => Secret | undefined;
@@ -90,7 +57,7 @@ export function createHandler(deps: Deps): Handler {
   const c = deps.config;
   const kube = deps.kube ?? clusterReader(c);
   return async (req, ctx) => {
-    const body = validateBody(await readJson(req));
+    const body = validateValidationRequest(await readJson(req));
     const text = body.campaign ?? (await readCampaign(deps.state, deps.store, body.campaignKey!, ctx.signal));
     const campaign = resolveCampaign(parseCampaign(text, body.campaignKey ?? 'campaign'), body.release);
     const devKey = deps.devKey();

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { AlertSink } from '#lib/alerting/index.ts';
+import { decideEvent, parseObjectEvents } from '#lib/events/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import {
@@ -13,6 +14,7 @@ import {
 } from '#lib/storage/index.ts';
 import { auditRecord, findingAlert, type AuditMemory, type AuditRules, type Finding } from './audit.ts';
 import { parseFtpLog, type FtpLogFormat, type FtpRecord } from './parse.ts';
+import { sourceFor, type FtpSource } from './sources.ts';
 import { pendingFrom, reconcileTransfers, type PathMapping, type PendingTransfer } from './reconcile.ts';
 
 /** ServerState is what is remembered per FTP server between runs (one JSON record in the state bucket). */
@@ -243,6 +245,35 @@ export async function reconcileServers(
   for (const server of servers) {
     if (!(await deps.state.read(ftpServerStateKey(server)))) continue;
     results.push(await reconcileServer(server, store, mappings, deadlineMinutes, deps));
+  }
+  return results;
+}
+
+/** LogEventResult is the answer for one S3 event of a log object: audited, or acknowledged with the reason. */
+export type LogEventResult = { key: string; ignored: string } | ({ key: string; server: string } & LogObjectResult);
+
+/**
+ * auditLogEvents audits the log objects an S3 event body announces, each from its cursor; objects under no
+ * configured source, our own writes and objects gone since are acknowledged with the reason.
+ */
+export async function auditLogEvents(
+  body: unknown,
+  sources: readonly FtpSource[],
+  store: ObjectStore,
+  deps: AuditRunDeps,
+): Promise<LogEventResult[]> {
+  const results: LogEventResult[] = [];
+  for (const decision of parseObjectEvents(body).map((e) => decideEvent(e))) {
+    const { event } = decision;
+    const source = sourceFor(event.key, sources);
+    if (decision.action === 'ignore' || !source) {
+      const ignored = decision.action === 'ignore' ? decision.reason : 'no FTP_SOURCES entry for this key';
+      results.push({ key: event.key, ignored });
+      continue;
+    }
+    const info = await store.stat(event.bucket, event.key);
+    if (!info) results.push({ key: event.key, ignored: 'log object no longer exists' });
+    else results.push({ key: event.key, server: source.server, ...(await auditLogObject(info, source, store, deps)) });
   }
   return results;
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { buildAlert, type Alert, type Severity } from '#lib/alerting/index.ts';
-import { globToRegExp } from '#lib/text/index.ts';
+import { globToRegExp, type SubsystemPattern } from '#lib/text/index.ts';
 import { insideDailyWindow, type DailyWindow } from '#lib/time/index.ts';
 import type { SessionRecord, TransferRecord } from './records.ts';
 
@@ -17,7 +17,7 @@ export interface AuditRules {
   addressAllowlists: Record<string, string[]>;
   uploadWindows: Record<string, UploadWindow>;
   /** subsystems: path glob → subsystem label. */
-  subsystems: Array<{ pattern: string; subsystem: string }>;
+  subsystems: SubsystemPattern[];
 }
 
 export const DEFAULT_RULES: AuditRules = {

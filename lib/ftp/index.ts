@@ -40,6 +40,7 @@ export {
 export {
   auditLog,
   auditLogObject,
+  auditLogEvents,
   reconcileServer,
   reconcileServers,
   completeLines,
@@ -47,7 +48,14 @@ export {
   type AuditRunDeps,
   type AuditRunResult,
   type LogObjectResult,
+  type LogEventResult,
 } from './audit-run.ts';
+export {
+  ftpAuditConfigSchema,
+  postedLogSource,
+  type FtpAuditConfig,
+  type PostedLogSource,
+} from './audit-config.ts';
 export { isServerName, sourceFor, SERVER_NAME_PATTERN, type FtpSource } from './sources.ts';
 export { IisW3cReader, looksLikeIis } from './iis-w3c.ts';
 export { parseProftpdLine, looksLikeProftpd } from './proftpd-log.ts';

@@ -41,3 +41,14 @@ export {
 export { subsystemResolver } from './subsystems.ts';
 export { examineObject, examineBatch, type SweepItem, type Drift } from './examine.ts';
 export { recordFanoutResult, type FanoutSettings, type FanoutRequest, type FanoutResult } from './sweep-fanout.ts';
+export {
+  checksumVerifyConfigSchema,
+  validateDirectTargets,
+  validateSweepBatch,
+  verifyEventRecords,
+  callerExpected,
+  type ChecksumVerifyConfig,
+  type DirectTarget,
+  type IgnoredEvent,
+} from './verify-requests.ts';
+export { integritySweepConfigSchema, type IntegritySweepConfig } from './sweep-config.ts';

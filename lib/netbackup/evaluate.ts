@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { buildAlert, type Alert } from '#lib/alerting/index.ts';
-import { globToRegExp } from '#lib/text/index.ts';
+import { globToRegExp, type SubsystemPattern } from '#lib/text/index.ts';
 import { isMissed, type Expectation } from './expectations.ts';
 import type { JobClass, NetBackupJob } from './job.ts';
 
@@ -8,7 +8,7 @@ import type { JobClass, NetBackupJob } from './job.ts';
 export interface EvaluationConfig {
   expectations: Expectation[];
   /** subsystems maps a client or policy glob to the subsystem label; first match wins, clients before policies. */
-  subsystems: Array<{ pattern: string; subsystem: string }>;
+  subsystems: SubsystemPattern[];
   longRunningFactor: number;
   minSamples: number;
   queuedTooLongMinutes: number;

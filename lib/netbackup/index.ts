@@ -26,6 +26,19 @@ export {
 } from './evaluate.ts';
 export { isMissed, type Expectation, type BackupWindow } from './expectations.ts';
 export { pullJobPages, nextUrl, type RestPullOptions, type PulledPage } from './rest-client.ts';
-export { ingestReport, ingestReportBody, ingestJobs, type IngestDeps, type IngestResult } from './ingest.ts';
+export {
+  ingestReport,
+  ingestReportBody,
+  ingestReportEvents,
+  ingestJobs,
+  type IngestDeps,
+  type IngestResult,
+  type ReportEventResult,
+} from './ingest.ts';
+export {
+  netbackupStatusConfigSchema,
+  postedReportFormat,
+  type NetBackupStatusConfig,
+} from './status-config.ts';
 export { pullJobs, type PullResult } from './pull.ts';
 export { writeJobLine } from './job-json.ts';

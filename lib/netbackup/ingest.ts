@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { AlertSink } from '#lib/alerting/index.ts';
+import { decideEvent, parseObjectEvents } from '#lib/events/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
-import { netbackupStateKey, type StateStore } from '#lib/storage/index.ts';
+import { netbackupStateKey, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import { evaluateJobs, type EvaluationConfig, type NetBackupState, type SummaryRow } from './evaluate.ts';
 import type { NetBackupJob } from './job.ts';
 import { parseNetBackup, type ParseOptions } from './parse.ts';
@@ -101,4 +102,38 @@ export async function ingestReportBody(
   const reportId = () => (digest ||= hash.digest('hex'));
   const result = await ingestReport(hashed(), options, deps, reportId);
   return { sha256: reportId(), ...result };
+}
+
+/** ReportEventResult is the answer for one S3 event of a report object: ingested, or acknowledged with the reason. */
+export type ReportEventResult = { key: string; ignored: string } | ({ key: string } & IngestResult);
+
+/**
+ * ingestReportEvents ingests the report objects an S3 event body announces (under `prefix`), each identified by its
+ * bucket, key and ETag so a redelivery is a replay; objects elsewhere, our own writes and vanished objects are
+ * acknowledged with the reason.
+ */
+export async function ingestReportEvents(
+  body: unknown,
+  prefix: string,
+  store: ObjectStore,
+  deps: IngestDeps,
+): Promise<ReportEventResult[]> {
+  const results: ReportEventResult[] = [];
+  for (const decision of parseObjectEvents(body).map((e) => decideEvent(e))) {
+    const { event } = decision;
+    if (decision.action === 'ignore' || !event.key.startsWith(prefix)) {
+      const ignored = decision.action === 'ignore' ? decision.reason : 'outside the NetBackup reports prefix';
+      results.push({ key: event.key, ignored });
+      continue;
+    }
+    const info = await store.stat(event.bucket, event.key);
+    if (!info) {
+      results.push({ key: event.key, ignored: 'report object no longer exists' });
+      continue;
+    }
+    const stream = await store.getStream(event.bucket, event.key, deps.signal ? { signal: deps.signal } : {});
+    const reportId = `${event.bucket}/${event.key}@${info.etag}`;
+    results.push({ key: event.key, ...(await ingestReport(stream, {}, deps, reportId)) });
+  }
+  return results;
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { opsError, type ErrorCode } from '#lib/runtime/errors.ts';
 import type { ObjectStore } from './object-store.ts';
 
@@ -61,6 +61,27 @@ export async function readConfigText(spec: string, options: ConfigTextOptions): 
   } catch (err) {
     if ((err as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
     throw err;
+  }
+}
+
+/**
+ * readConfigFileSync reads a mounted configuration file at start-up (a function that must refuse to start on a bad
+ * file), at most `maxBytes` like readConfigText: a longer file is `invalidCode`, read no further than the limit.
+ */
+export function readConfigFileSync(path: string, invalidCode: ErrorCode, maxBytes = CONFIG_TEXT_LIMIT): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, 64 * 1024));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      size += n;
+      if (size > maxBytes) throw tooLarge(`file:${path}`, maxBytes, invalidCode);
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,6 +1,12 @@
 export type { ObjectInfo, ObjectStore, ObjectStream, ObjectSummary, PutOptions } from './object-store.ts';
 export { createMinioClient, createMinioStore, type S3Connection } from './minio-store.ts';
-export { readConfigText, CONFIG_TEXT_LIMIT, type ConfigText, type ConfigTextOptions } from './config-text.ts';
+export {
+  readConfigText,
+  readConfigFileSync,
+  CONFIG_TEXT_LIMIT,
+  type ConfigText,
+  type ConfigTextOptions,
+} from './config-text.ts';
 export {
   verdictKey,
   verdictPrefix,

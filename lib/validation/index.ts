@@ -21,3 +21,10 @@ export { resultsImportXml, importTimestamp, type ImportContext, type ImportedRes
 export { groupLabels, TEST_ALERTNAME } from './checks/alert-path.ts';
 export { createAlertPath } from './alert-path-http.ts';
 export type { AlertPathPort, CheckDeps, CheckOutcome, CheckStatus, EscalationView } from './checks/types.ts';
+export {
+  releaseValidationConfigSchema,
+  validateValidationRequest,
+  TESTLINK_DEVKEY_SECRET,
+  CAMPAIGN_LIMIT,
+  type ReleaseValidationConfig,
+} from './request-config.ts';

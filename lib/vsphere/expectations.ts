@@ -1,5 +1,5 @@
 import { isOpsError, opsError } from '#lib/runtime/errors.ts';
-import { globToRegExp } from '#lib/text/index.ts';
+import { globToRegExp, SUBSYSTEM_PATTERNS_SCHEMA, type SubsystemPattern } from '#lib/text/index.ts';
 import { compileValidator } from '#lib/runtime/validate.ts';
 import { parseYamlWithLines, withLines } from '#lib/runtime/yaml.ts';
 
@@ -11,7 +11,7 @@ import { parseYamlWithLines, withLines } from '#lib/runtime/yaml.ts';
 export interface VsphereExpectations {
   /** expected maps a subsystem to the VM name globs (`sts-ingest-*`) that must be POWERED_ON. */
   expected: Record<string, string[]>;
-  subsystems: Array<{ pattern: string; subsystem: string }>;
+  subsystems: SubsystemPattern[];
   datastores: DatastoreThresholds;
   /** tools checks guest tools on expected, powered-on VMs. */
   tools: boolean;
@@ -46,15 +46,7 @@ const schema = {
   additionalProperties: false,
   properties: {
     expected: { type: 'object', additionalProperties: { type: 'array', items: glob } },
-    subsystems: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['pattern', 'subsystem'],
-        additionalProperties: false,
-        properties: { pattern: glob, subsystem: { type: 'string', minLength: 1 } },
-      },
-    },
+    subsystems: SUBSYSTEM_PATTERNS_SCHEMA,
     datastores: {
       type: 'object',
       additionalProperties: false,

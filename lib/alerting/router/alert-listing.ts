@@ -77,6 +77,9 @@ export async function selectAlerts(
   signal: AbortSignal,
 ): Promise<AlertPage> {
   const keys = Object.keys(state.alerts);
+  // With a limit only the `limit + 1` smallest matching fingerprints are kept (sorted, binary insertion): a page of
+  // 100 000 alerts then costs one pass, not a sort of every match.
+  const keep = query.limit === undefined ? Number.POSITIVE_INFINITY : query.limit + 1;
   const matches: string[] = [];
   for (let i = 0; i < keys.length; i += SCAN_SLICE) {
     if (i > 0) await turn();
@@ -86,14 +89,28 @@ export async function selectAlerts(
       if (!a || (query.after !== undefined && fp <= query.after)) continue;
       if (!(a.endsAt > now ? query.active : query.resolved)) continue;
       if (query.matchers.length > 0 && !matchesAll(query.matchers, a.labels)) continue;
-      matches.push(fp);
+      if (query.limit === undefined) matches.push(fp);
+      else keepSmallest(matches, fp, keep);
     }
   }
   if (query.limit === undefined) return { fingerprints: matches };
-  matches.sort();
   return matches.length > query.limit
     ? { fingerprints: matches.slice(0, query.limit), next: matches[query.limit - 1]! }
     : { fingerprints: matches };
+}
+
+/** keepSmallest inserts `fp` into the sorted `kept` when it is among the `size` smallest seen, dropping the largest. */
+function keepSmallest(kept: string[], fp: string, size: number): void {
+  if (kept.length === size && fp >= kept[size - 1]!) return;
+  let lo = 0;
+  let hi = kept.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (kept[mid]! < fp) lo = mid + 1;
+    else hi = mid;
+  }
+  kept.splice(lo, 0, fp);
+  if (kept.length > size) kept.pop();
 }
 
 /** gettableAlert renders a stored alert as API v2's gettableAlert lists it. */

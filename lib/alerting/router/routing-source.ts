@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { opsError } from '#lib/runtime/errors.ts';
-import type { ObjectStore } from '#lib/storage/index.ts';
+import { readConfigFileSync, readConfigText, type ObjectStore } from '#lib/storage/index.ts';
 import { loadAlertmanagerConfig, type AlertmanagerConfig } from '../config/index.ts';
 import { loadOnCall, type OnCallConfig } from '../oncall/extension.ts';
 
@@ -26,7 +25,7 @@ export function compatRouting(receivers: Array<{ name: string; url: string }>): 
 
 /**
  * routingSource loads the routing from `ROUTING_CONFIG` (`file:<path>` once, `state:<key>` again whenever the
- * object's etag changes) or the built-in routing; `notificationsFile` adds a file integration to every receiver
+ * object's etag changes; at most 4 MiB, a larger file is ROUTING_INVALID) or the built-in routing; `notificationsFile` adds a file integration to every receiver
  * (the local stack's record of every notification).
  */
 export function routingSource(options: {
@@ -47,27 +46,29 @@ export function routingSource(options: {
     );
     return async () => routing;
   }
-  const [scheme, ...rest] = options.routingConfig.split(':');
-  const where = rest.join(':');
-  if (scheme === 'file') {
-    const routing = withNotificationsFile(loadAlertmanagerConfig(readFileSync(where, 'utf8'), where));
+  const spec = options.routingConfig;
+  if (spec.startsWith('file:')) {
+    // A mounted file is read once, at start: a bad one refuses to start, with its line.
+    const path = spec.slice('file:'.length);
+    const routing = withNotificationsFile(loadAlertmanagerConfig(readConfigFileSync(path, 'ROUTING_INVALID'), path));
     return async () => routing;
   }
-  let cached: { etag: string; routing: Routing } | undefined;
+  const read = (knownEtag?: string) =>
+    readConfigText(spec, {
+      stateBucket: options.stateBucket,
+      invalidCode: 'ROUTING_INVALID',
+      ...(options.store ? { store: options.store } : {}),
+      ...(knownEtag !== undefined ? { knownEtag } : {}),
+    });
+  const missing = () => opsError('CONFIG_INVALID', `routing configuration ${spec} does not exist`);
+  // A state object is read again whenever its etag changes (one stat per call otherwise).
+  let cached: { etag?: string; routing: Routing } | undefined;
   return async () => {
-    const store = options.store;
-    if (!store) throw opsError('CONFIG_INVALID', 'ROUTING_CONFIG=state:… needs the object store');
-    const info = await store.stat(options.stateBucket, where);
-    if (!info)
-      throw opsError('CONFIG_INVALID', `routing configuration s3://${options.stateBucket}/${where} does not exist`);
-    if (cached?.etag === info.etag) return cached.routing;
-    const chunks: Buffer[] = [];
-    for await (const chunk of await store.getStream(options.stateBucket, where))
-      chunks.push(Buffer.from(chunk as Uint8Array));
-    cached = {
-      etag: info.etag,
-      routing: withNotificationsFile(loadAlertmanagerConfig(Buffer.concat(chunks).toString('utf8'), where)),
-    };
-    return cached.routing;
+    const text = await read(cached?.etag);
+    if (!text) throw missing();
+    if ('unchanged' in text) return cached!.routing;
+    const routing = withNotificationsFile(loadAlertmanagerConfig(text.text, spec.slice(spec.indexOf(':') + 1)));
+    cached = { ...(text.etag !== undefined ? { etag: text.etag } : {}), routing };
+    return routing;
   };
 }

@@ -27,6 +27,9 @@ export interface StoredSnapshot {
   bytes: number;
 }
 
+/** READ_AHEAD is how many snapshot parts a cold start has in flight: memory grows by at most that many parts. */
+const READ_AHEAD = 3;
+
 const partKey = (set: string, index: number) => `${SNAPSHOT_PARTS_PREFIX}${set}/${String(index).padStart(4, '0')}.json`;
 
 /** slices yields an object's entries as objects of `size` entries (keys in the object's order). */
@@ -85,8 +88,19 @@ export async function readSnapshot(
   const { parts, ...rest } = manifest.value;
   const value = { ...rest, alerts: rest.alerts ?? {}, groups: rest.groups ?? {} } as RouterState;
   if (!parts) return { value, stored: { etag: manifest.etag, bytes: 0 } };
+  // Up to READ_AHEAD parts are fetched while the earlier ones are parsed and merged (a cold start of 100 000 alerts
+  // waits on the store for each part otherwise); they are merged in order, so the state is the one written.
+  const fetches: Array<Promise<{ value: Part } | null>> = [];
+  const fetchPart = (i: number) => {
+    if (i >= parts.count) return;
+    fetches[i] = records.read<Part>(partKey(parts.set, i));
+    fetches[i]!.catch(() => undefined); // a read left in flight by an earlier failure must not be an unhandled rejection
+  };
+  for (let i = 0; i < READ_AHEAD; i++) fetchPart(i);
   for (let i = 0; i < parts.count; i++) {
-    const part = await records.read<Part>(partKey(parts.set, i));
+    const part = await fetches[i]!;
+    fetches[i] = Promise.resolve(null); // let the merged part be collected
+    fetchPart(i + READ_AHEAD);
     if (!part) throw new Error(`snapshot part ${partKey(parts.set, i)} is missing`);
     if (part.value.alerts) Object.assign(value.alerts, part.value.alerts);
     if (part.value.groups) Object.assign(value.groups, part.value.groups);
