@@ -3,17 +3,17 @@
 // acknowledgement link; the next timer tick escalates to the secondary; the ack link (no bearer token, through the
 // gateway) stops the escalation before the lead is woken. The function runs on the real clock, so the policy's waits
 // are 1 ms and each tick is one step. Needs `npm run build` first.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { readFixture } from '../helpers/fixtures.ts';
 import { readNotifications } from '../helpers/stack-files.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
+const _root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/alert-escalation');
 let stack: LocalStack;
 let dataDir: string;
@@ -21,26 +21,15 @@ const notifications = (): Array<{ receiver: string; status: string; ackURL?: str
   readNotifications(stack.notificationsFile);
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-esc-'));
+  dataDir = e2eDataDir('esc');
   // the fixture's routing, receivers without integrations (the stack's notifications.jsonl tap records them all)
   const routing = readFixture('alerts', 'oncall.yml')
     .replace(/\n {4}webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '')
     .replace(/wait: \d+m/g, 'wait: 1ms');
   writeFileSync(join(dataDir, 'alertmanager.yml'), routing);
-  stack = await startLocalStack({
-    root,
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
-    seedDemo: false,
-    timers: false,
-    eventRetryMs: 100,
     only: ['alert-router'],
-    log: () => undefined,
     functionEnv: {
       'alert-router': {
         ROUTING_CONFIG: `file:${join(dataDir, 'alertmanager.yml')}`,
@@ -51,8 +40,7 @@ test.before(async () => {
   });
 });
 test.after(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopTestStack(stack, dataDir);
 });
 
 test('alert → pager + on-call primary; tick → secondary; signed ack link through the gateway → nobody else', async () => {

@@ -1,40 +1,25 @@
-// FTP auditing through the local stack: a vsftpd log uploaded to reports/ftp/ftp1/ reaches ftp-audit as a
-// MinIO-shaped event; its findings reach alert-router and land in notifications.jsonl. Needs `npm run build` first.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { readNotifications } from '../helpers/stack-files.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
+const _root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/ftp');
 let stack: LocalStack;
 let dataDir: string;
 const notifications = () => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'ftp-audit.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-ftp-'));
-  stack = await startLocalStack({
-    root,
+  dataDir = e2eDataDir('ftp');
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
-    seedDemo: false,
-    timers: false,
-    eventRetryMs: 100,
     only: ['ftp-audit', 'alert-router'],
-    log: () => undefined,
   });
 });
 test.after(async () => {
-  await stack?.stop();
-  if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+  await stopTestStack(stack, dataDir);
 });
 
 test('log object → findings → alerts :: a brute force and a cut-off upload notified once, the grown log adds only its news', async () => {

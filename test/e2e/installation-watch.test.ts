@@ -1,18 +1,13 @@
-// installation-watch through the local stack: the cron tick reaches it through the gateway, it reads the demo
-// cluster from the Kubernetes API stand-in (no API server can run on these machines; the stand-in answers
-// recorded-shape responses), compares with the release seeded in the state bucket, and its alerts reach
-// alert-router and land in notifications.jsonl. Fixing the cluster resolves them. Needs `npm run build` first.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { demoCluster, DEMO_DIGESTS } from '../../scripts/local-stack/kube-demo.ts';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { readNotifications, tailFunctionLogs } from '../helpers/stack-files.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
+const _root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/installation-watch');
 let stack: LocalStack;
 let dataDir: string;
@@ -28,26 +23,16 @@ const alertsIn = (ns: Notification[]) =>
     .sort();
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'installation-watch.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-iw-'));
-  stack = await startLocalStack({
-    root,
+  dataDir = e2eDataDir('iw');
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
     seedDemo: true,
-    timers: false,
-    eventRetryMs: 100,
     only: ['installation-watch', 'alert-router'],
     log: (line) => void stackLog.push(line),
   });
 });
 test.after(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopTestStack(stack, dataDir);
 });
 
 test('tick → alerts :: the crash loop, the unapproved EGM build reach the receivers with subsystem and workload', async () => {

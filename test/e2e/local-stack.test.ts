@@ -2,18 +2,18 @@
 // gateway, MinIO-shaped event delivery) on free ports; files uploaded through the S3 API; notifications at a real
 // HTTP listener and in notifications.jsonl. Needs `npm run build` first (CI runs it before the tests).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { minioWebhookBody } from '#lib/events/index.ts';
 import { createStateStore } from '#lib/storage/index.ts';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { startListener, type TestListener } from '../helpers/listener.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
+const _root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/local-stack');
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 let stack: LocalStack;
@@ -33,33 +33,21 @@ const notificationLines = () =>
   existsSync(stack.notificationsFile) ? readFileSync(stack.notificationsFile, 'utf8').split('\n').filter(Boolean) : [];
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
   listener = await startListener();
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-'));
-  stack = await startLocalStack({
-    root,
+  dataDir = e2eDataDir('stack');
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
-    seedDemo: false,
-    timers: false,
-    eventRetryMs: 100,
     only: ['checksum-verify', 'alert-router'],
     functionEnv: {
       'alert-router': { WEBHOOK_RECEIVERS: JSON.stringify([{ name: 'on-call', url: `${listener.url}/alerts` }]) },
       'checksum-verify': { SUBSYSTEM_MAP: JSON.stringify({ 'STS/': 'STS', 'DUTCH/': 'DUTCH' }) },
     },
-    log: () => undefined,
   });
 });
 
 test.after(async () => {
-  await stack?.stop();
+  await stopTestStack(stack, dataDir);
   await listener?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('arrival :: a good and a corrupted delivery uploaded through S3 → tags, state records, exactly one notification', async () => {

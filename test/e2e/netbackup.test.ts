@@ -1,15 +1,12 @@
-// NetBackup through the local stack: a bpdbjobs report uploaded to reports/netbackup/ reaches netbackup-status as a
-// MinIO-shaped event; its alerts reach alert-router and land in notifications.jsonl. Needs `npm run build` first.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { allColumnsLine } from '../helpers/netbackup-lines.ts';
 import { readNotifications } from '../helpers/stack-files.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
+const _root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/netbackup');
 let stack: LocalStack;
 let dataDir: string;
@@ -17,26 +14,14 @@ const T0 = Math.floor(Date.now() / 1000) - 3600;
 const lines = () => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'netbackup-status.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-nb-'));
-  stack = await startLocalStack({
-    root,
+  dataDir = e2eDataDir('nb');
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
-    seedDemo: false,
-    timers: false,
-    eventRetryMs: 100,
     only: ['netbackup-status', 'alert-router'],
-    log: () => undefined,
   });
 });
 test.after(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopTestStack(stack, dataDir);
 });
 
 test('report object → alerts :: one BackupFailed (CGCU) in notifications.jsonl; the same report again adds nothing', async () => {

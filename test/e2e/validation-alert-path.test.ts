@@ -2,8 +2,7 @@
 // routing with the cmp_ops escalation section): the test alert reaches the pager and the on-call primary, a person
 // acknowledges it (POST /api/v1/ack through the gateway, as the ack link does), and the check passes with who and
 // when; unacknowledged within the time allowed, it fails. The function runs on the real clock. Needs `npm run build`.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
@@ -11,11 +10,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createStateStore } from '#lib/storage/index.ts';
 import { createAlertPath, groupLabels, runCheck, type CheckSpec, type EscalationView } from '#lib/validation/index.ts';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { readFixture } from '../helpers/fixtures.ts';
 import { readNotifications } from '../helpers/stack-files.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
+const _root = resolve(import.meta.dirname, '..', '..');
 const test = suite('e2e/validation-alert-path');
 let stack: LocalStack;
 let dataDir: string;
@@ -26,33 +26,21 @@ const notifications = (): Array<{
 }> => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'alert-router.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-alertpath-'));
+  dataDir = e2eDataDir('alertpath');
   const routing = readFixture('alerts', 'oncall.yml')
     .replace(/\n {4}webhook_configs: \[\{ url: 'http:\/\/HOOK\/\w+' \}\]/g, '')
     .replace(/wait: \d+m/g, 'wait: 1ms');
   writeFileSync(join(dataDir, 'alertmanager.yml'), routing);
-  stack = await startLocalStack({
-    root,
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
-    seedDemo: false,
-    timers: false,
-    eventRetryMs: 100,
     only: ['alert-router'],
-    log: () => undefined,
     functionEnv: {
       'alert-router': { ROUTING_CONFIG: `file:${join(dataDir, 'alertmanager.yml')}`, CMP_OPS_ACK_KEY: 'e2e-ack-key' },
     },
   });
 });
 test.after(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopTestStack(stack, dataDir);
 });
 
 const deps = (runId: string) => ({

@@ -1,15 +1,8 @@
-// The issue's demo, end to end: the local stack (s3rver, checksum-verify verifying the seeded demo deliveries,
-// alert-router, the Kubernetes API stand-in serving the demo cluster) and the TestLink stand-in
-// (scripts/testlink-standin.ts: no TestLink server can run here; it is written from TestLink's published XML-RPC API
-// — method names, parameters, answers and error codes — and answers as a 1.9.20 server does), then
-// `cmp-ops validate run --release 2026.11-demo --campaign config/demo-campaign.yml --testlink URL`.
-// EGM runs an unapproved build: CMP-1 fails; the STS delivery was verified ok: CMP-2 passes. Needs `npm run build`.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { demoProjects, startTestLinkStandin, type TestLinkStandin } from '../../scripts/testlink-standin.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
 import { readNotifications } from '../helpers/stack-files.ts';
@@ -33,29 +26,18 @@ const notified = (): Array<{
 }> => readNotifications(stack.notificationsFile);
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'checksum-verify.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-validation-'));
-  stack = await startLocalStack({
-    root,
+  dataDir = e2eDataDir('validation');
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
     seedDemo: true,
-    timers: false,
-    eventRetryMs: 100,
     only: ['checksum-verify', 'alert-router'],
-    log: () => undefined,
   });
   await stack.settled();
   testlink = await startTestLinkStandin(demoProjects(), { devKey: 'demo-devkey' });
 });
 test.after(async () => {
   await testlink?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopTestStack(stack, dataDir);
 });
 
 /** runDemoCampaign runs the issue's demo command (release 2026.11-demo, config/demo-campaign.yml) against the stand-in. */

@@ -2,15 +2,15 @@
 // demo vCenter from the vSphere Automation API stand-in (no vCenter, and no simulator of this REST API, can run on
 // these machines; the stand-in answers as VMware's API reference describes, over HTTPS with a CA made by openssl),
 // and its alerts reach alert-router and land in notifications.jsonl. Needs `npm run build` first.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cronMatches, parseCron } from '#lib/triggers/index.ts';
 import { readStackFile } from '../../scripts/local-stack/stack-file.ts';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack/stack.ts';
+import type { LocalStack } from '../../scripts/local-stack/stack.ts';
+import { e2eDataDir, startTestStack, stopTestStack } from '../helpers/test-stack.ts';
 import { demoVcenter } from '../../scripts/local-stack/vcenter-standin.ts';
 import { readNotifications, tailFunctionLogs } from '../helpers/stack-files.ts';
 
@@ -40,26 +40,16 @@ const vsphereAlerts = (ns: Notification[]) =>
 const at = (minute: number) => DateTime.fromISO('2026-11-24T10:00:00Z', { zone: 'utc' }).plus({ minutes: minute });
 
 test.before(async () => {
-  if (!existsSync(join(root, 'dist', 'functions', 'installation-watch.mjs')))
-    throw new Error('run `npm run build` before the tests (dist/ is missing)');
-  dataDir = mkdtempSync(join(tmpdir(), 'cmp-ops-e2e-vmware-'));
-  stack = await startLocalStack({
-    root,
+  dataDir = e2eDataDir('vmware');
+  stack = await startTestStack({
     dataDir,
-    s3Port: 0,
-    gatewayPort: 0,
-    accessKey: 'minioadmin',
-    secretKey: 'minioadmin',
     seedDemo: true,
-    timers: false,
-    eventRetryMs: 100,
     only: ['installation-watch', 'alert-router'],
     log: (line) => void stackLog.push(line),
   });
 });
 test.after(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopTestStack(stack, dataDir);
 });
 
 test('schedule :: installation-watch runs in every two-minute window of the day (the stack timers follow stack.yml)', () => {
