@@ -16,7 +16,7 @@ for secret in cmp-ops-invoke-token cmp-ops-s3-access-key cmp-ops-s3-secret-key c
 done
 # cluster side: read-only RBAC for installation-watch, routing ConfigMap, cron-connector, and the NetworkPolicies with
 # this site's API server and NetBackup addresses in place of the TEMPLATE ipBlocks
-kubectl apply -f k8s/rbac.yaml -f k8s/routing-configmap.yaml -f k8s/cron-connector.yaml
+kubectl apply -f k8s/rbac.yaml -f k8s/routing-configmap.yaml -f k8s/cron-connector.yaml -f k8s/alert-router-peers.yaml
 sed -e "s#192.0.2.1/32#${API_SERVER_CIDR}#" -e "s#192.0.2.10/32#${NETBACKUP_CIDR}#" -e "s#192.0.2.20/32#${VSPHERE_CIDR}#" k8s/network-policies.yaml | kubectl apply -f -
 if [ "$mode" = "--render" ]; then
   npx tsx scripts/render-manifests.ts | kubectl apply -f -

@@ -25,6 +25,8 @@ export const BASE_CONFIG: ConfigSchema = {
       default: 'info',
     },
     SECRETS_DIR: { type: 'string', default: '/var/openfaas/secrets' },
+    // alerts go to every alert-router replica (a headless Service) instead of one through the gateway
+    ALERT_ROUTER_PEERS: { type: 'string', pattern: '^https?://' },
   },
 };
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertSink } from '#lib/alerting/alert.ts';
+import { createReplicaFanoutSink, parsePeers } from './replica-fanout.ts';
 import {
   createMinioClient,
   createMinioStore,
@@ -28,6 +29,7 @@ export interface BaseConfig {
   DRAIN_TIMEOUT_MS: number;
   LOG_LEVEL: string;
   SECRETS_DIR: string;
+  ALERT_ROUTER_PEERS?: string;
 }
 
 /** FunctionDeps are the real clients a function's handler is built from (tests build them from doubles). */
@@ -95,7 +97,14 @@ export async function startFunction<C>(
     store,
     state: createStateStore(store, config.STATE_BUCKET),
     gateway,
-    alerts: createGatewayAlertSink(gateway),
+    alerts: config.ALERT_ROUTER_PEERS
+      ? createReplicaFanoutSink({
+          peers: parsePeers(config.ALERT_ROUTER_PEERS),
+          token: () => token().reveal(),
+          fallback: createGatewayAlertSink(gateway),
+          log,
+        })
+      : createGatewayAlertSink(gateway),
   };
   const handler = await definition.build(deps);
   const server = await serve({

@@ -97,7 +97,15 @@ const EVENT_NAMES: Record<string, string> = {
 
 // Production-only variables that the local stack replaces with its own (alert-router routes with its built-in
 // immediate routing locally, or config/local/alert-router.env's ROUTING_CONFIG).
-const LOCAL_OVERRIDDEN = new Set(['S3_ENDPOINT', 'GATEWAY_URL', 'SECRETS_DIR', 'ROUTING_CONFIG', 'EXTERNAL_URL']);
+// ALERT_ROUTER_PEERS names the cluster's headless Service: locally alerts go through the gateway to the one router
+const LOCAL_OVERRIDDEN = new Set([
+  'S3_ENDPOINT',
+  'GATEWAY_URL',
+  'SECRETS_DIR',
+  'ROUTING_CONFIG',
+  'EXTERNAL_URL',
+  'ALERT_ROUTER_PEERS',
+]);
 
 /** startLocalStack starts the embedded S3 server, the function processes, the gateway, event delivery and timers. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {

@@ -78,12 +78,23 @@ for (const [name, fn] of functions) {
 }
 
 test('single writers :: functions that keep one state record per source run one replica, one call at a time', () => {
-  for (const name of ['alert-router', 'netbackup-status', 'ftp-audit', 'installation-watch']) {
+  for (const name of ['netbackup-status', 'ftp-audit', 'installation-watch']) {
     const fn = stack.functions[name];
     if (!fn) continue;
     assert.is(fn.labels?.['com.openfaas.scale.max'], '1', name);
     assert.is(String(fn.environment?.max_inflight), '1', name);
   }
+});
+
+test('alert-router pair :: two replicas only with HA_MODE on (each its own state), one call at a time each', () => {
+  const fn = stack.functions['alert-router']!;
+  assert.is(fn.labels?.['com.openfaas.scale.max'], '2');
+  assert.is(fn.environment?.HA_MODE, 'on', 'two replicas without HA_MODE would overwrite each other');
+  assert.is(String(fn.environment?.max_inflight), '1');
+  // every function that raises alerts sends them to both replicas, not to one through the gateway
+  for (const [name, f] of Object.entries(stack.functions))
+    if (f.environment?.ALERT_ROUTER_PEERS !== undefined)
+      assert.match(String(f.environment.ALERT_ROUTER_PEERS), /^http:\/\/alert-router-peers\.openfaas-fn\.svc/, name);
 });
 
 test.run();

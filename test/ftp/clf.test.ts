@@ -6,23 +6,22 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { auditRecord, DEFAULT_RULES, type Finding, type FtpRecord, type SessionRecord } from '#lib/ftp/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
-import { ftpParser, rejects, sessions, transfers } from '../helpers/ftp-records.ts';
+import {
+  auditCaptured,
+  capturedLog,
+  ftpParser,
+  rejects,
+  sessionEvents,
+  sessions,
+  transfers,
+} from '../helpers/ftp-records.ts';
 
 const test = suite('ftp/clf');
 const all = ftpParser('2026-11-25T12:00:00Z');
-const captured = (name: string) => readFixture('ftp', `captured/${name}`);
-const events = (rs: FtpRecord[], event: SessionRecord['event']) => sessions(rs).filter((s) => s.event === event);
-function audit(rs: FtpRecord[]): Finding[] {
-  const memory = { failures: {} };
-  return rs.flatMap((r) =>
-    r.kind === 'reject' ? [] : auditRecord(r, { ...DEFAULT_RULES, knownUsers: ['vuser', 'cmpopscapture'] }, memory),
-  );
-}
 
 test('proftpd ExtendedLog default (CLF, captured) :: transfers with their status, logins from PASS, no rejects', async () => {
-  const rs = await all(captured('proftpd-1.3.8__extended.log'));
+  const rs = await all(capturedLog('proftpd-1.3.8__extended.log'));
   assert.equal(rejects(rs), []);
   assert.equal(
     transfers(rs).map((t) => [t.direction, t.path, t.bytes, t.complete]),
@@ -37,8 +36,8 @@ test('proftpd ExtendedLog default (CLF, captured) :: transfers with their status
       ['upload', 'inbox/cut-rst.bin', 0, false],
     ],
   );
-  assert.is(events(rs, 'login-fail').length, 8);
-  assert.is(events(rs, 'login-ok').length, 3);
+  assert.is(sessionEvents(rs, 'login-fail').length, 8);
+  assert.is(sessionEvents(rs, 'login-ok').length, 3);
   assert.equal(
     sessions(rs)
       .filter((s) => s.event === 'rename')
@@ -49,7 +48,7 @@ test('proftpd ExtendedLog default (CLF, captured) :: transfers with their status
     ],
   );
   assert.is(transfers(rs)[0]!.time, '2026-11-25T02:08:30Z');
-  const findings = audit(rs);
+  const findings = auditCaptured(rs);
   assert.equal(
     findings.filter((f) => f.alertname === 'FtpTransferIncomplete').map((f) => f.path),
     ['/nosuchdir/x.txt', 'inbox/cut-rst.bin'],

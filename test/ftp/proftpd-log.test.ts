@@ -6,38 +6,37 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { auditRecord, DEFAULT_RULES, type Finding, type FtpRecord, type SessionRecord } from '#lib/ftp/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
-import { ftpParser, rejects, sessions, transfers } from '../helpers/ftp-records.ts';
+import {
+  auditCaptured,
+  capturedLog,
+  ftpParser,
+  rejects,
+  sessionEvents,
+  sessions,
+  transfers,
+} from '../helpers/ftp-records.ts';
 
 const test = suite('ftp/proftpd-log');
 const all = ftpParser('2026-11-25T12:00:00Z');
-const captured = (name: string) => readFixture('ftp', `captured/${name}`);
-const events = (rs: FtpRecord[], event: SessionRecord['event']) => sessions(rs).filter((s) => s.event === event);
-function audit(rs: FtpRecord[]): Finding[] {
-  const memory = { failures: {} };
-  return rs.flatMap((r) =>
-    r.kind === 'reject' ? [] : auditRecord(r, { ...DEFAULT_RULES, knownUsers: ['vuser', 'cmpopscapture'] }, memory),
-  );
-}
 
 test('proftpd SystemLog (captured) :: logins, failures by cause, sessions; the burst and the unknown user found', async () => {
-  const rs = await all(captured('proftpd-1.3.8__proftpd.log'));
+  const rs = await all(capturedLog('proftpd-1.3.8__proftpd.log'));
   assert.equal(rejects(rs), []);
   assert.ok(rs.every((r) => r.kind === 'session' && r.format === 'proftpd'));
   assert.equal(
-    events(rs, 'login-ok').map((s) => s.user),
+    sessionEvents(rs, 'login-ok').map((s) => s.user),
     ['vuser', 'vuser', 'vuser'],
   );
   assert.equal(
-    events(rs, 'login-fail').map((s) => [s.user, s.reason]),
+    sessionEvents(rs, 'login-fail').map((s) => [s.user, s.reason]),
     [
       ...Array.from({ length: 6 }, () => ['vuser', 'Incorrect password']),
       ['mallory', 'no such user'],
       ['root', 'Root login attempted'],
     ],
   );
-  assert.is(events(rs, 'connect').length, events(rs, 'disconnect').length);
+  assert.is(sessionEvents(rs, 'connect').length, sessionEvents(rs, 'disconnect').length);
   const first = sessions(rs)[0]!;
   assert.equal(
     [first.event, first.host, first.reason],
@@ -45,10 +44,10 @@ test('proftpd SystemLog (captured) :: logins, failures by cause, sessions; the b
   );
   assert.is(sessions(rs).find((s) => s.reason?.includes('aborting transfer'))?.ok, false);
   // the Debian file form carries milliseconds and local time: read in the source's zone
-  assert.is(events(rs, 'login-ok')[0]!.time, '2026-11-25T02:08:29Z');
-  const paris = await all(captured('proftpd-1.3.8__proftpd.log'), { zone: 'Europe/Paris' });
-  assert.is(events(paris, 'login-ok')[0]!.time, '2026-11-25T01:08:29Z');
-  const findings = audit(rs);
+  assert.is(sessionEvents(rs, 'login-ok')[0]!.time, '2026-11-25T02:08:29Z');
+  const paris = await all(capturedLog('proftpd-1.3.8__proftpd.log'), { zone: 'Europe/Paris' });
+  assert.is(sessionEvents(paris, 'login-ok')[0]!.time, '2026-11-25T01:08:29Z');
+  const findings = auditCaptured(rs);
   assert.equal(
     findings.filter((f) => f.alertname === 'FtpBruteForce').map((f) => [f.host, f.line]),
     [['127.0.0.1', 20]],
@@ -92,11 +91,11 @@ test('proftpd SystemLog :: OSSEC and CrowdSec samples — timeouts, refusals, tc
   const ossec = await all(readFixture('ftp', 'ossec-ossec-hids__rules-log-entries-proftpd.log'));
   assert.equal(rejects(ossec), []);
   assert.equal(
-    events(ossec, 'refused').map((s) => s.host),
+    sessionEvents(ossec, 'refused').map((s) => s.host),
     ['85.103.107.214', '85.102.240.252', '81.215.6.178', '81.215.6.178'],
   );
   assert.equal(
-    events(ossec, 'disconnect')
+    sessionEvents(ossec, 'disconnect')
       .filter((s) => !s.ok)
       .map((s) => s.reason),
     [
@@ -111,7 +110,7 @@ test('proftpd SystemLog :: OSSEC and CrowdSec samples — timeouts, refusals, tc
     ],
   );
   assert.ok(
-    events(ossec, 'connect').some((s) => s.host === '212.146.159.45'),
+    sessionEvents(ossec, 'connect').some((s) => s.host === '212.146.159.45'),
     'tcp wrapper `connect from` names its client',
   );
   assert.ok(
@@ -121,10 +120,10 @@ test('proftpd SystemLog :: OSSEC and CrowdSec samples — timeouts, refusals, tc
   );
   // `no such user 'x'` precedes the `USER x: no such user found` line of the same attempt: counted once
   const docs = await all(readFixture('ftp', 'ossec-ossec-docs__log_samples-ftp-proftpd.log'));
-  assert.is(events(docs, 'login-fail').filter((s) => s.user === 'guest').length, 5);
+  assert.is(sessionEvents(docs, 'login-fail').filter((s) => s.user === 'guest').length, 5);
   const crowdsec = await all(readFixture('ftp', 'crowdsecurity-hub__tests-proftpd-logs.log'));
   assert.equal(
-    events(crowdsec, 'login-fail').map((s) => s.host),
+    sessionEvents(crowdsec, 'login-fail').map((s) => s.host),
     ['192.168.1.142', '192.168.1.142', '1.1.1.1', '1.1.1.1', '2a02:8070:e186:16e1:1111:222:3333:b173'],
   );
   const undated = rejects(await all(readFixture('ftp', 'ossec-ossec-hids__decoder-xml-proftpd-pureftpd-examples.log')));
@@ -136,7 +135,7 @@ test('proftpd SystemLog :: OSSEC and CrowdSec samples — timeouts, refusals, tc
 
 test('proftpd SystemLog :: a line appended to the previous one without a newline is read as two', async () => {
   // ProFTPD 1.3.8 writes pre-fork messages without a newline (reference/ftp.md §3); built from two captured lines
-  const [a, b] = captured('proftpd-1.3.8__proftpd.log').split('\n').slice(5, 7);
+  const [a, b] = capturedLog('proftpd-1.3.8__proftpd.log').split('\n').slice(5, 7);
   const rs = await all(`${a}${b}\n`);
   assert.equal(
     sessions(rs).map((s) => [s.line, s.event]),
@@ -148,7 +147,7 @@ test('proftpd SystemLog :: a line appended to the previous one without a newline
 });
 
 test('proftpd TransferLog (captured xferlog) :: spaces become `_`, the RST upload is `i`, the FIN one looks complete', async () => {
-  const ts = transfers(await all(captured('proftpd-1.3.8__xferlog')));
+  const ts = transfers(await all(capturedLog('proftpd-1.3.8__xferlog')));
   assert.equal(
     ts.map((t) => [t.direction, t.path.replace('<testdir>/home/inbox/', ''), t.bytes, t.complete]),
     [
@@ -165,11 +164,11 @@ test('proftpd TransferLog (captured xferlog) :: spaces become `_`, the RST uploa
 
 test('mixed :: ProFTPD, pure-ftpd and vsftpd lines in one file are each read by their own parser', async () => {
   const rs = await all([
-    captured('proftpd-1.3.8__proftpd.log').split('\n')[4]!,
+    capturedLog('proftpd-1.3.8__proftpd.log').split('\n')[4]!,
     '\n',
-    captured('pure-ftpd-1.0.50__syslog.log').split('\n')[5]!,
+    capturedLog('pure-ftpd-1.0.50__syslog.log').split('\n')[5]!,
     '\n',
-    captured('proftpd-1.3.8__extended.log').split('\n')[14]!,
+    capturedLog('proftpd-1.3.8__extended.log').split('\n')[14]!,
     '\n',
     'Wed Nov 25 02:08:30 2026 [pid 3] [vuser] OK LOGIN: Client "127.0.0.1"\n',
   ]);

@@ -6,30 +6,23 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  auditRecord,
-  DEFAULT_RULES,
-  type Finding,
-  type FtpLogFormat,
-  type FtpRecord,
-  type SessionRecord,
-} from '#lib/ftp/index.ts';
+import type { FtpLogFormat, FtpRecord } from '#lib/ftp/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
-import { ftpParser, rejects, sessions, transfers } from '../helpers/ftp-records.ts';
+import {
+  auditCaptured,
+  capturedLog,
+  ftpParser,
+  rejects,
+  sessionEvents,
+  sessions,
+  transfers,
+} from '../helpers/ftp-records.ts';
 
 const test = suite('ftp/pureftpd-log');
 const all = ftpParser('2026-11-25T12:00:00Z');
-const captured = (name: string) => readFixture('ftp', `captured/${name}`);
-const events = (rs: FtpRecord[], event: SessionRecord['event']) => sessions(rs).filter((s) => s.event === event);
-function audit(rs: FtpRecord[]): Finding[] {
-  const memory = { failures: {} };
-  return rs.flatMap((r) =>
-    r.kind === 'reject' ? [] : auditRecord(r, { ...DEFAULT_RULES, knownUsers: ['vuser', 'cmpopscapture'] }, memory),
-  );
-}
 
 test('pure-ftpd syslog (captured through BusyBox syslogd) :: transfers, renames, deletes, failed logins per user', async () => {
-  const rs = await all(captured('pure-ftpd-1.0.50__syslog.log'));
+  const rs = await all(capturedLog('pure-ftpd-1.0.50__syslog.log'));
   assert.equal(rejects(rs), []);
   const run = rs.filter((r) => r.line <= 45);
   assert.equal(
@@ -45,15 +38,15 @@ test('pure-ftpd syslog (captured through BusyBox syslogd) :: transfers, renames,
     ],
   );
   assert.equal(
-    events(run, 'rename').map((s) => [s.path, s.to]),
+    sessionEvents(run, 'rename').map((s) => [s.path, s.to]),
     [['S3A delivery 001.bin', 'S3A renamed.bin']],
   );
   assert.equal(
-    events(run, 'delete').map((s) => s.path),
+    sessionEvents(run, 'delete').map((s) => s.path),
     ['<testdir>/home/inbox/note.txt'],
   );
   assert.equal(
-    events(run, 'login-fail').map((s) => s.user),
+    sessionEvents(run, 'login-fail').map((s) => s.user),
     [
       'cmpopscapture',
       'cmpopscapture',
@@ -76,7 +69,7 @@ test('pure-ftpd syslog (captured through BusyBox syslogd) :: transfers, renames,
     [upload.time, upload.seconds],
     ['2026-11-25T02:08:35Z', Math.round((300000 / 1024 / 44714.53) * 1000) / 1000],
   );
-  const findings = audit(run);
+  const findings = auditCaptured(run);
   assert.equal(
     findings.filter((f) => f.alertname === 'FtpBruteForce').map((f) => f.line),
     [27],
@@ -89,15 +82,15 @@ test('pure-ftpd syslog (captured through BusyBox syslogd) :: transfers, renames,
 
 test('pure-ftpd syslog :: CrowdSec and fail2ban samples, the tcp wrapper, and undated OSSEC lines rejected by line', async () => {
   const bf = await all(readFixture('ftp', 'crowdsecurity-hub__tests-pureftpd-bf.log'));
-  assert.is(events(bf, 'login-fail').length, 15);
+  assert.is(sessionEvents(bf, 'login-fail').length, 15);
   assert.equal(
-    events(bf, 'login-ok').map((s) => [s.user, s.host]),
+    sessionEvents(bf, 'login-ok').map((s) => [s.user, s.host]),
     [['user@test.com', '172.21.10.2']],
   );
-  assert.equal(audit(bf).filter((f) => f.alertname === 'FtpBruteForce').length, 3);
+  assert.equal(auditCaptured(bf).filter((f) => f.alertname === 'FtpBruteForce').length, 3);
   const f2b = await all(readFixture('ftp', 'fail2ban-fail2ban__tests-logs-pure-ftpd.log'));
   assert.equal(
-    events(f2b, 'login-fail').map((s) => [s.host, s.user, s.time.slice(5)]),
+    sessionEvents(f2b, 'login-fail').map((s) => [s.host, s.user, s.time.slice(5)]),
     [['24.79.92.194', 'Administrator', '01-31T16:54:07Z']],
   );
   const wrapper = await all(
@@ -139,7 +132,7 @@ test('pure-ftpd altlogs (captured) :: clf, stats, w3c and xferlog give the same 
   ];
   for (const [file, format, label] of formats) {
     for (const f of ['auto', format] as FtpLogFormat[]) {
-      const rs = await all(captured(`pure-ftpd-1.0.50__altlog-${file}.log`), { format: f });
+      const rs = await all(capturedLog(`pure-ftpd-1.0.50__altlog-${file}.log`), { format: f });
       assert.equal(rejects(rs), [], `${file} as ${f}`);
       assert.equal(shape(rs), expected, `${file} as ${f}`);
       assert.ok(
@@ -150,12 +143,12 @@ test('pure-ftpd altlogs (captured) :: clf, stats, w3c and xferlog give the same 
   }
   // clf and w3c percent-encode the space; stats keeps it (the file is last); stats times are Unix seconds (GMT)
   assert.is(
-    transfers(await all(captured('pure-ftpd-1.0.50__altlog-clf.log')))[0]!.path,
+    transfers(await all(capturedLog('pure-ftpd-1.0.50__altlog-clf.log')))[0]!.path,
     '<testdir>/home/inbox/S3A delivery 001.bin',
   );
-  const stats = transfers(await all(captured('pure-ftpd-1.0.50__altlog-stats.log'), { zone: 'Asia/Tokyo' }));
+  const stats = transfers(await all(capturedLog('pure-ftpd-1.0.50__altlog-stats.log'), { zone: 'Asia/Tokyo' }));
   assert.equal([stats[0]!.time, stats[0]!.seconds], ['2026-11-25T02:09:16Z', 0]);
-  const clf = transfers(await all(captured('pure-ftpd-1.0.50__altlog-clf.log'), { zone: 'Asia/Tokyo' }));
+  const clf = transfers(await all(capturedLog('pure-ftpd-1.0.50__altlog-clf.log'), { zone: 'Asia/Tokyo' }));
   assert.is(clf[0]!.time, '2026-11-25T02:08:35Z', 'the CLF offset wins over the source zone');
 });
 
@@ -167,7 +160,7 @@ test('fuzz :: real ProFTPD/pure-ftpd lines cut and spliced with noise give recor
     'pure-ftpd-1.0.50__altlog-stats.log',
     'pure-ftpd-1.0.50__altlog-w3c.log',
   ]
-    .flatMap((f) => captured(f).split('\n'))
+    .flatMap((f) => capturedLog(f).split('\n'))
     .filter((l) => l !== '');
   const mangled = fc.tuple(fc.constantFrom(...real), fc.nat(), fc.string(), fc.nat()).map(([line, cut, noise, at]) => {
     const head = line.slice(0, cut % (line.length + 1));

@@ -1,8 +1,8 @@
 import type { WebhookPayload } from '../webhook-payload.ts';
 
 /**
- * RouterState is everything alert-router remembers, one JSON record in the state bucket (alert-router runs as the
- * single writer: stack.yml scale.max 1, max_inflight 1). Times are epoch milliseconds.
+ * RouterState is everything alert-router remembers, one JSON record in the state bucket (each replica writes its own:
+ * one writer per state, max_inflight 1; a pair shares only alert-router/ha/). Times are epoch milliseconds.
  */
 export interface StoredAlert {
   labels: Record<string, string>;
