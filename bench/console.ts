@@ -197,6 +197,8 @@ try {
       break;
     await new Promise((r) => setTimeout(r, 500));
   }
+  const peakOf = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+  const afterFirstReadsKiB = peakOf();
   // node:http, not fetch: fetch decodes the body, and the compressed size is what is measured
   const time = (path: string, headers: Record<string, string>) =>
     new Promise<{ ms: number; bytes: Buffer; encoding: string | null }>((resolve, reject) => {
@@ -228,8 +230,7 @@ try {
     series.json!.push(j.ms);
     json = j;
   }
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const peakKiB = peakOf();
   const rawPage = page.encoding === 'gzip' ? gunzipSync(page.bytes) : page.bytes;
   const rawJson = json.encoding === 'gzip' ? gunzipSync(json.bytes) : json.bytes;
   child.kill('SIGTERM');
@@ -247,7 +248,9 @@ try {
   console.log(
     `  ratios (p95): page / health ${(pct(series.page!, 95) / pct(series.health!, 95)).toFixed(1)}×, page / json overview ${(pct(series.page!, 95) / pct(series.json!, 95)).toFixed(2)}×`,
   );
-  console.log(`  memory: peak RSS of the function ${(peakKiB / 1024).toFixed(0)} MiB (limit 200 MiB)`);
+  console.log(
+    `  memory: peak RSS of the function ${(peakKiB / 1024).toFixed(0)} MiB (limit 200 MiB); ${(afterFirstReadsKiB / 1024).toFixed(0)} MiB once the first reads were in`,
+  );
   const ok = pct(series.page!, 95) <= 300 && page.bytes.length <= 1024 * 1024 && peakKiB / 1024 <= 200;
   console.log(ok ? '  within the limits' : '  OVER A LIMIT');
 } finally {

@@ -110,15 +110,14 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
 
   return {
     async alerts(signal): Promise<SourceRead<AlertsSource>> {
-      const [groupsBody, ftpAlerts, silences, escalations, r] = await Promise.all([
-        deps.router.groupsBody(signal),
+      const [answer, ftpAlerts, silences, escalations, r] = await Promise.all([
+        deps.router.groups(signal),
         deps.router.alerts(signal, ftpFilter),
         deps.router.silences(signal),
         deps.router.escalations(signal),
         routing(),
       ]);
-      const hash = createHash('sha256').update(groupsBody).digest('base64');
-      const groups = await sameGroups(hash, () => JSON.parse(groupsBody.toString('utf8')) as RouterGroup[]);
+      const groups = await sameGroups(answer.hash, answer.parse);
       return { data: { groups, ftpAlerts, silences, escalations, routing: r } };
     },
 

@@ -1,10 +1,14 @@
 import { opsError } from '#lib/runtime/errors.ts';
-import type { RouterAlert, RouterEscalation, RouterSilence } from './sources.ts';
+import { createHash } from 'node:crypto';
+import type { RouterAlert, RouterEscalation, RouterGroup, RouterSilence } from './sources.ts';
 
 /** RouterClient is the part of alert-router's existing HTTP API the console uses, through the gateway. */
 export interface RouterClient {
-  /** groupsBody is `GET /api/v2/alerts/groups` as bytes (their hash tells an unchanged answer without decoding it). */
-  groupsBody(signal?: AbortSignal): Promise<Buffer>;
+  /**
+   * groups is `GET /api/v2/alerts/groups`: the answer's SHA-256, hashed as it arrives (an unchanged answer is told
+   * without decoding it), and its parse, done only when asked.
+   */
+  groups(signal?: AbortSignal): Promise<{ hash: string; parse(): RouterGroup[] }>;
   /** alerts is `GET /api/v2/alerts`, resolved ones included, narrowed by Alertmanager matchers when given. */
   alerts(signal?: AbortSignal, filter?: string[]): Promise<RouterAlert[]>;
   silences(signal?: AbortSignal): Promise<RouterSilence[]>;
@@ -40,7 +44,7 @@ export function createRouterClient(
   timeoutMs = 10_000,
 ): RouterClient {
   const base = `${gatewayUrl.replace(/\/+$/, '')}/function/${routerName}`;
-  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Buffer> => {
+  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> => {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -59,9 +63,8 @@ export function createRouterClient(
         retryable: true,
       });
     }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (res.status < 400) return bytes;
-    const text = bytes.toString('utf8');
+    if (res.status < 400) return res;
+    const text = await res.text();
     if (res.status === 429 || res.status >= 500)
       throw opsError('GATEWAY_UNAVAILABLE', `${routerName} answered ${res.status}: ${text.slice(0, 300)}`, [], {
         retryable: true,
@@ -82,11 +85,23 @@ export function createRouterClient(
     throw opsError('UPSTREAM_REJECTED', `${routerName}: ${message}`);
   };
   const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
-    const text = (await send(method, path, body, signal)).toString('utf8');
+    const text = await (await send(method, path, body, signal)).text();
     return (text.trim() === '' ? undefined : JSON.parse(text)) as T;
   };
   return {
-    groupsBody: (signal) => send('GET', '/api/v2/alerts/groups', undefined, signal),
+    groups: async (signal) => {
+      const res = await send('GET', '/api/v2/alerts/groups', undefined, signal);
+      const hash = createHash('sha256');
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of res.body ?? []) {
+        hash.update(chunk);
+        chunks.push(chunk);
+      }
+      return {
+        hash: hash.digest('base64'),
+        parse: () => JSON.parse(Buffer.concat(chunks).toString('utf8')) as RouterGroup[],
+      };
+    },
     alerts: (signal, filter = []) => {
       const query = new URLSearchParams(filter.map((f): [string, string] => ['filter', f])).toString();
       return call('GET', `/api/v2/alerts${query ? `?${query}` : ''}`, undefined, signal);
