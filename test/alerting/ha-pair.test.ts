@@ -9,6 +9,8 @@ import { createNotificationLog, notificationKey } from '#lib/alerting/router/not
 import { createLease } from '#lib/alerting/router/replica-lease.ts';
 import { emptyState } from '#lib/alerting/router/state.ts';
 import { createStateStore, probeConditionalWrites, type StateStore } from '#lib/storage/index.ts';
+import { haModeAtStart } from '../../functions/alert-router/handler.ts';
+import { captureLogger } from '../helpers/log-capture.ts';
 import { rgwAvailable, rgwStore } from '../helpers/rgw.ts';
 import { startTestS3 } from '../helpers/s3.ts';
 
@@ -45,11 +47,21 @@ pure('replica ids must name a key prefix', () => {
 pure.run();
 
 const s3rverSuite = suite('pair on s3rver');
-s3rverSuite('the probe tells that s3rver ignores preconditions: a pair must not run there', async () => {
+s3rverSuite('the probe tells that s3rver ignores preconditions: on refuses, auto warns and runs alone', async () => {
   const s3 = await startTestS3(['cmp-ops-state']);
   try {
     const support = await probeConditionalWrites(s3.store, 'cmp-ops-state', 'alert-router/ha/probe-x');
     assert.equal(support, { ifNoneMatch: false, ifMatch: false });
+    const config = { HA_REPLICA_ID: 'pod-a', STATE_BUCKET: 'cmp-ops-state' };
+    const refused = await haModeAtStart({ ...config, HA_MODE: 'on' }, s3.store).catch((err) => err);
+    assert.is(refused.code, 'CONFIG_INVALID');
+    assert.match(refused.message, /HA_MODE=on refused: the state bucket ignores If-None-Match and If-Match/);
+    const { log, lines } = captureLogger('alert-router');
+    assert.is(await haModeAtStart({ ...config, HA_MODE: 'auto' }, s3.store, log), false);
+    assert.match(lines.join('\n'), /running as a single replica — do not scale alert-router past 1/);
+    assert.is(await haModeAtStart({ HA_MODE: 'off', STATE_BUCKET: 'no-such-bucket' }, s3.store), false, 'no probe');
+    const unnamed = await haModeAtStart({ HA_MODE: 'on', STATE_BUCKET: 'cmp-ops-state' }, s3.store).catch((e) => e);
+    assert.match(unnamed.message, /HA_MODE needs HA_REPLICA_ID or HOSTNAME/);
   } finally {
     await s3.close();
   }
