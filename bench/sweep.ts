@@ -2,7 +2,6 @@
 // (re-hash and compare with the recorded verdict), against listing + GET of the same objects without hashing or
 // state reads, at the same concurrency, in the same run.
 // Usage: npx tsx bench/sweep.ts [N=20000]
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,19 +10,14 @@ import { DateTime } from 'luxon';
 import { runSweep } from '#lib/integrity/index.ts';
 import { Secret } from '#lib/runtime/index.ts';
 import { createMinioClient, createMinioStore, createStateStore } from '#lib/storage/index.ts';
+import { startS3Child } from './s3-child.ts';
 
 const n = Number(process.argv[2] ?? 20_000);
 const CONCURRENCY = 8;
 const dir = mkdtempSync(join(tmpdir(), 'sweep-bench-'));
-// s3rver runs in its own process (bench/s3-verify.ts --server), so the sweep does not share its event loop.
-const server = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(import.meta.dirname, 's3-verify.ts'), '--server', dir],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const endpoint = await new Promise<string>((resolve) =>
-  server.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
-);
+// s3rver runs in its own process (bench/s3-child.ts), so the sweep does not share its event loop.
+const server = await startS3Child(dir, { accessKey: 'benchkey', secretKey: 'benchsecret' }, ['inbox', 'cmp-ops-state']);
+const endpoint = server.endpoint;
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -121,6 +115,6 @@ try {
     `sweep (re-hash + verdict read + missing-record pass): ${report.objects} objects in ${sweep.toFixed(1)} s → ${(report.objects / sweep).toFixed(0)} objects/s, ${drift} drift → ratio ${(baseline / sweep).toFixed(2)} of list + GET`,
   );
 } finally {
-  server.kill();
+  server.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { COMMANDS } from './commands/index.ts';
-import { UsageError, type CliIO } from './io.ts';
+import { EXIT_BROKEN_PIPE, UsageError, type CliIO } from './io.ts';
 
 /** runCli dispatches `cmp-ops <command> …` and resolves to the exit status (2 on bad usage). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -29,6 +29,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 /** main is the process entry: real streams, real env, real exit status. */
 export async function main(): Promise<void> {
+  // A reader that went away (`| head -1`) ends any command quietly with the status a shell gives a tool killed by
+  // SIGPIPE, instead of an unhandled EPIPE and its stack trace; the record-streaming commands notice it on their own.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(EXIT_BROKEN_PIPE);
+  });
   const status = await runCli(process.argv.slice(2), {
     stdin: process.stdin,
     stdout: process.stdout,

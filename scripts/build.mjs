@@ -9,8 +9,8 @@ import { build } from 'esbuild';
 import { parse } from 'yaml';
 
 // Packages a function needs only for some requests (the S3 client until the first object is touched, mail for an
-// e-mail receiver, public holidays for an on-call rota): in a function bundle they are evaluated on first use,
-// not at cold start, which keeps an idle function small (cmp-ops-ops#18).
+// e-mail receiver, public holidays for an on-call rota): in a function bundle and in the CLI they are evaluated on
+// first use, not at start, which keeps an idle function small (cmp-ops-ops#18).
 const LAZY_PACKAGES = ['minio', 'nodemailer', 'date-holidays'];
 
 /**
@@ -94,13 +94,15 @@ const common = {
   },
 };
 const started = performance.now();
-const lazy = Object.keys(functionEntries).length > 0 ? await lazyPackages(LAZY_PACKAGES) : undefined;
+const lazy = Object.keys(functionEntries).length > 0 || withCli ? await lazyPackages(LAZY_PACKAGES) : undefined;
 await Promise.all([
   lazy ? build({ ...common, entryPoints: functionEntries, plugins: [lazy] }) : undefined,
   withCli
     ? build({
         ...common,
         entryPoints: { cli: join(root, 'cli', 'entry.ts') },
+        // the same stand-ins: a command that imports the storage folder but reads a file never evaluates minio-js
+        plugins: [lazy],
         splitting: true,
         chunkNames: 'cli-chunks/[name]-[hash]',
       })

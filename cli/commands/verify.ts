@@ -11,18 +11,17 @@ import {
   statusLine,
   warningLines,
   type Algorithm,
-} from '#lib/integrity/index.ts';
+} from '#lib/checksum/index.ts';
 import { parseFlags, UsageError, writeJsonLine, type CliIO } from '../io.ts';
 
 const USAGE = `usage: cmp-ops verify <file|s3://bucket/key>… [--expect ALG:HEX] [--algorithms sha256,md5,…] [--format json|text]
        cmp-ops verify --check MANIFEST [--strict] [--format json|text]`;
 
-// Reading s3:// needs the same connection settings as the functions (env, or the local stack's defaults). The S3
-// client loads only then: hashing local files starts without it.
+// Reading s3:// needs the same connection settings as the functions (env, or the local stack's defaults), loaded only
+// then: hashing local files starts without them. One signed GET, no S3 client library.
 async function openS3(url: string, io: CliIO): Promise<AsyncIterable<Uint8Array>> {
-  const { parseS3Url, storeFromEnv } = await import('../s3.ts');
-  const { bucket, key } = parseS3Url(url);
-  return storeFromEnv(io).getStream(bucket, key);
+  const { openObjectFromEnv } = await import('../s3.ts');
+  return openObjectFromEnv(url, io);
 }
 
 const describe = (err: NodeJS.ErrnoException): Error =>

@@ -1,86 +1,104 @@
-import { groupKey, matchesAll, matchRoutes, type InhibitRule } from '#lib/alerting/config/index.ts';
-import { compileAnchored } from '#lib/alerting/config/index.ts';
-import type { AlertsSource, RouterAlert, RouterSilence } from './sources.ts';
+import { matchesAll } from '#lib/alerting/config/index.ts';
+import type { Filters } from './filters.ts';
+import type { RouterGroup, RouterGroupAlert } from './sources.ts';
 
-/** PreparedAlert is an active alert with what the page needs that depends only on one read of alert-router. */
-export interface PreparedAlert {
-  alert: RouterAlert;
-  startsAtMs: number;
-  /** the aggregation groups alert-router puts it in (one per matching route), with their receivers. */
-  groups: Array<{ key: string; receiver: string; labels: Record<string, string> }>;
-  silencedBy: string[];
-  inhibitedBy?: string;
+const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+/** severityRank orders severities worst first (unknown last). */
+export const severityRank = (s: string | undefined): number => SEVERITY_RANK[s ?? ''] ?? 3;
+/** SEVERITY_NAMES are the ranks' names, worst first. */
+export const SEVERITY_NAMES = Object.keys(SEVERITY_RANK);
+
+/** SelectedGroup is one of alert-router's groups with the alerts the filters keep, and what orders it. */
+export interface SelectedGroup {
+  group: RouterGroup;
+  alerts: RouterGroupAlert[];
+  severity: number;
+  oldest: number;
 }
 
-// A read of alert-router is prepared once and shared by every page drawn from it (filters apply afterwards).
-const prepared = new WeakMap<AlertsSource, { at: number; alerts: PreparedAlert[] }>();
-
-function silenceMatches(s: RouterSilence, labels: Record<string, string>): boolean {
-  return s.matchers.every((m) => {
-    const v = labels[m.name] ?? '';
-    let hit: boolean;
-    try {
-      hit = m.isRegex ? compileAnchored(m.value).test(v) : v === m.value;
-    } catch {
-      return false;
-    }
-    return m.isEqual === false ? !hit : hit;
-  });
+/** GroupSelection is what the alerts panel shows that depends only on one read of the groups and the filters. */
+export interface GroupSelection {
+  /** distinct firing alerts (an alert routed to two receivers is in two groups, counted once). */
+  active: number;
+  matching: number;
+  hiddenSilenced: number;
+  bySeverity: Record<string, number>;
+  labelNames: Set<string>;
+  /** the groups with at least one alert kept, worst severity first, then the oldest. */
+  groups: SelectedGroup[];
 }
 
-/**
- * inhibitorFor is Alertmanager's inhibition as alert-router applies it: a target is muted while a firing source
- * with equal `equal` labels exists, and an alert matching both sides is not muted by another that also does.
- */
-function inhibitorFor(rules: InhibitRule[], alerts: RouterAlert[]): (a: RouterAlert) => string | undefined {
-  const index = rules.map((rule) => {
-    const byKey = new Map<string, Array<{ fp: string; alsoTarget: boolean }>>();
-    for (const a of alerts) {
-      if (!matchesAll(rule.source, a.labels)) continue;
-      const key = JSON.stringify(rule.equal.map((l) => a.labels[l] ?? ''));
-      byKey.set(key, [...(byKey.get(key) ?? []), { fp: a.fingerprint, alsoTarget: matchesAll(rule.target, a.labels) }]);
+/** isMuted: silenced or inhibited, what "hide silenced" hides. */
+export const isMuted = (a: RouterGroupAlert): boolean =>
+  a.status.silencedBy.length > 0 || a.status.inhibitedBy.length > 0;
+
+// A read of the groups is selected once per filter set and shared by every page drawn from it: the reader answers
+// the same array while alert-router's answer is unchanged, so this cache lives as long as the data does.
+const selections = new WeakMap<RouterGroup[], Map<string, GroupSelection>>();
+const KEPT_FILTER_SETS = 32;
+
+/** selectGroups applies the URL's filters to alert-router's groups (cached per read and filter set). */
+export function selectGroups(groups: RouterGroup[], filters: Filters): GroupSelection {
+  const key = JSON.stringify([filters.subsystems, filters.severities, filters.q, filters.showSilenced]);
+  let byFilter = selections.get(groups);
+  const hit = byFilter?.get(key);
+  if (hit) return hit;
+  const selection = select(groups, filters);
+  if (!byFilter) selections.set(groups, (byFilter = new Map()));
+  if (byFilter.size >= KEPT_FILTER_SETS) byFilter.delete(byFilter.keys().next().value!);
+  byFilter.set(key, selection);
+  return selection;
+}
+
+function select(groups: RouterGroup[], filters: Filters): GroupSelection {
+  const seen = new Set<string>();
+  const matched = new Set<string>();
+  const hidden = new Set<string>();
+  const bySeverity: Record<string, number> = { critical: 0, warning: 0, info: 0 };
+  const labelNames = new Set<string>();
+  const selected: SelectedGroup[] = [];
+  for (const group of groups) {
+    const kept: RouterGroupAlert[] = [];
+    let severity = 3;
+    let oldest = Infinity;
+    for (const a of group.alerts) {
+      const labels = a.labels;
+      const first = !seen.has(a.fingerprint);
+      if (first) {
+        seen.add(a.fingerprint);
+        for (const name in labels) labelNames.add(name);
+      }
+      if (filters.subsystems.length && !filters.subsystems.includes(labels.subsystem ?? '')) continue;
+      if (filters.severities.length && !filters.severities.includes(labels.severity ?? '')) continue;
+      if (filters.matchers.length && !matchesAll(filters.matchers, labels)) continue;
+      if (!filters.showSilenced && isMuted(a)) {
+        hidden.add(a.fingerprint);
+        continue;
+      }
+      if (!matched.has(a.fingerprint)) {
+        matched.add(a.fingerprint);
+        const s = labels.severity ?? 'info';
+        bySeverity[s] = (bySeverity[s] ?? 0) + 1;
+      }
+      kept.push(a);
+      severity = Math.min(severity, severityRank(labels.severity));
+      oldest = Math.min(oldest, Date.parse(a.startsAt));
     }
-    return byKey;
-  });
-  return (a) => {
-    for (const [i, rule] of rules.entries()) {
-      if (!matchesAll(rule.target, a.labels)) continue;
-      const both = matchesAll(rule.source, a.labels);
-      const found = index[i]!.get(JSON.stringify(rule.equal.map((l) => a.labels[l] ?? '')))?.find(
-        (s) => s.fp !== a.fingerprint && !(both && s.alsoTarget),
-      );
-      if (found) return found.fp;
-    }
-    return undefined;
+    if (kept.length > 0) selected.push({ group, alerts: kept, severity, oldest });
+  }
+  selected.sort((a, b) => a.severity - b.severity || a.oldest - b.oldest);
+  return {
+    active: seen.size,
+    matching: matched.size,
+    hiddenSilenced: hidden.size,
+    bySeverity,
+    labelNames,
+    groups: selected,
   };
 }
 
-/** prepareAlerts groups the active alerts of one read as alert-router's routing does and marks silenced and inhibited ones. */
-export function prepareAlerts(source: AlertsSource, now: number): PreparedAlert[] {
-  const hit = prepared.get(source);
-  // silences start and end by the clock: a cached preparation is reused for a minute at most
-  if (hit && now - hit.at < 60_000) return hit.alerts;
-  const active = source.alerts.filter((a) => a.status.state === 'active' && Date.parse(a.endsAt) > now);
-  const silences = source.silences.filter(
-    (s) => s.status.state === 'active' || (Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now),
-  );
-  const inhibitedBy = inhibitorFor(source.routing.config.inhibitRules, active);
-  const alerts = active.map((alert): PreparedAlert => {
-    const groups = matchRoutes(source.routing.config.route, alert.labels).map((route) => {
-      const labels: Record<string, string> = {};
-      if (route.groupByAll) Object.assign(labels, alert.labels);
-      else for (const name of route.groupBy) if (alert.labels[name] !== undefined) labels[name] = alert.labels[name]!;
-      return { key: groupKey(route, alert.labels), receiver: route.receiver, labels };
-    });
-    const inhibitor = inhibitedBy(alert);
-    return {
-      alert,
-      startsAtMs: Date.parse(alert.startsAt),
-      groups,
-      silencedBy: silences.filter((s) => silenceMatches(s, alert.labels)).map((s) => s.id),
-      ...(inhibitor ? { inhibitedBy: inhibitor } : {}),
-    };
-  });
-  prepared.set(source, { at: now, alerts });
-  return alerts;
+/** findAlert is a firing alert of the read by fingerprint (the silence form is prefilled from it). */
+export function findAlert(groups: RouterGroup[], fingerprint: string): RouterGroupAlert | undefined {
+  for (const g of groups) for (const a of g.alerts) if (a.fingerprint === fingerprint) return a;
+  return undefined;
 }

@@ -7,12 +7,13 @@ import type { HandlerRequest } from '#lib/runtime/web.ts';
 import type { Handler, RequestContext } from '#lib/runtime/server.ts';
 import type { Expectation } from '#lib/netbackup/index.ts';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.ts';
+import { findAlert } from './alert-groups.ts';
 import type { Collector } from './collector.ts';
 import { parseFilters } from './filters.ts';
 import { TimeFormat } from './html.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { buildOverview, type OverviewSettings } from './overview.ts';
-import { renderLogin, renderMessage, renderPage, renderSilenceForm } from './page.ts';
+import { renderLogin, renderMessage, renderPageParts, renderSilenceForm } from './page.ts';
 import { verifyPassword, type ConsoleUser } from './password.ts';
 import type { RouterClient } from './router-client.ts';
 import {
@@ -69,12 +70,36 @@ const SILENCE_ID = /^[0-9a-f-]{36}$/;
 // a dummy hash keeps an unknown user's login as slow as a known one's (no user enumeration by timing)
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-type Reply = { status: number; body: string; type: string; headers?: Record<string, string>; cookies?: string[] };
+type Reply = {
+  status: number;
+  /** a whole text, or the pieces of a page drawn as the response stream asks for them. */
+  body: string | Iterable<string>;
+  type: string;
+  headers?: Record<string, string>;
+  cookies?: string[];
+};
+
+function pieces(parts: Iterable<string>): ReadableStream<Uint8Array> {
+  const it = parts[Symbol.iterator]();
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = it.next();
+      if (next.done) controller.close();
+      else controller.enqueue(Buffer.from(next.value));
+    },
+  });
+}
 
 function respond(req: HandlerRequest, r: Reply): Response {
   const headers = new Headers({ ...SECURITY_HEADERS, 'content-type': r.type, vary: 'accept-encoding', ...r.headers });
   for (const c of r.cookies ?? []) headers.append('set-cookie', c);
   const accept = req.headers.get('accept-encoding') ?? '';
+  if (typeof r.body !== 'string') {
+    if (!/\bgzip\b/.test(accept)) return new Response(pieces(r.body), { status: r.status, headers });
+    headers.set('content-encoding', 'gzip');
+    const gzip = new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>;
+    return new Response(pieces(r.body).pipeThrough(gzip), { status: r.status, headers });
+  }
   if (r.body.length > 1024 && /\bgzip\b/.test(accept)) {
     headers.set('content-encoding', 'gzip');
     return new Response(gzipSync(r.body, { level: 6 }), { status: r.status, headers });
@@ -82,7 +107,7 @@ function respond(req: HandlerRequest, r: Reply): Response {
   return new Response(r.body, { status: r.status, headers });
 }
 
-const page = (status: number, body: string, extra: Partial<Reply> = {}): Reply => ({
+const page = (status: number, body: string | Iterable<string>, extra: Partial<Reply> = {}): Reply => ({
   status,
   body,
   type: 'text/html; charset=utf-8',
@@ -373,7 +398,8 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
       const params = new URLSearchParams(url.search);
       params.delete('fp');
       const returnTo = safeReturn(params.size ? `?${params}` : '');
-      const alert = (await deps.collector.snapshots()).alerts.data?.alerts.find((a) => a.fingerprint === fp);
+      const groups = (await deps.collector.snapshots()).alerts.data?.groups ?? [];
+      const alert = findAlert(groups, fp);
       if (!alert)
         return page(
           404,
@@ -408,7 +434,7 @@ export function createConsoleApp(deps: ConsoleDeps): Handler {
       }
       cookies.push(cookieHeader(FLASH_COOKIE, '', { maxAgeSeconds: 0, secure: secure(req) }));
     }
-    const html = renderPage(overview, {
+    const html = renderPageParts(overview, {
       t: new TimeFormat(s.zone, at),
       user: session.user,
       readOnlyUser: session.readOnly,

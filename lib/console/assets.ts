@@ -17,6 +17,7 @@ code{background:var(--code);padding:0 .2em;border-radius:3px;font-size:.92em;wor
 .top h1{font-size:1.15rem;margin:0}.top .brand p{margin:0;font-size:.85rem;min-height:1.1em}
 .refresh{display:flex;gap:.6rem;align-items:center}
 #status{display:inline-block;min-width:16rem;font-size:.85rem;color:var(--muted)}
+[hidden]{display:none!important}
 button,.act{font:inherit;padding:.2rem .6rem;border:1px solid var(--line);border-radius:4px;background:var(--panel);color:var(--fg);cursor:pointer;text-decoration:none;display:inline-block}
 button.primary{background:var(--acc);color:var(--panel);border-color:var(--acc);font-weight:600}
 #pause[aria-pressed=true]{background:var(--banner)}

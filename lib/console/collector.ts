@@ -22,6 +22,7 @@ export class Collector {
   readonly #snapshots: Snapshots;
   readonly #readAt = new Map<SourceName, number>();
   readonly #running = new Map<SourceName, Promise<void>>();
+  #first: Promise<void> | undefined;
 
   constructor(
     readonly readers: SourceReaders,
@@ -37,18 +38,20 @@ export class Collector {
   /** snapshots answers the last reads, starting background re-reads of the sources due; never read ones are awaited briefly. */
   async snapshots(): Promise<Snapshots> {
     const now = this.now();
-    const first: Array<Promise<void>> = [];
     for (const name of NAMES) {
       const at = this.#readAt.get(name);
-      if (at !== undefined && now - at < this.settings.pollMs[name]) continue;
-      const run = this.refresh(name);
-      if (at === undefined) first.push(run);
+      if (at !== undefined && now - at >= this.settings.pollMs[name]) void this.refresh(name);
     }
-    if (first.length > 0)
+    if (NAMES.some((name) => !this.#readAt.has(name))) {
+      // the first reads (the largest: every verdict, every group) one after another, so their peaks do not add up
+      this.#first ??= (async () => {
+        for (const name of NAMES) if (!this.#readAt.has(name)) await this.refresh(name);
+      })();
       await Promise.race([
-        Promise.all(first),
+        this.#first,
         new Promise((resolve) => setTimeout(resolve, this.settings.firstReadWaitMs).unref()),
       ]);
+    }
     return this.#snapshots;
   }
 

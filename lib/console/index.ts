@@ -9,7 +9,7 @@ export {
   type ReaderDeps,
 } from './read-sources.ts';
 export { hashPassword, verifyPassword, parseUsers, isUserName, type ConsoleUser } from './password.ts';
-export { buildOverview, type Overview, type OverviewSettings } from './overview.ts';
+export { buildOverview, FTP_ALERTNAMES, type Overview, type OverviewSettings } from './overview.ts';
 export { parseFilters, filterQuery, SUBSYSTEMS, SEVERITIES, type Filters } from './filters.ts';
 export { parseSilenceForm } from './silence-input.ts';
 export { openSession, sealSession, newSession, csrfToken, SESSION_COOKIE, type Session } from './session.ts';

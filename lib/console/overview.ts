@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
-import { matchesAll } from '#lib/alerting/config/index.ts';
 import { whoIsOnCall } from '#lib/alerting/oncall/index.ts';
 import type { Expectation } from '#lib/netbackup/index.ts';
 import { globToRegExp } from '#lib/text/index.ts';
-import { prepareAlerts, type PreparedAlert } from './alert-groups.ts';
+import { SEVERITY_NAMES, selectGroups, severityRank as rank } from './alert-groups.ts';
 import type { Filters, FilterProblem } from './filters.ts';
 import type {
   AlertsSource,
@@ -12,6 +11,7 @@ import type {
   FtpSource,
   InstallationSource,
   RouterEscalation,
+  RouterGroupAlert,
   Snapshot,
   Snapshots,
 } from './sources.ts';
@@ -188,10 +188,20 @@ export interface Overview {
   installation: Panel<InstallationPanel>;
 }
 
-const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
-const rank = (s: string) => SEVERITY_RANK[s] ?? 3;
 const iso = (ms: number) => new Date(ms).toISOString();
 const DAY_MS = 86_400_000;
+
+// The deliveries and backups panels sort thousands of rows by age: computed once per read and minute (their ages
+// and deadlines move by the minute), then shared by every page and JSON answer drawn in that minute.
+const perMinute = new WeakMap<object, { key: string; value: unknown }>();
+function oncePerMinute<S extends object, T>(source: S, s: OverviewSettings, build: () => T): T {
+  const key = `${Math.floor(s.now / 60_000)}|${s.deliveryDeadlineMs}|${s.defaultBackupHours}|${JSON.stringify(s.backupExpectations)}|${s.limits.rows}`;
+  const hit = perMinute.get(source);
+  if (hit?.key === key) return hit.value as T;
+  const value = build();
+  perMinute.set(source, { key, value });
+  return value;
+}
 
 function panel<S, T>(snapshot: Snapshot<S>, now: number, build: (data: S) => T): Panel<T> {
   const staleAfter = 2 * snapshot.cadenceMs;
@@ -204,8 +214,7 @@ function panel<S, T>(snapshot: Snapshot<S>, now: number, build: (data: S) => T):
   };
 }
 
-function alertView(p: PreparedAlert): AlertView {
-  const a = p.alert;
+function alertView(a: RouterGroupAlert): AlertView {
   return {
     fingerprint: a.fingerprint,
     alertname: a.labels.alertname ?? '',
@@ -214,8 +223,8 @@ function alertView(p: PreparedAlert): AlertView {
     summary: a.annotations.summary ?? a.annotations.description ?? '',
     startsAt: a.startsAt,
     labels: a.labels,
-    silencedBy: p.silencedBy,
-    ...(p.inhibitedBy ? { inhibitedBy: p.inhibitedBy } : {}),
+    silencedBy: a.status.silencedBy,
+    ...(a.status.inhibitedBy.length ? { inhibitedBy: a.status.inhibitedBy[0]! } : {}),
   };
 }
 
@@ -246,69 +255,35 @@ function escalationView(esc: RouterEscalation, source: AlertsSource): Escalation
 }
 
 function alertsPanel(source: AlertsSource, filters: Filters, s: OverviewSettings): AlertsPanel {
-  const all = prepareAlerts(source, s.now);
-  const bySeverity: Record<string, number> = { critical: 0, warning: 0, info: 0 };
-  let hiddenSilenced = 0;
-  let matching = 0;
-  const labelNames = new Set<string>();
-  const groups = new Map<
-    string,
-    { receiver: string; labels: Record<string, string>; alerts: PreparedAlert[]; severity: number; oldest: number }
-  >();
-  for (const p of all) {
-    const labels = p.alert.labels;
-    for (const name of Object.keys(labels)) labelNames.add(name);
-    if (filters.subsystems.length && !filters.subsystems.includes(labels.subsystem ?? '')) continue;
-    if (filters.severities.length && !filters.severities.includes(labels.severity ?? '')) continue;
-    if (filters.matchers.length && !matchesAll(filters.matchers, labels)) continue;
-    if (!filters.showSilenced && (p.silencedBy.length > 0 || p.inhibitedBy)) {
-      hiddenSilenced++;
-      continue;
-    }
-    matching++;
-    bySeverity[labels.severity ?? 'info'] = (bySeverity[labels.severity ?? 'info'] ?? 0) + 1;
-    for (const g of p.groups) {
-      let group = groups.get(g.key);
-      if (!group)
-        groups.set(
-          g.key,
-          (group = { receiver: g.receiver, labels: g.labels, alerts: [], severity: 3, oldest: Infinity }),
-        );
-      group.alerts.push(p);
-      group.severity = Math.min(group.severity, rank(labels.severity ?? ''));
-      group.oldest = Math.min(group.oldest, p.startsAtMs);
-    }
-  }
+  const selection = selectGroups(source.groups, filters);
   const escalations = new Map(source.escalations.map((e) => [e.groupKey, e]));
-  const ordered = [...groups.entries()].sort(([, a], [, b]) => a.severity - b.severity || a.oldest - b.oldest);
   const notes = filters.matchers
-    .filter((m) => !labelNames.has(m.name))
+    .filter((m) => !selection.labelNames.has(m.name))
     .map((m) => `no active alert has the label "${m.name}"`);
   return {
-    active: all.length,
-    matching,
-    hiddenSilenced,
-    bySeverity,
-    groupCount: groups.size,
+    active: selection.active,
+    matching: selection.matching,
+    hiddenSilenced: selection.hiddenSilenced,
+    bySeverity: selection.bySeverity,
+    groupCount: selection.groups.length,
     notes,
-    groups: ordered.slice(0, s.limits.groups).map(([key, g]) => {
-      const esc = escalations.get(key);
+    groups: selection.groups.slice(0, s.limits.groups).map(({ group, alerts, severity }) => {
+      const esc = escalations.get(group.groupKey);
       const shown =
-        g.alerts.length > s.limits.alertsPerGroup
-          ? [...g.alerts]
+        alerts.length > s.limits.alertsPerGroup
+          ? [...alerts]
               .sort(
                 (a, b) =>
-                  rank(a.alert.labels.severity ?? '') - rank(b.alert.labels.severity ?? '') ||
-                  a.startsAtMs - b.startsAtMs,
+                  rank(a.labels.severity) - rank(b.labels.severity) || Date.parse(a.startsAt) - Date.parse(b.startsAt),
               )
               .slice(0, s.limits.alertsPerGroup)
-          : g.alerts;
+          : alerts;
       return {
-        key,
-        receiver: g.receiver,
-        labels: g.labels,
-        severity: Object.keys(SEVERITY_RANK)[g.severity] ?? 'info',
-        alertCount: g.alerts.length,
+        key: group.groupKey,
+        receiver: group.receiver.name,
+        labels: group.labels,
+        severity: SEVERITY_NAMES[severity] ?? 'info',
+        alertCount: alerts.length,
         alerts: shown.map(alertView),
         escalation: esc ? escalationView(esc, source) : null,
       };
@@ -463,10 +438,20 @@ const FTP_KINDS: Record<string, FtpPanel['findings'][number]['kind']> = {
   TransferUnverified: 'not-landed',
 };
 
+/** FTP_ALERTNAMES are the alerts the FTP panel shows (asked of alert-router by name, resolved ones included). */
+export const FTP_ALERTNAMES = [
+  'FtpBruteForce',
+  'FtpTransferIncomplete',
+  'FtpZeroByteUpload',
+  'TransferNotLanded',
+  'TransferSizeMismatch',
+  'TransferUnverified',
+];
+
 function ftpPanel(source: FtpSource, alerts: AlertsSource | undefined, s: OverviewSettings): FtpPanel {
   const since = s.now - DAY_MS;
   const findings: FtpPanel['findings'] = [];
-  for (const a of alerts?.alerts ?? []) {
+  for (const a of alerts?.ftpAlerts ?? []) {
     const kind = FTP_KINDS[a.labels.alertname ?? ''];
     if (!kind || Date.parse(a.startsAt) < since) continue;
     findings.push({
@@ -540,8 +525,8 @@ export function buildOverview(
     problems,
     alerts: panel(alerts, s.now, (d) => alertsPanel(d, filters, s)),
     oncall: panel(alerts, s.now, (d) => onCallPanel(d, s)),
-    deliveries: panel(snapshots.deliveries, s.now, (d) => deliveriesPanel(d, s)),
-    backups: panel(snapshots.backups, s.now, (d) => backupsPanel(d, s)),
+    deliveries: panel(snapshots.deliveries, s.now, (d) => oncePerMinute(d, s, () => deliveriesPanel(d, s))),
+    backups: panel(snapshots.backups, s.now, (d) => oncePerMinute(d, s, () => backupsPanel(d, s))),
     ftp: panel(snapshots.ftp, s.now, (d) => ftpPanel(d, alerts.data, s)),
     installation: panel(snapshots.installation, s.now, (d) => installationPanel(d, s)),
   };

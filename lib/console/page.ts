@@ -1,5 +1,5 @@
 import { SEVERITIES, SUBSYSTEMS, filterQuery, type Filters } from './filters.ts';
-import { html, severityBadge, type Html } from './html.ts';
+import { Html, html, severityBadge } from './html.ts';
 import type { Overview } from './overview.ts';
 import {
   alertsBody,
@@ -46,8 +46,13 @@ export interface PageOptions {
   refreshSeconds: number;
 }
 
-/** renderPage draws the console: header with refresh control, filters, and the six panels. */
-export function renderPage(o: Overview, p: PageOptions): string {
+const BODY_MARK = '\u0000body\u0000';
+
+/**
+ * renderPageParts draws the console (header with refresh control, filters, the six panels) a piece at a time — the head, then each panel as the response stream asks
+ * for it — so the page is sent while it is drawn and never held whole beside its compressed copy.
+ */
+export function* renderPageParts(o: Overview, p: PageOptions): Generator<string> {
   const ctx: PageContext = {
     t: p.t,
     user: p.user,
@@ -62,7 +67,12 @@ export function renderPage(o: Overview, p: PageOptions): string {
     ? html`<p class="banner ${p.flash.kind === 'ok' ? 'ok' : 'warn'}" id="flash">${p.flash.kind === 'ok' ? html`<span aria-hidden="true">✔</span> ` : html`<span aria-hidden="true">⚠</span> `}${p.flash.text}</p>`
     : '';
   const critical = o.alerts.data?.bySeverity.critical ?? 0;
-  const body = html`<a class="skip" href="#panels">Skip to panels</a>
+  const [head, tail] = layout(`${critical ? `(${critical}) ` : ''}Operations console`, new Html(BODY_MARK), {
+    wall: p.filters.wall,
+    refresh: true,
+  }).split(BODY_MARK) as [string, string];
+  yield head +
+    html`<a class="skip" href="#panels">Skip to panels</a>
 <header class="top"><div class="brand"><h1>Ground segment operations</h1><p class="muted">${o.alerts.data ? html`${critical ? severityBadge('critical') : ''} ${o.alerts.data.matching} alert(s) shown` : ''}</p></div>
 <div class="refresh" data-refresh-seconds="${p.refreshSeconds}"><button type="button" id="pause" aria-pressed="false" hidden>Pause auto-refresh</button> <a href="${ctx.query || './'}" id="refresh-now">Refresh</a>
 <span id="status" role="status" aria-live="polite">Loaded ${p.t.clock(p.t.now)}</span></div>
@@ -70,14 +80,14 @@ export function renderPage(o: Overview, p: PageOptions): string {
 </header>
 ${p.filters.wall ? '' : filterForm(p.filters)}${problems}${flash}
 <main id="panels" class="panels">
-${panelShell('alerts', 'Alerts', o.alerts, ctx, (d) => alertsBody(d, ctx), 'alert-router')}
-${panelShell('oncall', 'On call', o.oncall, ctx, (d) => onCallBody(d, ctx), 'alert-router')}
-${panelShell('deliveries', 'Deliveries', o.deliveries, ctx, (d) => deliveriesBody(d, ctx), 'checksum-verify')}
-${panelShell('backups', 'Backups', o.backups, ctx, (d) => backupsBody(d, ctx), 'netbackup-status')}
-${panelShell('ftp', 'FTP', o.ftp, ctx, (d) => ftpBody(d, ctx), 'ftp-audit')}
-${panelShell('installation', 'Installation', o.installation, ctx, (d) => installationBody(d, ctx), 'installation-watch')}
-</main>`;
-  return layout(`${critical ? `(${critical}) ` : ''}Operations console`, body, { wall: p.filters.wall, refresh: true });
+`.text;
+  yield `${panelShell('alerts', 'Alerts', o.alerts, ctx, (d) => alertsBody(d, ctx), 'alert-router').text}\n`;
+  yield `${panelShell('oncall', 'On call', o.oncall, ctx, (d) => onCallBody(d, ctx), 'alert-router').text}\n`;
+  yield `${panelShell('deliveries', 'Deliveries', o.deliveries, ctx, (d) => deliveriesBody(d, ctx), 'checksum-verify').text}\n`;
+  yield `${panelShell('backups', 'Backups', o.backups, ctx, (d) => backupsBody(d, ctx), 'netbackup-status').text}\n`;
+  yield `${panelShell('ftp', 'FTP', o.ftp, ctx, (d) => ftpBody(d, ctx), 'ftp-audit').text}\n`;
+  yield `${panelShell('installation', 'Installation', o.installation, ctx, (d) => installationBody(d, ctx), 'installation-watch').text}\n`;
+  yield `</main>${tail}`;
 }
 
 /** renderLogin is the login form; `message` explains a refusal (wrong password, expired session, throttled). */

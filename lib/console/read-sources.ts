@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
 import { loadOnCall } from '#lib/alerting/oncall/index.ts';
 import type { Alert } from '#lib/alerting/index.ts';
@@ -11,6 +12,7 @@ import {
   type ObjectStore,
   type StateStore,
 } from '#lib/storage/index.ts';
+import { FTP_ALERTNAMES } from './overview.ts';
 import type { RouterClient } from './router-client.ts';
 import type {
   AlertsSource,
@@ -19,6 +21,7 @@ import type {
   DeliveryRecord,
   FtpSource,
   InstallationSource,
+  RouterGroup,
   Routing,
   SourceName,
   Sources,
@@ -91,23 +94,40 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
 
   // verdict records by state key, re-read only when their etag changes (a listing is cheap, 2 000 GETs are not)
   const verdicts = new Map<string, { etag: string; record: DeliveryRecord | null }>();
+  // A read whose content did not change answers the previous data object itself: the overview's caches are keyed
+  // by that object, so what was grouped, sorted and counted for it is reused until a source really changes.
+  const unchanged = <T>() => {
+    let last: { signature: string; data: T } | undefined;
+    return async (signature: string, make: () => T | Promise<T>): Promise<T> => {
+      if (last?.signature !== signature) last = { signature, data: await make() };
+      return last.data;
+    };
+  };
+  const sameGroups = unchanged<RouterGroup[]>();
+  const sameDeliveries = unchanged<DeliveriesSource>();
+  const sameBackups = unchanged<BackupsSource>();
+  const ftpFilter = [`alertname=~"${FTP_ALERTNAMES.join('|')}"`];
 
   return {
     async alerts(signal): Promise<SourceRead<AlertsSource>> {
-      const [alerts, silences, escalations, r] = await Promise.all([
-        deps.router.alerts(signal),
+      const [answer, ftpAlerts, silences, escalations, r] = await Promise.all([
+        deps.router.groups(signal),
+        deps.router.alerts(signal, ftpFilter),
         deps.router.silences(signal),
         deps.router.escalations(signal),
         routing(),
       ]);
-      return { data: { alerts, silences, escalations, routing: r } };
+      const groups = await sameGroups(answer.hash, answer.parse);
+      return { data: { groups, ftpAlerts, silences, escalations, routing: r } };
     },
 
     async deliveries(signal): Promise<SourceRead<DeliveriesSource>> {
+      const signature = createHash('sha256');
       const seen = new Set<string>();
       for await (const o of deps.store.list(deps.state.bucket, verdictPrefix(), { recursive: true, signal })) {
         if (seen.size >= deps.maxVerdicts) break;
         seen.add(o.key);
+        signature.update(`v\0${o.key}\0${o.etag}\n`);
         if (verdicts.get(o.key)?.etag === o.etag) continue;
         const value = (await deps.state.read<Record<string, unknown>>(o.key))?.value;
         verdicts.set(o.key, { etag: o.etag, record: slimVerdict(value) });
@@ -115,48 +135,55 @@ export function createSourceReaders(deps: ReaderDeps): SourceReaders {
       for (const key of verdicts.keys()) if (!seen.has(key)) verdicts.delete(key);
       const quarantined: DeliveriesSource['quarantined'] = [];
       try {
-        for await (const o of deps.store.list(deps.quarantineBucket, '', { recursive: true, signal }))
+        for await (const o of deps.store.list(deps.quarantineBucket, '', { recursive: true, signal })) {
+          signature.update(`q\0${o.key}\0${o.etag}\n`);
           quarantined.push({ key: o.key, size: o.size, lastModified: o.lastModified.toISOString() });
+        }
       } catch (err) {
         if ((err as { code?: string }).code !== 'BUCKET_NOT_FOUND') throw err;
       }
-      let latest: { key: string; at: number } | undefined;
+      let latest: { key: string; at: number; etag: string } | undefined;
       for await (const o of deps.store.list(deps.state.bucket, 'sweep/reports/', { recursive: true, signal }))
-        if (!latest || o.lastModified.getTime() > latest.at) latest = { key: o.key, at: o.lastModified.getTime() };
-      const sweep = latest ? slimSweep((await deps.state.read<Record<string, unknown>>(latest.key))?.value) : null;
+        if (!latest || o.lastModified.getTime() > latest.at)
+          latest = { key: o.key, at: o.lastModified.getTime(), etag: o.etag };
       const checkpoint = (
         await deps.state.read<{ runId: string; startedAt: string; objects: number }>('sweep/checkpoint')
       )?.value;
-      const records = [...verdicts.values()].flatMap((v) => (v.record ? [v.record] : []));
-      return {
-        data: {
-          records,
-          quarantined,
-          sweep,
-          sweepInProgress: checkpoint
-            ? { runId: checkpoint.runId, startedAt: checkpoint.startedAt, objects: checkpoint.objects }
-            : null,
-        },
-      };
+      signature.update(`s\0${latest?.key}\0${latest?.etag}\0${JSON.stringify(checkpoint ?? null)}`);
+      const data = await sameDeliveries(signature.digest('base64'), async () => ({
+        records: [...verdicts.values()].flatMap((v) => (v.record ? [v.record] : [])),
+        quarantined,
+        sweep: latest ? slimSweep((await deps.state.read<Record<string, unknown>>(latest.key))?.value) : null,
+        sweepInProgress: checkpoint
+          ? { runId: checkpoint.runId, startedAt: checkpoint.startedAt, objects: checkpoint.objects }
+          : null,
+      }));
+      return { data };
     },
 
     async backups(signal): Promise<SourceRead<BackupsSource>> {
-      const masters: BackupsSource['masters'] = [];
-      let producedAt: number | undefined;
+      const found: Array<{ master: string; key: string; etag: string; at: number }> = [];
       for (const master of deps.netbackupMasters) {
         const key = netbackupStateKey(master);
         const info = await deps.store.stat(deps.state.bucket, key, { signal });
-        if (!info) continue;
-        const value = (await deps.state.read<NetBackupState>(key))?.value;
-        if (!value) continue;
-        producedAt = Math.max(producedAt ?? 0, info.lastModified.getTime());
-        masters.push({
-          master,
-          pairs: Object.values(value.pairs ?? {}).map((p) => ({ ...p, recent: p.recent.slice(-10) })),
-          alerts: Object.values(value.alerts ?? {}),
-        });
+        if (info) found.push({ master, key, etag: info.etag, at: info.lastModified.getTime() });
       }
-      return { data: { masters }, ...(producedAt ? { producedAt } : {}) };
+      // the 5 000-client record is read and reshaped again only when netbackup-status rewrote it
+      const data = await sameBackups(JSON.stringify(found), async () => {
+        const masters: BackupsSource['masters'] = [];
+        for (const { master, key } of found) {
+          const value = (await deps.state.read<NetBackupState>(key))?.value;
+          if (!value) continue;
+          masters.push({
+            master,
+            pairs: Object.values(value.pairs ?? {}).map((p) => ({ ...p, recent: p.recent.slice(-10) })),
+            alerts: Object.values(value.alerts ?? {}),
+          });
+        }
+        return { masters };
+      });
+      const producedAt = found.length ? Math.max(...found.map((f) => f.at)) : undefined;
+      return { data, ...(producedAt ? { producedAt } : {}) };
     },
 
     async ftp(signal): Promise<SourceRead<FtpSource>> {

@@ -1,9 +1,16 @@
 import { opsError } from '#lib/runtime/errors.ts';
-import type { RouterAlert, RouterEscalation, RouterSilence } from './sources.ts';
+import { createHash } from 'node:crypto';
+import type { RouterAlert, RouterEscalation, RouterGroup, RouterSilence } from './sources.ts';
 
 /** RouterClient is the part of alert-router's existing HTTP API the console uses, through the gateway. */
 export interface RouterClient {
-  alerts(signal?: AbortSignal): Promise<RouterAlert[]>;
+  /**
+   * groups is `GET /api/v2/alerts/groups`: the answer's SHA-256, hashed as it arrives (an unchanged answer is told
+   * without decoding it), and its parse, done only when asked.
+   */
+  groups(signal?: AbortSignal): Promise<{ hash: string; parse(): RouterGroup[] }>;
+  /** alerts is `GET /api/v2/alerts`, resolved ones included, narrowed by Alertmanager matchers when given. */
+  alerts(signal?: AbortSignal, filter?: string[]): Promise<RouterAlert[]>;
   silences(signal?: AbortSignal): Promise<RouterSilence[]>;
   escalations(signal?: AbortSignal): Promise<RouterEscalation[]>;
   acknowledge(
@@ -37,7 +44,7 @@ export function createRouterClient(
   timeoutMs = 10_000,
 ): RouterClient {
   const base = `${gatewayUrl.replace(/\/+$/, '')}/function/${routerName}`;
-  const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
+  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> => {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -56,31 +63,49 @@ export function createRouterClient(
         retryable: true,
       });
     }
+    if (res.status < 400) return res;
     const text = await res.text();
     if (res.status === 429 || res.status >= 500)
       throw opsError('GATEWAY_UNAVAILABLE', `${routerName} answered ${res.status}: ${text.slice(0, 300)}`, [], {
         retryable: true,
       });
-    if (res.status >= 400) {
-      let message = text.slice(0, 300);
-      try {
-        const parsed = JSON.parse(text) as {
-          error?: { message?: string; details?: Array<{ field?: string; reason: string }> };
-        };
-        if (parsed.error?.message)
-          message = [
-            parsed.error.message,
-            ...(parsed.error.details ?? []).map((d) => `${d.field ?? ''} ${d.reason}`.trim()),
-          ].join('; ');
-      } catch {
-        // not our error body: keep the text
-      }
-      throw opsError('UPSTREAM_REJECTED', `${routerName}: ${message}`);
+    let message = text.slice(0, 300);
+    try {
+      const parsed = JSON.parse(text) as {
+        error?: { message?: string; details?: Array<{ field?: string; reason: string }> };
+      };
+      if (parsed.error?.message)
+        message = [
+          parsed.error.message,
+          ...(parsed.error.details ?? []).map((d) => `${d.field ?? ''} ${d.reason}`.trim()),
+        ].join('; ');
+    } catch {
+      // not our error body: keep the text
     }
+    throw opsError('UPSTREAM_REJECTED', `${routerName}: ${message}`);
+  };
+  const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
+    const text = await (await send(method, path, body, signal)).text();
     return (text.trim() === '' ? undefined : JSON.parse(text)) as T;
   };
   return {
-    alerts: (signal) => call('GET', '/api/v2/alerts', undefined, signal),
+    groups: async (signal) => {
+      const res = await send('GET', '/api/v2/alerts/groups', undefined, signal);
+      const hash = createHash('sha256');
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of res.body ?? []) {
+        hash.update(chunk);
+        chunks.push(chunk);
+      }
+      return {
+        hash: hash.digest('base64'),
+        parse: () => JSON.parse(Buffer.concat(chunks).toString('utf8')) as RouterGroup[],
+      };
+    },
+    alerts: (signal, filter = []) => {
+      const query = new URLSearchParams(filter.map((f): [string, string] => ['filter', f])).toString();
+      return call('GET', `/api/v2/alerts${query ? `?${query}` : ''}`, undefined, signal);
+    },
     silences: (signal) => call('GET', '/api/v2/silences', undefined, signal),
     escalations: (signal) => call('GET', '/api/v1/escalations', undefined, signal),
     acknowledge: (groupKey, by, note, signal) =>

@@ -16,6 +16,19 @@ export interface RouterAlert {
   status: { state: string };
 }
 
+/** RouterGroupAlert is an alert as alert-router's groups endpoint lists it, with its silenced/inhibited state. */
+export interface RouterGroupAlert extends RouterAlert {
+  status: { state: string; silencedBy: string[]; inhibitedBy: string[]; mutedBy?: string[] };
+}
+
+/** RouterGroup is one aggregation group from `GET /api/v2/alerts/groups` (Alertmanager's alertGroup + groupKey). */
+export interface RouterGroup {
+  labels: Record<string, string>;
+  receiver: { name: string };
+  groupKey: string;
+  alerts: RouterGroupAlert[];
+}
+
 export interface RouterSilence {
   id: string;
   matchers: Array<{ name: string; value: string; isRegex: boolean; isEqual?: boolean }>;
@@ -45,9 +58,13 @@ export interface Routing {
   source: string;
 }
 
-/** AlertsSource is one read of alert-router: its alerts, silences, escalations, and the routing that groups them. */
+/**
+ * AlertsSource is one read of alert-router: its groups (firing alerts as it groups them), the FTP findings it holds
+ * (resolved ones too), silences, escalations, and the routing file (on-call schedules, escalation policies).
+ */
 export interface AlertsSource {
-  alerts: RouterAlert[];
+  groups: RouterGroup[];
+  ftpAlerts: RouterAlert[];
   silences: RouterSilence[];
   escalations: RouterEscalation[];
   routing: Routing;

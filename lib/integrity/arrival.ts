@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { buildAlert, type Alert, type AlertSink } from '#lib/alerting/index.ts';
 import { opsError } from '#lib/runtime/errors.ts';
 import { manifestKey, verdictKey, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
-import { hintFromName, readChecksumStream } from './checksum-file.ts';
+import { hashStream, hintFromName, readChecksumStream, type Algorithm } from '#lib/checksum/index.ts';
 import {
   etagTrusted,
   findExpected,
@@ -12,7 +12,6 @@ import {
   SIDECAR_SUFFIXES,
   type CallerExpected,
 } from './expected-source.ts';
-import { hashStream, type Algorithm } from './hash-engine.ts';
 
 /** VerdictStatus is what verification concluded about one object version. */
 export type VerdictStatus = 'ok' | 'mismatch' | 'pending' | 'unreadable' | 'vanished';

@@ -1,6 +1,6 @@
 import { verdictKey, type ObjectStore, type StateStore } from '#lib/storage/index.ts';
 import type { VerdictRecord } from './arrival.ts';
-import { hashStream } from './hash-engine.ts';
+import { hashStream } from '#lib/checksum/index.ts';
 
 /** DriftKind is what a sweep can find wrong. */
 export type DriftKind = 'modified' | 'missing' | 'unverified' | 'stale-pending';

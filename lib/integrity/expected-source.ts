@@ -1,6 +1,5 @@
 import type { ObjectInfo, ObjectStore } from '#lib/storage/index.ts';
-import { hintFromName, readChecksumText, type ChecksumEntry } from './checksum-file.ts';
-import type { Algorithm } from './hash-engine.ts';
+import { hintFromName, readChecksumText, type Algorithm, type ChecksumEntry } from '#lib/checksum/index.ts';
 
 /** SIDECAR_SUFFIXES are the sidecar names looked for next to an object, in this order. */
 export const SIDECAR_SUFFIXES = ['.sha256', '.sha256sum', '.sha512', '.sha1', '.md5', '.md5sum', '.cksum'];

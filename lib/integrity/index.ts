@@ -1,21 +1,6 @@
 export { verifyArrival, VERDICT_TAG, type VerdictRecord, type VerdictStatus, type ArrivalDeps } from './arrival.ts';
-export { hashStream, hashFile, ALGORITHMS, type Algorithm, type HashResult, type HashOptions } from './hash-engine.ts';
-export { Crc32, Crc32c, PosixCksum } from './crc.ts';
-export {
-  ChecksumFileReader,
-  readChecksumStream,
-  readChecksumText,
-  hintFromName,
-  type ChecksumEntry,
-} from './checksum-file.ts';
-export {
-  checkEntries,
-  statusLine,
-  warningLines,
-  type CheckResult,
-  type CheckSummary,
-  type FileOpener,
-} from './check-manifest.ts';
+// The type of a digest name, for the callers of verifyArrival; hashing itself is in lib/checksum.
+export type { Algorithm } from '#lib/checksum/index.ts';
 export {
   findExpected,
   etagMd5,

@@ -2,7 +2,7 @@ import { decideEvent, parseObjectEvents } from '#lib/events/index.ts';
 import { compileValidator } from '#lib/runtime/validate.ts';
 import type { Logger } from '#lib/runtime/logger.ts';
 import { verifyArrival, type ArrivalDeps, type ArrivalResult } from './arrival.ts';
-import type { Algorithm } from './hash-engine.ts';
+import type { Algorithm } from '#lib/checksum/index.ts';
 import type { FanoutRequest } from './sweep-fanout.ts';
 
 /** ChecksumVerifyConfig is checksum-verify's own configuration (see README "Configuration"). */

@@ -1,18 +1,22 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { opsError, type ErrorDetail } from './errors.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
 // ajv-formats ships CommonJS; under ESM its default export may sit one level down.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
   a: Ajv,
 ) => Ajv;
-addFormats(ajv);
+let shared: Ajv | undefined;
 
-/** compileValidator compiles a JSON schema once and returns a check that yields the typed value or throws BAD_REQUEST. */
+/**
+ * compileValidator returns a check that yields the typed value or throws BAD_REQUEST. The schema is compiled on the
+ * first check, not at import: compiling every schema a bundle declares cost an idle function most of its start-up
+ * time and memory (cmp-ops-ops#18), and most are for requests that may never come.
+ */
 export function compileValidator<T>(schema: Record<string, unknown>, what = 'request'): (value: unknown) => T {
-  const validate = ajv.compile(schema);
+  let validate: ValidateFunction | undefined;
   return (value: unknown): T => {
+    validate ??= (shared ??= addFormats(new Ajv({ allErrors: true, strict: false }))).compile(schema);
     if (validate(value)) return value as T;
     const details = (validate.errors ?? []).slice(0, 20).map(toDetail);
     throw opsError(

@@ -24,4 +24,6 @@ export { mapS3Error } from './s3-errors.ts';
 export { BodyBuilder, isPreparedBody, type PreparedBody } from './prepared-body.ts';
 export { probeConditionalWrites, type ConditionalWriteSupport } from './conditional-writes.ts';
 export { signRequest, type SignTarget } from './sigv4.ts';
+export { getObjectSigned, type GetOptions } from './s3-get.ts';
+export { readObjectBlocks } from './s3-blocks.ts';
 export { checkObjectKey, guardObjectKeys, objectKeyProblem } from './object-key.ts';

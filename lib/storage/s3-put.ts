@@ -13,15 +13,16 @@ export type S3Target = SignTarget;
 // Idle kept-alive sockets are closed after 4 s, before the servers' own idle timeouts (Node's and s3rver's 5 s;
 // MinIO's are longer), so that few requests are sent on a socket the server is closing.
 const IDLE_SOCKET_MS = 4000;
-const agents = {
+/** agents are the kept-alive pools every signed request of this folder goes through (PUTs, copies, GETs). */
+export const agents = {
   http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
 };
 /** a request on a reused socket that the server closed before reading it fails with one of these: sent again once. */
-const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+export const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
-// RFC 3986 per path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone)
-const escapeKey = (key: string) =>
+/** escapeKey escapes a key per RFC 3986 path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone). */
+export const escapeKey = (key: string) =>
   key
     .split('/')
     .map((part) =>

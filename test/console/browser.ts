@@ -16,8 +16,13 @@ export function chromiumMissing(): string | undefined {
     : `${CHROMIUM} is absent (scripts/install-test-peers.sh installs Debian's chromium)`;
 }
 
-/** launchChromium starts headless Chromium on an empty profile at 1280×720; close() also removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * launchChromium starts headless Chromium on an empty profile at 1280×720 (JavaScript off when asked); close() also
+ * removes the profile.
+ */
+export async function launchChromium(
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'cmp-ops-chromium-'));
   // the profile directory is the empty user-data-dir (Playwright passes it as --user-data-dir)
   const context = await chromium.launchPersistentContext(profile, {
@@ -25,6 +30,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     headless: true,
     timeout: 120_000,
     viewport: { width: 1280, height: 720 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
     args: [
       '--headless',
       '--no-sandbox',

@@ -3,11 +3,20 @@ import * as assert from 'uvu/assert';
 import { loadAlertmanagerConfig } from '#lib/alerting/config/index.ts';
 import { loadOnCall } from '#lib/alerting/oncall/index.ts';
 import {
+  emptyState,
+  gettableSilence,
+  ingestAlerts,
+  listAlertGroups,
+  parseGroupQuery,
+  upsertSilence,
+} from '#lib/alerting/router/index.ts';
+import {
   buildOverview,
   parseFilters,
   type AlertsSource,
   type OverviewSettings,
   type RouterAlert,
+  type RouterSilence,
   type Snapshots,
 } from '#lib/console/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
@@ -139,26 +148,60 @@ function snapshots(alerts: AlertsSource, asOf = NOW): Snapshots {
   };
 }
 
-const base = (): AlertsSource => ({
+const firing = (): RouterAlert[] => [
+  alert('a1', { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH', key: 'x' }),
+  alert(
+    'a2',
+    { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH', key: 'y' },
+    '2026-11-24T08:00:00Z',
+  ),
+  alert('a3', { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH', key: 'z' }),
+  alert('w1', { alertname: 'TransferUnverified', severity: 'warning', subsystem: 'STS' }),
+  alert('i1', { alertname: 'Info', severity: 'info', subsystem: 'CCS' }),
+  {
+    ...alert('r1', { alertname: 'Gone', severity: 'critical', subsystem: 'EGM' }),
+    endsAt: '2026-11-24T09:30:00Z',
+    status: { state: 'resolved' },
+  },
+];
+
+/**
+ * The alerts source as alert-router answers it: the alerts ingested by its own code over the same routing file and
+ * listed by its groups endpoint; its fingerprints and silence ids renamed to the test's short names.
+ */
+function fromRouter(
+  alerts: RouterAlert[],
+  silences: Array<Omit<RouterSilence, 'id' | 'status'> & { id: string }> = [],
+) {
+  const state = emptyState();
+  ingestAlerts(
+    state,
+    alerts.map((a) => ({
+      ...a,
+      startsAt: new Date(a.startsAt),
+      endsAt: new Date(a.endsAt),
+      generatorURL: '',
+    })) as never,
+    config,
+    NOW,
+  );
+  const names = new Map<string, string>();
+  for (const [fp, stored] of Object.entries(state.alerts))
+    names.set(fp, alerts.find((a) => JSON.stringify(a.labels) === JSON.stringify(stored.labels))!.fingerprint);
+  for (const { id, ...silence } of silences) names.set(upsertSilence(state, silence as never, NOW), id);
+  let text = JSON.stringify({
+    groups: listAlertGroups(state, config, parseGroupQuery(new URLSearchParams()), NOW),
+    silences: Object.values(state.silences).map((x) => ({ ...gettableSilence(x, NOW) })),
+  });
+  for (const [real, name] of names) text = text.replaceAll(real, name);
+  return JSON.parse(text) as Pick<AlertsSource, 'groups' | 'silences'>;
+}
+
+const base = (more: RouterAlert[] = [], silences: Parameters<typeof fromRouter>[1] = []): AlertsSource => ({
   routing,
-  silences: [],
   escalations: [],
-  alerts: [
-    alert('a1', { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH', key: 'x' }),
-    alert(
-      'a2',
-      { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH', key: 'y' },
-      '2026-11-24T08:00:00Z',
-    ),
-    alert('a3', { alertname: 'ChecksumMismatch', severity: 'critical', subsystem: 'DUTCH', key: 'z' }),
-    alert('w1', { alertname: 'TransferUnverified', severity: 'warning', subsystem: 'STS' }),
-    alert('i1', { alertname: 'Info', severity: 'info', subsystem: 'CCS' }),
-    {
-      ...alert('r1', { alertname: 'Gone', severity: 'critical', subsystem: 'EGM' }),
-      endsAt: '2026-11-24T09:30:00Z',
-      status: { state: 'resolved' },
-    },
-  ],
+  ftpAlerts: [],
+  ...fromRouter([...firing(), ...more], silences),
 });
 
 test('groups :: as alert-router groups them (route key + group_by), worst first, capped per group, resolved left out', () => {
@@ -229,19 +272,19 @@ test('filters :: subsystem, severity and matchers narrow the groups; a label no 
 });
 
 test('silenced and inhibited :: hidden by default and counted; shown with their state when asked', () => {
-  const src = base();
-  src.silences = [
-    {
-      id: '1b6a5f5e-0000-4000-8000-000000000001',
-      matchers: [{ name: 'key', value: 'x', isRegex: false, isEqual: true }],
-      startsAt: '2026-11-24T09:00:00Z',
-      endsAt: '2026-11-24T12:00:00Z',
-      createdBy: 'operator',
-      comment: 'known',
-      status: { state: 'active' },
-    },
-  ];
-  src.alerts.push(alert('s1', { alertname: 'SiteDown', severity: 'critical', subsystem: 'STS' }));
+  const src = base(
+    [alert('s1', { alertname: 'SiteDown', severity: 'critical', subsystem: 'STS' })],
+    [
+      {
+        id: '1b6a5f5e-0000-4000-8000-000000000001',
+        matchers: [{ name: 'key', value: 'x', isRegex: false, isEqual: true }],
+        startsAt: '2026-11-24T09:00:00Z',
+        endsAt: '2026-11-24T12:00:00Z',
+        createdBy: 'operator',
+        comment: 'known',
+      },
+    ],
+  );
   const hidden = buildOverview(snapshots(src), parseFilters(new URLSearchParams()).filters, [], settings).alerts.data!;
   assert.is(hidden.hiddenSilenced, 2, 'a1 silenced, w1 inhibited by SiteDown in STS');
   assert.is(hidden.silences[0]!.matchers, 'key="x"');

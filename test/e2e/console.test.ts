@@ -3,7 +3,9 @@
 // one escalation step). HTTP checks of login, sessions, CSRF and bad input, then Debian's Chromium driven by
 // playwright-core: the demo's DUTCH mismatch on the page, acknowledged and silenced from it, filters in the URL, no
 // console errors, axe-core finds no serious or critical violation. Screenshots go to .tmp/artifacts/console/
-// (gitignored). The browser tests skip, saying why, only when /usr/bin/chromium is absent. Needs `npm run build`.
+// (gitignored). Then the same paths with JavaScript disabled in Chromium: login, filters, acknowledge and silence
+// forms posting and redirecting, a stale form's CSRF refusal, an expired session. The browser tests skip, saying
+// why, only when /usr/bin/chromium is absent. Needs `npm run build`.
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ let base: string;
 let password: string;
 let sessionKey: string;
 let browser: { context: BrowserContext; close(): Promise<void> } | undefined;
+let nojs: { context: BrowserContext; close(): Promise<void> } | undefined;
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -118,6 +121,7 @@ test.before(async () => {
 
 test.after(async () => {
   await browser?.close();
+  await nojs?.close();
   await stack?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -392,6 +396,163 @@ if (missing) {
     await page.screenshot({ path: shot('console-wall') });
     assert.equal(await runAxe(page), []);
     assert.equal(pageErrors, []);
+  });
+
+  // Without JavaScript (a locked-down wall browser, a failed script): every path is a form that posts or gets, and
+  // the server answers with a redirect or a page. A second Chromium context with JavaScript disabled, its own cookies.
+  let plain: Page;
+  const egmGroup = async () =>
+    ((await router('/api/v1/escalations')) as Array<{ groupKey: string; ack?: { by: string } }>).find((e) =>
+      e.groupKey.includes('UplinkLost'),
+    );
+
+  // on the console's own cookie path (the default path of its pages), so the browser holds one session cookie
+  const replaceSession = async (value: string) =>
+    nojs!.context.addCookies([
+      {
+        name: 'cmp_console_session',
+        value,
+        domain: new URL(base).hostname,
+        path: new URL(base).pathname.replace(/\/[^/]*$/, ''),
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
+  /** showing reloads until the page (drawn from the console's last read of alert-router) shows `text`. */
+  const showing = async (text: string) => {
+    for (let i = 0; i < 40 && !(await plain.locator('#panel-alerts').innerText()).includes(text); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await plain.reload();
+    }
+    assert.match(await plain.locator('#panel-alerts').innerText(), text);
+  };
+
+  test('no-js :: the login form posts and the server redirects to the page; the script never ran', async () => {
+    nojs = await launchChromium({ javaScriptEnabled: false });
+    plain = await nojs.context.newPage();
+    await plain.goto(base);
+    assert.match(plain.url(), /\/login$/);
+    await plain.fill('input[name=user]', 'operator');
+    await plain.fill('input[name=password]', 'wrong');
+    await plain.click('#login');
+    assert.match(await plain.locator('main').innerText(), /Wrong user name or password/);
+    await plain.fill('input[name=password]', password);
+    await plain.click('#login');
+    await plain.waitForSelector('#panel-alerts');
+    assert.is(new URL(plain.url()).pathname, new URL(base).pathname);
+    assert.is(await plain.isHidden('#pause'), true, 'no script: the pause control stays hidden');
+    assert.match(await plain.locator('#status').innerText(), /^Loaded \d\d:\d\d/);
+    await plain.screenshot({ path: shot('nojs-console') });
+  });
+
+  test('no-js :: the filter form changes the URL and the server draws the filtered view', async () => {
+    await plain.check('input[name=subsystem][value=DUTCH]');
+    await plain.click('#apply');
+    await plain.waitForURL(/\?subsystem=DUTCH/);
+    assert.match(await plain.locator('#panel-alerts').innerText(), /ChecksumMismatch/);
+    await plain.uncheck('input[name=subsystem][value=DUTCH]');
+    await plain.check('input[name=subsystem][value=STS]');
+    await plain.fill('input[name=q]', 'alertname="ChecksumMismatch"');
+    await plain.click('#apply');
+    await plain.waitForURL(/subsystem=STS&q=alertname/);
+    assert.not.match(await plain.locator('#panel-alerts').innerText(), /ChecksumMismatch/);
+    assert.is(
+      await plain.inputValue('input[name=q]'),
+      'alertname="ChecksumMismatch"',
+      "the form shows the URL's filters",
+    );
+  });
+
+  test('no-js :: acknowledge posts, the server redirects back to the same view with the result; alert-router has the ack', async () => {
+    // a second critical group of its own, so this acknowledgement is not the one the script tests made
+    const res = await fetch(`${stack.gatewayUrl}/function/alert-router/api/v2/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { labels: { alertname: 'UplinkLost', severity: 'critical', subsystem: 'EGM' }, annotations: { summary: 'x' } },
+      ]),
+    });
+    assert.is(res.status, 200);
+    await stack.tick(DateTime.utc().startOf('minute'));
+    assert.ok(await egmGroup(), 'the new group escalates');
+    await plain.goto(`${base}?subsystem=EGM`);
+    await showing('UplinkLost');
+    const ack = plain.locator('#panel-alerts button', { hasText: 'Acknowledge' }).first();
+    await Promise.all([plain.waitForURL(/\?subsystem=EGM$/), ack.click()]);
+    assert.match(
+      await plain.locator('#flash').innerText(),
+      /Acknowledged by operator at \d\d:\d\d: escalation stopped/,
+    );
+    assert.match(await plain.locator('#panel-alerts').innerText(), /Acknowledged by operator at \d\d:\d\d/);
+    assert.is((await egmGroup())?.ack?.by, 'operator');
+    await plain.reload();
+    assert.is(await plain.locator('#flash').count(), 0, 'the result is shown once');
+  });
+
+  test('no-js :: the silence form (prefilled) posts and redirects; the silence is listed and expired by its form', async () => {
+    await plain.click('#panel-alerts a:has-text("Silence…")');
+    await plain.waitForURL(/silence-new\?subsystem=EGM&fp=/);
+    assert.match(await plain.inputValue('textarea[name=matchers]'), /alertname="UplinkLost"/);
+    await plain.fill('input[name=duration]', '30m');
+    await plain.fill('textarea[name=comment]', 'antenna maintenance (no-js)');
+    await Promise.all([plain.waitForURL(/\?subsystem=EGM$/), plain.click('#create-silence')]);
+    assert.match(await plain.locator('#flash').innerText(), /Silence [0-9a-f]{8} created by operator until \d\d:\d\d/);
+    const silences = (await router('/api/v2/silences')) as Array<{
+      id: string;
+      comment: string;
+      status: { state: string };
+    }>;
+    const made = silences.find((x) => x.comment === 'antenna maintenance (no-js)');
+    assert.is(made?.status.state, 'active');
+    assert.match(await plain.locator('#panel-alerts').innerText(), /1 silenced or inhibited hidden/);
+    await Promise.all([plain.waitForURL(/\?subsystem=EGM$/), plain.click(`#exp-${made!.id}`)]);
+    assert.match(await plain.locator('#flash').innerText(), /expired by operator/);
+    const after = (await router('/api/v2/silences')) as Array<{ id: string; status: { state: string } }>;
+    assert.is(after.find((x) => x.id === made!.id)?.status.state, 'expired');
+  });
+
+  test('no-js :: a form from an earlier session is refused (CSRF, 403) and nothing is created', async () => {
+    await plain.goto(`${base}?subsystem=EGM`);
+    await plain.click('#panel-alerts a:has-text("Silence…")');
+    await plain.fill('textarea[name=comment]', 'from a stale form');
+    // a second login in this browser replaces the session: the open form carries the first session's token
+    const { csrf, pre } = await loginForm();
+    const again = await fetch(`${base}login`, {
+      ...form({ csrf, user: 'operator', password }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pre },
+    });
+    await replaceSession(cookieOf(again, 'cmp_console_session')!.split('=').slice(1).join('='));
+    const before = ((await router('/api/v2/silences')) as unknown[]).length;
+    const [answer] = await Promise.all([
+      plain.waitForResponse((r) => r.request().method() === 'POST'),
+      plain.click('#create-silence'),
+    ]);
+    assert.is(answer.status(), 403);
+    assert.match(await plain.locator('main').innerText(), /Refused[\s\S]*CSRF token[\s\S]*Nothing was changed/);
+    assert.is(((await router('/api/v2/silences')) as unknown[]).length, before);
+  });
+
+  test('no-js :: an expired session: a form posted with it does nothing (401, log in again); a page leads to the login', async () => {
+    await plain.goto(`${base}?subsystem=EGM`);
+    await plain.click('#panel-alerts a:has-text("Silence…")');
+    await plain.fill('textarea[name=comment]', 'after the session expired');
+    await replaceSession(sealSession(sessionKey, newSession('operator', false, Date.now() - 3 * 3_600_000)));
+    const before = ((await router('/api/v2/silences')) as unknown[]).length;
+    const [answer] = await Promise.all([
+      plain.waitForResponse((r) => r.request().method() === 'POST'),
+      plain.click('#create-silence'),
+    ]);
+    assert.is(answer.status(), 401);
+    assert.match(await plain.locator('main').innerText(), /Nothing was done: the session expired/);
+    assert.is(((await router('/api/v2/silences')) as unknown[]).length, before);
+    await replaceSession(sealSession(sessionKey, newSession('operator', false, Date.now() - 3 * 3_600_000)));
+    await plain.goto(`${base}?subsystem=DUTCH`);
+    assert.match(plain.url(), /\/login\?reason=expired$/);
+    assert.match(await plain.locator('main').innerText(), /Your session expired: please log in again/);
+    await plain.fill('input[name=user]', 'operator');
+    await plain.fill('input[name=password]', password);
+    await plain.click('#login');
+    await plain.waitForSelector('#panel-alerts');
   });
 }
 

@@ -16,11 +16,14 @@ type HolidaysCtor = new (
   country: string,
   state?: string,
 ) => { getHolidays(year: number): Array<{ date: string; name: string; type: string }> };
-const Holidays = ((HolidaysModule as unknown as { default?: HolidaysCtor }).default ??
-  HolidaysModule) as unknown as HolidaysCtor;
+// Read when a calendar is made, not at import: a function bundle loads the package on first use of its exports
+// (scripts/build.mjs), and reading `.default` is a use, which cost every alert-router cold start the whole data set.
+const holidaysClass = (): HolidaysCtor =>
+  ((HolidaysModule as unknown as { default?: HolidaysCtor }).default ?? HolidaysModule) as unknown as HolidaysCtor;
 
 /** holidayCalendar answers "is this local date (YYYY-MM-DD) a public holiday?", caching each year once. */
 export function holidayCalendar(options: HolidayOptions): (localDate: string) => string | undefined {
+  const Holidays = holidaysClass();
   const hd = options.state ? new Holidays(options.country, options.state) : new Holidays(options.country);
   const years = new Map<number, Map<string, string>>();
   return (localDate) => {

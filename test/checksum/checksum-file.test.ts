@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readChecksumStream, readChecksumText, type ChecksumEntry } from '#lib/integrity/index.ts';
+import { readChecksumStream, readChecksumText, type ChecksumEntry } from '#lib/checksum/index.ts';
 import type { Reject } from '#lib/lines/index.ts';
 import { readFixture } from '../helpers/fixtures.ts';
 
-const test = suite('integrity/checksum-file');
+const test = suite('checksum/checksum-file');
 const entries = (items: Array<ChecksumEntry | Reject>) => items.filter((i): i is ChecksumEntry => i.kind === 'entry');
 const rejects = (items: Array<ChecksumEntry | Reject>) => items.filter((i): i is Reject => i.kind === 'reject');
 

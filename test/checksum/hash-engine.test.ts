@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ALGORITHMS, hashFile, hashStream } from '#lib/integrity/index.ts';
+import { ALGORITHMS, hashFile, hashStream } from '#lib/checksum/index.ts';
 
-const test = suite('integrity/hash-engine');
+const test = suite('checksum/hash-engine');
 async function* chunks(data: Buffer, size = 7) {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
 }
