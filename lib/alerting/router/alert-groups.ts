@@ -1,7 +1,7 @@
-import { opsError, type ErrorDetail } from '#lib/runtime/errors.ts';
+import type { ErrorDetail } from '#lib/runtime/errors.ts';
 import type { AlertmanagerConfig } from '../config/alertmanager-config.ts';
-import { compileAnchored, matchesAll, MatcherError, parseMatcher, type Matcher } from '../config/matchers.ts';
-import { gettableAlert } from './alert-listing.ts';
+import { compileAnchored, matchesAll, type Matcher } from '../config/matchers.ts';
+import { filterMatchers, gettableAlert, queryFlag, throwIfProblems } from './alert-listing.ts';
 import { routeIndex } from './dispatch.ts';
 import { buildInhibitor } from './inhibit.ts';
 import { silencedBy } from './silences.ts';
@@ -25,26 +25,12 @@ export interface GroupQuery {
 /** parseGroupQuery reads the query string; a bad matcher, regex or flag is BAD_REQUEST naming the parameter. */
 export function parseGroupQuery(params: URLSearchParams): GroupQuery {
   const problems: ErrorDetail[] = [];
-  const matchers: Matcher[] = [];
-  for (const [i, text] of params.getAll('filter').entries()) {
-    try {
-      matchers.push(parseMatcher(text));
-    } catch (err) {
-      if (!(err instanceof MatcherError)) throw err;
-      problems.push({ field: `filter[${i}]`, reason: err.message });
-    }
-  }
-  const flag = (name: string) => {
-    const v = params.get(name);
-    if (v !== null && v !== 'true' && v !== 'false') problems.push({ field: name, reason: 'true or false' });
-    return v !== 'false';
-  };
   const query: GroupQuery = {
-    matchers,
-    active: flag('active'),
-    silenced: flag('silenced'),
-    inhibited: flag('inhibited'),
-    muted: flag('muted'),
+    matchers: filterMatchers(params, problems),
+    active: queryFlag(params, 'active', true, problems),
+    silenced: queryFlag(params, 'silenced', true, problems),
+    inhibited: queryFlag(params, 'inhibited', true, problems),
+    muted: queryFlag(params, 'muted', true, problems),
   };
   const receiver = params.get('receiver');
   if (receiver !== null) {
@@ -54,12 +40,7 @@ export function parseGroupQuery(params: URLSearchParams): GroupQuery {
       problems.push({ field: 'receiver', reason: `not a regular expression: ${(err as Error).message}` });
     }
   }
-  if (problems.length > 0)
-    throw opsError(
-      'BAD_REQUEST',
-      `bad group query: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
-      problems,
-    );
+  throwIfProblems('group', problems);
   return query;
 }
 

@@ -18,9 +18,8 @@ export const MAX_PAGE = 10_000;
 /** SCAN_SLICE is how many alerts one event-loop turn looks at: a scan of 100 000 never holds other requests long. */
 const SCAN_SLICE = 2000;
 
-/** parseAlertQuery reads the query string; a bad matcher or limit is BAD_REQUEST naming the parameter. */
-export function parseAlertQuery(params: URLSearchParams): AlertQuery {
-  const problems: ErrorDetail[] = [];
+/** filterMatchers reads the `filter` parameters as matchers; each bad one is a problem naming `filter[i]`. */
+export function filterMatchers(params: URLSearchParams, problems: ErrorDetail[]): Matcher[] {
   const matchers: Matcher[] = [];
   for (const [i, text] of params.getAll('filter').entries()) {
     try {
@@ -30,13 +29,35 @@ export function parseAlertQuery(params: URLSearchParams): AlertQuery {
       problems.push({ field: `filter[${i}]`, reason: err.message });
     }
   }
-  const flag = (name: string, fallback: boolean) => {
-    const v = params.get(name);
-    if (v === null) return fallback;
-    if (v !== 'true' && v !== 'false') problems.push({ field: name, reason: 'true or false' });
-    return v === 'true';
+  return matchers;
+}
+
+/** queryFlag reads a `true`/`false` parameter (`fallback` when absent); anything else is a problem. */
+export function queryFlag(params: URLSearchParams, name: string, fallback: boolean, problems: ErrorDetail[]): boolean {
+  const v = params.get(name);
+  if (v === null) return fallback;
+  if (v !== 'true' && v !== 'false') problems.push({ field: name, reason: 'true or false' });
+  return v === 'true';
+}
+
+/** throwIfProblems answers BAD_REQUEST naming every bad parameter of a query (`what`: alert, group). */
+export function throwIfProblems(what: string, problems: ErrorDetail[]): void {
+  if (problems.length > 0)
+    throw opsError(
+      'BAD_REQUEST',
+      `bad ${what} query: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
+      problems,
+    );
+}
+
+/** parseAlertQuery reads the query string; a bad matcher or limit is BAD_REQUEST naming the parameter. */
+export function parseAlertQuery(params: URLSearchParams): AlertQuery {
+  const problems: ErrorDetail[] = [];
+  const query: AlertQuery = {
+    matchers: filterMatchers(params, problems),
+    active: queryFlag(params, 'active', true, problems),
+    resolved: queryFlag(params, 'resolved', true, problems),
   };
-  const query: AlertQuery = { matchers, active: flag('active', true), resolved: flag('resolved', true) };
   const limit = params.get('limit');
   if (limit !== null) {
     if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE)
@@ -48,12 +69,7 @@ export function parseAlertQuery(params: URLSearchParams): AlertQuery {
     if (!/^[0-9a-f]{16}$/.test(after)) problems.push({ field: 'after', reason: 'a fingerprint (16 hex digits)' });
     else query.after = after;
   }
-  if (problems.length > 0)
-    throw opsError(
-      'BAD_REQUEST',
-      `bad alert query: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
-      problems,
-    );
+  throwIfProblems('alert', problems);
   return query;
 }
 
