@@ -1,8 +1,8 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { ObjectStream } from './object-store.ts';
 import { mapS3Error, mapStreamErrors } from './s3-errors.ts';
-import { agents, escapeKey, STALE_SOCKET, type S3Target } from './s3-put.ts';
+import { escapeKey, type S3Target } from './s3-put.ts';
+import { s3ErrorOf, sendSigned } from './s3-request.ts';
 import { signRequest } from './sigv4.ts';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -26,29 +26,9 @@ export async function getObjectSigned(
   const path = `/${bucket}/${escapeKey(key)}`;
   const range: Record<string, string> = options.offset ? { range: `bytes=${options.offset}-` } : {};
   const headers = signRequest(target, { method: 'GET', path, headers: range, sha256: EMPTY_SHA256 });
-  const https = target.url.protocol === 'https:';
-  const send = () =>
-    new Promise<IncomingMessage>((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)(
-        {
-          method: 'GET',
-          hostname: target.url.hostname,
-          port: target.url.port || (https ? 443 : 80),
-          path,
-          headers,
-          agent: https ? agents.https : agents.http,
-        },
-        resolve,
-      );
-      req.on('error', (err: NodeJS.ErrnoException) =>
-        reject(Object.assign(err, { staleSocket: req.reusedSocket && STALE_SOCKET.has(err.code ?? '') })),
-      );
-      req.end();
-    });
   let res: IncomingMessage;
   try {
-    // a kept-alive socket the server closed while idle resets the request before any answer: a GET is sent again once
-    res = await send().catch((err: { staleSocket?: boolean }) => (err.staleSocket ? send() : Promise.reject(err)));
+    res = await sendSigned(target, { method: 'GET', path, headers, write: (req) => req.end(), resendStale: true });
   } catch (err) {
     throw mapS3Error(err, { bucket, key });
   }
@@ -57,9 +37,7 @@ export async function getObjectSigned(
     let text = '';
     res.setEncoding('utf8');
     for await (const chunk of res) text += chunk as string;
-    const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';
-    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${status}`;
-    throw mapS3Error(Object.assign(new Error(message), { code, statusCode: status }), { bucket, key });
+    throw mapS3Error(s3ErrorOf(text, status), { bucket, key });
   }
   const stream = mapStreamErrors(res, { bucket, key }) as IncomingMessage & ObjectStream;
   const etag = res.headers.etag;

@@ -1,25 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { opsError, type OpsError } from '#lib/runtime/errors.ts';
 import type { PutOptions } from './object-store.ts';
 import type { PreparedBody } from './prepared-body.ts';
 import { mapS3Error } from './s3-errors.ts';
+import { s3ErrorOf, sendSigned } from './s3-request.ts';
 import { signRequest, type SignTarget } from './sigv4.ts';
 
 /** S3Target is where and as whom a signed request goes. */
 export type S3Target = SignTarget;
-
-// Idle kept-alive sockets are closed after 4 s, before the servers' own idle timeouts (Node's and s3rver's 5 s;
-// MinIO's are longer), so that few requests are sent on a socket the server is closing.
-const IDLE_SOCKET_MS = 4000;
-/** agents are the kept-alive pools every signed request of this folder goes through (PUTs, copies, GETs). */
-export const agents = {
-  http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-};
-/** a request on a reused socket that the server closed before reading it fails with one of these: sent again once. */
-export const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** escapeKey escapes a key per RFC 3986 path segment, as SigV4 canonical URIs need (encodeURIComponent leaves !'()* alone). */
 export const escapeKey = (key: string) =>
@@ -64,44 +53,27 @@ export async function putBuffer(
   if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
   if (options.ifMatch) headers['if-match'] = options.ifMatch;
   headers = signRequest(target, { method: 'PUT', path, headers, sha256 });
-  const https = target.url.protocol === 'https:';
-  const send = () =>
-    new Promise<IncomingMessage>((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)(
-        {
-          method: 'PUT',
-          hostname: target.url.hostname,
-          port: target.url.port || (https ? 443 : 80),
-          path,
-          headers,
-          agent: https ? agents.https : agents.http,
-          ...(options.signal ? { signal: options.signal } : {}),
-        },
-        resolve,
-      );
-      req.on('error', (err: NodeJS.ErrnoException) =>
-        reject(Object.assign(err, { staleSocket: req.reusedSocket && STALE_SOCKET.has(err.code ?? '') })),
-      );
-      if (Buffer.isBuffer(body)) req.end(body);
-      else {
-        // a prepared body's chunks go out as one write: they are in memory already, and cork keeps them together
-        req.cork();
-        for (const chunk of body.chunks) req.write(chunk);
-        req.uncork();
-        req.end();
-      }
-    });
+  const write = (req: ClientRequest) => {
+    if (Buffer.isBuffer(body)) return void req.end(body);
+    // a prepared body's chunks go out as one write: they are in memory already, and cork keeps them together
+    req.cork();
+    for (const chunk of body.chunks) req.write(chunk);
+    req.uncork();
+    req.end();
+  };
   try {
-    // a kept-alive socket the server closed while idle resets the next request on it before any answer: the
-    // request never reached the server, and a PUT of the same body is safe to send again on a new socket
-    const res = await send().catch((err: { staleSocket?: boolean }) =>
-      err.staleSocket ? send() : Promise.reject(err),
-    );
+    // a PUT of the same body is safe to send again when a stale kept-alive socket reset it before any answer
+    const res = await sendSigned(target, {
+      method: 'PUT',
+      path,
+      headers,
+      write,
+      resendStale: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     const text = await readAll(res);
     if (res.statusCode === 200) return { etag: String(res.headers.etag ?? '').replace(/"/g, '') };
-    const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';
-    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`;
-    throw Object.assign(new Error(message), { code, statusCode: res.statusCode });
+    throw s3ErrorOf(text, res.statusCode ?? 0);
   } catch (err) {
     throw lostRaceToConflict(err, options, { bucket, key }) ?? mapS3Error(err, { bucket, key });
   }
@@ -164,31 +136,18 @@ export async function copyObjectSigned(
       headers[`x-amz-meta-${name.toLowerCase()}`] = metaHeaderValue(value);
   }
   headers = signRequest(target, { method: 'PUT', path, headers, sha256 });
-  const https = target.url.protocol === 'https:';
   try {
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)(
-        {
-          method: 'PUT',
-          hostname: target.url.hostname,
-          port: target.url.port || (https ? 443 : 80),
-          path,
-          headers,
-          agent: https ? agents.https : agents.http,
-        },
-        resolve,
-      );
-      req.on('error', reject);
-      req.end();
+    const res = await sendSigned(target, {
+      method: 'PUT',
+      path,
+      headers,
+      write: (req) => req.end(),
+      resendStale: false,
     });
     const text = await readAll(res);
     // a copy can fail after the 200 status line: the error is then in the body (S3's documented behaviour)
     if (res.statusCode === 200 && !/<Error>/.test(text)) return;
-    const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '';
-    throw Object.assign(new Error(/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${res.statusCode}`), {
-      code,
-      statusCode: res.statusCode === 200 ? 500 : res.statusCode,
-    });
+    throw s3ErrorOf(text, res.statusCode === 200 ? 500 : (res.statusCode ?? 0));
   } catch (err) {
     throw mapS3Error(err, from);
   }
